@@ -1,0 +1,125 @@
+# sheaf: a plain GNU Makefile. `make`, `make check`, `make install PREFIX=... DESTDIR=...`,
+# `make check-sanitize` (ASan+UBSan), `make fuzz`, `make bench`, `make clean`.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+PKGS    := libzip libxml-2.0 libcmark yaml-0.1 nettle libdeflate
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
+           -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lpthread
+
+# Variant: plain build in build/, sanitizer build in build/san.
+# BUILD may be set to keep several build trees apart (e.g. make BUILD=build/mine).
+BUILD ?= build
+ifeq ($(SANITIZE),1)
+  B        := $(BUILD)/san
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+  B        := $(BUILD)
+  SANFLAGS :=
+endif
+BIN := $(B)/sheaf
+
+ALL_CFLAGS  := $(WARN) $(PKG_CFLAGS) -Isrc -I$(B) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC  := $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
+CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded.o
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
+EMBEDDED := $(sort $(wildcard templates/*) $(wildcard styles/*))
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
+
+.PHONY: all check check-unit check-e2e check-sanitize install uninstall clean fuzz bench sample \
+        format
+
+all: $(BIN)
+ifeq ($(B),build)
+all: sheaf
+sheaf: $(BIN)
+	cp $(BIN) sheaf
+endif
+
+$(BIN): $(CLI_OBJ) $(B)/libsheaf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsheaf.a $(PKG_LIBS)
+
+$(B)/libsheaf.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/obj/%.o: src/%.c | $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Templates and stylesheets are compiled into the binary (no files needed at run time).
+$(B)/embed: src/tools/embed.c | $(B)/obj
+	$(CC) -O2 -o $@ $<
+
+$(B)/embedded.c: $(B)/embed $(EMBEDDED)
+	$(B)/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/embedded.o: $(B)/embedded.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj $(B)/tests $(B)/tests/tools:
+	mkdir -p $@
+
+# Unit tests (cmocka), one binary per tests/unit/test_*.c, linked with the library.
+$(B)/tests/%: tests/unit/%.c $(B)/libsheaf.a | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsheaf.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+
+# Test helpers (fixture generators written for the project).
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libsheaf.a | $(B)/tests/tools
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsheaf.a $(PKG_LIBS) $(ALL_LDFLAGS)
+
+check-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+check-e2e: $(BIN) $(TOOL_BIN)
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) \
+	  SHEAF_EPUB_OUT=$(abspath $(B)/test-epubs) tests/run-e2e
+
+# The whole suite: unit tests, end-to-end tests, then epubcheck over every book they produced.
+check: all
+	rm -rf $(B)/test-epubs
+	$(MAKE) --no-print-directory check-unit
+	$(MAKE) --no-print-directory check-e2e
+	tests/epubcheck-all $(B)/test-epubs
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (epubcheck already ran
+# on the plain build's books).
+check-sanitize:
+	$(MAKE) --no-print-directory SANITIZE=1 all check-unit check-e2e
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	tests/fuzz/run $(FUZZ_SECONDS)
+
+bench: all
+	tests/bench/bench.sh
+
+# Build the sample interview shipped under tests/ into a checked book.
+sample: all
+	./sheaf build tests/fixtures/sample-interview.md -o sample-interview.epub
+	./sheaf check sample-interview.epub
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 sheaf $(DESTDIR)$(BINDIR)/sheaf
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sheaf
+
+format:
+	clang-format -i src/*.c src/*.h src/tools/*.c tests/unit/*.c tests/tools/*.c
+
+clean:
+	rm -rf build sheaf sample-interview.epub
+
+-include $(wildcard $(B)/obj/*.d $(B)/tests/*.d)

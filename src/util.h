@@ -1,0 +1,95 @@
+/* util.h: allocation, growable byte buffers and small string helpers shared by every module.
+ *
+ * Out-of-memory aborts through the x* family (as cmark does); nothing else here exits or
+ * prints. */
+#ifndef SHEAF_UTIL_H
+#define SHEAF_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocate or abort. The caller frees the result with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string; the caller frees it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* A growable byte buffer, always NUL-terminated after `len` bytes. */
+typedef struct strbuf {
+    char *data;
+    size_t len;
+    size_t cap;
+} strbuf;
+
+#define STRBUF_INIT {NULL, 0, 0}
+
+void strbuf_grow(strbuf *b, size_t extra);
+void strbuf_add(strbuf *b, const void *data, size_t len);
+void strbuf_adds(strbuf *b, const char *s);
+void strbuf_addc(strbuf *b, char c);
+void strbuf_addf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Give the buffer's bytes to the caller (who frees them) and reset the buffer. */
+char *strbuf_detach(strbuf *b, size_t *len);
+void strbuf_release(strbuf *b);
+
+/* A growable array of owned strings. */
+typedef struct strlist {
+    char **items;
+    size_t len;
+    size_t cap;
+} strlist;
+
+#define STRLIST_INIT {NULL, 0, 0}
+
+/* Append a copy of s. */
+void strlist_add(strlist *l, const char *s);
+/* Append s itself; the list takes ownership. */
+void strlist_take(strlist *l, char *s);
+void strlist_clear(strlist *l);
+/* Deep copy of src appended to dst. */
+void strlist_extend(strlist *dst, const strlist *src);
+
+/* An arena: many small allocations freed together (one per article). */
+typedef struct arena arena;
+arena *arena_new(void);
+void *arena_alloc(arena *a, size_t n);
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+void arena_free(arena *a);
+
+/* Read a whole file into memory (NUL-terminated); the caller frees *data.
+ * Returns 0, or -1 with errno set. `max` caps the size (0: no cap; EFBIG past it). */
+int file_read_all(const char *path, size_t max, char **data, size_t *len);
+
+/* Write `len` bytes to `path` atomically: a temporary file in the same directory, fsync,
+ * rename. On failure nothing is left behind, an existing file at `path` is untouched, errno
+ * says why and -1 is returned. */
+int file_write_atomic(const char *path, const void *data, size_t len);
+
+int str_starts_with(const char *s, const char *prefix);
+int str_ends_with(const char *s, const char *suffix);
+/* Case-insensitive ASCII comparison. */
+int str_casecmp_ascii(const char *a, const char *b);
+/* Trim ASCII whitespace in place; returns s. */
+char *str_trim(char *s);
+
+/* Directory part and last component of a path, new strings the caller frees. */
+char *path_dirname(const char *path);
+char *path_basename(const char *path);
+/* Join dir and rel ("dir/rel"), normalising "." and ".." lexically; the caller frees it.
+ * Returns NULL when rel climbs above an absolute root. */
+char *path_join(const char *dir, const char *rel);
+/* Lexically normalise a relative path; NULL when it climbs above its start. Caller frees. */
+char *path_normalize(const char *path);
+/* The relative path that leads from the directory of `from` to `to` (both container paths). */
+char *path_relative(const char *from, const char *to);
+
+/* Monotonic clock in seconds, for --verbose stage timing. */
+double clock_now(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* zipwrite.h: the EPUB container writer. Packs named entries into a zip archive in memory.
+ *
+ * The archive is reproducible: entries in the order given, one fixed DOS timestamp for all of
+ * them derived from an epoch (UTC, independent of TZ), no extra fields, so the same entries
+ * always give byte-identical archives. */
+#ifndef SHEAF_ZIPWRITE_H
+#define SHEAF_ZIPWRITE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct zip_entry_spec {
+    const char *name;          /* container path, e.g. "EPUB/text/ch001.xhtml" (UTF-8) */
+    const unsigned char *data; /* entry bytes; only read during the call */
+    size_t len;
+    int compress; /* 0: stored; otherwise raw deflate */
+} zip_entry_spec;
+
+/* Deflate level used for compressed entries (libdeflate's scale, 1..12; 6 is zlib's default
+ * trade-off between size and time). */
+#define ZIPWRITE_LEVEL 6
+
+/* Write a zip archive holding `entries` in the given order into memory. The first entry is
+ * expected to be "mimetype" (stored). Every entry gets the same DOS timestamp: the UTC date and
+ * time of `epoch` (seconds since 1970; clamped to 1980-01-01..2107-12-31), whatever TZ says.
+ * `threads`: how many worker threads may compress entries (0: the number of online CPUs).
+ * Returns 0 and a malloc'd buffer in *out (the caller frees it) of *out_len bytes, or -1 with an
+ * error appended to `diags` (*out is then NULL). */
+int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
+                   unsigned char **out, size_t *out_len, diag_list *diags);
+
+/* The DOS date and time fields for `epoch` in UTC (clamped as above). Exposed for tests. */
+void zipwrite_dos_time(long long epoch, unsigned short *dos_time, unsigned short *dos_date);
+
+#endif

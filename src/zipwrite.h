@@ -2,7 +2,11 @@
  *
  * The archive is reproducible: entries in the order given, one fixed DOS timestamp for all of
  * them derived from an epoch (UTC, independent of TZ), no extra fields, so the same entries
- * always give byte-identical archives. */
+ * always give byte-identical archives.
+ *
+ * Compressed entries are deflated with libdeflate by worker threads, a few entries ahead of
+ * libzip, which writes the deflated bytes as they are; each entry's compressed copy is freed
+ * once written, so memory beyond the caller's entries is about the size of the archive. */
 #ifndef SHEAF_ZIPWRITE_H
 #define SHEAF_ZIPWRITE_H
 
@@ -17,9 +21,12 @@ typedef struct zip_entry_spec {
     int compress; /* 0: stored; otherwise raw deflate */
 } zip_entry_spec;
 
-/* Deflate level used for compressed entries (libdeflate's scale, 1..12; 6 is zlib's default
- * trade-off between size and time). */
-#define ZIPWRITE_LEVEL 6
+/* Deflate level for compressed entries (libdeflate's scale, 1..12). On 125 MB of interview
+ * transcripts here, level 4 gives an archive 3% larger than zlib's default level 6 in under a
+ * third of its time (libdeflate 6: same size, 55% of the time; 1: +9%, 1/7 of the time). */
+#ifndef ZIPWRITE_LEVEL
+#define ZIPWRITE_LEVEL 4
+#endif
 
 /* Write a zip archive holding `entries` in the given order into memory. The first entry is
  * expected to be "mimetype" (stored). Every entry gets the same DOS timestamp: the UTC date and

@@ -1,0 +1,520 @@
+/* article.c: one input file -> article model. */
+#include "article.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "frontmatter.h"
+#include "lang.h"
+#include "text.h"
+#include "util.h"
+
+#if __has_include("interview.h")
+#include "interview.h"
+#define HAVE_INTERVIEW 1
+#endif
+#if __has_include("notes.h")
+#include "notes.h"
+#define HAVE_NOTES 1
+#endif
+#if __has_include("pasted.h")
+#include "pasted.h"
+#define HAVE_PASTED 1
+#endif
+
+/* Largest input accepted: far above any article, low enough to refuse a mistaken disk image. */
+#define ARTICLE_MAX_BYTES ((size_t)256 << 20)
+
+article *article_new(size_t index)
+{
+    article *a = xcalloc(1, sizeof *a);
+    a->index = index;
+    a->part = -1;
+    meta_init(&a->meta);
+    a->arena = arena_new();
+    return a;
+}
+
+void article_free(article *a)
+{
+    if (!a)
+        return;
+    free(a->path);
+    free(a->key);
+    free(a->dir);
+    meta_free(&a->meta);
+    free(a->text);
+    free(a->line_starts);
+    for (size_t i = 0; i < a->n_notes; i++)
+        cmark_node_free(a->notes[i].body);
+    free(a->notes);
+    if (a->doc)
+        cmark_node_free(a->doc);
+    speaker_list_clear(&a->cast);
+    for (size_t i = 0; i < a->n_headings; i++) {
+        free(a->headings[i].text);
+        free(a->headings[i].id);
+    }
+    free(a->headings);
+    for (size_t i = 0; i < a->n_chapters; i++) {
+        free(a->chapters[i].href);
+        free(a->chapters[i].id);
+        free(a->chapters[i].title);
+        free(a->chapters[i].xhtml);
+    }
+    free(a->chapters);
+    strmap_free(a->ids);
+    diag_list_clear(&a->diags);
+    arena_free(a->arena);
+    free(a);
+}
+
+/*** Reading ***/
+
+/* "my-great_talk.md" -> "My great talk" */
+static char *title_from_path(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return xstrdup("Untitled");
+    char *base = path_basename(path);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    for (char *p = base; *p; p++)
+        if (*p == '-' || *p == '_')
+            *p = ' ';
+    str_trim(base);
+    if (!*base) {
+        free(base);
+        return xstrdup("Untitled");
+    }
+    if (base[0] >= 'a' && base[0] <= 'z')
+        base[0] = (char)(base[0] - 32);
+    return base;
+}
+
+static void lines_index(article *a)
+{
+    size_t cap = 64;
+    a->line_starts = xmalloc(cap * sizeof(size_t));
+    a->n_lines = 0;
+    a->line_starts[a->n_lines++] = 0;
+    for (size_t i = 0; i < a->text_len; i++) {
+        if (a->text[i] != '\n')
+            continue;
+        if (a->n_lines == cap) {
+            cap *= 2;
+            a->line_starts = xrealloc(a->line_starts, cap * sizeof(size_t));
+        }
+        a->line_starts[a->n_lines++] = i + 1;
+    }
+}
+
+int article_read(article *a, const plan_entry *e)
+{
+    int ret = -1;
+    char *raw = NULL, *clean = NULL;
+    size_t raw_len = 0, clean_len = 0;
+    const char *file;
+    struct stat st;
+
+    a->path = xstrdup(e->path);
+    file = strcmp(e->path, "-") == 0 ? "<stdin>" : e->path;
+    if (strcmp(e->path, "-") != 0) {
+        if (stat(e->path, &st) != 0) {
+            diag_add(&a->diags, DIAG_ERROR, NULL, e->origin ? e->origin : file, e->line,
+                     "cannot read '%s': %s; check the path", e->path, strerror(errno));
+            goto out;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                     "is a folder; name the Markdown files in it, or pass the folder alone to "
+                     "build every article in it");
+            goto out;
+        }
+        a->key = path_normalize(e->path);
+        a->dir = path_dirname(e->path);
+    } else {
+        a->key = xstrdup("-");
+        a->dir = xstrdup(".");
+    }
+    if (file_read_all(e->path, ARTICLE_MAX_BYTES, &raw, &raw_len) != 0) {
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot read: %s",
+                 errno == EFBIG ? "larger than 256 MiB, too large for an article"
+                                : strerror(errno));
+        goto out;
+    }
+    if (raw_len == 0) {
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                 "is empty; write the article in it or leave it out of the book");
+        goto out;
+    }
+    if (text_looks_binary(raw, raw_len)) {
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                 "is not a text file (it holds binary data); sheaf reads Markdown or plain text");
+        goto out;
+    }
+    clean = text_clean(raw, raw_len, file, &clean_len, &a->diags);
+
+    const char *yaml = NULL;
+    size_t yaml_len = 0, body_off = 0;
+    int body_line = 1;
+    if (frontmatter_split(clean, clean_len, &yaml, &yaml_len, &body_off, &body_line)) {
+        if (frontmatter_parse(yaml, yaml_len, file, 2, &a->meta, &a->diags) != 0)
+            goto out;
+    }
+    a->text = xstrndup(clean + body_off, clean_len - body_off);
+    a->text_len = clean_len - body_off;
+    a->body_line = body_line;
+    {
+        const char *s = a->text;
+        while (*s == ' ' || *s == '\n' || *s == '\t')
+            s++;
+        if (!*s) {
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                     "has no text after its front matter; write the article or leave it out");
+            goto out;
+        }
+    }
+    meta_merge(&a->meta, &e->overrides);
+    a->part = e->part;
+    lines_index(a);
+    ret = 0;
+out:
+    free(raw);
+    free(clean);
+    return ret;
+}
+
+/*** Parsing ***/
+
+static void plain_text_add(strbuf *b, cmark_node *node)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node *n = cmark_iter_get_node(it);
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+            strbuf_adds(b, cmark_node_get_literal(n));
+            break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            strbuf_addc(b, ' ');
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+char *node_plain_text(cmark_node *node)
+{
+    strbuf b = STRBUF_INIT;
+    plain_text_add(&b, node);
+    char *s = strbuf_detach(&b, NULL);
+    return str_trim(s);
+}
+
+static const char *article_file(const article *a)
+{
+    return strcmp(a->path, "-") == 0 ? "<stdin>" : a->path;
+}
+
+static int node_is_heading(cmark_node *n)
+{
+    return cmark_node_get_type(n) == CMARK_NODE_HEADING;
+}
+
+/* Does the article have any heading other than `except`? */
+static int has_headings(cmark_node *doc, cmark_node *except)
+{
+    for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n))
+        if (node_is_heading(n) && n != except)
+            return 1;
+    return 0;
+}
+
+/* A paragraph of one short line that reads like a title. */
+static int paragraph_is_title_like(cmark_node *n, char **text_out)
+{
+    if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
+        return 0;
+    for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+        cmark_node_type t = cmark_node_get_type(c);
+        if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK || t == CMARK_NODE_IMAGE ||
+            t == CMARK_NODE_HTML_INLINE)
+            return 0;
+    }
+    char *text = node_plain_text(n);
+    size_t len = strlen(text);
+    int ok = len > 0 && len <= 120 && !strchr(".,;:", text[len - 1]);
+    if (ok && text_out)
+        *text_out = text;
+    else
+        free(text);
+    return ok;
+}
+
+/* Settle the article's title: front matter, else a leading level-1 heading (removed from the
+ * body, it becomes the opening), else for text without headings a leading title-like line,
+ * else the file name. */
+static void title_settle(article *a, const build_options *o)
+{
+    cmark_node *first = cmark_node_first_child(a->doc);
+    while (first && cmark_node_get_type(first) == CMARK_NODE_THEMATIC_BREAK)
+        first = cmark_node_next(first);
+    if (first && node_is_heading(first) && cmark_node_get_heading_level(first) == 1) {
+        /* Only the first heading, and only when it is the one level-1 heading: otherwise the
+         * article's sections are level-1 headings and stay where they are. */
+        int other_h1 = 0;
+        for (cmark_node *n = cmark_node_next(first); n; n = cmark_node_next(n))
+            if (node_is_heading(n) && cmark_node_get_heading_level(n) == 1)
+                other_h1 = 1;
+        if (!other_h1) {
+            if (!a->meta.title)
+                a->meta.title = node_plain_text(first);
+            cmark_node_free(first);
+            return;
+        }
+    }
+    if (a->meta.title)
+        return;
+    if (!o->infer_sections_off && first && !has_headings(a->doc, NULL)) {
+        char *text = NULL;
+        if (paragraph_is_title_like(first, &text)) {
+            /* Pasted pages often repeat the title line: drop the copy too. */
+            cmark_node *next = cmark_node_next(first);
+            char *again = NULL;
+            if (next && paragraph_is_title_like(next, &again) && strcmp(again, text) == 0)
+                cmark_node_free(next);
+            free(again);
+            a->meta.title = text;
+            cmark_node_free(first);
+            return;
+        }
+    }
+    a->meta.title = title_from_path(a->path);
+}
+
+/* Source bytes of a block, to decide where to split large documents. */
+static size_t block_size(const article *a, cmark_node *n)
+{
+    int start = cmark_node_get_start_line(n), end = cmark_node_get_end_line(n);
+    if (start > 0 && end >= start && (size_t)end <= a->n_lines) {
+        size_t from = a->line_starts[start - 1];
+        size_t to = (size_t)end < a->n_lines ? a->line_starts[end] : a->text_len;
+        return to - from;
+    }
+    size_t sum = 0;
+    for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c))
+        sum += block_size(a, c);
+    return sum ? sum : 64;
+}
+
+static chapter *chapter_add(article *a, size_t *cap)
+{
+    if (a->n_chapters == *cap) {
+        *cap = *cap ? *cap * 2 : 4;
+        a->chapters = xrealloc(a->chapters, *cap * sizeof *a->chapters);
+    }
+    chapter *c = &a->chapters[a->n_chapters++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+/* Cut the article at its top-level sections, and further at block boundaries where a document
+ * would grow past ARTICLE_CHAPTER_LIMIT. */
+static void chapters_cut(article *a, int top_level)
+{
+    size_t cap = 0, size = 0;
+    chapter *cur = chapter_add(a, &cap);
+    cur->has_opening = 1;
+    for (cmark_node *n = cmark_node_first_child(a->doc); n; n = cmark_node_next(n)) {
+        size_t bs = block_size(a, n);
+        int section = node_is_heading(n) && cmark_node_get_heading_level(n) == top_level;
+        if (cur->first && (section || size + bs > ARTICLE_CHAPTER_LIMIT)) {
+            cur->end = n;
+            cur = chapter_add(a, &cap);
+            size = 0;
+        }
+        if (!cur->first)
+            cur->first = n;
+        size += bs;
+    }
+}
+
+/* Reserve `id` (or a numbered variant "id-1", "id-2", ...) in the article; returns the id used. */
+static char *id_claim(article *a, const char *id, size_t ch)
+{
+    char *try = xstrdup(id);
+    for (int i = 1; !strmap_add(a->ids, try, (void *)(ch + 1)); i++) {
+        free(try);
+        try = xasprintf("%s-%d", id, i);
+    }
+    return try;
+}
+
+/* Generated ids ("fn-3", "fnref-3", "ref-3") must never be taken by a heading. */
+static int id_is_reserved(const char *id)
+{
+    const char *prefixes[] = {"fn-", "fnref-", "ref-", NULL};
+    for (int i = 0; prefixes[i]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(id, prefixes[i], n) == 0 && isdigit((unsigned char)id[n]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Ids written in raw HTML (id="x") are link targets too. */
+static void html_ids_register(article *a, const char *html, size_t ch)
+{
+    for (const char *p = strstr(html, "id="); p; p = strstr(p + 3, "id=")) {
+        if (p > html && (isalnum((unsigned char)p[-1]) || p[-1] == '-' || p[-1] == '_'))
+            continue;
+        char q = p[3];
+        if (q != '"' && q != '\'')
+            continue;
+        const char *s = p + 4, *e = strchr(s, q);
+        if (!e || e == s || e - s > 200)
+            continue;
+        char *id = xstrndup(s, (size_t)(e - s));
+        strmap_add(a->ids, id, (void *)(ch + 1));
+        free(id);
+    }
+}
+
+static void headings_collect(article *a, int top_level)
+{
+    size_t cap = 0;
+    a->ids = strmap_new();
+    /* Ids that passes placed (anchors, turns) and ids in raw HTML come first: they are fixed. */
+    for (size_t ci = 0; ci < a->n_chapters; ci++) {
+        chapter *c = &a->chapters[ci];
+        for (cmark_node *b = c->first; b && b != c->end; b = cmark_node_next(b)) {
+            cmark_iter *it = cmark_iter_new(b);
+            cmark_event_type ev;
+            while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+                if (ev != CMARK_EVENT_ENTER)
+                    continue;
+                cmark_node *n = cmark_iter_get_node(it);
+                sem_node *s = sem_get(n);
+                if (s && s->id)
+                    strmap_add(a->ids, s->id, (void *)(ci + 1));
+                cmark_node_type t = cmark_node_get_type(n);
+                if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)
+                    html_ids_register(a, cmark_node_get_literal(n), ci);
+            }
+            cmark_iter_free(it);
+        }
+    }
+    for (size_t ci = 0; ci < a->n_chapters; ci++) {
+        chapter *c = &a->chapters[ci];
+        for (cmark_node *n = c->first; n && n != c->end; n = cmark_node_next(n)) {
+            if (!node_is_heading(n))
+                continue;
+            if (a->n_headings == cap) {
+                cap = cap ? cap * 2 : 16;
+                a->headings = xrealloc(a->headings, cap * sizeof *a->headings);
+            }
+            heading *h = &a->headings[a->n_headings++];
+            h->node = n;
+            h->level = cmark_node_get_heading_level(n) - top_level + 1;
+            h->text = node_plain_text(n);
+            h->chapter = ci;
+            char *slug = text_slug(h->text);
+            if (id_is_reserved(slug)) {
+                char *p = xasprintf("h-%s", slug);
+                free(slug);
+                slug = p;
+            }
+            h->id = id_claim(a, slug, ci);
+            free(slug);
+        }
+    }
+    /* The renderer finds a section heading's level and id through its node. */
+    for (size_t i = 0; i < a->n_headings; i++)
+        cmark_node_set_user_data(a->headings[i].node, &a->headings[i]);
+}
+
+static void words_count(article *a)
+{
+    size_t words = 0, cjk = 0;
+    int in_word = 0;
+    const unsigned char *s = (const unsigned char *)a->text;
+    for (size_t i = 0; i < a->text_len; i++) {
+        unsigned char c = s[i];
+        if (c >= 0xE3 && c <= 0xE9 && i + 2 < a->text_len) {
+            /* U+3000..U+9FFF (CJK): count characters, two of them reading like a word. */
+            cjk++;
+            i += 2;
+            in_word = 0;
+            continue;
+        }
+        int space = c == ' ' || c == '\n' || c == '\t';
+        if (!space && !in_word)
+            words++;
+        in_word = !space;
+    }
+    a->words = words + cjk / 2;
+}
+
+int article_parse(article *a, const build_options *o)
+{
+    int ret = -1;
+    const char *file = article_file(a);
+    char *text = a->text;
+    size_t len = a->text_len;
+    char *normalized = NULL;
+
+#ifdef HAVE_PASTED
+    size_t nlen = 0;
+    normalized = pasted_normalize(a->text, a->text_len, &nlen);
+    if (normalized) {
+        text = normalized;
+        len = nlen;
+    }
+#endif
+    a->doc = cmark_parse_document(text, len, CMARK_OPT_SMART);
+    if (!a->doc) {
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot parse the Markdown");
+        goto out;
+    }
+#ifdef HAVE_NOTES
+    if (notes_collect(a->doc, a->arena, file, &a->notes, &a->n_notes, &a->diags) != 0)
+        goto out;
+#endif
+    title_settle(a, o);
+#ifdef HAVE_PASTED
+    if (!o->infer_sections_off)
+        pasted_infer_sections(a->doc, NULL);
+#endif
+#ifdef HAVE_INTERVIEW
+    if (interview_apply(a->doc, a->arena, &a->meta.speakers,
+                        o->speakers_off ? INTERVIEW_SPEAKERS_OFF : INTERVIEW_SPEAKERS_AUTO,
+                        o->timestamps_drop ? INTERVIEW_TIMESTAMPS_DROP : INTERVIEW_TIMESTAMPS_KEEP,
+                        &a->cast, &a->diags, file) != 0)
+        goto out;
+#else
+    speaker_list_copy(&a->cast, &a->meta.speakers);
+#endif
+    int top = 7;
+    for (cmark_node *n = cmark_node_first_child(a->doc); n; n = cmark_node_next(n))
+        if (node_is_heading(n) && cmark_node_get_heading_level(n) < top)
+            top = cmark_node_get_heading_level(n);
+    chapters_cut(a, top);
+    headings_collect(a, top);
+    words_count(a);
+    ret = 0;
+out:
+    free(normalized);
+    return ret;
+}

@@ -1,0 +1,613 @@
+/* book.c: the build pipeline: plan -> articles -> chapters -> package -> EPUB bytes. */
+#include "book.h"
+
+#include <errno.h>
+#include <nettle/sha1.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "article.h"
+#include "cover.h"
+#include "lang.h"
+#include "media.h"
+#include "package.h"
+#include "render.h"
+#include "template.h"
+#include "util.h"
+#include "zipwrite.h"
+
+#define PKG_DIR "EPUB/"
+
+void build_options_init(build_options *o)
+{
+    memset(o, 0, sizeof *o);
+    meta_init(&o->overrides);
+    o->toc_depth = 2;
+    o->style = "default";
+    o->epoch = (long long)time(NULL);
+}
+
+void build_options_free(build_options *o)
+{
+    meta_free(&o->overrides);
+    strlist_clear(&o->css_files);
+    strlist_clear(&o->resource_paths);
+}
+
+/* Everything one build holds; freed in one place. */
+typedef struct build {
+    const plan *plan;
+    const build_options *opts;
+    article **articles;
+    size_t n_articles;
+    book_pkg pkg;
+    render_env env;
+    pthread_mutex_t media_lock;
+    strlist stylesheets;          /* hrefs of the stylesheets, relative to the package */
+    diag_list *diags;
+} build;
+
+/*** articles ***/
+
+static int articles_read(build *b, build_stats *stats)
+{
+    const plan *p = b->plan;
+    size_t failed = 0;
+    double t0 = clock_now();
+    b->articles = xcalloc(p->len ? p->len : 1, sizeof *b->articles);
+    for (size_t i = 0; i < p->len; i++) {
+        const plan_entry *e = &p->entries[i];
+        article *a = article_new(b->n_articles);
+        if (b->opts->progress)
+            b->opts->progress(b->opts->progress_ud, i, p->len, e->path);
+        int ok = article_read(a, e) == 0;
+        if (ok) {
+            stats->input_bytes += a->text_len;
+            double t1 = clock_now();
+            ok = article_parse(a, b->opts) == 0;
+            stats->t_parse += clock_now() - t1;
+        }
+        if (!ok && b->opts->keep_going) {
+            /* Left out: its errors become warnings, and the summary lists it. */
+            for (size_t k = 0; k < a->diags.len; k++)
+                if (a->diags.items[k].severity >= DIAG_ERROR)
+                    a->diags.items[k].severity = DIAG_WARNING;
+            diag_add(&a->diags, DIAG_WARNING, NULL, e->path, 0,
+                     "left out of the book (--keep-going)");
+            diag_list_move(b->diags, &a->diags);
+            article_free(a);
+            continue;
+        }
+        diag_list_move(b->diags, &a->diags);
+        if (!ok) {
+            failed++;
+            article_free(a);
+            continue;
+        }
+        b->articles[b->n_articles++] = a;
+    }
+    stats->t_read = clock_now() - t0 - stats->t_parse;
+    if (failed)
+        return -1;
+    if (b->n_articles == 0) {
+        diag_add(b->diags, DIAG_ERROR, NULL, NULL, 0,
+                 "no article could be read, so there is no book to write");
+        return -1;
+    }
+    return 0;
+}
+
+/*** metadata ***/
+
+static void identifier_derive(build *b)
+{
+    struct sha1_ctx ctx;
+    uint8_t d[SHA1_DIGEST_SIZE];
+    /* A fixed namespace for name-based (version 5) UUIDs of sheaf books. */
+    static const uint8_t ns[16] = {0x6b, 0x1f, 0x3c, 0x52, 0x9d, 0x0e, 0x4a, 0x8b,
+                                   0xa4, 0x21, 0x5e, 0x77, 0xc3, 0x90, 0x12, 0xfd};
+    sha1_init(&ctx);
+    sha1_update(&ctx, sizeof ns, ns);
+    const meta *m = &b->pkg.meta;
+    const char *fields[] = {m->title, m->subtitle, m->lang, m->date};
+    for (size_t i = 0; i < 4; i++)
+        if (fields[i])
+            sha1_update(&ctx, strlen(fields[i]) + 1, (const uint8_t *)fields[i]);
+    for (size_t i = 0; i < m->authors.len; i++)
+        sha1_update(&ctx, strlen(m->authors.items[i]) + 1, (const uint8_t *)m->authors.items[i]);
+    for (size_t i = 0; i < b->n_articles; i++) {
+        const article *a = b->articles[i];
+        sha1_update(&ctx, a->text_len, (const uint8_t *)a->text);
+        if (a->meta.title)
+            sha1_update(&ctx, strlen(a->meta.title) + 1, (const uint8_t *)a->meta.title);
+    }
+    sha1_digest(&ctx, sizeof d, d);
+    d[6] = (uint8_t)((d[6] & 0x0f) | 0x50);
+    d[8] = (uint8_t)((d[8] & 0x3f) | 0x80);
+    b->pkg.identifier = xasprintf(
+        "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0],
+        d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14],
+        d[15]);
+}
+
+static void metadata_settle(build *b)
+{
+    meta *bm = &b->pkg.meta;
+    const build_options *o = b->opts;
+    if (b->n_articles == 1) {
+        meta_merge(bm, &b->articles[0]->meta);
+        /* The article's own speakers are not book metadata. */
+        speaker_list_clear(&bm->speakers);
+    }
+    meta_merge(bm, &b->plan->book);
+    meta_merge(bm, &o->overrides);
+    if (!bm->title)
+        meta_set(&bm->title, "Collected Articles");
+    if (!bm->lang)
+        meta_set(&bm->lang, "en");
+    if (b->n_articles > 1 && !bm->authors.len && !bm->editors.len) {
+        /* An anthology without an editor: its contributors, in order, each once. */
+        strmap *seen = strmap_new();
+        for (size_t i = 0; i < b->n_articles; i++) {
+            const strlist *au = &b->articles[i]->meta.authors;
+            for (size_t k = 0; k < au->len && bm->authors.len < 12; k++)
+                if (strmap_add(seen, au->items[k], NULL))
+                    strlist_add(&bm->authors, au->items[k]);
+        }
+        strmap_free(seen);
+    }
+    strlist_add(&b->pkg.languages, bm->lang);
+    for (size_t i = 0; i < b->n_articles; i++) {
+        const char *l = b->articles[i]->meta.lang;
+        int seen = 0;
+        for (size_t k = 0; l && k < b->pkg.languages.len; k++)
+            if (str_casecmp_ascii(b->pkg.languages.items[k], l) == 0)
+                seen = 1;
+        if (l && !seen)
+            strlist_add(&b->pkg.languages, l);
+    }
+    if (bm->identifier)
+        b->pkg.identifier = xstrdup(bm->identifier);
+    else
+        identifier_derive(b);
+    time_t t = (time_t)o->epoch;
+    struct tm tm;
+    char buf[32];
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    b->pkg.modified = xstrdup(buf);
+    if (b->n_articles > 1) {
+        size_t words = 0;
+        for (size_t i = 0; i < b->n_articles; i++)
+            words += b->articles[i]->words;
+        int minutes = reading_minutes(words);
+        if (minutes >= 60)
+            b->pkg.summary = xasprintf("%zu articles, about %d h %02d min of reading",
+                                       b->n_articles, minutes / 60, minutes % 60);
+        else
+            b->pkg.summary = xasprintf("%zu articles, about %d min of reading", b->n_articles,
+                                       minutes);
+    }
+}
+
+/*** chapters ***/
+
+static void chapters_name(build *b)
+{
+    for (size_t i = 0; i < b->n_articles; i++) {
+        article *a = b->articles[i];
+        size_t hi = 0;
+        for (size_t c = 0; c < a->n_chapters; c++) {
+            chapter *ch = &a->chapters[c];
+            ch->id = xasprintf("c%04zu-%02zu", i + 1, c + 1);
+            ch->href = xasprintf("text/%s.xhtml", ch->id);
+            while (hi < a->n_headings && a->headings[hi].chapter < c)
+                hi++;
+            if (c == 0)
+                ch->title = xstrdup(a->meta.title);
+            else if (hi < a->n_headings && a->headings[hi].chapter == c &&
+                     a->headings[hi].node == ch->first)
+                ch->title = xstrdup(a->headings[hi].text);
+            else
+                ch->title = xasprintf("%s (continued)", a->meta.title);
+        }
+    }
+}
+
+static void toc_build(build *b)
+{
+    int depth = b->opts->toc_depth > 0 ? b->opts->toc_depth : 2;
+    int last_part = -1;
+    for (size_t i = 0; i < b->n_articles; i++) {
+        article *a = b->articles[i];
+        int base = 1;
+        if (a->part >= 0) {
+            base = 2;
+            if (a->part != last_part) {
+                char *href = xasprintf("text/part-%02d.xhtml", a->part + 1);
+                book_pkg_toc_add(&b->pkg, b->plan->parts.items[a->part], NULL, href, 1);
+                free(href);
+                last_part = a->part;
+            }
+        }
+        char *byline = NULL;
+        if (a->meta.authors.len && b->n_articles > 1) {
+            char *names = names_join(&a->meta.authors);
+            byline = xasprintf("by %s", names);
+            free(names);
+        }
+        book_pkg_toc_add(&b->pkg, a->meta.title, byline, a->chapters[0].href, base);
+        free(byline);
+        for (size_t h = 0; h < a->n_headings; h++) {
+            const heading *hd = &a->headings[h];
+            if (hd->level > depth - 1)
+                continue;
+            /* A level skipped in the text is not skipped in the toc. */
+            int d = base + hd->level;
+            int prev = b->pkg.toc[b->pkg.n_toc - 1].depth;
+            if (d > prev + 1)
+                d = prev + 1;
+            char *href = xasprintf("%s#%s", a->chapters[hd->chapter].href, hd->id);
+            book_pkg_toc_add(&b->pkg, hd->text, NULL, href, d);
+            free(href);
+        }
+    }
+}
+
+/*** stylesheets, cover, parts, sources ***/
+
+static int stylesheets_add(build *b)
+{
+    size_t len = 0;
+    char *css = style_get(b->opts->style, &len);
+    if (!css) {
+        diag_add(b->diags, DIAG_ERROR, NULL, NULL, 0,
+                 "unknown style '%s'; the built-in styles are 'default' and 'plain'",
+                 b->opts->style);
+        return -1;
+    }
+    book_pkg_add(&b->pkg, "styles/sheaf.css", "css-sheaf", "text/css", NULL,
+                 (unsigned char *)css, len, 1, 0);
+    strlist_add(&b->stylesheets, "styles/sheaf.css");
+    for (size_t i = 0; i < b->opts->css_files.len; i++) {
+        char *data = NULL;
+        size_t n = 0;
+        const char *path = b->opts->css_files.items[i];
+        if (file_read_all(path, 16 << 20, &data, &n) != 0) {
+            diag_add(b->diags, DIAG_ERROR, NULL, path, 0, "cannot read stylesheet: %s",
+                     strerror(errno));
+            return -1;
+        }
+        char *href = xasprintf("styles/user-%zu.css", i + 1);
+        char *id = xasprintf("css-user-%zu", i + 1);
+        book_pkg_add(&b->pkg, href, id, "text/css", NULL, (unsigned char *)data, n, 1, 0);
+        strlist_add(&b->stylesheets, href);
+        free(href);
+        free(id);
+    }
+    return 0;
+}
+
+static const char *cover_path(const build *b)
+{
+    if (b->opts->cover)
+        return b->opts->cover;
+    if (b->plan->book.cover)
+        return b->plan->book.cover;
+    if (b->n_articles == 1 && b->articles[0]->meta.cover)
+        return b->articles[0]->meta.cover;
+    return NULL;
+}
+
+static int cover_add(build *b)
+{
+    const char *path = cover_path(b);
+    const char *href = NULL;
+    if (path) {
+        href = media_store_add_file(b->env.media, path, path, 0, b->diags);
+        if (!href)
+            diag_add(b->diags, DIAG_WARNING, NULL, path, 0,
+                     "the cover could not be used; a generated cover stands in for it");
+    }
+    if (!href) {
+        size_t len = 0;
+        unsigned char *svg = cover_svg_make(&b->pkg.meta, &len);
+        href = media_store_add_bytes(b->env.media, svg, len, "cover.svg", "cover", 0, b->diags);
+        free(svg);
+    }
+    if (!href)
+        return -1;
+    b->pkg.cover_image_href = xstrdup(href);
+    b->pkg.cover_page_href = xstrdup("cover.xhtml");
+    return 0;
+}
+
+static int part_page_add(build *b, int part)
+{
+    xmlNodePtr body = NULL;
+    char *href = xasprintf("text/part-%02d.xhtml", part + 1);
+    char *id = xasprintf("part-%02d", part + 1);
+    const char *title = b->plan->parts.items[part];
+    xmlDocPtr doc =
+        package_page_new(&b->pkg, &b->stylesheets, href, title, NULL, &body, b->diags);
+    int ret = -1;
+    if (!doc)
+        goto out;
+    xmlNodePtr sec = xhtml_add(body, "section", NULL);
+    xmlSetProp(sec, (const xmlChar *)"class", (const xmlChar *)"part");
+    xhtml_add(sec, "h1", title);
+    size_t len = 0;
+    unsigned char *bytes = xml_serialize(doc, &len);
+    book_pkg_add(&b->pkg, href, id, "application/xhtml+xml", NULL, bytes, len, 1, 1);
+    ret = 0;
+out:
+    if (doc)
+        xmlFreeDoc(doc);
+    free(href);
+    free(id);
+    return ret;
+}
+
+/* An appendix that says where each article came from. */
+static int sources_page_add(build *b)
+{
+    xmlNodePtr body = NULL;
+    const char *href = "text/sources.xhtml";
+    xmlDocPtr doc =
+        package_page_new(&b->pkg, &b->stylesheets, href, "Sources", NULL, &body, b->diags);
+    if (!doc)
+        return -1;
+    xmlNodePtr sec = xhtml_add(body, "section", NULL);
+    xmlSetProp(sec, (const xmlChar *)"class", (const xmlChar *)"sources");
+    xmlNsPtr epub = xmlSearchNsByHref(doc, xmlDocGetRootElement(doc),
+                                      (const xmlChar *)EPUB_OPS_NS);
+    if (epub)
+        xmlSetNsProp(sec, epub, (const xmlChar *)"type", (const xmlChar *)"appendix");
+    xhtml_add(sec, "h1", "Sources");
+    xmlNodePtr ol = xhtml_add(sec, "ol", NULL);
+    for (size_t i = 0; i < b->n_articles; i++) {
+        const article *a = b->articles[i];
+        xmlNodePtr li = xhtml_add(ol, "li", NULL);
+        xmlNodePtr p = xhtml_add(li, "p", NULL);
+        char *rel = path_relative(href, a->chapters[0].href);
+        xmlSetProp(xhtml_add(p, "a", a->meta.title), (const xmlChar *)"href",
+                   (const xmlChar *)rel);
+        free(rel);
+        if (a->meta.authors.len) {
+            char *names = names_join(&a->meta.authors);
+            char *t = xasprintf(", by %s", names);
+            xmlNodeAddContent(p, (const xmlChar *)t);
+            free(t);
+            free(names);
+        }
+        if (a->meta.date) {
+            char *t = xasprintf(" (%s)", a->meta.date);
+            xmlNodeAddContent(p, (const xmlChar *)t);
+            free(t);
+        }
+        if (a->meta.source) {
+            xmlNodePtr sp = xhtml_add(li, "p", NULL);
+            xmlSetProp(sp, (const xmlChar *)"class", (const xmlChar *)"source");
+            const char *src = a->meta.source;
+            if (str_starts_with(src, "http://") || str_starts_with(src, "https://"))
+                xmlSetProp(xhtml_add(sp, "a", src), (const xmlChar *)"href",
+                           (const xmlChar *)src);
+            else
+                xmlNodeAddContent(sp, (const xmlChar *)src);
+        }
+    }
+    size_t len = 0;
+    unsigned char *bytes = xml_serialize(doc, &len);
+    xmlFreeDoc(doc);
+    book_pkg_add(&b->pkg, href, "sources", "application/xhtml+xml", NULL, bytes, len, 1, 1);
+    book_pkg_toc_add(&b->pkg, "Sources", NULL, href, 1);
+    return 0;
+}
+
+/*** rendering ***/
+
+static int env_setup(build *b)
+{
+    render_env *env = &b->env;
+    env->opts = b->opts;
+    env->articles = b->articles;
+    env->n_articles = b->n_articles;
+    env->by_key = strmap_new();
+    env->by_source = strmap_new();
+    for (size_t i = 0; i < b->n_articles; i++) {
+        article *a = b->articles[i];
+        strmap_add(env->by_key, a->key, a);
+        if (a->meta.source)
+            strmap_add(env->by_source, a->meta.source, a);
+    }
+    env->media = media_store_new();
+    pthread_mutex_init(&b->media_lock, NULL);
+    env->media_lock = &b->media_lock;
+    env->chapter_template = template_load(b->opts->template_dir, "chapter.xhtml", b->diags);
+    env->book_lang = b->pkg.meta.lang;
+    env->several = b->n_articles > 1;
+    strlist_extend(&env->stylesheets, &b->stylesheets);
+    return env->chapter_template ? 0 : -1;
+}
+
+static int chapters_render(build *b, build_stats *stats)
+{
+    double t0 = clock_now();
+    int ret = 0;
+    for (size_t i = 0; i < b->n_articles && ret == 0; i++) {
+        article *a = b->articles[i];
+        if (b->opts->progress)
+            b->opts->progress(b->opts->progress_ud, i, b->n_articles, a->path);
+        for (size_t c = 0; c < a->n_chapters && ret == 0; c++)
+            ret = render_chapter(&b->env, a, c);
+        diag_list_move(b->diags, &a->diags);
+        stats->chapters += a->n_chapters;
+    }
+    stats->t_render = clock_now() - t0;
+    return ret;
+}
+
+static int has_bytes(const unsigned char *data, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (data[i] == (unsigned char)needle[0] && memcmp(data + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/*** assembly ***/
+
+static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
+{
+    int ret = -1;
+    book_pkg *pkg = &b->pkg;
+    size_t len = 0;
+    unsigned char *bytes;
+    zip_entry_spec *entries = NULL;
+    unsigned char *container = NULL, *opf = NULL;
+    size_t container_len = 0, opf_len = 0;
+
+    pkg->titlepage_href = xstrdup("titlepage.xhtml");
+    pkg->nav_href = xstrdup("nav.xhtml");
+    pkg->first_body_href = xstrdup(b->articles[0]->chapters[0].href);
+
+    /* Spine order: cover, title page, contents, (parts and) articles, sources. */
+    if (pkg->cover_page_href) {
+        bytes = package_cover_page(pkg, &b->stylesheets, pkg->cover_page_href,
+                                   pkg->cover_image_href, &len, b->diags);
+        if (!bytes)
+            goto out;
+        book_pkg_add(pkg, pkg->cover_page_href, "cover", "application/xhtml+xml", NULL, bytes,
+                     len, 1, 1);
+    }
+    bytes = package_titlepage(pkg, &b->stylesheets, pkg->titlepage_href, &len, b->diags);
+    if (!bytes)
+        goto out;
+    book_pkg_add(pkg, pkg->titlepage_href, "titlepage", "application/xhtml+xml", NULL, bytes, len,
+                 1, 1);
+    manifest_item *nav = book_pkg_add(pkg, pkg->nav_href, "nav", "application/xhtml+xml", "nav",
+                                      NULL, 0, 1, 1);
+    size_t nav_index = (size_t)(nav - pkg->items);
+    int last_part = -1;
+    for (size_t i = 0; i < b->n_articles; i++) {
+        article *a = b->articles[i];
+        if (a->part >= 0 && a->part != last_part) {
+            if (part_page_add(b, a->part) != 0)
+                goto out;
+            last_part = a->part;
+        }
+        for (size_t c = 0; c < a->n_chapters; c++) {
+            chapter *ch = &a->chapters[c];
+            strbuf props = STRBUF_INIT;
+            if (has_bytes(ch->xhtml, ch->xhtml_len, "<svg"))
+                strbuf_adds(&props, "svg");
+            if (has_bytes(ch->xhtml, ch->xhtml_len, "<math"))
+                strbuf_adds(&props, props.len ? " mathml" : "mathml");
+            book_pkg_add(pkg, ch->href, ch->id, "application/xhtml+xml", props.data, ch->xhtml,
+                         ch->xhtml_len, 0, 1);
+            strbuf_release(&props);
+        }
+    }
+    if (b->n_articles > 1 && sources_page_add(b) != 0)
+        goto out;
+    size_t n_media = media_store_count(b->env.media);
+    for (size_t i = 0; i < n_media; i++) {
+        const media_item *m = media_store_get(b->env.media, i);
+        int is_cover = pkg->cover_image_href && strcmp(m->href, pkg->cover_image_href) == 0;
+        if (!is_cover)
+            pkg->has_images = 1;
+        book_pkg_add(pkg, m->href, is_cover ? "cover-image" : m->id, m->mime,
+                     is_cover ? "cover-image" : NULL, m->data, m->len, 0, 0);
+    }
+    bytes = package_nav(pkg, &b->stylesheets, &len, b->diags);
+    if (!bytes)
+        goto out;
+    pkg->items[nav_index].data = bytes;
+    pkg->items[nav_index].len = len;
+    bytes = package_ncx(pkg, &len, b->diags);
+    if (!bytes)
+        goto out;
+    book_pkg_add(pkg, "toc.ncx", "ncx", "application/x-dtbncx+xml", NULL, bytes, len, 1, 0);
+    opf = package_opf(pkg, &opf_len, b->diags);
+    container = package_container(b->opts, &container_len, b->diags);
+    if (!opf || !container)
+        goto out;
+
+    size_t n = pkg->n_items + 3, k = 0;
+    entries = xcalloc(n, sizeof *entries);
+    entries[k++] = (zip_entry_spec){"mimetype", (const unsigned char *)"application/epub+zip", 20, 0};
+    entries[k++] = (zip_entry_spec){"META-INF/container.xml", container, container_len, 1};
+    entries[k++] = (zip_entry_spec){PKG_DIR "package.opf", opf, opf_len, 1};
+    strlist names = STRLIST_INIT;
+    for (size_t i = 0; i < pkg->n_items; i++) {
+        strlist_take(&names, xasprintf(PKG_DIR "%s", pkg->items[i].href));
+        entries[k++] = (zip_entry_spec){names.items[names.len - 1], pkg->items[i].data,
+                                        pkg->items[i].len, pkg->items[i].compress};
+    }
+    ret = zipwrite_build(entries, k, b->opts->epoch, b->opts->threads, epub, epub_len, b->diags);
+    strlist_clear(&names);
+out:
+    free(entries);
+    free(container);
+    free(opf);
+    return ret;
+}
+
+static void build_free(build *b)
+{
+    for (size_t i = 0; i < b->n_articles; i++)
+        article_free(b->articles[i]);
+    free(b->articles);
+    book_pkg_free(&b->pkg);
+    strmap_free(b->env.by_key);
+    strmap_free(b->env.by_source);
+    media_store_free(b->env.media);
+    if (b->env.media_lock)
+        pthread_mutex_destroy(&b->media_lock);
+    if (b->env.chapter_template)
+        xmlFreeDoc(b->env.chapter_template);
+    strlist_clear(&b->env.stylesheets);
+    strlist_clear(&b->stylesheets);
+}
+
+int book_build(const plan *p, const build_options *o, unsigned char **epub, size_t *epub_len,
+               build_stats *stats, diag_list *diags)
+{
+    int ret = -1;
+    build b;
+    build_stats local;
+    memset(&b, 0, sizeof b);
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    b.plan = p;
+    b.opts = o;
+    b.diags = diags;
+    book_pkg_init(&b.pkg, o);
+
+    if (articles_read(&b, stats) != 0)
+        goto out;
+    stats->articles = b.n_articles;
+    metadata_settle(&b);
+    chapters_name(&b);
+    if (stylesheets_add(&b) != 0 || env_setup(&b) != 0)
+        goto out;
+    if (cover_add(&b) != 0)
+        goto out;
+    toc_build(&b);
+    if (chapters_render(&b, stats) != 0)
+        goto out;
+    double t0 = clock_now();
+    if (package_assemble(&b, epub, epub_len) != 0)
+        goto out;
+    stats->t_package = clock_now() - t0;
+    stats->images = media_store_count(b.env.media);
+    ret = 0;
+out:
+    build_free(&b);
+    return ret;
+}

@@ -1,0 +1,2549 @@
+/* check.c: the structural EPUB checker (see check.h).
+ *
+ * Order of work: raw bytes (first local header, central directory names) -> libzip with
+ * ZIP_CHECKCONS (entry table, caps, hostile entries) -> container.xml -> package document ->
+ * content documents and stylesheets (streamed with xmlTextReader: ids, references, needed
+ * properties) -> navigation document and NCX (trees) -> references resolved against the
+ * virtual container -> properties and unlisted files.
+ *
+ * Every XML parse goes through xml_tree_parse or content_scan: from memory, XML_PARSE_NONET,
+ * never NOENT/DTDLOAD/DTDATTR/DTDVALID/HUGE, a deny-all external entity loader, libxml2's
+ * default depth and entity-amplification limits, and errors collected instead of printed. */
+#include "check.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include <zip.h>
+
+#include "lang.h"
+#include "strmap.h"
+#include "util.h"
+
+#define NS_OPF "http://www.idpf.org/2007/opf"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_XHTML "http://www.w3.org/1999/xhtml"
+#define NS_EPUB "http://www.idpf.org/2007/ops"
+#define NS_SVG "http://www.w3.org/2000/svg"
+#define NS_MATHML "http://www.w3.org/1998/Math/MathML"
+#define NS_XLINK "http://www.w3.org/1999/xlink"
+#define NS_NCX "http://www.daisy.org/z3986/2005/ncx/"
+#define NS_OCF "urn:oasis:names:tc:opendocument:xmlns:container"
+#define NS_XML "http://www.w3.org/XML/1998/namespace"
+
+#define MT_XHTML "application/xhtml+xml"
+#define MT_SVG "image/svg+xml"
+#define MT_NCX "application/x-dtbncx+xml"
+#define MT_CSS "text/css"
+
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOWARNING)
+
+/* Manifest item properties sheaf knows about. */
+enum {
+    PROP_NAV = 1 << 0,
+    PROP_SVG = 1 << 1,
+    PROP_SCRIPTED = 1 << 2,
+    PROP_MATHML = 1 << 3,
+    PROP_REMOTE = 1 << 4,
+    PROP_COVER = 1 << 5,
+    PROP_SWITCH = 1 << 6,
+};
+
+/* How a reference is used decides which rules apply to it. */
+enum ref_kind {
+    REF_LINK,       /* hyperlink: a, area, svg a */
+    REF_RESOURCE,   /* embedded resource: img, script, iframe, object, poster, svg image */
+    REF_MEDIA,      /* audio/video sources: may be remote */
+    REF_STYLESHEET, /* link rel=stylesheet, CSS @import */
+    REF_CSS,        /* CSS url() outside @font-face */
+    REF_FONT,       /* CSS url() inside @font-face: may be remote */
+    REF_TOC,        /* link in the toc nav */
+    REF_NCX,        /* navPoint content src */
+};
+
+typedef struct zentry {
+    char *name; /* as stored (libzip's raw name) */
+    zip_uint64_t size, comp_size;
+    zip_uint16_t method;
+    int skip;   /* never read: encrypted, symlink, bomb, odd method, unsafe name */
+    int is_dir;
+    int listed; /* a manifest item names it */
+} zentry;
+
+typedef struct mitem {
+    char *id, *href, *media_type, *fallback;
+    char *path; /* container path; NULL when remote or unresolvable */
+    int line;
+    long entry;  /* index into the entry table, -1 when absent */
+    int spine;   /* position in the spine, -1 when not in it */
+    unsigned props, needs;
+    int scanned; /* content document parsed without a fatal error */
+    strmap *ids; /* id -> ordinal (as uintptr_t) of the element carrying it */
+} mitem;
+
+typedef struct ref {
+    size_t item; /* referring item */
+    int line;
+    int kind;
+    char *url;
+} ref;
+
+typedef struct check_ctx {
+    const char *book;
+    diag_list *out;
+    size_t n_findings;
+    int limit_reported;
+    const unsigned char *data;
+    size_t len;
+    zip_t *za;
+    zentry *ent;
+    size_t n_ent;
+    strmap *ent_by_name; /* name -> index + 1 */
+    size_t total_read;
+    char *opf_path;
+    int epub2;
+    char *uid;           /* value of the unique identifier */
+    mitem *items;
+    size_t n_items;
+    strmap *item_by_id;   /* id -> index + 1 */
+    strmap *item_by_path; /* path -> index + 1 */
+    long nav_item, ncx_item;
+    ref *refs;
+    size_t n_refs, cap_refs;
+} check_ctx;
+
+#define IDX_PUT(i) ((void *)(uintptr_t)((i) + 1))
+#define IDX_GET(p) ((long)(uintptr_t)(p)-1)
+
+/*** Findings ***/
+
+static void finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+    if (c->n_findings >= CHECK_MAX_FINDINGS && sev != DIAG_FATAL) {
+        if (!c->limit_reported) {
+            c->limit_reported = 1;
+            diag_add(c->out, DIAG_ERROR, CHECK_ID_LIMIT, NULL, 0,
+                     "more than %d findings; the rest are not listed (fix these first)",
+                     CHECK_MAX_FINDINGS);
+        }
+        return;
+    }
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    diag_add(c->out, sev, id, file, line, "%s", msg);
+    free(msg);
+    c->n_findings++;
+}
+
+/* A printable, bounded copy of untrusted bytes for messages: control bytes become '?'. The
+ * caller frees it. */
+static char *shown(const char *s, size_t len)
+{
+    strbuf b = STRBUF_INIT;
+    size_t max = len > 200 ? 200 : len;
+    for (size_t i = 0; i < max; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        strbuf_addc(&b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+    }
+    if (max < len)
+        strbuf_adds(&b, "...");
+    if (!b.data)
+        strbuf_adds(&b, "");
+    return strbuf_detach(&b, NULL);
+}
+
+/*** Small string helpers ***/
+
+static uint16_t rd16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+
+static int is_space(int ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
+
+/* Does the whitespace-separated list `list` contain `word`? */
+static int list_has(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    const char *p = list;
+    while (p && *p) {
+        while (is_space((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && !is_space((unsigned char)*p))
+            p++;
+        if ((size_t)(p - s) == wl && memcmp(s, word, wl) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Decode one UTF-8 sequence at s (n bytes left); returns its length or 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t v = s[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
+        v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Characters OCF forbids in file names. */
+static int ocf_forbidden(uint32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+        return 1;
+    if (strchr("\"*:<>?\\|", (int)cp) && cp < 0x80)
+        return 1;
+    if ((cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+        (cp >= 0xfff0 && cp <= 0xffff) || (cp >= 0xe0000 && cp <= 0xe0fff) || cp >= 0xf0000)
+        return 1;
+    if ((cp & 0xfffe) == 0xfffe)
+        return 1;
+    return 0;
+}
+
+/*** URLs inside the container ***/
+
+enum url_class {
+    URL_EMPTY,    /* "" */
+    URL_FRAGMENT, /* "#x": the same document */
+    URL_LOCAL,    /* a container path */
+    URL_REMOTE,   /* http(s) or protocol-relative */
+    URL_DATA,
+    URL_FILE,
+    URL_OTHER,   /* mailto:, tel:, ... */
+    URL_OUTSIDE, /* climbs above the container root or is absolute */
+    URL_INVALID,
+};
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decode s[0..n) into a new string; NULL when an escape is malformed or decodes to
+ * NUL. The caller frees it. */
+static char *pct_decode(const char *s, size_t n)
+{
+    strbuf b = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
+            int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+                strbuf_release(&b);
+                return NULL;
+            }
+            strbuf_addc(&b, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            strbuf_addc(&b, s[i]);
+        }
+    }
+    if (!b.data)
+        strbuf_adds(&b, "");
+    return strbuf_detach(&b, NULL);
+}
+
+/* Resolve `rel` (already decoded) against the directory of `base` (a container path).
+ * Returns a new normalised path, or NULL when it climbs above the root. The caller frees it. */
+static char *container_resolve(const char *base, const char *rel)
+{
+    strbuf joined = STRBUF_INIT;
+    strbuf out = STRBUF_INIT;
+    size_t *starts = NULL, depth = 0, cap = 0;
+    char *ret = NULL;
+    const char *slash = base ? strrchr(base, '/') : NULL;
+    if (slash)
+        strbuf_add(&joined, base, (size_t)(slash - base) + 1);
+    strbuf_adds(&joined, rel);
+    const char *p = joined.data ? joined.data : "";
+    while (*p) {
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        size_t n = (size_t)(p - s);
+        if (*p == '/')
+            p++;
+        if (n == 0 || (n == 1 && s[0] == '.'))
+            continue;
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (depth == 0)
+                goto out;
+            out.len = starts[--depth];
+            if (out.data)
+                out.data[out.len] = '\0';
+            continue;
+        }
+        if (depth == cap) {
+            cap = cap ? cap * 2 : 16;
+            starts = xrealloc(starts, cap * sizeof *starts);
+        }
+        starts[depth++] = out.len;
+        if (out.len)
+            strbuf_addc(&out, '/');
+        strbuf_add(&out, s, n);
+    }
+    if (!out.data)
+        strbuf_adds(&out, "");
+    ret = strbuf_detach(&out, NULL);
+out:
+    strbuf_release(&out);
+    strbuf_release(&joined);
+    free(starts);
+    return ret;
+}
+
+/* Classify `url` found in the document at `base`. For URL_LOCAL and URL_FRAGMENT, *path (new
+ * string, the target container path; for URL_FRAGMENT the base itself) and *frag (new string,
+ * decoded fragment, or NULL when there is none) are set; the caller frees both. */
+static int url_classify(const char *base, const char *url, char **path, char **frag)
+{
+    *path = NULL;
+    *frag = NULL;
+    while (is_space((unsigned char)*url))
+        url++;
+    size_t n = strlen(url);
+    while (n && is_space((unsigned char)url[n - 1]))
+        n--;
+    if (n == 0)
+        return URL_EMPTY;
+    if (memchr(url, '\\', n))
+        return URL_INVALID;
+    /* scheme */
+    size_t i = 0;
+    if ((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z')) {
+        while (i < n && (((url[i] | 0x20) >= 'a' && (url[i] | 0x20) <= 'z') ||
+                         (url[i] >= '0' && url[i] <= '9') || url[i] == '+' || url[i] == '-' ||
+                         url[i] == '.'))
+            i++;
+        if (i < n && url[i] == ':') {
+            char *scheme = xstrndup(url, i);
+            int cls = URL_OTHER;
+            if (str_casecmp_ascii(scheme, "http") == 0 || str_casecmp_ascii(scheme, "https") == 0)
+                cls = URL_REMOTE;
+            else if (str_casecmp_ascii(scheme, "data") == 0)
+                cls = URL_DATA;
+            else if (str_casecmp_ascii(scheme, "file") == 0)
+                cls = URL_FILE;
+            free(scheme);
+            return cls;
+        }
+    }
+    if (n >= 2 && url[0] == '/' && url[1] == '/')
+        return URL_REMOTE;
+    if (url[0] == '/')
+        return URL_OUTSIDE;
+    size_t end = 0;
+    while (end < n && url[end] != '#' && url[end] != '?')
+        end++;
+    const char *hash = memchr(url, '#', n);
+    if (hash) {
+        *frag = pct_decode(hash + 1, n - (size_t)(hash + 1 - url));
+        if (!*frag)
+            return URL_INVALID;
+    }
+    if (end == 0) {
+        if (!hash) /* "?query" only: the same document */
+            return URL_EMPTY;
+        *path = xstrdup(base);
+        return URL_FRAGMENT;
+    }
+    char *dec = pct_decode(url, end);
+    if (!dec) {
+        free(*frag);
+        *frag = NULL;
+        return URL_INVALID;
+    }
+    *path = container_resolve(base, dec);
+    free(dec);
+    if (!*path) {
+        free(*frag);
+        *frag = NULL;
+        return URL_OUTSIDE;
+    }
+    return URL_LOCAL;
+}
+
+/*** Raw ZIP structures ***/
+
+/* The mimetype entry, read from the raw bytes of the first local header. */
+static void check_first_header(check_ctx *c)
+{
+    const unsigned char *d = c->data;
+    static const char want[] = "application/epub+zip";
+    if (c->len < 30 || rd32(d) != 0x04034b50) {
+        finding(c, DIAG_ERROR, "PKG-006", "mimetype", 0,
+                "the archive does not start with a local file header: the mimetype entry "
+                "must be the first file, stored uncompressed");
+        return;
+    }
+    uint16_t flags = rd16(d + 6), method = rd16(d + 8);
+    uint32_t csize = rd32(d + 18);
+    size_t nlen = rd16(d + 26), elen = rd16(d + 28);
+    if (30 + nlen > c->len || nlen != 8 || memcmp(d + 30, "mimetype", 8) != 0) {
+        char *nm = shown((const char *)d + 30, 30 + nlen > c->len ? 0 : nlen);
+        finding(c, DIAG_ERROR, "PKG-006", "mimetype", 0,
+                "the first entry of the archive is \"%s\", not \"mimetype\": write the "
+                "mimetype entry first",
+                nm);
+        free(nm);
+        return;
+    }
+    if (elen != 0)
+        finding(c, DIAG_ERROR, "PKG-005", "mimetype", 0,
+                "the mimetype entry has an extra field of %zu bytes; the extra field is not "
+                "allowed on this entry (zip it with -X, or without extra attributes)",
+                elen);
+    if (method != 0) {
+        finding(c, DIAG_ERROR, "PKG-007", "mimetype", 0,
+                "the mimetype entry is compressed (method %u); it must be stored "
+                "uncompressed",
+                method);
+        return;
+    }
+    size_t off = 30 + nlen + elen;
+    if ((flags & 8) == 0 && csize != sizeof want - 1) {
+        finding(c, DIAG_ERROR, "PKG-007", "mimetype", 0,
+                "the mimetype entry holds %u bytes; it must hold exactly "
+                "\"application/epub+zip\" (20 bytes, no newline)",
+                (unsigned)csize);
+        return;
+    }
+    if (off + sizeof want - 1 > c->len || memcmp(d + off, want, sizeof want - 1) != 0) {
+        size_t avail = off < c->len ? c->len - off : 0;
+        char *got = shown((const char *)d + (off < c->len ? off : 0), avail < 20 ? avail : 20);
+        finding(c, DIAG_ERROR, "PKG-007", "mimetype", 0,
+                "the mimetype entry holds \"%s\"; it must hold exactly \"application/epub+zip\"",
+                got);
+        free(got);
+    }
+}
+
+/* A central directory record's name, from the raw bytes. */
+typedef struct raw_name {
+    const unsigned char *p;
+    size_t len;
+} raw_name;
+
+/* Parse the central directory ourselves for the raw names (libzip hides NUL bytes and
+ * re-encodes). Returns the number of names (0 when not found or ZIP64); *names is malloc'd,
+ * the caller frees it. */
+static size_t raw_names_read(const unsigned char *d, size_t len, raw_name **names)
+{
+    *names = NULL;
+    if (len < 22)
+        return 0;
+    size_t lo = len - 22 > 65535 ? len - 22 - 65535 : 0;
+    size_t eocd = (size_t)-1;
+    for (size_t i = len - 22 + 1; i-- > lo;) {
+        if (rd32(d + i) == 0x06054b50) {
+            eocd = i;
+            break;
+        }
+    }
+    if (eocd == (size_t)-1)
+        return 0;
+    size_t count = rd16(d + eocd + 10);
+    uint32_t cd_size = rd32(d + eocd + 12), cd_off = rd32(d + eocd + 16);
+    if (count == 0xffff || cd_off == 0xffffffffu || (size_t)cd_off + cd_size > len)
+        return 0;
+    raw_name *out = xcalloc(count ? count : 1, sizeof *out);
+    size_t n = 0, p = cd_off, end = (size_t)cd_off + cd_size;
+    while (n < count && p + 46 <= end && rd32(d + p) == 0x02014b50) {
+        size_t nl = rd16(d + p + 28), el = rd16(d + p + 30), cl = rd16(d + p + 32);
+        if (p + 46 + nl > end)
+            break;
+        out[n].p = d + p + 46;
+        out[n].len = nl;
+        n++;
+        p += 46 + nl + el + cl;
+    }
+    *names = out;
+    return n;
+}
+
+/* Names that are equal byte for byte, or after ASCII case folding. */
+static void check_duplicate_names(check_ctx *c, const raw_name *names, size_t n)
+{
+    strmap *exact = strmap_new(), *folded = strmap_new();
+    for (size_t i = 0; i < n; i++) {
+        char *nm = xstrndup((const char *)names[i].p, names[i].len);
+        char *fold = xstrdup(nm);
+        for (char *q = fold; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q - 'A' + 'a');
+        char *disp = shown((const char *)names[i].p, names[i].len);
+        if (memchr(names[i].p, 0, names[i].len)) {
+            /* reported with the name checks */
+        } else if (!strmap_add(exact, nm, IDX_PUT(i))) {
+            finding(c, DIAG_ERROR, "OPF-060", disp, 0,
+                    "duplicate entry in the ZIP file: \"%s\" appears more than once; keep one",
+                    disp);
+        } else if (!strmap_add(folded, fold, IDX_PUT(i))) {
+            finding(c, DIAG_ERROR, "OPF-060", disp, 0,
+                    "duplicate entry in the ZIP file after case folding: \"%s\" differs from "
+                    "another entry only in letter case; rename one",
+                    disp);
+        }
+        free(disp);
+        free(fold);
+        free(nm);
+    }
+    strmap_free(exact);
+    strmap_free(folded);
+}
+
+/* OCF file-name rules for one raw name. Returns 1 when the name is unsafe to use. */
+static int check_name(check_ctx *c, const unsigned char *p, size_t len)
+{
+    int unsafe = 0, forbidden = 0, nonascii = 0, bad_utf8 = 0;
+    char *disp = shown((const char *)p, len);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode(p + i, len - i, &cp);
+        if (k == 0) {
+            bad_utf8 = 1;
+            i++;
+            continue;
+        }
+        if (cp >= 0x80)
+            nonascii = 1;
+        if (ocf_forbidden(cp))
+            forbidden = 1;
+        i += k;
+    }
+    if (memchr(p, 0, len) || memchr(p, '\\', len))
+        unsafe = 1;
+    if (bad_utf8) {
+        finding(c, DIAG_ERROR, CHECK_ID_NAME_UTF8, disp, 0,
+                "the file name \"%s\" is not valid UTF-8; OCF file names must be UTF-8", disp);
+        unsafe = 1;
+    }
+    if (forbidden)
+        finding(c, DIAG_ERROR, "PKG-009", disp, 0,
+                "the file name \"%s\" contains characters that are not allowed in OCF file "
+                "names (control characters, \" * : < > ? \\ | or private-use code points)",
+                disp);
+    if (len && p[0] == '/') {
+        finding(c, DIAG_ERROR, CHECK_ID_UNSAFE_NAME, disp, 0,
+                "the entry name \"%s\" is an absolute path; entry names must be relative to "
+                "the container root",
+                disp);
+        unsafe = 1;
+    }
+    /* segments: "..", trailing dots, spaces */
+    int dotdot = 0, trailing_dot = 0;
+    for (size_t i = 0; i < len;) {
+        size_t s = i;
+        while (i < len && p[i] != '/')
+            i++;
+        size_t n = i - s;
+        if (n == 2 && p[s] == '.' && p[s + 1] == '.')
+            dotdot = 1;
+        else if (n > 0 && p[i - 1] == '.' && !(n == 1))
+            trailing_dot = 1;
+        else if (n == 1 && p[s] == '.')
+            dotdot = 1;
+        if (i < len)
+            i++;
+    }
+    if (dotdot) {
+        finding(c, DIAG_ERROR, CHECK_ID_UNSAFE_NAME, disp, 0,
+                "the entry name \"%s\" has \".\" or \"..\" segments, which would reach outside "
+                "its folder when extracted",
+                disp);
+        unsafe = 1;
+    }
+    if (trailing_dot)
+        finding(c, DIAG_ERROR, "PKG-011", disp, 0,
+                "the file name \"%s\" ends with \".\", which is not allowed", disp);
+    if (memchr(p, ' ', len))
+        finding(c, DIAG_WARNING, "PKG-010", disp, 0,
+                "the file name \"%s\" contains spaces; references must escape them as %%20, "
+                "consider removing them",
+                disp);
+    if (nonascii && !bad_utf8)
+        finding(c, DIAG_INFO, "PKG-012", disp, 0,
+                "the file name \"%s\" contains non-ASCII characters; some reading systems "
+                "mishandle them",
+                disp);
+    free(disp);
+    return unsafe;
+}
+
+/*** The entry table ***/
+
+static void entries_load(check_ctx *c, const raw_name *raw, size_t n_raw)
+{
+    zip_int64_t n = zip_get_num_entries(c->za, 0);
+    if (n < 0)
+        n = 0;
+    c->n_ent = (size_t)n;
+    c->ent = xcalloc(c->n_ent ? c->n_ent : 1, sizeof *c->ent);
+    c->ent_by_name = strmap_new();
+    for (size_t i = 0; i < c->n_ent; i++) {
+        zentry *e = &c->ent[i];
+        zip_stat_t st;
+        zip_stat_init(&st);
+        const char *nm = zip_get_name(c->za, i, ZIP_FL_ENC_RAW);
+        e->name = xstrdup(nm ? nm : "");
+        if (zip_stat_index(c->za, i, ZIP_FL_ENC_RAW, &st) == 0) {
+            e->size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+            e->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+            e->method = (st.valid & ZIP_STAT_COMP_METHOD) ? st.comp_method : 0;
+            if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+                finding(c, DIAG_ERROR, CHECK_ID_ENCRYPTED, e->name, 0,
+                        "the entry is encrypted with ZIP encryption, which EPUB does not allow; "
+                        "its content was not checked");
+                e->skip = 1;
+            }
+        } else {
+            e->skip = 1;
+        }
+        size_t nlen = strlen(e->name);
+        e->is_dir = nlen > 0 && e->name[nlen - 1] == '/';
+        const unsigned char *rp = (const unsigned char *)e->name;
+        size_t rl = nlen;
+        if (n_raw == c->n_ent) {
+            rp = raw[i].p;
+            rl = raw[i].len;
+        }
+        if (check_name(c, rp, rl))
+            e->skip = 1;
+        zip_uint8_t opsys;
+        zip_uint32_t attr;
+        if (zip_file_get_external_attributes(c->za, i, 0, &opsys, &attr) == 0 &&
+            opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & 0170000) == 0120000) {
+            finding(c, DIAG_ERROR, CHECK_ID_SYMLINK, e->name, 0,
+                    "the entry is a symbolic link; EPUB containers hold only plain files "
+                    "(it was not followed)");
+            e->skip = 1;
+        }
+        if (!e->is_dir && !e->skip && e->method != ZIP_CM_STORE && e->method != ZIP_CM_DEFLATE) {
+            finding(c, DIAG_ERROR, CHECK_ID_METHOD, e->name, 0,
+                    "the entry uses compression method %u; EPUB allows only stored (0) and "
+                    "deflate (8)",
+                    e->method);
+            e->skip = 1;
+        }
+        if (!e->skip && e->method == ZIP_CM_STORE && e->size != e->comp_size) {
+            finding(c, DIAG_ERROR, CHECK_ID_SIZE_LIE, e->name, 0,
+                    "the stored entry declares %llu bytes but occupies %llu; the archive is "
+                    "corrupt or crafted",
+                    (unsigned long long)e->size, (unsigned long long)e->comp_size);
+            e->skip = 1;
+        }
+        if (!e->skip && e->size > ((zip_uint64_t)1 << 20) &&
+            e->size / (e->comp_size ? e->comp_size : 1) > CHECK_RATIO_MAX) {
+            finding(c, DIAG_ERROR, CHECK_ID_BOMB, e->name, 0,
+                    "the entry declares %llu bytes from %llu compressed (ratio over %d:1): a "
+                    "zip bomb or a lying size; it was not decompressed",
+                    (unsigned long long)e->size, (unsigned long long)e->comp_size,
+                    CHECK_RATIO_MAX);
+            e->skip = 1;
+        }
+        if (!e->skip || !strmap_has(c->ent_by_name, e->name))
+            strmap_add(c->ent_by_name, e->name, IDX_PUT(i));
+    }
+}
+
+static long entry_find(const check_ctx *c, const char *path)
+{
+    void *v = strmap_get(c->ent_by_name, path);
+    return v ? IDX_GET(v) : -1;
+}
+
+/* Read entry i whole, at most `cap` bytes. Returns a malloc'd NUL-terminated buffer (the
+ * caller frees it) or NULL with a finding (none when the entry was already reported). */
+static unsigned char *entry_read(check_ctx *c, long i, size_t cap, size_t *len_out)
+{
+    zentry *e = &c->ent[i];
+    unsigned char *buf = NULL, *ret = NULL;
+    zip_file_t *zf = NULL;
+    size_t got = 0;
+    *len_out = 0;
+    if (e->skip || e->is_dir)
+        goto out;
+    if (e->size > cap) {
+        finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, e->name, 0,
+                "the entry is %llu bytes, more than the %zu MiB sheaf checks in one file; it "
+                "was not checked",
+                (unsigned long long)e->size, cap >> 20);
+        goto out;
+    }
+    if (c->total_read + e->size > CHECK_TOTAL_CAP) {
+        finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, e->name, 0,
+                "the book's entries together exceed %zu MiB decompressed; this entry was not "
+                "checked",
+                (size_t)(CHECK_TOTAL_CAP >> 20));
+        goto out;
+    }
+    zf = zip_fopen_index(c->za, (zip_uint64_t)i, 0);
+    if (!zf) {
+        finding(c, DIAG_ERROR, "PKG-008", e->name, 0, "unable to read the entry: %s",
+                zip_strerror(c->za));
+        goto out;
+    }
+    size_t want = (size_t)e->size;
+    buf = xmalloc(want + 2);
+    for (;;) {
+        /* read one byte past the declared size to catch entries that lie */
+        zip_int64_t r = zip_fread(zf, buf + got, want + 1 - got);
+        if (r < 0) {
+            finding(c, DIAG_ERROR, "PKG-008", e->name, 0,
+                    "unable to read the entry: %s (the archive is corrupt)",
+                    zip_file_strerror(zf));
+            goto out;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+        if (got > want) {
+            finding(c, DIAG_ERROR, CHECK_ID_SIZE_LIE, e->name, 0,
+                    "the entry declares %zu bytes but decompresses to more; the archive is "
+                    "corrupt or crafted (reading stopped)",
+                    want);
+            goto out;
+        }
+    }
+    if (got != want) {
+        finding(c, DIAG_ERROR, CHECK_ID_SIZE_LIE, e->name, 0,
+                "the entry declares %zu bytes but holds %zu; the archive is corrupt", want, got);
+        goto out;
+    }
+    c->total_read += got;
+    buf[got] = '\0';
+    ret = buf;
+    buf = NULL;
+    *len_out = got;
+out:
+    if (zf)
+        zip_fclose(zf);
+    free(buf);
+    if (e->skip || !ret)
+        e->skip = 1; /* report a broken entry once */
+    return ret;
+}
+
+/* The first bytes of entry i (for media type sniffing); returns how many were read. */
+static size_t entry_read_head(check_ctx *c, long i, unsigned char *head, size_t n)
+{
+    zentry *e = &c->ent[i];
+    size_t got = 0;
+    if (e->skip || e->is_dir)
+        return 0;
+    zip_file_t *zf = zip_fopen_index(c->za, (zip_uint64_t)i, 0);
+    if (!zf)
+        return 0;
+    while (got < n) {
+        zip_int64_t r = zip_fread(zf, head + got, n - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    zip_fclose(zf);
+    return got;
+}
+
+/*** XML parsing (hostile input) ***/
+
+typedef struct xml_err {
+    char msg[300];
+    int line;
+    int have;
+} xml_err;
+
+static void xml_err_keep(xml_err *e, const xmlError *err)
+{
+    if (e->have || !err || err->level < XML_ERR_ERROR)
+        return;
+    e->have = 1;
+    e->line = err->line;
+    snprintf(e->msg, sizeof e->msg, "%s", err->message ? err->message : "parse error");
+    size_t n = strlen(e->msg);
+    while (n && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
+        e->msg[--n] = '\0';
+}
+
+static void xml_tree_error(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr p = user;
+    if (p && p->_private)
+        xml_err_keep(p->_private, err);
+}
+
+static void xml_reader_error(void *arg, xmlErrorPtr err)
+{
+    xml_err_keep(arg, err);
+}
+
+static void xml_generic_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static xmlParserInputPtr xml_deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    (void)url;
+    (void)id;
+    (void)ctxt;
+    return NULL;
+}
+
+/* Report DOCTYPE external identifiers and external entity declarations of `doc`. `allowed_pub`
+ * is a public identifier that this kind of document may carry (NULL: none). */
+static void check_doctype(check_ctx *c, xmlDocPtr doc, const char *path, int xhtml,
+                          const char *allowed_pub)
+{
+    xmlDtdPtr dtd = doc ? doc->intSubset : NULL;
+    if (!dtd)
+        return;
+    if (dtd->ExternalID || dtd->SystemID) {
+        const char *pub = dtd->ExternalID ? (const char *)dtd->ExternalID : "";
+        int ok = allowed_pub && strcmp(pub, allowed_pub) == 0;
+        if (!ok && xhtml)
+            finding(c, DIAG_ERROR, "HTM-004", path, 0,
+                    "irregular DOCTYPE: found \"%s\" \"%s\"; an EPUB 3 XHTML document uses "
+                    "<!DOCTYPE html> without identifiers",
+                    pub, dtd->SystemID ? (const char *)dtd->SystemID : "");
+        else if (!ok)
+            finding(c, DIAG_ERROR, "OPF-073", path, 0,
+                    "external identifiers must not appear in the document type declaration "
+                    "(found \"%s\"); remove them",
+                    pub);
+    }
+    for (xmlNodePtr n = dtd->children; n; n = n->next) {
+        if (n->type != XML_ENTITY_DECL)
+            continue;
+        xmlEntityPtr ent = (xmlEntityPtr)n;
+        if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
+            ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+            ent->etype == XML_EXTERNAL_PARAMETER_ENTITY || ent->SystemID || ent->ExternalID) {
+            char *nm = shown((const char *)ent->name, strlen((const char *)ent->name));
+            finding(c, DIAG_ERROR, "HTM-003", path, 0,
+                    "external entities are not allowed in EPUB documents: entity \"%s\" refers "
+                    "to \"%s\" (it was not loaded)",
+                    nm, ent->SystemID ? (const char *)ent->SystemID : "");
+            free(nm);
+        }
+    }
+}
+
+/* Parse a small XML document into a tree. Returns the tree (the caller frees it with
+ * xmlFreeDoc) or NULL with an RSC-016 finding. */
+static xmlDocPtr xml_tree_parse(check_ctx *c, const char *path, const unsigned char *buf,
+                                size_t len)
+{
+    xml_err e;
+    memset(&e, 0, sizeof e);
+    xmlDocPtr doc = NULL;
+    xmlParserCtxtPtr p = xmlNewParserCtxt();
+    if (!p)
+        return NULL;
+    p->_private = &e;
+    p->sax->serror = xml_tree_error;
+    doc = xmlCtxtReadMemory(p, (const char *)buf, (int)len, path, NULL, XML_OPTIONS);
+    if (!doc || !p->wellFormed || e.have) {
+        finding(c, DIAG_FATAL, "RSC-016", path, e.have ? e.line : 0,
+                "the document is not well-formed XML: %s", e.have ? e.msg : "parse error");
+        if (doc)
+            xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(p);
+    return doc;
+}
+
+static int node_is(const xmlNode *n, const char *ns, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, ns) == 0 && strcmp((const char *)n->name, name) == 0;
+}
+
+/* An attribute value without entity expansion (the caller frees it), or NULL. */
+static char *attr_get(const xmlNode *n, const char *name, const char *ns)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        if (strcmp((const char *)a->name, name) != 0)
+            continue;
+        if (ns ? !(a->ns && strcmp((const char *)a->ns->href, ns) == 0) : a->ns != NULL)
+            continue;
+        strbuf b = STRBUF_INIT;
+        for (xmlNodePtr t = a->children; t; t = t->next)
+            if (t->type == XML_TEXT_NODE && t->content)
+                strbuf_adds(&b, (const char *)t->content);
+        if (!b.data)
+            strbuf_adds(&b, "");
+        return strbuf_detach(&b, NULL);
+    }
+    return NULL;
+}
+
+/* The text of an element, never expanding entity references, bounded. Caller frees it. */
+static void node_text_add(const xmlNode *n, strbuf *b, int depth)
+{
+    for (const xmlNode *k = n->children; k && b->len < 4096; k = k->next) {
+        if ((k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) && k->content)
+            strbuf_adds(b, (const char *)k->content);
+        else if (k->type == XML_ELEMENT_NODE && depth < 64)
+            node_text_add(k, b, depth + 1);
+    }
+}
+
+static char *node_text(const xmlNode *n)
+{
+    strbuf b = STRBUF_INIT;
+    node_text_add(n, &b, 0);
+    if (!b.data)
+        strbuf_adds(&b, "");
+    char *s = strbuf_detach(&b, NULL);
+    str_trim(s);
+    return s;
+}
+
+static const xmlNode *first_child_element(const xmlNode *n)
+{
+    for (const xmlNode *k = n ? n->children : NULL; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            return k;
+    return NULL;
+}
+
+static const xmlNode *next_element(const xmlNode *n)
+{
+    for (const xmlNode *k = n ? n->next : NULL; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            return k;
+    return NULL;
+}
+
+/*** References ***/
+
+static void ref_add(check_ctx *c, size_t item, int line, int kind, const char *url)
+{
+    if (c->n_refs == c->cap_refs) {
+        c->cap_refs = c->cap_refs ? c->cap_refs * 2 : 64;
+        c->refs = xrealloc(c->refs, c->cap_refs * sizeof *c->refs);
+    }
+    ref *r = &c->refs[c->n_refs++];
+    r->item = item;
+    r->line = line;
+    r->kind = kind;
+    r->url = xstrdup(url);
+}
+
+static long item_by_path(const check_ctx *c, const char *path)
+{
+    void *v = strmap_get(c->item_by_path, path);
+    return v ? IDX_GET(v) : -1;
+}
+
+static int is_content_type(const char *mt)
+{
+    return mt && (strcmp(mt, MT_XHTML) == 0 || strcmp(mt, MT_SVG) == 0);
+}
+
+/*** Stylesheets ***/
+
+/* Collect url() and @import references of CSS text (a stylesheet, a <style> element or a
+ * style attribute), attributed to `item` from line `line0`. */
+static void css_scan(check_ctx *c, size_t item, const char *css, size_t len, int line0)
+{
+    int line = line0 > 0 ? line0 : 1;
+    int depth = 0, font_depth = -1, font_pending = 0, import_pending = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = css[i];
+        if (ch == '\n')
+            line++;
+        if (ch == '/' && i + 1 < len && css[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < len && !(css[i] == '*' && css[i + 1] == '/')) {
+                if (css[i] == '\n')
+                    line++;
+                i++;
+            }
+            i++;
+            continue;
+        }
+        if (ch == '"' || ch == '\'') {
+            size_t s = ++i;
+            while (i < len && css[i] != ch && css[i] != '\n') {
+                if (css[i] == '\\')
+                    i++;
+                i++;
+            }
+            if (import_pending && i <= len) {
+                char *u = xstrndup(css + s, (i < len ? i : len) - s);
+                ref_add(c, item, line, REF_STYLESHEET, u);
+                free(u);
+                import_pending = 0;
+            }
+            continue;
+        }
+        if (ch == '@') {
+            if (len - i >= 10 && strncasecmp(css + i, "@font-face", 10) == 0)
+                font_pending = 1;
+            if (len - i >= 7 && strncasecmp(css + i, "@import", 7) == 0)
+                import_pending = 1;
+            continue;
+        }
+        if (ch == ';')
+            import_pending = 0;
+        if (ch == '{') {
+            depth++;
+            if (font_pending) {
+                font_depth = depth;
+                font_pending = 0;
+            }
+            continue;
+        }
+        if (ch == '}') {
+            if (depth == font_depth)
+                font_depth = -1;
+            if (depth > 0)
+                depth--;
+            continue;
+        }
+        if ((ch == 'u' || ch == 'U') && len - i >= 4 && strncasecmp(css + i, "url(", 4) == 0 &&
+            (i == 0 || !((css[i - 1] | 0x20) >= 'a' && (css[i - 1] | 0x20) <= 'z') )) {
+            size_t j = i + 4;
+            while (j < len && is_space((unsigned char)css[j]))
+                j++;
+            char q = 0;
+            if (j < len && (css[j] == '"' || css[j] == '\''))
+                q = css[j++];
+            size_t s = j;
+            while (j < len && (q ? css[j] != q : (css[j] != ')' && !is_space((unsigned char)css[j]))))
+                j++;
+            char *u = xstrndup(css + s, (j < len ? j : len) - s);
+            int kind = import_pending ? REF_STYLESHEET
+                                      : font_depth > 0 && depth >= font_depth ? REF_FONT : REF_CSS;
+            ref_add(c, item, line, kind, u);
+            free(u);
+            import_pending = 0;
+            while (j < len && css[j] != ')')
+                j++;
+            i = j;
+        }
+    }
+}
+
+/*** Content documents (streamed) ***/
+
+/* Per-document state of content_scan. */
+typedef struct scan_state {
+    check_ctx *c;
+    size_t item;
+    int root_seen;
+    unsigned long ordinal;
+    int in_style; /* depth of an open <style> element + 1 */
+    char *stack[8]; /* local names of the innermost open elements, for <source> in audio/video */
+    int depth;
+} scan_state;
+
+static int script_is_data_block(const char *type)
+{
+    if (!type || !*type)
+        return 0;
+    static const char *const js[] = {"text/javascript", "application/javascript", "module",
+                                     "text/ecmascript", "application/ecmascript",
+                                     "application/x-javascript", "text/jscript"};
+    for (size_t i = 0; i < sizeof js / sizeof *js; i++)
+        if (str_casecmp_ascii(type, js[i]) == 0)
+            return 0;
+    return 1;
+}
+
+static void scan_element(scan_state *st, xmlTextReaderPtr r, int line)
+{
+    check_ctx *c = st->c;
+    mitem *it = &c->items[st->item];
+    const char *name = (const char *)xmlTextReaderConstLocalName(r);
+    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+    int depth = xmlTextReaderDepth(r);
+    int xhtml = ns && strcmp(ns, NS_XHTML) == 0;
+    int svg = ns && strcmp(ns, NS_SVG) == 0;
+    int is_xhtml_doc = strcmp(it->media_type, MT_XHTML) == 0;
+    if (!name)
+        return;
+    st->ordinal++;
+    if (!st->root_seen) {
+        st->root_seen = 1;
+        if (is_xhtml_doc && !(xhtml && strcmp(name, "html") == 0))
+            finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                    "the root element is \"%s\" in namespace \"%s\"; an XHTML content document "
+                    "has <html xmlns=\"http://www.w3.org/1999/xhtml\">",
+                    name, ns ? ns : "");
+        else if (!is_xhtml_doc && !(svg && strcmp(name, "svg") == 0))
+            finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                    "the root element is \"%s\"; an SVG document has <svg "
+                    "xmlns=\"http://www.w3.org/2000/svg\">",
+                    name);
+    }
+    if (depth >= 0 && depth < 8) {
+        free(st->stack[depth]);
+        st->stack[depth] = xstrdup(name);
+        st->depth = depth;
+    }
+    if (svg && strcmp(name, "svg") == 0 && is_xhtml_doc)
+        it->needs |= PROP_SVG;
+    if (ns && strcmp(ns, NS_MATHML) == 0 && strcmp(name, "math") == 0)
+        it->needs |= PROP_MATHML;
+    if (ns && strcmp(ns, NS_EPUB) == 0 && strcmp(name, "switch") == 0)
+        it->needs |= PROP_SWITCH;
+
+    char *lang = NULL, *xml_lang = NULL, *script_type = NULL, *rel = NULL;
+    int is_script = (xhtml || svg) && strcmp(name, "script") == 0;
+    int nav_doc = (long)st->item == c->nav_item;
+    long pending_link = -1;
+    while (xmlTextReaderMoveToNextAttribute(r) == 1) {
+        const char *an = (const char *)xmlTextReaderConstLocalName(r);
+        const char *ans = (const char *)xmlTextReaderConstNamespaceUri(r);
+        const char *av = (const char *)xmlTextReaderConstValue(r);
+        if (!an || !av)
+            continue;
+        if (ans && strcmp(ans, "http://www.w3.org/2000/xmlns/") == 0)
+            continue;
+        if ((!ans && strcmp(an, "id") == 0) || (ans && strcmp(ans, NS_XML) == 0 && strcmp(an, "id") == 0)) {
+            if (!strmap_add(it->ids, av, (void *)(uintptr_t)st->ordinal)) {
+                char *s = shown(av, strlen(av));
+                finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                        "duplicate ID \"%s\": ids must be unique within a document", s);
+                free(s);
+            }
+            continue;
+        }
+        if (ans && strcmp(ans, NS_XML) == 0 && strcmp(an, "lang") == 0) {
+            free(xml_lang);
+            xml_lang = xstrdup(av);
+            continue;
+        }
+        if (!ans && strcmp(an, "lang") == 0 && xhtml) {
+            free(lang);
+            lang = xstrdup(av);
+            continue;
+        }
+        if (!ans && strcmp(an, "style") == 0) {
+            css_scan(c, st->item, av, strlen(av), line);
+            continue;
+        }
+        if (!ans && an[0] == 'o' && an[1] == 'n' && (xhtml || svg))
+            it->needs |= PROP_SCRIPTED;
+        if (is_script && !ans && strcmp(an, "type") == 0) {
+            free(script_type);
+            script_type = xstrdup(av);
+        }
+        if (xhtml && !ans && strcmp(an, "rel") == 0 && strcmp(name, "link") == 0) {
+            free(rel);
+            rel = xstrdup(av);
+        }
+        /* references */
+        int kind = -1;
+        if (xhtml && !ans) {
+            if (strcmp(an, "href") == 0 && (strcmp(name, "a") == 0 || strcmp(name, "area") == 0))
+                kind = nav_doc ? -1 : REF_LINK; /* nav links are taken from the tree */
+            else if (strcmp(an, "href") == 0 && strcmp(name, "link") == 0)
+                kind = 100; /* decided after rel is known */
+            else if (strcmp(an, "src") == 0 &&
+                     (strcmp(name, "img") == 0 || strcmp(name, "script") == 0 ||
+                      strcmp(name, "iframe") == 0 || strcmp(name, "embed") == 0 ||
+                      strcmp(name, "input") == 0))
+                kind = REF_RESOURCE;
+            else if (strcmp(an, "data") == 0 && strcmp(name, "object") == 0)
+                kind = REF_RESOURCE;
+            else if (strcmp(an, "poster") == 0 && strcmp(name, "video") == 0)
+                kind = REF_RESOURCE;
+            else if (strcmp(an, "src") == 0 &&
+                     (strcmp(name, "audio") == 0 || strcmp(name, "video") == 0 ||
+                      strcmp(name, "track") == 0))
+                kind = REF_MEDIA;
+            else if (strcmp(an, "src") == 0 && strcmp(name, "source") == 0) {
+                const char *parent = depth > 0 && depth - 1 < 8 ? st->stack[depth - 1] : NULL;
+                kind = parent && (strcmp(parent, "audio") == 0 || strcmp(parent, "video") == 0)
+                           ? REF_MEDIA
+                           : REF_RESOURCE;
+            }
+        } else if (svg && strcmp(an, "href") == 0 &&
+                   (!ans || strcmp(ans, NS_XLINK) == 0)) {
+            if (strcmp(name, "a") == 0)
+                kind = REF_LINK;
+            else if (strcmp(name, "image") == 0)
+                kind = REF_RESOURCE;
+        }
+        if (kind == 100) {
+            /* rel may come later in attribute order: decide the kind below */
+            ref_add(c, st->item, line, REF_LINK, av);
+            pending_link = (long)c->n_refs - 1;
+        } else if (kind >= 0) {
+            ref_add(c, st->item, line, kind, av);
+        }
+    }
+    xmlTextReaderMoveToElement(r);
+    /* resolve a pending <link href> now that rel is known */
+    if (pending_link >= 0)
+        c->refs[pending_link].kind = rel && list_has(rel, "stylesheet") ? REF_STYLESHEET : REF_LINK;
+    if (is_script && !script_is_data_block(script_type))
+        it->needs |= PROP_SCRIPTED;
+    if (xhtml && strcmp(name, "style") == 0 && !xmlTextReaderIsEmptyElement(r))
+        st->in_style = depth + 1;
+    if (xml_lang && *xml_lang && !lang_tag_valid(xml_lang)) {
+        char *s = shown(xml_lang, strlen(xml_lang));
+        finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                "xml:lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", "
+                "\"pt-BR\")",
+                s);
+        free(s);
+    }
+    if (lang && *lang && !lang_tag_valid(lang)) {
+        char *s = shown(lang, strlen(lang));
+        finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                "lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", \"pt-BR\")",
+                s);
+        free(s);
+    }
+    if (lang && xml_lang && str_casecmp_ascii(lang, xml_lang) != 0)
+        finding(c, DIAG_ERROR, "HTM-017", it->path, line,
+                "lang=\"%s\" and xml:lang=\"%s\" differ on the same element; give both the same "
+                "value",
+                lang, xml_lang);
+    free(lang);
+    free(xml_lang);
+    free(script_type);
+    free(rel);
+}
+
+/* Parse one XHTML or SVG content document with the streaming reader (memory stays bounded
+ * whatever the size): ids, references, needed properties, well-formedness, DOCTYPE. */
+static void content_scan(check_ctx *c, size_t item, const unsigned char *buf, size_t len)
+{
+    mitem *it = &c->items[item];
+    xml_err e;
+    scan_state st;
+    memset(&e, 0, sizeof e);
+    memset(&st, 0, sizeof st);
+    st.c = c;
+    st.item = item;
+    xmlTextReaderPtr r = xmlReaderForMemory((const char *)buf, (int)len, it->path, NULL, XML_OPTIONS);
+    if (!r)
+        return;
+    xmlTextReaderSetStructuredErrorHandler(r, xml_reader_error, &e);
+    int ret;
+    while ((ret = xmlTextReaderRead(r)) == 1) {
+        int type = xmlTextReaderNodeType(r);
+        int line = xmlTextReaderGetParserLineNumber(r);
+        if (type == XML_READER_TYPE_ELEMENT) {
+            scan_element(&st, r, line);
+        } else if (type == XML_READER_TYPE_END_ELEMENT) {
+            if (st.in_style && xmlTextReaderDepth(r) + 1 == st.in_style)
+                st.in_style = 0;
+        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) &&
+                   st.in_style) {
+            const char *v = (const char *)xmlTextReaderConstValue(r);
+            if (v)
+                css_scan(c, item, v, strlen(v), line);
+        }
+        if (e.have)
+            break;
+    }
+    xmlDocPtr doc = xmlTextReaderCurrentDoc(r);
+    if (ret < 0 || e.have) {
+        finding(c, DIAG_FATAL, "RSC-016", it->path, e.have ? e.line : 0,
+                "the document is not well-formed XML: %s", e.have ? e.msg : "parse error");
+    } else {
+        it->scanned = 1;
+        if (!st.root_seen)
+            finding(c, DIAG_ERROR, "RSC-005", it->path, 0, "the document has no root element");
+    }
+    if (doc)
+        check_doctype(c, doc, it->path, strcmp(it->media_type, MT_XHTML) == 0,
+                      strcmp(it->media_type, MT_SVG) == 0 ? "-//W3C//DTD SVG 1.1//EN" : NULL);
+    xmlFreeTextReader(r);
+    if (doc)
+        xmlFreeDoc(doc);
+    for (int i = 0; i < 8; i++)
+        free(st.stack[i]);
+}
+
+/*** container.xml ***/
+
+/* Find the package document. Returns 0, or -1 when the book cannot be examined further. */
+static int check_container(check_ctx *c)
+{
+    int ret = -1;
+    size_t len;
+    unsigned char *buf = NULL;
+    xmlDocPtr doc = NULL;
+    const char *cpath = "META-INF/container.xml";
+    long ei = entry_find(c, cpath);
+    if (ei < 0) {
+        finding(c, DIAG_FATAL, "RSC-002", cpath, 0,
+                "required META-INF/container.xml could not be found; every EPUB needs it to "
+                "name its package document");
+        goto out;
+    }
+    buf = entry_read(c, ei, CHECK_TREE_CAP, &len);
+    if (!buf)
+        goto out;
+    doc = xml_tree_parse(c, cpath, buf, len);
+    if (!doc)
+        goto out;
+    check_doctype(c, doc, cpath, 0, NULL);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!node_is(root, NS_OCF, "container")) {
+        finding(c, DIAG_ERROR, "RSC-005", cpath, root ? xmlGetLineNo(root) : 0,
+                "the root element must be <container "
+                "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">");
+        goto out;
+    }
+    int found = 0;
+    for (const xmlNode *rfs = first_child_element(root); rfs && !found; rfs = next_element(rfs)) {
+        if (!node_is(rfs, NS_OCF, "rootfiles"))
+            continue;
+        for (const xmlNode *rf = first_child_element(rfs); rf; rf = next_element(rf)) {
+            if (!node_is(rf, NS_OCF, "rootfile"))
+                continue;
+            char *mt = attr_get(rf, "media-type", NULL);
+            char *fp = attr_get(rf, "full-path", NULL);
+            int line = (int)xmlGetLineNo(rf);
+            if (mt && strcmp(mt, "application/oebps-package+xml") == 0 && !found) {
+                if (!fp) {
+                    finding(c, DIAG_ERROR, "OPF-016", cpath, line,
+                            "the rootfile element has no full-path attribute; set it to the "
+                            "package document's path");
+                } else if (!*fp) {
+                    finding(c, DIAG_ERROR, "OPF-017", cpath, line,
+                            "the rootfile's full-path attribute is empty; set it to the "
+                            "package document's path");
+                } else {
+                    found = 1;
+                    char *dec = pct_decode(fp, strlen(fp)); /* full-path is a plain path */
+                    c->opf_path = fp[0] == '/' ? NULL : container_resolve(NULL, fp);
+                    free(dec);
+                    if (!c->opf_path || entry_find(c, c->opf_path) < 0) {
+                        char *s = shown(fp, strlen(fp));
+                        finding(c, DIAG_FATAL, "OPF-002", cpath, line,
+                                "the package document \"%s\" named in container.xml was not "
+                                "found in the EPUB",
+                                s);
+                        free(s);
+                        free(c->opf_path);
+                        c->opf_path = NULL;
+                    }
+                }
+            }
+            free(mt);
+            free(fp);
+        }
+    }
+    if (!found) {
+        finding(c, DIAG_ERROR, "RSC-003", cpath, 0,
+                "no rootfile with media-type \"application/oebps-package+xml\" was found in "
+                "container.xml");
+        goto out;
+    }
+    if (c->opf_path)
+        ret = 0;
+out:
+    if (doc)
+        xmlFreeDoc(doc);
+    free(buf);
+    return ret;
+}
+
+/*** Package document ***/
+
+static int modified_syntax_ok(const char *s)
+{
+    /* CCYY-MM-DDThh:mm:ssZ */
+    static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (strlen(s) != sizeof pat - 1)
+        return 0;
+    for (size_t i = 0; i < sizeof pat - 1; i++) {
+        if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* W3C date and time formats (YYYY, YYYY-MM, YYYY-MM-DD, with optional time and zone). */
+static int w3cdtf_ok(const char *s)
+{
+    int n = 0;
+    for (; n < 4; n++)
+        if (!(s[n] >= '0' && s[n] <= '9'))
+            return 0;
+    if (!s[n])
+        return 1;
+    if (s[n] != '-' || !(s[n + 1] >= '0' && s[n + 1] <= '1') || !(s[n + 2] >= '0' && s[n + 2] <= '9'))
+        return 0;
+    n += 3;
+    if (!s[n])
+        return 1;
+    if (s[n] != '-' || !(s[n + 1] >= '0' && s[n + 1] <= '3') || !(s[n + 2] >= '0' && s[n + 2] <= '9'))
+        return 0;
+    n += 3;
+    if (!s[n])
+        return 1;
+    if (s[n] != 'T')
+        return 0;
+    n++;
+    /* hh:mm[:ss[.s+]] then Z or +hh:mm */
+    for (int k = 0; k < 5; k++)
+        if (k == 2 ? s[n + k] != ':' : !(s[n + k] >= '0' && s[n + k] <= '9'))
+            return 0;
+    n += 5;
+    if (s[n] == ':') {
+        if (!(s[n + 1] >= '0' && s[n + 1] <= '9' && s[n + 2] >= '0' && s[n + 2] <= '9'))
+            return 0;
+        n += 3;
+        if (s[n] == '.') {
+            n++;
+            if (!(s[n] >= '0' && s[n] <= '9'))
+                return 0;
+            while (s[n] >= '0' && s[n] <= '9')
+                n++;
+        }
+    }
+    if (s[n] == 'Z')
+        return s[n + 1] == '\0';
+    if (s[n] == '+' || s[n] == '-') {
+        for (int k = 1; k <= 5; k++)
+            if (k == 3 ? s[n + k] != ':' : !(s[n + k] >= '0' && s[n + k] <= '9'))
+                return 0;
+        return s[n + 6] == '\0';
+    }
+    return 0;
+}
+
+static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
+{
+    const char *opf = c->opf_path;
+    char *uid_ref = attr_get(pkg, "unique-identifier", NULL);
+    int n_id = 0, n_title = 0, n_lang = 0, n_modified = 0, uid_found = 0;
+    for (const xmlNode *m = first_child_element(md); m; m = next_element(m)) {
+        int line = (int)xmlGetLineNo(m);
+        if (m->ns && strcmp((const char *)m->ns->href, NS_DC) == 0) {
+            char *text = node_text(m);
+            const char *nm = (const char *)m->name;
+            if (strcmp(nm, "identifier") == 0) {
+                n_id++;
+                char *id = attr_get(m, "id", NULL);
+                if (!*text)
+                    finding(c, DIAG_ERROR, "RSC-005", opf, line,
+                            "dc:identifier is empty; give the book an identifier (e.g. "
+                            "urn:uuid:...)");
+                if (uid_ref && id && strcmp(id, uid_ref) == 0) {
+                    uid_found = 1;
+                    free(c->uid);
+                    c->uid = xstrdup(text);
+                }
+                free(id);
+            } else if (strcmp(nm, "title") == 0) {
+                n_title++;
+                if (!*text)
+                    finding(c, DIAG_ERROR, "RSC-005", opf, line,
+                            "dc:title is empty; give the book a title");
+            } else if (strcmp(nm, "language") == 0) {
+                n_lang++;
+                if (!lang_tag_valid(text)) {
+                    char *s = shown(text, strlen(text));
+                    finding(c, DIAG_ERROR, "OPF-092", opf, line,
+                            "dc:language \"%s\" is not a well-formed BCP 47 language tag (e.g. "
+                            "\"en\", \"de-CH\")",
+                            s);
+                    free(s);
+                }
+            } else if (strcmp(nm, "date") == 0) {
+                if (!w3cdtf_ok(text)) {
+                    char *s = shown(text, strlen(text));
+                    finding(c, DIAG_ERROR, "OPF-054", opf, line,
+                            "dc:date \"%s\" is not a valid date; use YYYY, YYYY-MM or "
+                            "YYYY-MM-DD (or remove the element)",
+                            s);
+                    free(s);
+                }
+            }
+            free(text);
+        } else if (node_is(m, NS_OPF, "meta")) {
+            char *prop = attr_get(m, "property", NULL);
+            char *refines = attr_get(m, "refines", NULL);
+            if (prop && strcmp(prop, "dcterms:modified") == 0 && !refines) {
+                n_modified++;
+                char *text = node_text(m);
+                if (!modified_syntax_ok(text)) {
+                    char *s = shown(text, strlen(text));
+                    finding(c, DIAG_ERROR, "RSC-005", opf, line,
+                            "dcterms:modified \"%s\" must have the form CCYY-MM-DDThh:mm:ssZ "
+                            "(UTC)",
+                            s);
+                    free(s);
+                }
+                if (n_modified == 2)
+                    finding(c, DIAG_ERROR, "RSC-005", opf, line,
+                            "dcterms:modified appears more than once; keep exactly one");
+                free(text);
+            }
+            free(prop);
+            free(refines);
+        }
+    }
+    if (!uid_ref)
+        finding(c, DIAG_ERROR, "OPF-048", opf, (int)xmlGetLineNo(pkg),
+                "the package element has no unique-identifier attribute; point it at the id of "
+                "a dc:identifier");
+    else if (!uid_found) {
+        char *s = shown(uid_ref, strlen(uid_ref));
+        finding(c, DIAG_ERROR, "OPF-030", opf, (int)xmlGetLineNo(pkg),
+                "the unique-identifier \"%s\" was not found: no dc:identifier has id=\"%s\"", s, s);
+        free(s);
+    }
+    if (n_id == 0)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(md),
+                "the metadata has no dc:identifier; add one");
+    if (n_title == 0)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(md),
+                "the metadata has no dc:title; add one");
+    if (n_lang == 0)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(md),
+                "the metadata has no dc:language; add one (a BCP 47 tag such as \"en\")");
+    if (n_modified == 0 && !c->epub2)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(md),
+                "the metadata has no meta property=\"dcterms:modified\"; add one "
+                "(CCYY-MM-DDThh:mm:ssZ)");
+    free(uid_ref);
+}
+
+static int media_remote_ok(const char *mt)
+{
+    return str_starts_with(mt, "audio/") || str_starts_with(mt, "video/") ||
+           str_starts_with(mt, "font/") || str_starts_with(mt, "application/font-") ||
+           strcmp(mt, "application/vnd.ms-opentype") == 0 ||
+           strcmp(mt, "application/x-font-ttf") == 0;
+}
+
+static unsigned props_parse(check_ctx *c, mitem *it, const char *list)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } known[] = {{"nav", PROP_NAV},         {"svg", PROP_SVG},
+                 {"scripted", PROP_SCRIPTED}, {"mathml", PROP_MATHML},
+                 {"remote-resources", PROP_REMOTE}, {"cover-image", PROP_COVER},
+                 {"switch", PROP_SWITCH}};
+    unsigned bits = 0;
+    const char *p = list;
+    while (*p) {
+        while (is_space((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && !is_space((unsigned char)*p))
+            p++;
+        size_t n = (size_t)(p - s);
+        if (!n)
+            continue;
+        int hit = 0;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++) {
+            if (strlen(known[k].name) == n && memcmp(known[k].name, s, n) == 0) {
+                bits |= known[k].bit;
+                hit = 1;
+            }
+        }
+        if (!hit && !memchr(s, ':', n)) {
+            char *w = shown(s, n);
+            finding(c, DIAG_ERROR, "OPF-027", c->opf_path, it->line,
+                    "undefined manifest item property \"%s\"", w);
+            free(w);
+        }
+    }
+    return bits;
+}
+
+static int media_type_sniff_ok(const char *mt, const unsigned char *h, size_t n)
+{
+    if (strcmp(mt, "image/jpeg") == 0)
+        return n >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff;
+    if (strcmp(mt, "image/png") == 0)
+        return n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0;
+    if (strcmp(mt, "image/gif") == 0)
+        return n >= 6 && (memcmp(h, "GIF87a", 6) == 0 || memcmp(h, "GIF89a", 6) == 0);
+    if (strcmp(mt, "image/webp") == 0)
+        return n >= 12 && memcmp(h, "RIFF", 4) == 0 && memcmp(h + 8, "WEBP", 4) == 0;
+    return 1;
+}
+
+static void check_manifest(check_ctx *c, const xmlNode *manifest)
+{
+    const char *opf = c->opf_path;
+    size_t n = 0;
+    for (const xmlNode *m = first_child_element(manifest); m; m = next_element(m))
+        if (node_is(m, NS_OPF, "item"))
+            n++;
+    c->items = xcalloc(n ? n : 1, sizeof *c->items);
+    for (const xmlNode *m = first_child_element(manifest); m; m = next_element(m)) {
+        if (!node_is(m, NS_OPF, "item"))
+            continue;
+        mitem *it = &c->items[c->n_items];
+        it->line = (int)xmlGetLineNo(m);
+        it->id = attr_get(m, "id", NULL);
+        it->href = attr_get(m, "href", NULL);
+        it->media_type = attr_get(m, "media-type", NULL);
+        it->fallback = attr_get(m, "fallback", NULL);
+        it->entry = -1;
+        it->spine = -1;
+        it->ids = strmap_new();
+        char *props = attr_get(m, "properties", NULL);
+        if (!it->id || !it->href || !it->media_type) {
+            finding(c, DIAG_ERROR, "RSC-005", opf, it->line,
+                    "a manifest item lacks its %s attribute",
+                    !it->id ? "id" : !it->href ? "href" : "media-type");
+            free(props);
+            strmap_free(it->ids);
+            free(it->id);
+            free(it->href);
+            free(it->media_type);
+            free(it->fallback);
+            memset(it, 0, sizeof *it);
+            continue;
+        }
+        c->n_items++;
+        size_t idx = c->n_items - 1;
+        it->props = props ? props_parse(c, it, props) : 0;
+        free(props);
+        if (!strmap_add(c->item_by_id, it->id, IDX_PUT(idx))) {
+            char *s = shown(it->id, strlen(it->id));
+            finding(c, DIAG_ERROR, "RSC-005", opf, it->line,
+                    "duplicate ID \"%s\" in the package document", s);
+            free(s);
+        }
+        char *path = NULL, *frag = NULL;
+        int cls = url_classify(opf, it->href, &path, &frag);
+        char *href_s = shown(it->href, strlen(it->href));
+        if (cls == URL_REMOTE) {
+            if (!media_remote_ok(it->media_type))
+                finding(c, DIAG_ERROR, "RSC-006", opf, it->line,
+                        "remote resource \"%s\" is not allowed; only audio, video and fonts may "
+                        "be remote: put the file in the EPUB",
+                        href_s);
+        } else if (cls == URL_OUTSIDE) {
+            finding(c, DIAG_ERROR, "RSC-026", opf, it->line,
+                    "manifest href \"%s\" points outside the EPUB container", href_s);
+        } else if (cls != URL_LOCAL || frag) {
+            finding(c, DIAG_ERROR, "RSC-020", opf, it->line,
+                    "manifest href \"%s\" is not a valid URL to a file in the container", href_s);
+        } else {
+            it->path = path;
+            path = NULL;
+            if (!strmap_add(c->item_by_path, it->path, IDX_PUT(idx)))
+                finding(c, DIAG_ERROR, "OPF-074", opf, it->line,
+                        "package resource \"%s\" is declared in several manifest items; keep "
+                        "one",
+                        href_s);
+            it->entry = entry_find(c, it->path);
+            if (it->entry < 0)
+                finding(c, DIAG_ERROR, "RSC-001", opf, it->line,
+                        "file \"%s\" listed in the manifest could not be found in the EPUB",
+                        it->path);
+            else
+                c->ent[it->entry].listed = 1;
+            if (str_starts_with(it->path, "META-INF/"))
+                finding(c, DIAG_ERROR, "PKG-025", opf, it->line,
+                        "publication resource \"%s\" must not be located in META-INF", it->path);
+            if (strcmp(it->path, opf) == 0)
+                finding(c, DIAG_ERROR, "OPF-099", opf, it->line,
+                        "the manifest must not list the package document itself");
+        }
+        free(href_s);
+        free(path);
+        free(frag);
+        if (strcmp(it->media_type, "text/html") == 0)
+            finding(c, DIAG_WARNING, "OPF-035", opf, it->line,
+                    "media type \"text/html\" is not appropriate for XHTML; use "
+                    "\"application/xhtml+xml\"");
+        if ((it->props & PROP_NAV) && strcmp(it->media_type, MT_XHTML) != 0)
+            finding(c, DIAG_ERROR, "OPF-012", opf, it->line,
+                    "item property \"nav\" is not defined for media type \"%s\"", it->media_type);
+        if ((it->props & PROP_COVER) && !str_starts_with(it->media_type, "image/"))
+            finding(c, DIAG_ERROR, "OPF-012", opf, it->line,
+                    "item property \"cover-image\" is not defined for media type \"%s\"",
+                    it->media_type);
+        if ((it->props & (PROP_SVG | PROP_SCRIPTED | PROP_MATHML | PROP_REMOTE | PROP_SWITCH)) &&
+            !is_content_type(it->media_type))
+            finding(c, DIAG_ERROR, "OPF-012", opf, it->line,
+                    "item properties svg, scripted, mathml, remote-resources and switch are "
+                    "defined only for XHTML and SVG documents, not \"%s\"",
+                    it->media_type);
+        if (it->entry >= 0 && str_starts_with(it->media_type, "image/")) {
+            unsigned char head[16];
+            size_t hn = entry_read_head(c, it->entry, head, sizeof head);
+            if (hn > 0 && !media_type_sniff_ok(it->media_type, head, hn))
+                finding(c, DIAG_ERROR, "OPF-029", opf, it->line,
+                        "the file \"%s\" does not appear to match the media type %s given in "
+                        "the manifest",
+                        it->path, it->media_type);
+        }
+    }
+    /* nav and cover-image counts */
+    int n_nav = 0, n_cover = 0;
+    for (size_t i = 0; i < c->n_items; i++) {
+        if (c->items[i].props & PROP_NAV) {
+            if (n_nav++ == 0)
+                c->nav_item = (long)i;
+        }
+        if (c->items[i].props & PROP_COVER)
+            n_cover++;
+    }
+    if (!c->epub2 && n_nav == 0)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(manifest),
+                "no manifest item has properties=\"nav\"; an EPUB 3 book needs exactly one "
+                "navigation document");
+    if (n_nav > 1)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(manifest),
+                "%d manifest items have properties=\"nav\"; exactly one is allowed", n_nav);
+    if (n_cover > 1)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(manifest),
+                "%d manifest items have properties=\"cover-image\"; at most one is allowed",
+                n_cover);
+    /* fallbacks */
+    for (size_t i = 0; i < c->n_items; i++) {
+        mitem *it = &c->items[i];
+        if (!it->fallback)
+            continue;
+        if (!strmap_has(c->item_by_id, it->fallback)) {
+            finding(c, DIAG_ERROR, "OPF-040", opf, it->line,
+                    "fallback item \"%s\" could not be found in the manifest", it->fallback);
+            continue;
+        }
+        long cur = (long)i;
+        size_t steps = 0;
+        while (cur >= 0 && c->items[cur].fallback && steps <= c->n_items) {
+            void *v = strmap_get(c->item_by_id, c->items[cur].fallback);
+            cur = v ? IDX_GET(v) : -1;
+            steps++;
+        }
+        if (steps > c->n_items)
+            finding(c, DIAG_ERROR, "OPF-045", opf, it->line,
+                    "circular reference in the fallback chain of item \"%s\"", it->id);
+    }
+}
+
+/* Does the fallback chain of item i reach an XHTML or SVG document? */
+static int fallback_reaches_content(const check_ctx *c, size_t i)
+{
+    long cur = (long)i;
+    for (size_t steps = 0; cur >= 0 && steps <= c->n_items; steps++) {
+        if (is_content_type(c->items[cur].media_type))
+            return 1;
+        if (!c->items[cur].fallback)
+            return 0;
+        void *v = strmap_get(c->item_by_id, c->items[cur].fallback);
+        cur = v ? IDX_GET(v) : -1;
+    }
+    return 0;
+}
+
+static void check_spine(check_ctx *c, const xmlNode *spine)
+{
+    const char *opf = c->opf_path;
+    int pos = 0, linear = 0, any = 0;
+    char *toc = attr_get(spine, "toc", NULL);
+    if (toc) {
+        void *v = strmap_get(c->item_by_id, toc);
+        if (!v)
+            finding(c, DIAG_ERROR, "OPF-049", opf, (int)xmlGetLineNo(spine),
+                    "the spine's toc attribute names item \"%s\", which is not in the manifest",
+                    toc);
+        else if (strcmp(c->items[IDX_GET(v)].media_type, MT_NCX) != 0)
+            finding(c, DIAG_ERROR, "OPF-050", opf, (int)xmlGetLineNo(spine),
+                    "the spine's toc attribute must name the NCX (media type "
+                    "\"application/x-dtbncx+xml\")");
+        else
+            c->ncx_item = IDX_GET(v);
+    } else if (c->epub2) {
+        finding(c, DIAG_ERROR, "NCX-002", opf, (int)xmlGetLineNo(spine),
+                "the spine has no toc attribute; an EPUB 2 book needs an NCX");
+    }
+    free(toc);
+    for (const xmlNode *r = first_child_element(spine); r; r = next_element(r)) {
+        if (!node_is(r, NS_OPF, "itemref"))
+            continue;
+        any = 1;
+        int line = (int)xmlGetLineNo(r);
+        char *idref = attr_get(r, "idref", NULL);
+        char *lin = attr_get(r, "linear", NULL);
+        void *v = idref ? strmap_get(c->item_by_id, idref) : NULL;
+        if (!idref) {
+            finding(c, DIAG_ERROR, "RSC-005", opf, line, "an itemref lacks its idref attribute");
+        } else if (!v) {
+            char *s = shown(idref, strlen(idref));
+            finding(c, DIAG_ERROR, "OPF-049", opf, line,
+                    "spine item \"%s\" was not found in the manifest", s);
+            free(s);
+        } else {
+            mitem *it = &c->items[IDX_GET(v)];
+            if (it->spine >= 0) {
+                finding(c, DIAG_ERROR, "OPF-034", opf, line,
+                        "the spine contains multiple references to the manifest item \"%s\"",
+                        it->id);
+            } else {
+                it->spine = pos++;
+                if (!(lin && strcmp(lin, "no") == 0))
+                    linear++;
+                if (!is_content_type(it->media_type) &&
+                    !fallback_reaches_content(c, (size_t)IDX_GET(v)))
+                    finding(c, DIAG_ERROR, "OPF-043", opf, line,
+                            "spine item \"%s\" has the non-content media type \"%s\" and no "
+                            "fallback to an XHTML or SVG document",
+                            it->id, it->media_type);
+            }
+        }
+        free(idref);
+        free(lin);
+    }
+    if (!any)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(spine),
+                "the spine is empty; list the reading order with itemref elements");
+    else if (linear == 0)
+        finding(c, DIAG_ERROR, "OPF-033", opf, (int)xmlGetLineNo(spine),
+                "the spine contains no linear resources; at least one itemref must not be "
+                "linear=\"no\"");
+}
+
+/* Returns 0, or -1 when the package document cannot be used. */
+static int check_package(check_ctx *c)
+{
+    int ret = -1;
+    size_t len;
+    unsigned char *buf = NULL;
+    xmlDocPtr doc = NULL;
+    const char *opf = c->opf_path;
+    buf = entry_read(c, entry_find(c, opf), CHECK_TREE_CAP, &len);
+    if (!buf)
+        goto out;
+    doc = xml_tree_parse(c, opf, buf, len);
+    if (!doc)
+        goto out;
+    check_doctype(c, doc, opf, 0, NULL);
+    xmlNodePtr pkg = xmlDocGetRootElement(doc);
+    if (!node_is(pkg, NS_OPF, "package")) {
+        finding(c, DIAG_ERROR, "RSC-005", opf, pkg ? (int)xmlGetLineNo(pkg) : 0,
+                "the root element must be <package xmlns=\"http://www.idpf.org/2007/opf\">");
+        goto out;
+    }
+    char *version = attr_get(pkg, "version", NULL);
+    if (!version)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(pkg),
+                "the package element has no version attribute; use version=\"3.0\"");
+    else if (version[0] == '2')
+        c->epub2 = 1;
+    free(version);
+    char *lang = attr_get(pkg, "lang", NS_XML);
+    if (lang && *lang && !lang_tag_valid(lang))
+        finding(c, DIAG_ERROR, "OPF-092", opf, (int)xmlGetLineNo(pkg),
+                "xml:lang \"%s\" is not a well-formed BCP 47 language tag", lang);
+    free(lang);
+    const xmlNode *md = NULL, *manifest = NULL, *spine = NULL;
+    for (const xmlNode *k = first_child_element(pkg); k; k = next_element(k)) {
+        if (node_is(k, NS_OPF, "metadata") && !md)
+            md = k;
+        else if (node_is(k, NS_OPF, "manifest") && !manifest)
+            manifest = k;
+        else if (node_is(k, NS_OPF, "spine") && !spine)
+            spine = k;
+    }
+    if (!md)
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(pkg),
+                "the package document has no metadata element");
+    else
+        check_metadata(c, pkg, md);
+    if (!manifest) {
+        finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(pkg),
+                "the package document has no manifest element");
+        goto out;
+    }
+    check_manifest(c, manifest);
+    if (!spine) {
+        finding(c, DIAG_FATAL, "OPF-019", opf, (int)xmlGetLineNo(pkg),
+                "the package document has no spine element");
+        goto out;
+    }
+    check_spine(c, spine);
+    ret = 0;
+out:
+    if (doc)
+        xmlFreeDoc(doc);
+    free(buf);
+    return ret;
+}
+
+/*** Navigation document and NCX ***/
+
+static int has_epub_type(const xmlNode *n, const char *type)
+{
+    char *t = attr_get(n, "type", NS_EPUB);
+    int ok = t && list_has(t, type);
+    free(t);
+    return ok;
+}
+
+/* nav > (h1-h6)? ol; ol > li+; li > (a | span) ol?; span must be followed by ol. */
+static void nav_check_ol(check_ctx *c, const xmlNode *ol, int in_toc, int depth)
+{
+    const char *path = c->items[c->nav_item].path;
+    int n_li = 0;
+    if (depth > 64)
+        return;
+    for (const xmlNode *li = first_child_element(ol); li; li = next_element(li)) {
+        if (!node_is(li, NS_XHTML, "li")) {
+            finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(li),
+                    "element \"%s\" is not allowed in a nav list; only li", (const char *)li->name);
+            continue;
+        }
+        n_li++;
+        const xmlNode *label = first_child_element(li);
+        const xmlNode *sub = next_element(label);
+        int is_a = node_is(label, NS_XHTML, "a"), is_span = node_is(label, NS_XHTML, "span");
+        if (!is_a && !is_span) {
+            finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(li),
+                    "a nav list item must start with an a or span element");
+            continue;
+        }
+        char *text = node_text(label);
+        if (!*text) {
+            char *title = attr_get(label, "title", NULL);
+            if (!title || !*title)
+                finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(label),
+                        "a nav link or heading has no text; give every entry a label");
+            free(title);
+        }
+        free(text);
+        if (sub && !node_is(sub, NS_XHTML, "ol"))
+            finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(sub),
+                    "element \"%s\" is not allowed after a nav link; only an ol sublist",
+                    (const char *)sub->name);
+        else if (!sub && is_span)
+            finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(label),
+                    "a nav span heading must be followed by an ol sublist");
+        if (sub && next_element(sub))
+            finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(next_element(sub)),
+                    "a nav list item holds one label and at most one ol");
+        if (sub && node_is(sub, NS_XHTML, "ol"))
+            nav_check_ol(c, sub, in_toc, depth + 1);
+    }
+    if (n_li == 0)
+        finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(ol),
+                "a nav list (ol) must contain at least one li");
+}
+
+static void nav_collect_links(check_ctx *c, const xmlNode *n, int kind, int depth)
+{
+    if (depth > 256)
+        return;
+    for (const xmlNode *k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (node_is(k, NS_XHTML, "a") || node_is(k, NS_XHTML, "area")) {
+            char *href = attr_get(k, "href", NULL);
+            if (href)
+                ref_add(c, (size_t)c->nav_item, (int)xmlGetLineNo(k), kind, href);
+            free(href);
+        }
+        nav_collect_links(c, k, kind, depth + 1);
+    }
+}
+
+/* Walk the nav document: toc structure, and every link (toc links as REF_TOC). */
+static void nav_walk(check_ctx *c, const xmlNode *n, int *n_toc, int depth)
+{
+    if (depth > 256)
+        return;
+    for (const xmlNode *k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (node_is(k, NS_XHTML, "nav")) {
+            int toc = has_epub_type(k, "toc");
+            if (toc) {
+                (*n_toc)++;
+                const xmlNode *first = first_child_element(k);
+                const char *fn = first ? (const char *)first->name : "";
+                if (first && first->ns && strcmp((const char *)first->ns->href, NS_XHTML) == 0 &&
+                    fn[0] == 'h' && fn[1] >= '1' && fn[1] <= '6' && !fn[2])
+                    first = next_element(first);
+                if (!node_is(first, NS_XHTML, "ol"))
+                    finding(c, DIAG_ERROR, "RSC-005", c->items[c->nav_item].path,
+                            (int)xmlGetLineNo(k),
+                            "the toc nav must contain an ol list (after an optional heading)");
+                else
+                    nav_check_ol(c, first, 1, 0);
+            }
+            nav_collect_links(c, k, toc && *n_toc == 1 ? REF_TOC : REF_LINK, depth + 1);
+            continue;
+        }
+        if (node_is(k, NS_XHTML, "a") || node_is(k, NS_XHTML, "area")) {
+            char *href = attr_get(k, "href", NULL);
+            if (href)
+                ref_add(c, (size_t)c->nav_item, (int)xmlGetLineNo(k), REF_LINK, href);
+            free(href);
+        }
+        nav_walk(c, k, n_toc, depth + 1);
+    }
+}
+
+static void check_nav(check_ctx *c)
+{
+    mitem *it = &c->items[c->nav_item];
+    size_t len;
+    unsigned char *buf = NULL;
+    xmlDocPtr doc = NULL;
+    if (!it->scanned || it->entry < 0)
+        goto out; /* not well-formed: already reported */
+    buf = entry_read(c, it->entry, CHECK_TREE_CAP, &len);
+    if (!buf)
+        goto out;
+    c->total_read -= len; /* read twice; count once */
+    doc = xml_tree_parse(c, it->path, buf, len);
+    if (!doc)
+        goto out;
+    int n_toc = 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (root)
+        nav_walk(c, root, &n_toc, 0);
+    if (n_toc == 0)
+        finding(c, DIAG_ERROR, "RSC-005", it->path, 0,
+                "the navigation document has no nav element with epub:type=\"toc\"; add the "
+                "table of contents");
+    else if (n_toc > 1)
+        finding(c, DIAG_ERROR, "RSC-005", it->path, 0,
+                "the navigation document has %d toc nav elements; exactly one is allowed", n_toc);
+out:
+    if (doc)
+        xmlFreeDoc(doc);
+    free(buf);
+}
+
+static void ncx_walk(check_ctx *c, const xmlNode *n, int depth)
+{
+    if (depth > 256)
+        return;
+    mitem *it = &c->items[c->ncx_item];
+    for (const xmlNode *k = first_child_element(n); k; k = next_element(k)) {
+        if (node_is(k, NS_NCX, "navPoint")) {
+            const xmlNode *label = NULL, *content = NULL;
+            for (const xmlNode *q = first_child_element(k); q; q = next_element(q)) {
+                if (node_is(q, NS_NCX, "navLabel") && !label)
+                    label = q;
+                else if (node_is(q, NS_NCX, "content") && !content)
+                    content = q;
+            }
+            char *text = label ? node_text(label) : xstrdup("");
+            if (!*text)
+                finding(c, DIAG_INFO, "NCX-006", it->path, (int)xmlGetLineNo(k),
+                        "empty text label in the NCX");
+            free(text);
+            char *src = content ? attr_get(content, "src", NULL) : NULL;
+            if (src)
+                ref_add(c, (size_t)c->ncx_item, (int)xmlGetLineNo(content), REF_NCX, src);
+            else
+                finding(c, DIAG_ERROR, "RSC-005", it->path, (int)xmlGetLineNo(k),
+                        "an NCX navPoint has no content src");
+            free(src);
+            ncx_walk(c, k, depth + 1);
+        } else if (node_is(k, NS_NCX, "navMap")) {
+            ncx_walk(c, k, depth + 1);
+        }
+    }
+}
+
+static void check_ncx(check_ctx *c)
+{
+    mitem *it = &c->items[c->ncx_item];
+    size_t len;
+    unsigned char *buf = NULL;
+    xmlDocPtr doc = NULL;
+    if (it->entry < 0)
+        goto out;
+    buf = entry_read(c, it->entry, CHECK_TREE_CAP, &len);
+    if (!buf)
+        goto out;
+    doc = xml_tree_parse(c, it->path, buf, len);
+    if (!doc)
+        goto out;
+    check_doctype(c, doc, it->path, 0, "-//NISO//DTD ncx 2005-1//EN");
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!node_is(root, NS_NCX, "ncx")) {
+        finding(c, DIAG_ERROR, "RSC-005", it->path, root ? (int)xmlGetLineNo(root) : 0,
+                "the root element must be <ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\">");
+        goto out;
+    }
+    for (const xmlNode *k = first_child_element(root); k; k = next_element(k)) {
+        if (node_is(k, NS_NCX, "head")) {
+            for (const xmlNode *m = first_child_element(k); m; m = next_element(m)) {
+                char *name = node_is(m, NS_NCX, "meta") ? attr_get(m, "name", NULL) : NULL;
+                if (name && strcmp(name, "dtb:uid") == 0) {
+                    char *v = attr_get(m, "content", NULL);
+                    if (v && c->uid) {
+                        char *t = str_trim(xstrdup(v));
+                        char *u = str_trim(xstrdup(c->uid));
+                        if (strcmp(t, u) != 0) {
+                            char *s = shown(v, strlen(v));
+                            finding(c, DIAG_ERROR, "NCX-001", it->path, (int)xmlGetLineNo(m),
+                                    "NCX identifier \"%s\" does not match the package's unique "
+                                    "identifier \"%s\"",
+                                    s, u);
+                            free(s);
+                        }
+                        free(t);
+                        free(u);
+                    }
+                    free(v);
+                }
+                free(name);
+            }
+        } else if (node_is(k, NS_NCX, "navMap")) {
+            ncx_walk(c, k, 0);
+        }
+    }
+out:
+    if (doc)
+        xmlFreeDoc(doc);
+    free(buf);
+}
+
+/*** Resolving references ***/
+
+static const char *ref_kind_name(int kind)
+{
+    switch (kind) {
+    case REF_LINK:
+        return "link";
+    case REF_STYLESHEET:
+        return "stylesheet";
+    case REF_CSS:
+    case REF_FONT:
+        return "CSS url()";
+    case REF_TOC:
+        return "toc link";
+    case REF_NCX:
+        return "NCX navPoint";
+    default:
+        return "resource";
+    }
+}
+
+/* Position of a toc/NCX target for ordering; -1 when unknown. */
+typedef struct nav_pos {
+    long spine;
+    unsigned long ordinal;
+} nav_pos;
+
+static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
+{
+    mitem *from = &c->items[r->item];
+    const char *file = from->path;
+    char *path = NULL, *frag = NULL;
+    char *url_s = shown(r->url, strlen(r->url));
+    int hyper = r->kind == REF_LINK || r->kind == REF_TOC || r->kind == REF_NCX;
+    pos->spine = -1;
+    pos->ordinal = 0;
+    int cls = url_classify(file, r->url, &path, &frag);
+    switch (cls) {
+    case URL_EMPTY:
+    case URL_OTHER:
+        break;
+    case URL_INVALID:
+        finding(c, DIAG_ERROR, "RSC-020", file, r->line,
+                "\"%s\" is not a valid URL (bad %%-escape or backslash)", url_s);
+        break;
+    case URL_OUTSIDE:
+        finding(c, DIAG_ERROR, "RSC-026", file, r->line,
+                "the %s \"%s\" points outside the EPUB container; use a path relative to this "
+                "document",
+                ref_kind_name(r->kind), url_s);
+        break;
+    case URL_FILE:
+        finding(c, DIAG_ERROR, "RSC-030", file, r->line,
+                "file URLs are not allowed in EPUB: \"%s\"", url_s);
+        break;
+    case URL_DATA:
+        if (hyper)
+            finding(c, DIAG_ERROR, "RSC-029", file, r->line,
+                    "data URLs are not allowed as %s targets", ref_kind_name(r->kind));
+        break;
+    case URL_REMOTE:
+        if (r->kind == REF_TOC)
+            finding(c, DIAG_ERROR, "NAV-010", file, r->line,
+                    "\"toc\" nav must not link to remote resources; found link to \"%s\"", url_s);
+        else if (r->kind == REF_MEDIA || r->kind == REF_FONT)
+            from->needs |= PROP_REMOTE;
+        else if (!hyper)
+            finding(c, DIAG_ERROR, "RSC-006", file, r->line,
+                    "remote resource reference \"%s\" is not allowed; put the file in the EPUB "
+                    "(only audio, video and fonts may be remote)",
+                    url_s);
+        break;
+    case URL_FRAGMENT:
+    case URL_LOCAL: {
+        long e = entry_find(c, path);
+        long ti = item_by_path(c, path);
+        if (e < 0 && ti < 0) {
+            char *p = shown(path, strlen(path));
+            finding(c, DIAG_ERROR, "RSC-007", file, r->line,
+                    "referenced resource \"%s\" could not be found in the EPUB", p);
+            free(p);
+            break;
+        }
+        if (ti < 0) {
+            char *p = shown(path, strlen(path));
+            finding(c, DIAG_ERROR, "RSC-008", file, r->line,
+                    "referenced resource \"%s\" is not declared in the package manifest", p);
+            free(p);
+            break;
+        }
+        mitem *to = &c->items[ti];
+        int content = is_content_type(to->media_type);
+        if (hyper && content && to->spine < 0 && r->kind != REF_NCX && cls == URL_LOCAL) {
+            finding(c, DIAG_ERROR, "RSC-011", file, r->line,
+                    "the %s \"%s\" points to a document that is not in the spine; add it to the "
+                    "spine or remove the link",
+                    ref_kind_name(r->kind), url_s);
+        }
+        if (r->kind == REF_STYLESHEET && frag)
+            finding(c, DIAG_ERROR, "RSC-013", file, r->line,
+                    "a fragment identifier is used in a reference to a stylesheet: \"%s\"", url_s);
+        if (frag && !content && str_starts_with(to->media_type, "image/"))
+            finding(c, DIAG_WARNING, "RSC-009", file, r->line,
+                    "a non-SVG image resource should not be referenced with a fragment: \"%s\"",
+                    url_s);
+        unsigned long ord = 0;
+        if (frag && *frag && content && to->scanned && !str_starts_with(frag, "epubcfi(")) {
+            void *v = strmap_get(to->ids, frag);
+            if (!v && !(strcmp(to->media_type, MT_SVG) == 0 && strchr(frag, '(')))
+                finding(c, DIAG_ERROR, "RSC-012", file, r->line,
+                        "fragment identifier \"%s\" is not defined in \"%s\"", url_s, to->path);
+            ord = (unsigned long)(uintptr_t)v;
+        }
+        pos->spine = to->spine;
+        pos->ordinal = ord;
+        if (seq) {
+            strbuf_adds(seq, to->path);
+            if (frag && *frag) {
+                strbuf_addc(seq, '#');
+                strbuf_adds(seq, frag);
+            }
+            strbuf_addc(seq, '\n');
+        }
+        break;
+    }
+    }
+    free(path);
+    free(frag);
+    free(url_s);
+}
+
+static void check_refs(check_ctx *c)
+{
+    nav_pos prev = {-1, 0};
+    strbuf toc_seq = STRBUF_INIT, ncx_seq = STRBUF_INIT;
+    int toc_order_reported = 0;
+    for (size_t i = 0; i < c->n_refs; i++) {
+        ref *r = &c->refs[i];
+        nav_pos pos;
+        strbuf *seq = r->kind == REF_TOC ? &toc_seq : r->kind == REF_NCX ? &ncx_seq : NULL;
+        check_ref(c, r, &pos, seq);
+        if (r->kind == REF_TOC && pos.spine >= 0) {
+            if (!toc_order_reported &&
+                (pos.spine < prev.spine ||
+                 (pos.spine == prev.spine && pos.ordinal && pos.ordinal < prev.ordinal))) {
+                char *u = shown(r->url, strlen(r->url));
+                finding(c, DIAG_WARNING, "NAV-011", c->items[r->item].path, r->line,
+                        "\"toc\" nav must be in reading order; link target \"%s\" is before the "
+                        "previous link's target in %s order",
+                        u, pos.spine < prev.spine ? "spine" : "document");
+                free(u);
+                toc_order_reported = 1;
+            }
+            prev = pos;
+        }
+    }
+    if (c->ncx_item >= 0 && c->nav_item >= 0 && ncx_seq.data && toc_seq.data &&
+        strcmp(ncx_seq.data, toc_seq.data) != 0)
+        finding(c, DIAG_WARNING, CHECK_ID_NCX_NAV, c->items[c->ncx_item].path, 0,
+                "the NCX navMap and the navigation document's toc list different targets (or in "
+                "a different order); reading systems using the NCX will show another table of "
+                "contents");
+    strbuf_release(&toc_seq);
+    strbuf_release(&ncx_seq);
+}
+
+/*** Properties and unlisted files ***/
+
+static void check_properties(check_ctx *c)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } props[] = {{PROP_SVG, "svg"},
+                 {PROP_SCRIPTED, "scripted"},
+                 {PROP_MATHML, "mathml"},
+                 {PROP_REMOTE, "remote-resources"},
+                 {PROP_SWITCH, "switch"}};
+    if (c->epub2)
+        return;
+    for (size_t i = 0; i < c->n_items; i++) {
+        mitem *it = &c->items[i];
+        if (!it->scanned)
+            continue;
+        for (size_t k = 0; k < sizeof props / sizeof *props; k++) {
+            unsigned bit = props[k].bit;
+            if (bit == PROP_SVG && strcmp(it->media_type, MT_XHTML) != 0)
+                continue;
+            if ((it->needs & bit) && !(it->props & bit))
+                finding(c, DIAG_ERROR, "OPF-014", it->path, 0,
+                        "the property \"%s\" should be declared on this document's manifest item "
+                        "(properties=\"%s\")",
+                        props[k].name, props[k].name);
+            else if (!(it->needs & bit) && (it->props & bit)) {
+                if (bit == PROP_REMOTE)
+                    finding(c, DIAG_WARNING, "OPF-018", it->path, 0,
+                            "the \"remote-resources\" property is declared, but the document "
+                            "references no remote resources; remove it");
+                else if (bit != PROP_SWITCH)
+                    finding(c, DIAG_ERROR, "OPF-015", it->path, 0,
+                            "the property \"%s\" is declared on this document's manifest item, "
+                            "but the document does not need it; remove it",
+                            props[k].name);
+            }
+        }
+    }
+}
+
+static void check_unlisted(check_ctx *c)
+{
+    for (size_t i = 0; i < c->n_ent; i++) {
+        zentry *e = &c->ent[i];
+        if (e->is_dir || e->listed || strcmp(e->name, "mimetype") == 0 ||
+            str_starts_with(e->name, "META-INF/") ||
+            (c->opf_path && strcmp(e->name, c->opf_path) == 0))
+            continue;
+        char *s = shown(e->name, strlen(e->name));
+        finding(c, DIAG_WARNING, "OPF-003", e->name, 0,
+                "item \"%s\" exists in the EPUB, but is not declared in the package manifest; "
+                "list it or remove it",
+                s);
+        free(s);
+    }
+}
+
+/*** Entry points ***/
+
+static void scan_items(check_ctx *c)
+{
+    for (size_t i = 0; i < c->n_items; i++) {
+        mitem *it = &c->items[i];
+        if (it->entry < 0 || !it->path)
+            continue;
+        int content = is_content_type(it->media_type);
+        int css = strcmp(it->media_type, MT_CSS) == 0;
+        if (!content && !css)
+            continue;
+        size_t len;
+        unsigned char *buf = entry_read(c, it->entry, CHECK_ENTRY_CAP, &len);
+        if (!buf)
+            continue;
+        if (content)
+            content_scan(c, i, buf, len);
+        else
+            css_scan(c, i, (const char *)buf, len, 1);
+        free(buf);
+    }
+}
+
+static void ctx_free(check_ctx *c)
+{
+    for (size_t i = 0; i < c->n_ent; i++)
+        free(c->ent[i].name);
+    free(c->ent);
+    strmap_free(c->ent_by_name);
+    for (size_t i = 0; i < c->n_items; i++) {
+        mitem *it = &c->items[i];
+        free(it->id);
+        free(it->href);
+        free(it->media_type);
+        free(it->fallback);
+        free(it->path);
+        strmap_free(it->ids);
+    }
+    free(c->items);
+    strmap_free(c->item_by_id);
+    strmap_free(c->item_by_path);
+    for (size_t i = 0; i < c->n_refs; i++)
+        free(c->refs[i].url);
+    free(c->refs);
+    free(c->opf_path);
+    free(c->uid);
+    if (c->za)
+        zip_discard(c->za);
+}
+
+int check_epub_memory(const unsigned char *data, size_t len, const char *name,
+                      diag_list *findings)
+{
+    int ret = -1;
+    check_ctx c;
+    raw_name *raw = NULL;
+    zip_source_t *src = NULL;
+    zip_error_t zerr;
+    memset(&c, 0, sizeof c);
+    c.book = name ? name : "EPUB";
+    c.out = findings;
+    c.data = data;
+    c.len = len;
+    c.nav_item = -1;
+    c.ncx_item = -1;
+    c.item_by_id = strmap_new();
+    c.item_by_path = strmap_new();
+    zip_error_init(&zerr);
+
+    xmlInitParser();
+    xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
+    xmlSetExternalEntityLoader(xml_deny_loader);
+    xmlSetGenericErrorFunc(NULL, xml_generic_silent);
+
+    if (len == 0) {
+        finding(&c, DIAG_FATAL, "PKG-003", NULL, 0,
+                "%s is empty (0 bytes); it is not an EPUB file", c.book);
+        goto out;
+    }
+    src = zip_source_buffer_create(data, len, 0, &zerr);
+    if (!src) {
+        finding(&c, DIAG_FATAL, "PKG-008", NULL, 0, "cannot read %s: %s", c.book,
+                zip_error_strerror(&zerr));
+        goto out;
+    }
+    c.za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    size_t n_raw = raw_names_read(data, len, &raw);
+    if (!c.za) {
+        int ze = zip_error_code_zip(&zerr);
+        zip_source_free(src);
+        if (ze == ZIP_ER_NOZIP) {
+            finding(&c, DIAG_FATAL, "PKG-008", NULL, 0,
+                    "%s is not a ZIP archive or is truncated (the end of central directory was "
+                    "not found)",
+                    c.book);
+        } else if (ze == ZIP_ER_INCONS || ze == ZIP_ER_EXISTS) {
+            check_duplicate_names(&c, raw, n_raw);
+            finding(&c, DIAG_FATAL, CHECK_ID_INCONSISTENT, NULL, 0,
+                    "%s has an inconsistent ZIP directory (%s): duplicate, overlapping or "
+                    "mismatched entries; rebuild the archive",
+                    c.book, zip_error_strerror(&zerr));
+        } else {
+            finding(&c, DIAG_FATAL, "PKG-008", NULL, 0, "unable to read %s as a ZIP archive: %s",
+                    c.book, zip_error_strerror(&zerr));
+        }
+        goto out;
+    }
+    check_first_header(&c);
+    check_duplicate_names(&c, raw, n_raw);
+    entries_load(&c, raw, n_raw);
+    if (c.n_ent == 0 || entry_find(&c, "mimetype") < 0)
+        finding(&c, DIAG_ERROR, "PKG-006", "mimetype", 0,
+                "the mimetype entry is missing; it must be the first file in the archive");
+    ret = 0;
+    if (check_container(&c) < 0)
+        goto out;
+    if (check_package(&c) < 0)
+        goto out;
+    scan_items(&c);
+    if (c.nav_item >= 0)
+        check_nav(&c);
+    if (c.ncx_item < 0) {
+        for (size_t i = 0; i < c.n_items; i++)
+            if (strcmp(c.items[i].media_type, MT_NCX) == 0 && c.items[i].path) {
+                c.ncx_item = (long)i;
+                break;
+            }
+    }
+    if (c.ncx_item >= 0)
+        check_ncx(&c);
+    check_refs(&c);
+    check_properties(&c);
+    check_unlisted(&c);
+out:
+    if (ret < 0 && diag_list_count_at_least(findings, DIAG_FATAL) == 0)
+        finding(&c, DIAG_FATAL, "PKG-008", NULL, 0, "unable to read %s", c.book);
+    xmlSetExternalEntityLoader(old_loader);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    free(raw);
+    ctx_free(&c);
+    zip_error_fini(&zerr);
+    return ret;
+}
+
+int check_epub_file(const char *path, diag_list *findings)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int ret = -1;
+    if (file_read_all(path, CHECK_FILE_CAP, &data, &len) < 0) {
+        int err = errno;
+        if (err == EFBIG)
+            diag_add(findings, DIAG_FATAL, CHECK_ID_TOO_LARGE, NULL, 0,
+                     "%s is larger than %zu MiB; sheaf does not check files this large", path,
+                     (size_t)(CHECK_FILE_CAP >> 20));
+        else
+            diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0, "cannot read %s: %s", path,
+                     strerror(err));
+        goto out;
+    }
+    ret = check_epub_memory((const unsigned char *)data, len, path, findings);
+out:
+    free(data);
+    return ret;
+}

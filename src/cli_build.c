@@ -1,0 +1,381 @@
+/* cli_build.c: `sheaf build`: options, plan, build, self-check, atomic write, messages. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "book.h"
+#include "check.h"
+#include "cli.h"
+#include "lang.h"
+#include "plan.h"
+#include "util.h"
+
+static void build_usage(FILE *out)
+{
+    fputs(
+        "Usage: sheaf build [OPTIONS] INPUT... -o BOOK.epub\n"
+        "\n"
+        "Build an EPUB 3 book. Each INPUT is a Markdown article (.md, .markdown, .txt; '-' reads\n"
+        "standard input), or one reading list (.yaml/.yml), or one folder of articles.\n"
+        "\n"
+        "Output:\n"
+        "  -o, --output FILE        the book to write (required)\n"
+        "\n"
+        "Book metadata (overrides front matter and reading lists):\n"
+        "      --title TEXT         --subtitle TEXT\n"
+        "      --author NAME        (repeatable)      --editor NAME  (repeatable)\n"
+        "      --lang TAG           BCP 47 language tag, e.g. en, en-GB, zh-Hans (default: en)\n"
+        "      --date DATE          YYYY, YYYY-MM or YYYY-MM-DD\n"
+        "      --publisher TEXT     --description TEXT     --rights TEXT\n"
+        "      --identifier ID      (default: a urn:uuid derived from the content)\n"
+        "      --cover FILE         a JPEG, PNG or SVG cover (default: a generated one)\n"
+        "\n"
+        "Layout:\n"
+        "      --toc-depth N        levels in the table of contents below articles (default 2)\n"
+        "      --style NAME         'default' (book typography) or 'plain' (the reader's own)\n"
+        "      --css FILE           a stylesheet added after the built-in one (repeatable)\n"
+        "      --template-dir DIR   use DIR's templates (same names as sheaf's templates/)\n"
+        "      --resource-path DIR  where to find site-absolute images (/img/x.png); repeatable\n"
+        "\n"
+        "Interviews:\n"
+        "      --speakers=auto|off  detect speaker turns (default auto)\n"
+        "      --timestamps=keep|drop\n"
+        "      --infer-sections=auto|off  infer section titles in text without headings\n"
+        "\n"
+        "Other:\n"
+        "      --keep-going         leave out articles that cannot be read, and say which\n"
+        "  -j, --jobs N             worker threads (default: one per core)\n"
+        "  -q, --quiet              print errors only\n"
+        "  -v, --verbose            print each stage's time and more detail\n"
+        "  -h, --help               show this help\n"
+        "\n"
+        "Environment: SOURCE_DATE_EPOCH fixes the modification date and zip times, for\n"
+        "reproducible books.\n"
+        "\n"
+        "Exit status: 0 the book was written, 1 it could not be built, 2 usage error.\n",
+        out);
+}
+
+/* YYYY, YYYY-MM, YYYY-MM-DD (the forms dc:date takes from sheaf). */
+static int date_valid(const char *s)
+{
+    size_t n = strlen(s);
+    static const char *const shapes[] = {"dddd", "dddd-dd", "dddd-dd-dd", NULL};
+    for (int i = 0; shapes[i]; i++) {
+        if (strlen(shapes[i]) != n)
+            continue;
+        int ok = 1;
+        for (size_t k = 0; k < n && ok; k++)
+            ok = shapes[i][k] == 'd' ? (s[k] >= '0' && s[k] <= '9') : s[k] == shapes[i][k];
+        if (!ok)
+            continue;
+        int month = n >= 7 ? atoi(s + 5) : 1, day = n == 10 ? atoi(s + 8) : 1;
+        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    }
+    return 0;
+}
+
+struct progress_state {
+    int enabled;
+    int shown;
+};
+
+static void progress_show(void *ud, size_t done, size_t total, const char *current)
+{
+    struct progress_state *ps = ud;
+    if (!ps->enabled || total < 2)
+        return;
+    const char *base = strrchr(current, '/');
+    fprintf(stderr, "\r\033[Ksheaf: %zu/%zu %.60s", done + 1, total, base ? base + 1 : current);
+    fflush(stderr);
+    ps->shown = 1;
+}
+
+static int output_dir_check(const char *out)
+{
+    char *dir = path_dirname(out);
+    struct stat st;
+    int ret = 0;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "sheaf: %s: the folder '%s' does not exist; create it or choose another "
+                        "output path\n", out, dir);
+        ret = -1;
+    } else if (access(dir, W_OK) != 0) {
+        fprintf(stderr, "sheaf: %s: cannot write in '%s': %s\n", out, dir, strerror(errno));
+        ret = -1;
+    } else if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n", out,
+                out);
+        ret = -1;
+    }
+    free(dir);
+    return ret;
+}
+
+static int is_list_file(const char *path)
+{
+    return str_ends_with(path, ".yaml") || str_ends_with(path, ".yml");
+}
+
+static int plan_make(plan *p, char **inputs, int n, int keep_going, diag_list *diags)
+{
+    struct stat st;
+    if (n == 1 && is_list_file(inputs[0]))
+        return plan_read_list(p, inputs[0], keep_going, diags);
+    if (n == 1 && stat(inputs[0], &st) == 0 && S_ISDIR(st.st_mode))
+        return plan_read_dir(p, inputs[0], diags);
+    for (int i = 0; i < n; i++) {
+        if (is_list_file(inputs[i]) || (stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode))) {
+            diag_add(diags, DIAG_ERROR, NULL, inputs[i], 0,
+                     "a reading list or a folder must be the only input");
+            return -1;
+        }
+        plan_add(p, inputs[i]);
+    }
+    return 0;
+}
+
+enum {
+    OPT_TITLE = 256, OPT_SUBTITLE, OPT_AUTHOR, OPT_EDITOR, OPT_LANG, OPT_DATE, OPT_PUBLISHER,
+    OPT_DESCRIPTION, OPT_IDENTIFIER, OPT_RIGHTS, OPT_TOC_DEPTH, OPT_CSS, OPT_STYLE,
+    OPT_TEMPLATE_DIR, OPT_SPEAKERS, OPT_TIMESTAMPS, OPT_INFER, OPT_RESOURCE, OPT_COVER,
+    OPT_KEEP_GOING
+};
+
+static const struct option build_options_long[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"subtitle", required_argument, NULL, OPT_SUBTITLE},
+    {"author", required_argument, NULL, OPT_AUTHOR},
+    {"editor", required_argument, NULL, OPT_EDITOR},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"date", required_argument, NULL, OPT_DATE},
+    {"publisher", required_argument, NULL, OPT_PUBLISHER},
+    {"description", required_argument, NULL, OPT_DESCRIPTION},
+    {"identifier", required_argument, NULL, OPT_IDENTIFIER},
+    {"rights", required_argument, NULL, OPT_RIGHTS},
+    {"toc-depth", required_argument, NULL, OPT_TOC_DEPTH},
+    {"css", required_argument, NULL, OPT_CSS},
+    {"style", required_argument, NULL, OPT_STYLE},
+    {"template-dir", required_argument, NULL, OPT_TEMPLATE_DIR},
+    {"speakers", required_argument, NULL, OPT_SPEAKERS},
+    {"timestamps", required_argument, NULL, OPT_TIMESTAMPS},
+    {"infer-sections", required_argument, NULL, OPT_INFER},
+    {"resource-path", required_argument, NULL, OPT_RESOURCE},
+    {"cover", required_argument, NULL, OPT_COVER},
+    {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
+    {"jobs", required_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("sheaf: build: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'sheaf build --help'.\n", stderr);
+    return 2;
+}
+
+static int choice(const char *arg, const char *a, const char *b, int *out)
+{
+    if (strcmp(arg, a) == 0)
+        *out = 0;
+    else if (strcmp(arg, b) == 0)
+        *out = 1;
+    else
+        return -1;
+    return 0;
+}
+
+int cli_build(int argc, char **argv)
+{
+    int ret = 1, quiet = 0, opt;
+    const char *output = NULL;
+    build_options o;
+    plan p;
+    diag_list diags = DIAG_LIST_INIT, findings = DIAG_LIST_INIT;
+    unsigned char *epub = NULL;
+    size_t epub_len = 0;
+    build_stats stats;
+    struct progress_state ps = {0, 0};
+    double t_start = clock_now();
+
+    build_options_init(&o);
+    plan_init(&p);
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":o:j:qvh", build_options_long, NULL)) != -1) {
+        switch (opt) {
+        case 'o': output = optarg; break;
+        case OPT_TITLE: meta_set(&o.overrides.title, optarg); break;
+        case OPT_SUBTITLE: meta_set(&o.overrides.subtitle, optarg); break;
+        case OPT_AUTHOR: strlist_add(&o.overrides.authors, optarg); break;
+        case OPT_EDITOR: strlist_add(&o.overrides.editors, optarg); break;
+        case OPT_LANG:
+            if (!lang_tag_valid(optarg)) {
+                ret = usage_error("--lang '%s' is not a BCP 47 language tag (e.g. en, en-GB, "
+                                  "pt-BR, zh-Hant)", optarg);
+                goto out;
+            }
+            meta_set(&o.overrides.lang, optarg);
+            break;
+        case OPT_DATE:
+            if (!date_valid(optarg)) {
+                ret = usage_error("--date '%s' must be YYYY, YYYY-MM or YYYY-MM-DD", optarg);
+                goto out;
+            }
+            meta_set(&o.overrides.date, optarg);
+            break;
+        case OPT_PUBLISHER: meta_set(&o.overrides.publisher, optarg); break;
+        case OPT_DESCRIPTION: meta_set(&o.overrides.description, optarg); break;
+        case OPT_IDENTIFIER: meta_set(&o.overrides.identifier, optarg); break;
+        case OPT_RIGHTS: meta_set(&o.overrides.rights, optarg); break;
+        case OPT_TOC_DEPTH: {
+            char *end = NULL;
+            long d = strtol(optarg, &end, 10);
+            if (!*optarg || *end || d < 1 || d > 6) {
+                ret = usage_error("--toc-depth takes a number from 1 to 6, got '%s'", optarg);
+                goto out;
+            }
+            o.toc_depth = (int)d;
+            break;
+        }
+        case OPT_CSS: strlist_add(&o.css_files, optarg); break;
+        case OPT_STYLE:
+            if (strcmp(optarg, "default") != 0 && strcmp(optarg, "plain") != 0) {
+                ret = usage_error("--style '%s' is unknown; the styles are 'default' and "
+                                  "'plain'", optarg);
+                goto out;
+            }
+            o.style = optarg;
+            break;
+        case OPT_TEMPLATE_DIR: o.template_dir = optarg; break;
+        case OPT_SPEAKERS:
+            if (choice(optarg, "auto", "off", &o.speakers_off) != 0) {
+                ret = usage_error("--speakers takes 'auto' or 'off', got '%s'", optarg);
+                goto out;
+            }
+            break;
+        case OPT_TIMESTAMPS:
+            if (choice(optarg, "keep", "drop", &o.timestamps_drop) != 0) {
+                ret = usage_error("--timestamps takes 'keep' or 'drop', got '%s'", optarg);
+                goto out;
+            }
+            break;
+        case OPT_INFER:
+            if (choice(optarg, "auto", "off", &o.infer_sections_off) != 0) {
+                ret = usage_error("--infer-sections takes 'auto' or 'off', got '%s'", optarg);
+                goto out;
+            }
+            break;
+        case OPT_RESOURCE: strlist_add(&o.resource_paths, optarg); break;
+        case OPT_COVER: o.cover = optarg; break;
+        case OPT_KEEP_GOING: o.keep_going = 1; break;
+        case 'j': {
+            char *end = NULL;
+            long j = strtol(optarg, &end, 10);
+            if (!*optarg || *end || j < 1 || j > 256) {
+                ret = usage_error("--jobs takes a number from 1 to 256, got '%s'", optarg);
+                goto out;
+            }
+            o.threads = (int)j;
+            break;
+        }
+        case 'q': quiet = 1; break;
+        case 'v': o.verbose = 1; break;
+        case 'h':
+            build_usage(stdout);
+            ret = 0;
+            goto out;
+        case ':':
+            ret = usage_error("option '%s' needs a value", argv[optind - 1]);
+            goto out;
+        default:
+            ret = usage_error("unknown option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        ret = usage_error("%s", "no input: name one or more Markdown files, a reading list or "
+                                "a folder");
+        goto out;
+    }
+    if (!output) {
+        ret = usage_error("%s", "no output: add -o BOOK.epub");
+        goto out;
+    }
+    if (output_dir_check(output) != 0)
+        goto out;
+    {
+        const char *sde = getenv("SOURCE_DATE_EPOCH");
+        if (sde && *sde) {
+            char *end = NULL;
+            long long v = strtoll(sde, &end, 10);
+            if (*end || v < 0) {
+                fprintf(stderr, "sheaf: SOURCE_DATE_EPOCH must be a number of seconds, got "
+                                "'%s'\n", sde);
+                goto out;
+            }
+            o.epoch = v;
+        }
+    }
+    ps.enabled = !quiet && isatty(STDERR_FILENO);
+    o.progress = progress_show;
+    o.progress_ud = &ps;
+
+    if (plan_make(&p, argv + optind, argc - optind, o.keep_going, &diags) != 0)
+        goto report;
+    strlist_extend(&o.resource_paths, &p.resource_paths);
+    if (book_build(&p, &o, &epub, &epub_len, &stats, &diags) != 0)
+        goto report;
+    double t_check = clock_now();
+    check_epub_memory(epub, epub_len, output, &findings);
+    t_check = clock_now() - t_check;
+    if (diag_list_count_at_least(&findings, DIAG_ERROR) > 0) {
+        diag_add(&diags, DIAG_ERROR, NULL, output, 0,
+                 "the book failed sheaf's own check (findings above), so it was not written; "
+                 "this is a bug in sheaf: please report it with the input");
+        goto report;
+    }
+    if (file_write_atomic(output, epub, epub_len) != 0) {
+        diag_add(&diags, DIAG_ERROR, NULL, output, 0, "cannot write the book: %s",
+                 strerror(errno));
+        goto report;
+    }
+    ret = 0;
+    if (o.verbose) {
+        fprintf(stderr, "sheaf: time: read %.3f\n", stats.t_read);
+        fprintf(stderr, "sheaf: time: parse %.3f\n", stats.t_parse);
+        fprintf(stderr, "sheaf: time: render %.3f\n", stats.t_render);
+        fprintf(stderr, "sheaf: time: package %.3f\n", stats.t_package);
+        fprintf(stderr, "sheaf: time: check %.3f\n", t_check);
+    }
+report:
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    cli_print_diags(stderr, &findings, DIAG_WARNING);
+    cli_print_diags(stderr, &diags, quiet ? DIAG_ERROR : DIAG_WARNING);
+    for (size_t i = 0; i < p.skipped.len; i++)
+        fprintf(stderr, "sheaf: left out: %s\n", p.skipped.items[i]);
+    if (ret == 0 && !quiet)
+        fprintf(stderr, "sheaf: wrote %s: %zu article%s, %zu chapter%s, %zu image%s, %.1f KB, "
+                        "%.2f s\n",
+                output, stats.articles, stats.articles == 1 ? "" : "s", stats.chapters,
+                stats.chapters == 1 ? "" : "s", stats.images, stats.images == 1 ? "" : "s",
+                (double)epub_len / 1024.0, clock_now() - t_start);
+out:
+    free(epub);
+    diag_list_clear(&diags);
+    diag_list_clear(&findings);
+    plan_free(&p);
+    build_options_free(&o);
+    return ret;
+}

@@ -1,0 +1,525 @@
+/* zipwrite.c: the EPUB container writer (libzip, in memory). */
+#include "zipwrite.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libdeflate.h>
+#include <zip.h>
+
+#include "util.h"
+
+/*** Time ***/
+
+/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days). */
+static void civil_from_days(long long z, int *year, int *month, int *day)
+{
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long y = yoe + era * 400;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    long long d = doy - (153 * mp + 2) / 5 + 1;
+    long long m = mp < 10 ? mp + 3 : mp - 9;
+    *year = (int)(y + (m <= 2));
+    *month = (int)m;
+    *day = (int)d;
+}
+
+void zipwrite_dos_time(long long epoch, unsigned short *dos_time, unsigned short *dos_date)
+{
+    /* DOS dates run from 1980-01-01 to 2107-12-31 23:59:58. */
+    const long long lo = 315532800LL, hi = 4354819198LL;
+    if (epoch < lo)
+        epoch = lo;
+    if (epoch > hi)
+        epoch = hi;
+    long long days = epoch / 86400, secs = epoch % 86400;
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    *dos_date = (unsigned short)(((y - 1980) << 9) | (m << 5) | d);
+    *dos_time = (unsigned short)(((secs / 3600) << 11) | (((secs / 60) % 60) << 5) |
+                                 ((secs % 60) / 2));
+}
+
+/*** Fixing up timestamps ***/
+
+static unsigned rd16(const unsigned char *p)
+{
+    return (unsigned)p[0] | ((unsigned)p[1] << 8);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+
+static void wr16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v & 0xff);
+    p[1] = (unsigned char)((v >> 8) & 0xff);
+}
+
+/* libzip 1.7.3 stores times as time_t and converts them through the local time zone
+ * (mktime/localtime), so a UTC wall-clock time that does not exist locally (a DST gap) would
+ * be shifted. Write the DOS fields ourselves into every central and local header of the
+ * archive we just made. Returns 0, or -1 when the archive does not have the plain layout
+ * libzip writes (then it is left alone). */
+static int patch_dos_times(unsigned char *buf, size_t len, unsigned dtime, unsigned ddate)
+{
+    if (len < 22)
+        return -1;
+    size_t eocd = len - 22; /* we never write an archive comment */
+    if (rd32(buf + eocd) != 0x06054b50u)
+        return -1;
+    size_t count = rd16(buf + eocd + 10);
+    size_t off = rd32(buf + eocd + 16);
+    if (count == 0xffff || off == 0xffffffffu)
+        return -1; /* zip64: libzip set these fields from the same time_t; leave them */
+    for (size_t i = 0; i < count; i++) {
+        if (off + 46 > eocd || rd32(buf + off) != 0x02014b50u)
+            return -1;
+        size_t loc = rd32(buf + off + 42);
+        if (loc + 30 > len || rd32(buf + loc) != 0x04034b50u)
+            return -1;
+        wr16(buf + off + 12, dtime);
+        wr16(buf + off + 14, ddate);
+        wr16(buf + loc + 10, dtime);
+        wr16(buf + loc + 12, ddate);
+        off += 46 + rd16(buf + off + 28) + rd16(buf + off + 30) + rd16(buf + off + 32);
+    }
+    return 0;
+}
+
+/*** Compressing in parallel, ahead of libzip ***/
+
+/* Worker threads deflate entries (libdeflate) in order, at most `window` entries ahead of
+ * the one libzip is copying; libzip (in zip_close, on the caller's thread) takes each entry's
+ * deflated bytes as they are and frees them right after. So only a few compressed entries
+ * exist at any time besides the archive itself. */
+
+typedef struct deflated {
+    unsigned char *data; /* freed once libzip has copied it */
+    size_t len;
+    uint32_t crc;
+    int done;
+} deflated;
+
+typedef struct deflate_pool {
+    const zip_entry_spec *entries;
+    deflated *out;
+    size_t n;
+    size_t next;     /* the next entry a worker takes */
+    size_t consumed; /* libzip has copied every deflated entry before this index */
+    size_t window;   /* how far past `consumed` the workers may go */
+    int failed;      /* out of memory in libdeflate */
+    int stop;        /* the build is over: workers leave */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} deflate_pool;
+
+/* Entries per thread that may wait, compressed, for libzip. */
+#ifndef ZIPWRITE_WINDOW_PER_THREAD
+#define ZIPWRITE_WINDOW_PER_THREAD 8
+#endif
+
+static int wants_deflate(const zip_entry_spec *e)
+{
+    /* An empty entry is stored: deflating nothing only adds two bytes. */
+    return e->compress && e->len > 0;
+}
+
+static void *deflate_worker(void *arg)
+{
+    deflate_pool *p = arg;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(ZIPWRITE_LEVEL);
+
+    pthread_mutex_lock(&p->lock);
+    if (!c) {
+        p->failed = 1;
+        pthread_cond_broadcast(&p->cond);
+    }
+    for (;;) {
+        while (p->next < p->n && !wants_deflate(&p->entries[p->next]))
+            p->next++;
+        if (p->stop || p->failed || p->next >= p->n)
+            break;
+        if (p->next >= p->consumed + p->window) {
+            pthread_cond_wait(&p->cond, &p->lock);
+            continue;
+        }
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+
+        const zip_entry_spec *e = &p->entries[i];
+        size_t bound = libdeflate_deflate_compress_bound(c, e->len);
+        unsigned char *buf = xmalloc(bound);
+        size_t len = libdeflate_deflate_compress(c, e->data, e->len, buf, bound);
+        uint32_t crc = (uint32_t)libdeflate_crc32(0, e->data, e->len);
+
+        pthread_mutex_lock(&p->lock);
+        if (len == 0) { /* cannot happen with the bound; treat as failure, not as data */
+            free(buf);
+            p->failed = 1;
+        } else {
+            p->out[i].data = buf;
+            p->out[i].len = len;
+            p->out[i].crc = crc;
+            p->out[i].done = 1;
+        }
+        pthread_cond_broadcast(&p->cond);
+    }
+    pthread_mutex_unlock(&p->lock);
+    if (c)
+        libdeflate_free_compressor(c);
+    return NULL;
+}
+
+/* Wait until entry i is deflated. Returns 0, or -1 when compression failed. */
+static int deflate_pool_wait(deflate_pool *p, size_t i)
+{
+    pthread_mutex_lock(&p->lock);
+    while (!p->out[i].done && !p->failed) {
+        if (i >= p->consumed + p->window) {
+            /* libzip asks for an entry out of order: let the workers reach it. */
+            p->window = i - p->consumed + 1;
+            pthread_cond_broadcast(&p->cond);
+        }
+        pthread_cond_wait(&p->cond, &p->lock);
+    }
+    int ret = p->out[i].done ? 0 : -1;
+    pthread_mutex_unlock(&p->lock);
+    return ret;
+}
+
+/* libzip is done with entry i's bytes: free them and let the workers move on. */
+static void deflate_pool_release(deflate_pool *p, size_t i)
+{
+    pthread_mutex_lock(&p->lock);
+    free(p->out[i].data);
+    p->out[i].data = NULL;
+    if (i + 1 > p->consumed)
+        p->consumed = i + 1;
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/*** Handing precompressed data to libzip ***/
+
+/* A read-only libzip source serving one entry's deflated bytes. Its stat reports method,
+ * CRC and both sizes; the entry's method is left at ZIP_CM_DEFAULT, which takes the source's
+ * method, so libzip 1.7.3's add_data (zip_close.c) copies the bytes as they are instead of
+ * recompressing them. */
+typedef struct precompressed {
+    deflate_pool *pool;
+    size_t index;
+    size_t pos;
+    int consumed;
+    zip_error_t error;
+} precompressed;
+
+static zip_int64_t precompressed_cb(void *ud, void *data, zip_uint64_t len,
+                                    zip_source_cmd_t cmd)
+{
+    precompressed *s = ud;
+    deflated *d = &s->pool->out[s->index];
+
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        if (deflate_pool_wait(s->pool, s->index) < 0 || s->consumed) {
+            zip_error_set(&s->error, ZIP_ER_MEMORY, 0);
+            return -1;
+        }
+        s->pos = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        size_t left = d->len - s->pos;
+        size_t k = len < left ? (size_t)len : left;
+        memcpy(data, d->data + s->pos, k);
+        s->pos += k;
+        return (zip_int64_t)k;
+    }
+    case ZIP_SOURCE_CLOSE:
+        s->consumed = 1;
+        deflate_pool_release(s->pool, s->index);
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &s->error);
+        if (!st)
+            return -1;
+        if (deflate_pool_wait(s->pool, s->index) < 0) {
+            zip_error_set(&s->error, ZIP_ER_MEMORY, 0);
+            return -1;
+        }
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
+                    ZIP_STAT_ENCRYPTION_METHOD;
+        st->size = s->pool->entries[s->index].len;
+        st->comp_size = d->len;
+        st->comp_method = ZIP_CM_DEFLATE;
+        st->crc = d->crc;
+        st->encryption_method = ZIP_EM_NONE;
+        return sizeof(*st);
+    }
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&s->error, data, len);
+    case ZIP_SOURCE_FREE:
+        zip_error_fini(&s->error);
+        free(s);
+        return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return ZIP_SOURCE_SUPPORTS_READABLE;
+    default:
+        zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+/*** The archive in memory ***/
+
+/* A writable libzip source over our own growing buffer, so that the finished archive is
+ * handed to the caller without a copy. It starts as an empty archive. */
+typedef struct zip_sink {
+    unsigned char *data;
+    size_t len, cap;
+    size_t wpos, rpos;
+    zip_error_t error;
+} zip_sink;
+
+static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    zip_sink *s = ud;
+    zip_int64_t off;
+
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        s->rpos = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        size_t left = s->len - s->rpos;
+        size_t k = len < left ? (size_t)len : left;
+        if (k)
+            memcpy(data, s->data + s->rpos, k);
+        s->rpos += k;
+        return (zip_int64_t)k;
+    }
+    case ZIP_SOURCE_CLOSE:
+        return 0;
+    case ZIP_SOURCE_SEEK:
+        off = zip_source_seek_compute_offset(s->rpos, s->len, data, len, &s->error);
+        if (off < 0)
+            return -1;
+        s->rpos = (size_t)off;
+        return 0;
+    case ZIP_SOURCE_TELL:
+        return (zip_int64_t)s->rpos;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &s->error);
+        if (!st)
+            return -1;
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_SIZE;
+        st->size = s->len;
+        return sizeof(*st);
+    }
+    case ZIP_SOURCE_BEGIN_WRITE:
+    case ZIP_SOURCE_ROLLBACK_WRITE:
+    case ZIP_SOURCE_REMOVE:
+        s->len = s->wpos = 0;
+        return 0;
+    case ZIP_SOURCE_WRITE:
+        if (s->wpos + len > s->cap) {
+            size_t cap = s->cap ? s->cap : 65536;
+            while (cap < s->wpos + len)
+                cap *= 2;
+            s->data = xrealloc(s->data, cap);
+            s->cap = cap;
+        }
+        memcpy(s->data + s->wpos, data, (size_t)len);
+        s->wpos += (size_t)len;
+        if (s->wpos > s->len)
+            s->len = s->wpos;
+        return (zip_int64_t)len;
+    case ZIP_SOURCE_SEEK_WRITE:
+        off = zip_source_seek_compute_offset(s->wpos, s->len, data, len, &s->error);
+        if (off < 0)
+            return -1;
+        s->wpos = (size_t)off;
+        return 0;
+    case ZIP_SOURCE_TELL_WRITE:
+        return (zip_int64_t)s->wpos;
+    case ZIP_SOURCE_COMMIT_WRITE:
+        return 0;
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&s->error, data, len);
+    case ZIP_SOURCE_FREE:
+        return 0; /* the sink lives in zipwrite_build's frame */
+    case ZIP_SOURCE_SUPPORTS:
+        return ZIP_SOURCE_SUPPORTS_WRITABLE;
+    default:
+        zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+/*** Building ***/
+
+/* Add entry i: deflated by the pool, or stored. Returns 0 or -1 with a diagnostic. */
+static int add_entry(zip_t *za, deflate_pool *pool, size_t i, unsigned short dtime,
+                     unsigned short ddate, diag_list *diags)
+{
+    const zip_entry_spec *e = &pool->entries[i];
+    int deflate = wants_deflate(e);
+    zip_source_t *src;
+
+    if (deflate) {
+        precompressed *pc = xcalloc(1, sizeof *pc);
+        pc->pool = pool;
+        pc->index = i;
+        zip_error_init(&pc->error);
+        src = zip_source_function(za, precompressed_cb, pc);
+        if (!src) {
+            zip_error_fini(&pc->error);
+            free(pc);
+        }
+    } else {
+        src = zip_source_buffer(za, e->data, e->len, 0);
+    }
+    if (!src) {
+        diag_add(diags, DIAG_ERROR, NULL, e->name, 0, "can't add %s to the book: %s", e->name,
+                 zip_strerror(za));
+        return -1;
+    }
+    zip_int64_t idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        diag_add(diags, DIAG_ERROR, NULL, e->name, 0, "can't add %s to the book: %s", e->name,
+                 zip_strerror(za));
+        zip_source_free(src); /* frees pc through ZIP_SOURCE_FREE */
+        return -1;
+    }
+    if ((!deflate && zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0) < 0) ||
+        zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) < 0) {
+        diag_add(diags, DIAG_ERROR, NULL, e->name, 0, "can't set up %s in the book: %s",
+                 e->name, zip_strerror(za));
+        return -1;
+    }
+    return 0;
+}
+
+/* How many workers to start: `threads` (0: online CPUs), no more than there are entries to
+ * deflate. */
+static size_t worker_count(const zip_entry_spec *entries, size_t n, int threads)
+{
+    size_t jobs = 0;
+    for (size_t i = 0; i < n; i++)
+        jobs += (size_t)wants_deflate(&entries[i]);
+    size_t want = threads > 0 ? (size_t)threads : 0;
+    if (want == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        want = cpus > 0 ? (size_t)cpus : 1;
+    }
+    if (want > 256)
+        want = 256;
+    return want < jobs ? want : jobs;
+}
+
+int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
+                   unsigned char **out, size_t *out_len, diag_list *diags)
+{
+    int ret = -1;
+    zip_error_t zerr;
+    zip_sink sink = {NULL, 0, 0, 0, 0, {0, 0, NULL}};
+    zip_source_t *mem = NULL;
+    zip_t *za = NULL;
+    unsigned short dtime, ddate;
+    deflate_pool pool = {entries, NULL, n, 0, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER,
+                         PTHREAD_COND_INITIALIZER};
+    pthread_t *workers = NULL;
+    size_t nworkers = 0, started = 0;
+
+    *out = NULL;
+    *out_len = 0;
+    zip_error_init(&zerr);
+    zip_error_init(&sink.error);
+    zipwrite_dos_time(epoch, &dtime, &ddate);
+
+    if (n == 0) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't package an empty book: no entries");
+        goto out;
+    }
+    mem = zip_source_function_create(sink_cb, &sink, &zerr);
+    if (!mem) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't create the in-memory book: %s",
+                 zip_error_strerror(&zerr));
+        goto out;
+    }
+    za = zip_open_from_source(mem, ZIP_TRUNCATE, &zerr);
+    if (!za) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't start the in-memory book: %s",
+                 zip_error_strerror(&zerr));
+        goto out;
+    }
+    zip_source_keep(mem); /* the sink must outlive zip_close */
+
+    pool.out = xcalloc(n, sizeof *pool.out);
+    nworkers = worker_count(entries, n, threads);
+    pool.window = ZIPWRITE_WINDOW_PER_THREAD * (nworkers ? nworkers : 1);
+    workers = xcalloc(nworkers ? nworkers : 1, sizeof *workers);
+    for (; started < nworkers; started++) {
+        int err = pthread_create(&workers[started], NULL, deflate_worker, &pool);
+        if (err != 0) {
+            if (started > 0)
+                break; /* fewer workers are fine: the work is shared out dynamically */
+            diag_add(diags, DIAG_ERROR, NULL, NULL, 0,
+                     "can't start a thread to compress the book: %s", strerror(err));
+            goto out;
+        }
+    }
+
+    for (size_t i = 0; i < n; i++)
+        if (add_entry(za, &pool, i, dtime, ddate, diags) < 0)
+            goto out;
+
+    if (zip_close(za) < 0) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't write the book's zip container: %s%s",
+                 zip_strerror(za), pool.failed ? " (out of memory while compressing)" : "");
+        goto out;
+    }
+    za = NULL;
+    /* Fails only on zip64 archives (over 4 GB or 65535 entries); their times came from
+     * zip_file_set_dostime and are right everywhere but in DST gaps. */
+    (void)patch_dos_times(sink.data, sink.len, dtime, ddate);
+    *out = sink.len < sink.cap ? xrealloc(sink.data, sink.len ? sink.len : 1) : sink.data;
+    *out_len = sink.len;
+    sink.data = NULL;
+    ret = 0;
+out:
+    if (za)
+        zip_discard(za); /* frees the precompressed sources */
+    if (mem)
+        zip_source_free(mem);
+    pthread_mutex_lock(&pool.lock);
+    pool.stop = 1;
+    pthread_cond_broadcast(&pool.cond);
+    pthread_mutex_unlock(&pool.lock);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(workers[t], NULL);
+    free(workers);
+    if (pool.out)
+        for (size_t i = 0; i < n; i++)
+            free(pool.out[i].data);
+    free(pool.out);
+    pthread_cond_destroy(&pool.cond);
+    pthread_mutex_destroy(&pool.lock);
+    free(sink.data);
+    zip_error_fini(&sink.error);
+    zip_error_fini(&zerr);
+    return ret;
+}

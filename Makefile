@@ -37,7 +37,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 
-.PHONY: all check check-unit check-e2e check-sanitize install uninstall clean fuzz bench sample \
+.PHONY: all check check-plain check-unit check-e2e check-sanitize install uninstall clean fuzz bench sample \
         format
 
 all: $(BIN)
@@ -85,17 +85,26 @@ check-e2e: $(BIN) $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) \
 	  SHEAF_EPUB_OUT=$(abspath $(B)/test-epubs) tests/run-e2e
 
-# The whole suite: unit tests, end-to-end tests, then epubcheck over every book they produced.
-check: all
+# The whole suite, after installing any missing test tools (tests/install-deps): unit tests,
+# end-to-end tests, epubcheck over every book they produced, then the same unit and end-to-end
+# tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+check:
+	tests/install-deps test
+	$(MAKE) --no-print-directory check-plain
+	$(MAKE) --no-print-directory check-sanitize
+	@echo "make check: all tests passed"
+
+check-plain: all
 	rm -rf $(B)/test-epubs
 	$(MAKE) --no-print-directory check-unit
 	$(MAKE) --no-print-directory check-e2e
 	tests/epubcheck-all $(B)/test-epubs
 
-# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (epubcheck already ran
-# on the plain build's books).
+# epubcheck already ran on the plain build's books.
 check-sanitize:
-	$(MAKE) --no-print-directory SANITIZE=1 all check-unit check-e2e
+	$(MAKE) --no-print-directory SANITIZE=1 all
+	$(MAKE) --no-print-directory SANITIZE=1 check-unit
+	$(MAKE) --no-print-directory SANITIZE=1 check-e2e
 
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -104,8 +113,11 @@ fuzz:
 bench: all
 	tests/bench/bench.sh
 
-# Build the sample interview shipped under tests/ into a checked book.
-sample: all
+# Set up (missing Debian packages), build, and turn the sample interview shipped under tests/
+# into a checked book.
+sample:
+	tests/install-deps build
+	$(MAKE) --no-print-directory all
 	./sheaf build tests/fixtures/sample-interview.md -o sample-interview.epub
 	./sheaf check sample-interview.epub
 

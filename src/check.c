@@ -75,7 +75,8 @@ typedef struct zentry {
     zip_uint16_t method;
     int skip;   /* never read: encrypted, symlink, bomb, odd method, unsafe name */
     int is_dir;
-    int listed; /* a manifest item names it */
+    int listed;   /* a manifest item names it */
+    int reported; /* a finding already names it: no OPF-003 on top */
 } zentry;
 
 typedef struct mitem {
@@ -687,6 +688,7 @@ static void entries_load(check_ctx *c, const raw_name *raw, size_t n_raw)
                     CHECK_RATIO_MAX);
             e->skip = 1;
         }
+        e->reported = e->skip;
         if (!e->skip || !strmap_has(c->ent_by_name, e->name))
             strmap_add(c->ent_by_name, e->name, IDX_PUT(i));
     }
@@ -2366,7 +2368,7 @@ static void check_unlisted(check_ctx *c)
 {
     for (size_t i = 0; i < c->n_ent; i++) {
         zentry *e = &c->ent[i];
-        if (e->is_dir || e->listed || strcmp(e->name, "mimetype") == 0 ||
+        if (e->is_dir || e->listed || e->reported || strcmp(e->name, "mimetype") == 0 ||
             str_starts_with(e->name, "META-INF/") ||
             (c->opf_path && strcmp(e->name, c->opf_path) == 0))
             continue;

@@ -626,7 +626,8 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
                    TEXT_WIDTH);
     }
 
-    if (book->date && strlen(book->date) >= 4)
+    /* The year is enough on a cover; anything but YYYY... is left out. */
+    if (book->date && strspn(book->date, "0123456789") >= 4)
         year = xstrndup(book->date, 4);
     double foot = COVER_HEIGHT - 190;
     if (book->publisher && *book->publisher) {

@@ -41,7 +41,7 @@ typedef struct media_item {
     char *href;        /* container path relative to the package document,
                           e.g. "images/photo-1a2b3c4d.png" */
     const char *mime;  /* static string */
-    unsigned char *data;
+    unsigned char *data; /* len bytes, followed by a NUL byte that is not part of them */
     size_t len;
     int is_svg;
     char *id;          /* manifest id, e.g. "img-photo-1a2b3c4d"; an NCName starting "img-" */
@@ -76,9 +76,11 @@ const media_item *media_store_find(const media_store *s, const char *href);
 
 /* Clean SVG bytes for a book: no scripts, event handlers, foreignObject, external references
  * (href/xlink:href other than "#..." or a data: PNG/JPEG/GIF), style sheets that import or load
- * remote urls, entity tricks or DOCTYPE. Returns new bytes (caller frees) in *out/*outlen and the
- * number of things removed in *removed, or NULL with a reason in *why (a static string) when the
- * bytes are not a well-formed SVG document or cannot be made safe. */
+ * remote urls, entity tricks or DOCTYPE; editor data (metadata, inkscape:/sodipodi: elements
+ * and attributes) and comments are dropped too. Returns new UTF-8 bytes (caller frees; a NUL
+ * follows them, not counted), their length in *outlen and the number of unsafe things removed
+ * in *removed; or NULL with a reason in *why (a static string) when the bytes are not a
+ * well-formed SVG document or cannot be made safe (external or nested entities). */
 unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen,
                                int *removed, const char **why);
 

@@ -74,16 +74,21 @@ static cmark_node *text_new(const char *s, size_t n)
 
 /* A paragraph "[^a]: one\n[^b]: two" holds two definitions: split it at each soft break that
  * is followed by a definition mark, so each definition has its own paragraph (inserted right
- * after p). Returns the number of paragraphs made. */
-static int split_definitions(cmark_node *p)
+ * after p). Returns the number of paragraphs made; lines[k] receives the source line of the
+ * k-th one (lines has room for max entries). */
+static int split_definitions(cmark_node *p, int *lines, int max)
 {
     int made = 0;
+    int line = cmark_node_get_start_line(p);
     cmark_node *c = cmark_node_first_child(p);
     while (c) {
         cmark_node *next = cmark_node_next(c);
+        cmark_node_type t = cmark_node_get_type(c);
         size_t n;
         const char *s;
-        if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK && next &&
+        if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            line++;
+        if (t == CMARK_NODE_SOFTBREAK && next && made < max &&
             cmark_node_get_type(next) == CMARK_NODE_TEXT &&
             (s = cmark_node_get_literal(next)) && footnote_mark(s, &n) &&
             s[footnote_mark(s, &n)] == ':') {
@@ -95,7 +100,7 @@ static int split_definitions(cmark_node *p)
             cmark_node_insert_after(p, q);
             p = q;
             c = cmark_node_first_child(q);
-            made++;
+            lines[made++] = line;
             continue;
         }
         c = next;
@@ -104,8 +109,8 @@ static int split_definitions(cmark_node *p)
 }
 
 /* If paragraph p is a definition, detach it into a note body and return 1. */
-static int take_definition(cmark_node *p, arena *a, note_defs *defs, const char *file,
-                           diag_list *diags)
+static int take_definition(cmark_node *p, int line, arena *a, note_defs *defs,
+                           const char *file, diag_list *diags)
 {
     cmark_node *first = cmark_node_first_child(p);
     if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT)
@@ -115,7 +120,6 @@ static int take_definition(cmark_node *p, arena *a, note_defs *defs, const char 
     size_t m = footnote_mark(s, &n);
     if (!m || s[m] != ':')
         return 0;
-    int line = cmark_node_get_start_line(p);
     note_def *def = defs_find(defs, s + 2, n);
     int duplicate = def != NULL;
     if (duplicate) {
@@ -200,11 +204,13 @@ static void collect_definitions(cmark_node *doc, arena *a, note_defs *defs, cons
     }
     cmark_iter_free(it);
     for (size_t i = 0; i < n; i++) {
-        int extra = split_definitions(paras[i]);
+        int lines[64];
+        int extra = split_definitions(paras[i], lines, 64);
         cmark_node *p = paras[i];
         for (int k = 0; k <= extra && p; k++) {
             cmark_node *next = cmark_node_next(p);
-            take_definition(p, a, defs, file, diags);
+            int line = k == 0 ? cmark_node_get_start_line(p) : lines[k - 1];
+            take_definition(p, line, a, defs, file, diags);
             p = next;
         }
     }

@@ -423,7 +423,7 @@ int pasted_infer_sections(cmark_node *doc, cmark_node *title_node)
         } else if (para_len(after) < 100 || !(para_len(prev) >= 100 ||
                                              block_is(prev, CMARK_NODE_LIST) ||
                                              block_is(prev, CMARK_NODE_BLOCK_QUOTE)) ||
-                   title_candidate(prev) || cmark_node_previous(prev) == NULL) {
+                   title_candidate(prev)) {
             continue;
         }
         alone = xrealloc(alone, (n_alone + 1) * sizeof *alone);

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "lang.h"
+
 #define PLAN_MAX_LIST_BYTES (16u * 1024u * 1024u)
 #define PLAN_MAX_DEPTH 64
 
@@ -442,6 +444,19 @@ static void set_dir(list_reader *r, const ynode *v, char **field)
     meta_set(field, s);
 }
 
+static void set_lang(list_reader *r, const ynode *v, char **field)
+{
+    const char *s = node_text(r, v, "lang");
+    if (!s)
+        return;
+    if (!lang_tag_valid(s)) {
+        list_error(r, v->line,
+                   "'lang' must be a BCP 47 language tag such as en, zh or pt-BR, got \"%s\"", s);
+        return;
+    }
+    meta_set(field, s);
+}
+
 static int has_glob_chars(const char *s)
 {
     return strpbrk(s, "*?[") != NULL;
@@ -600,7 +615,7 @@ static void read_entry(list_reader *r, const ynode *n, int part)
             } else if (strcmp(key, "source") == 0) {
                 meta_set(&over.source, node_text(r, v, "source"));
             } else if (strcmp(key, "lang") == 0) {
-                meta_set(&over.lang, node_text(r, v, "lang"));
+                set_lang(r, v, &over.lang);
             } else if (strcmp(key, "dir") == 0) {
                 set_dir(r, v, &over.dir);
             } else {
@@ -696,7 +711,7 @@ static void read_book_key(list_reader *r, const char *key, const ynode *k, const
     } else if (strcmp(key, "date") == 0) {
         set_date(r, v, &b->date);
     } else if (strcmp(key, "lang") == 0) {
-        meta_set(&b->lang, node_text(r, v, key));
+        set_lang(r, v, &b->lang);
     } else if (strcmp(key, "dir") == 0) {
         set_dir(r, v, &b->dir);
     } else if (strcmp(key, "description") == 0) {

@@ -869,7 +869,12 @@ static void opening_render(rctx *r, xmlNodePtr body)
         strlist_clear(&others);
     }
     if (m->source) {
-        char *href = link_resolve(r, m->source);
+        /* The article's own source: the address itself, never a link into the book. */
+        char *scheme = url_scheme(m->source);
+        char *href = scheme && (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)
+                         ? url_escape(m->source)
+                         : NULL;
+        free(scheme);
         xmlNodePtr p = xhtml_add(header, "p", "Source: ");
         attr_set(p, "class", "source");
         if (href) {

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "lang.h"
+#include "media.h"
 #include "util.h"
 
 #define SANITIZE_MAX_DEPTH 256
@@ -668,12 +669,6 @@ out:
     free(id);
 }
 
-static int href_is_webp(const char *href)
-{
-    size_t n = strcspn(href, "?#");
-    return n >= 5 && str_casecmp_ascii(href + n - 5, ".webp") == 0 && href[n] == '\0';
-}
-
 static void emit_img(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     char *url = url_get(src, "src"), *alt = attr_get(src, "alt"), *res = NULL, *remote = NULL;
@@ -690,19 +685,14 @@ static void emit_img(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     if (url && w->ctx->resolve_image)
         res = w->ctx->resolve_image(w->ctx->ud, url, alt);
     if (res) {
-        xmlNodePtr img;
-        if (href_is_webp(res)) {
-            /* EPUB 3.2 readers may lack WebP: <object> shows the alt text instead */
-            img = new_el(w, out, "object");
-            set_attr(img, "data", res);
-            set_attr(img, "type", "image/webp");
-            add_text(w, img, (const xmlChar *)alt);
-        } else {
-            img = new_el(w, out, "img");
-            set_attr(img, "src", res);
-            set_attr(img, "alt", alt);
-        }
+        char *alt_ok = xml_text_copy((const xmlChar *)alt);
+        char *src_ok = xml_text_copy((const xmlChar *)res);
+        pay_space(w, out, NULL);
+        /* <img>, or <object> with the alt text as fallback for WebP (see media.h) */
+        xmlNodePtr img = media_append_image(out, src_ok, alt_ok);
         copy_common(w, src, img, NULL);
+        free(alt_ok);
+        free(src_ok);
         goto out;
     }
     remote = url_remote(url);

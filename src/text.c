@@ -380,8 +380,8 @@ char *text_slug(const char *text)
             i += bad;
             continue;
         }
-        if (is_space_cp(cp))
-            *w++ = '-';
+        if (is_space_cp(cp) || cp == 0x2010 || cp == 0x2011)
+            *w++ = '-'; /* HYPHEN and NON-BREAKING HYPHEN are the '-' of "in-depth" */
         else if (slug_keeps(cp)) {
             memcpy(w, s + i, n);
             w += n;

@@ -86,6 +86,7 @@ void strbuf_grow(strbuf *b, size_t extra)
         cap *= 2;
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
+    b->data[b->len] = '\0';
 }
 
 void strbuf_add(strbuf *b, const void *data, size_t len)
@@ -264,10 +265,26 @@ out:
     return ret;
 }
 
+/* The process's umask, read without changing it (umask(2) would race with threads). */
+static mode_t umask_get(void)
+{
+    mode_t mask = 022;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    if (!f)
+        return mask;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "Umask:", 6) == 0)
+            mask = (mode_t)strtol(line + 6, NULL, 8);
+    fclose(f);
+    return mask;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len)
 {
-    int ret = -1, fd = -1, saved = 0;
+    int ret = -1, fd = -1, saved = 0, created = 0;
     char *tmp = xasprintf("%s.sheaf-XXXXXX", path);
+    char *dir = path_dirname(path);
     const char *p = data;
     size_t left = len;
 
@@ -276,6 +293,7 @@ int file_write_atomic(const char *path, const void *data, size_t len)
         saved = errno;
         goto out;
     }
+    created = 1;
     while (left > 0) {
         ssize_t w = write(fd, p, left);
         if (w < 0) {
@@ -288,9 +306,7 @@ int file_write_atomic(const char *path, const void *data, size_t len)
         left -= (size_t)w;
     }
     /* mkstemp creates 0600; a book is an ordinary file. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0) {
+    if (fchmod(fd, 0666 & ~umask_get()) != 0 || fsync(fd) != 0) {
         saved = errno;
         goto out;
     }
@@ -304,13 +320,23 @@ int file_write_atomic(const char *path, const void *data, size_t len)
         saved = errno;
         goto out;
     }
+    created = 0;
+    {
+        /* Make the rename itself durable. */
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    }
     ret = 0;
 out:
     if (fd >= 0)
         close(fd);
-    if (ret != 0 && fd != -2)
+    if (created)
         unlink(tmp);
     free(tmp);
+    free(dir);
     if (saved)
         errno = saved;
     return ret;
@@ -389,14 +415,14 @@ char *path_normalize(const char *path)
         if (strcmp(tok, ".") == 0)
             continue;
         if (strcmp(tok, "..") == 0) {
-            if (parts.len == 0 || strcmp(parts.items[parts.len - 1], "..") == 0) {
-                if (absolute)
-                    goto out;
-                /* A relative path that climbs above its start: refused. */
-                goto out;
+            if (parts.len > 0 && strcmp(parts.items[parts.len - 1], "..") != 0) {
+                free(parts.items[--parts.len]);
+                continue;
             }
-            free(parts.items[--parts.len]);
-            continue;
+            /* Above the root of an absolute path there is nothing; a relative path keeps
+             * its leading "..". */
+            if (absolute)
+                goto out;
         }
         strlist_add(&parts, tok);
     }
@@ -407,6 +433,8 @@ char *path_normalize(const char *path)
             strbuf_addc(&b, '/');
         strbuf_adds(&b, parts.items[i]);
     }
+    if (b.len == 0)
+        strbuf_addc(&b, '.');
     result = strbuf_detach(&b, NULL);
 out:
     strbuf_release(&b);
@@ -418,7 +446,7 @@ out:
 char *path_join(const char *dir, const char *rel)
 {
     if (rel[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
-        return rel[0] == '/' ? path_normalize(rel) : path_normalize(rel);
+        return path_normalize(rel);
     char *joined = xasprintf("%s/%s", dir, rel);
     char *norm = path_normalize(joined);
     free(joined);

@@ -1,0 +1,1016 @@
+/* mkepub: write the EPUB fixtures of the checker tests, valid and broken, from scratch.
+ *
+ *   mkepub CASE OUT.epub        write one fixture
+ *   mkepub --all DIR            write every fixture as DIR/CASE.epub
+ *   mkepub --list               list the cases with the finding IDs `sheaf check` must report
+ *   mkepub --big N OUT.epub     a valid book of N chapters (for benchmarks)
+ *
+ * The ZIP container is written byte by byte here (raw deflate from libdeflate), so that every
+ * hostile structure can be produced: compressed or misplaced mimetype, extra fields, lying
+ * sizes, bombs, symlinks, encryption flags, odd methods, duplicate and overlapping entries,
+ * hostile names, truncation. Nothing here comes from outside the repository. */
+#include <libdeflate.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*** Growable text ***/
+
+typedef struct text {
+    char *s;
+    size_t len, cap;
+} text;
+
+static void *xrealloc_or_die(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("mkepub: out of memory\n", stderr);
+        exit(1);
+    }
+    return q;
+}
+
+static void text_add(text *t, const void *data, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->s = xrealloc_or_die(t->s, t->cap);
+    }
+    memcpy(t->s + t->len, data, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}
+
+static void text_adds(text *t, const char *s)
+{
+    text_add(t, s, strlen(s));
+}
+
+static void text_addf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void text_addf(text *t, const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    text_add(t, buf, n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* Replace every "%KEY%" of tpl by the matching value of keys/vals; a new string (free it). */
+static char *fill(const char *tpl, const char *const *keys, const char *const *vals, size_t n)
+{
+    text t = {0};
+    const char *p = tpl;
+    while (*p) {
+        if (*p == '%') {
+            const char *e = strchr(p + 1, '%');
+            size_t k;
+            for (k = 0; e && k < n; k++)
+                if (strlen(keys[k]) == (size_t)(e - p - 1) && memcmp(keys[k], p + 1, (size_t)(e - p - 1)) == 0)
+                    break;
+            if (e && k < n) {
+                text_adds(&t, vals[k]);
+                p = e + 1;
+                continue;
+            }
+        }
+        text_add(&t, p, 1);
+        p++;
+    }
+    if (!t.s)
+        text_adds(&t, "");
+    return t.s;
+}
+
+/*** Zip entries ***/
+
+typedef struct entry {
+    char *name;
+    size_t name_len; /* may hold NUL bytes */
+    unsigned char *data;
+    size_t len;
+    int method;         /* 0 stored, 8 deflate, anything else: data written as is */
+    size_t extra_len;   /* bytes of a dummy extra field in the local header */
+    uint32_t ext_attr;  /* external attributes (unix mode << 16 for symlinks) */
+    int unix_made;      /* version made by: UNIX */
+    uint16_t flags;
+    int lie_size;       /* declare this uncompressed size instead (when size_set) */
+    uint32_t declared;
+    int alias_of;       /* >= 0: central record points at that entry's local header */
+} entry;
+
+typedef struct book {
+    entry *e;
+    int n, cap;
+    size_t truncate_to; /* 0: whole */
+} book;
+
+static entry *book_add_raw(book *b, const char *name, size_t name_len, const void *data,
+                           size_t len, int method)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 16;
+        b->e = xrealloc_or_die(b->e, (size_t)b->cap * sizeof *b->e);
+    }
+    entry *e = &b->e[b->n++];
+    memset(e, 0, sizeof *e);
+    e->name = xrealloc_or_die(NULL, name_len + 1);
+    memcpy(e->name, name, name_len);
+    e->name[name_len] = '\0';
+    e->name_len = name_len;
+    e->data = xrealloc_or_die(NULL, len + 1);
+    if (len)
+        memcpy(e->data, data, len);
+    e->data[len] = '\0';
+    e->len = len;
+    e->method = method;
+    e->alias_of = -1;
+    return e;
+}
+
+static entry *book_add(book *b, const char *name, const char *content)
+{
+    return book_add_raw(b, name, strlen(name), content, strlen(content), 8);
+}
+
+static entry *book_find(book *b, const char *name)
+{
+    for (int i = 0; i < b->n; i++)
+        if (strcmp(b->e[i].name, name) == 0)
+            return &b->e[i];
+    fprintf(stderr, "mkepub: no entry %s\n", name);
+    exit(1);
+}
+
+static void book_set(book *b, const char *name, const char *content)
+{
+    entry *e = book_find(b, name);
+    free(e->data);
+    e->len = strlen(content);
+    e->data = xrealloc_or_die(NULL, e->len + 1);
+    memcpy(e->data, content, e->len + 1);
+}
+
+static void book_remove(book *b, const char *name)
+{
+    entry *e = book_find(b, name);
+    int i = (int)(e - b->e);
+    free(e->name);
+    free(e->data);
+    memmove(&b->e[i], &b->e[i + 1], (size_t)(b->n - i - 1) * sizeof *e);
+    b->n--;
+}
+
+static void book_free(book *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        free(b->e[i].name);
+        free(b->e[i].data);
+    }
+    free(b->e);
+    b->e = NULL;
+    b->n = b->cap = 0;
+}
+
+static void put16(text *t, unsigned v)
+{
+    unsigned char b[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+    text_add(t, b, 2);
+}
+
+static void put32(text *t, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    text_add(t, b, 4);
+}
+
+static int book_write(const book *b, const char *path)
+{
+    text z = {0}, cd = {0};
+    uint32_t *offs = xrealloc_or_die(NULL, (size_t)(b->n + 1) * sizeof *offs);
+    uint32_t *crcs = xrealloc_or_die(NULL, (size_t)(b->n + 1) * sizeof *crcs);
+    uint32_t *csizes = xrealloc_or_die(NULL, (size_t)(b->n + 1) * sizeof *csizes);
+    struct libdeflate_compressor *comp = libdeflate_alloc_compressor(6);
+    const uint16_t dos_time = 0, dos_date = (uint16_t)((44 << 9) | (1 << 5) | 1); /* 2024-01-01 */
+    for (int i = 0; i < b->n; i++) {
+        const entry *e = &b->e[i];
+        unsigned char *out = NULL;
+        size_t olen = e->len;
+        if (e->method == 8) {
+            size_t bound = libdeflate_deflate_compress_bound(comp, e->len);
+            out = xrealloc_or_die(NULL, bound);
+            olen = libdeflate_deflate_compress(comp, e->data, e->len, out, bound);
+        }
+        crcs[i] = (uint32_t)libdeflate_crc32(0, e->data, e->len);
+        csizes[i] = (uint32_t)olen;
+        offs[i] = (uint32_t)z.len;
+        uint32_t usize = e->lie_size ? e->declared : (uint32_t)e->len;
+        put32(&z, 0x04034b50);
+        put16(&z, 20);
+        put16(&z, e->flags);
+        put16(&z, (unsigned)e->method);
+        put16(&z, dos_time);
+        put16(&z, dos_date);
+        put32(&z, crcs[i]);
+        put32(&z, csizes[i]);
+        put32(&z, usize);
+        put16(&z, (unsigned)e->name_len);
+        put16(&z, (unsigned)e->extra_len);
+        text_add(&z, e->name, e->name_len);
+        if (e->extra_len) {
+            /* an "unknown" extra block: header ID 0xcafe, then zeros */
+            put16(&z, 0xcafe);
+            put16(&z, (unsigned)(e->extra_len - 4));
+            for (size_t k = 4; k < e->extra_len; k++)
+                text_add(&z, "", 1);
+        }
+        text_add(&z, out ? out : e->data, olen);
+        free(out);
+    }
+    uint32_t cd_off = (uint32_t)z.len;
+    for (int i = 0; i < b->n; i++) {
+        const entry *e = &b->e[i];
+        int src = e->alias_of >= 0 ? e->alias_of : i;
+        uint32_t usize = e->lie_size ? e->declared : (uint32_t)e->len;
+        put32(&cd, 0x02014b50);
+        put16(&cd, e->unix_made ? (3 << 8) | 20 : 20);
+        put16(&cd, 20);
+        put16(&cd, e->flags);
+        put16(&cd, (unsigned)e->method);
+        put16(&cd, dos_time);
+        put16(&cd, dos_date);
+        put32(&cd, crcs[src]);
+        put32(&cd, csizes[src]);
+        put32(&cd, usize);
+        put16(&cd, (unsigned)e->name_len);
+        put16(&cd, 0);
+        put16(&cd, 0);
+        put16(&cd, 0);
+        put16(&cd, 0);
+        put32(&cd, e->ext_attr);
+        put32(&cd, offs[src]);
+        text_add(&cd, e->name, e->name_len);
+    }
+    text_add(&z, cd.s, cd.len);
+    put32(&z, 0x06054b50);
+    put16(&z, 0);
+    put16(&z, 0);
+    put16(&z, (unsigned)b->n);
+    put16(&z, (unsigned)b->n);
+    put32(&z, (uint32_t)cd.len);
+    put32(&z, cd_off);
+    put16(&z, 0);
+    libdeflate_free_compressor(comp);
+    size_t len = b->truncate_to && b->truncate_to < z.len ? b->truncate_to : z.len;
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(z.s, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(z.s);
+    free(cd.s);
+    free(offs);
+    free(crcs);
+    free(csizes);
+    if (!ok)
+        fprintf(stderr, "mkepub: cannot write %s\n", path);
+    return ok ? 0 : -1;
+}
+
+/*** The base book ***/
+
+static const unsigned char png_1x1[] =
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00"
+    "\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0b\x49\x44\x41\x54\x78\x9c\x63"
+    "\x60\x00\x02\x00\x00\x05\x00\x01\x7a\x5e\xab\x3f\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42"
+    "\x60\x82";
+
+#define UUID "urn:uuid:0d9a7a3c-1c2b-4b6e-9a51-4d1a2c3b4e5f"
+
+static const char *const container_xml =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
+    "  <rootfiles>\n"
+    "    <rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n"
+    "  </rootfiles>\n"
+    "</container>\n";
+
+static const char *const opf_tpl =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" %PKG% xml:lang=\"en\">\n"
+    "  <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+    "%META%"
+    "  </metadata>\n"
+    "  <manifest>\n"
+    "%MANIFEST%"
+    "  </manifest>\n"
+    "  <spine%SPINEATTR%>\n"
+    "%SPINE%"
+    "  </spine>\n"
+    "</package>\n";
+
+static const char *const meta_default =
+    "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n"
+    "    <dc:title>Fixture</dc:title>\n"
+    "    <dc:language>en</dc:language>\n"
+    "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+
+static const char *const manifest_default =
+    "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+    "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+    "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+    "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+
+static const char *const spine_default =
+    "    <itemref idref=\"c1\"/>\n"
+    "    <itemref idref=\"c2\"/>\n";
+
+static const char *const nav_tpl =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!DOCTYPE html>\n"
+    "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" "
+    "xml:lang=\"en\" lang=\"en\">\n"
+    "<head><title>Contents</title></head>\n"
+    "<body>\n"
+    "%NAV%\n"
+    "</body>\n"
+    "</html>\n";
+
+static const char *const nav_default =
+    "<nav epub:type=\"toc\" id=\"toc\"><h1>Contents</h1><ol>\n"
+    "<li><a href=\"c1.xhtml\">One</a></li>\n"
+    "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>\n"
+    "</ol></nav>";
+
+static const char *const chapter_tpl =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "%DOCTYPE%\n"
+    "<html xmlns=\"http://www.w3.org/1999/xhtml\"%HTMLATTR% xml:lang=\"en\" lang=\"en\">\n"
+    "<head><title>%TITLE%</title><link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\"/>"
+    "</head>\n"
+    "<body>\n"
+    "%BODY%\n"
+    "</body>\n"
+    "</html>\n";
+
+static const char *const c1_default =
+    "<h1 id=\"s1\">One</h1>\n"
+    "<p>See <a href=\"c2.xhtml#s2\">part two</a>.</p>\n"
+    "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+
+static const char *const c2_default =
+    "<h1 id=\"top\">Two</h1>\n"
+    "<h2 id=\"s2\">Part</h2>\n"
+    "<p>Back to <a href=\"c1.xhtml#s1\">one</a>.</p>";
+
+static const char *const css_default =
+    "body { margin: 0 5%; }\n"
+    "h1 { background: url(\"dot.png\") no-repeat; }\n";
+
+static const char *const ncx_tpl =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">\n"
+    "<head><meta name=\"dtb:uid\" content=\"%UID%\"/></head>\n"
+    "<docTitle><text>Fixture</text></docTitle>\n"
+    "<navMap>\n"
+    "%POINTS%"
+    "</navMap>\n"
+    "</ncx>\n";
+
+static const char *const ncx_points_default =
+    "<navPoint id=\"n1\" playOrder=\"1\"><navLabel><text>One</text></navLabel>"
+    "<content src=\"c1.xhtml\"/></navPoint>\n"
+    "<navPoint id=\"n2\" playOrder=\"2\"><navLabel><text>Two</text></navLabel>"
+    "<content src=\"c2.xhtml\"/>\n"
+    "<navPoint id=\"n3\" playOrder=\"3\"><navLabel><text>Part</text></navLabel>"
+    "<content src=\"c2.xhtml#s2\"/></navPoint></navPoint>\n";
+
+/* The parts a case may change before the book is assembled. */
+typedef struct parts {
+    const char *pkg, *meta, *manifest, *spineattr, *spine;
+    const char *nav;
+    const char *c1_body, *c1_doctype, *c1_htmlattr;
+    const char *c2_body;
+    const char *css;
+    const char *ncx_uid, *ncx_points;
+} parts;
+
+static void parts_default(parts *p)
+{
+    p->pkg = "unique-identifier=\"uid\"";
+    p->meta = meta_default;
+    p->manifest = manifest_default;
+    p->spineattr = " toc=\"ncx\"";
+    p->spine = spine_default;
+    p->nav = nav_default;
+    p->c1_body = c1_default;
+    p->c1_doctype = "<!DOCTYPE html>";
+    p->c1_htmlattr = "";
+    p->c2_body = c2_default;
+    p->css = css_default;
+    p->ncx_uid = UUID;
+    p->ncx_points = ncx_points_default;
+}
+
+static char *chapter(const char *doctype, const char *htmlattr, const char *title, const char *body)
+{
+    const char *k[] = {"DOCTYPE", "HTMLATTR", "TITLE", "BODY"};
+    const char *v[] = {doctype, htmlattr, title, body};
+    return fill(chapter_tpl, k, v, 4);
+}
+
+static void book_assemble(book *b, const parts *p)
+{
+    const char *ok[] = {"PKG", "META", "MANIFEST", "SPINEATTR", "SPINE"};
+    const char *ov[] = {p->pkg, p->meta, p->manifest, p->spineattr, p->spine};
+    char *opf = fill(opf_tpl, ok, ov, 5);
+    const char *nk[] = {"NAV"};
+    const char *nv[] = {p->nav};
+    char *nav = fill(nav_tpl, nk, nv, 1);
+    char *c1 = chapter(p->c1_doctype, p->c1_htmlattr, "One", p->c1_body);
+    char *c2 = chapter("<!DOCTYPE html>", "", "Two", p->c2_body);
+    const char *xk[] = {"UID", "POINTS"};
+    const char *xv[] = {p->ncx_uid, p->ncx_points};
+    char *ncx = fill(ncx_tpl, xk, xv, 2);
+    book_add(b, "mimetype", "application/epub+zip")->method = 0;
+    book_add(b, "META-INF/container.xml", container_xml);
+    book_add(b, "OEBPS/content.opf", opf);
+    book_add(b, "OEBPS/nav.xhtml", nav);
+    book_add(b, "OEBPS/toc.ncx", ncx);
+    book_add(b, "OEBPS/style.css", p->css);
+    book_add(b, "OEBPS/c1.xhtml", c1);
+    book_add(b, "OEBPS/c2.xhtml", c2);
+    book_add_raw(b, "OEBPS/dot.png", 13, png_1x1, sizeof png_1x1 - 1, 0);
+    free(opf);
+    free(nav);
+    free(c1);
+    free(c2);
+    free(ncx);
+}
+
+/* A buffer of n zero bytes; the caller frees it. */
+static unsigned char *zeros(size_t n)
+{
+    unsigned char *z = calloc(n ? n : 1, 1);
+    if (!z) {
+        fputs("mkepub: out of memory\n", stderr);
+        exit(1);
+    }
+    return z;
+}
+
+/*** The cases ***/
+
+typedef struct fixture {
+    const char *name;
+    const char *ids; /* finding IDs sheaf must report, sorted, space-separated ("" for none) */
+    const char *about;
+} fixture;
+
+static const fixture fixtures[] = {
+    {"valid", "", "a correct EPUB 3 book: nav, NCX, CSS, image, two chapters, links"},
+    {"valid-epub-typed", "", "valid: landmarks nav, svg and mathml with their properties"},
+    /* container */
+    {"mimetype-not-first", "PKG-006", "mimetype is the second entry"},
+    {"mimetype-compressed", "PKG-007", "mimetype deflated"},
+    {"mimetype-extra-field", "PKG-005", "mimetype has an extra field"},
+    {"mimetype-newline", "PKG-007", "mimetype holds a trailing newline"},
+    {"mimetype-missing", "PKG-006", "no mimetype entry"},
+    {"container-missing", "RSC-002", "no META-INF/container.xml"},
+    {"container-bad-path", "OPF-002", "container.xml names a missing package document"},
+    {"container-no-rootfile", "RSC-003", "no rootfile with the package media type"},
+    {"name-forbidden-char", "OPF-003 PKG-009", "a file name with a colon and a question mark"},
+    {"name-trailing-dot", "OPF-003 PKG-011", "a file name ending with a dot"},
+    {"name-space", "OPF-003 PKG-010", "a file name with a space"},
+    {"name-case-duplicate", "OPF-003 OPF-060", "two names equal after case folding"},
+    {"name-duplicate", "OPF-060 SHF-010", "the same name twice"},
+    {"name-dotdot", "SHF-007", "an entry named ../evil.txt"},
+    {"name-absolute", "SHF-007", "an entry named /etc/evil.txt"},
+    {"name-backslash", "PKG-009", "an entry named with a backslash"},
+    {"name-nul", "PKG-009", "an entry name with a NUL byte"},
+    {"name-not-utf8", "SHF-009", "an entry name that is not UTF-8"},
+    {"meta-inf-resource", "PKG-025", "a manifest item inside META-INF"},
+    {"symlink", "SHF-004", "a symbolic link entry"},
+    {"encrypted", "SHF-006", "a ZIP-encrypted entry"},
+    {"method-bzip2", "SHF-005", "an entry with compression method 12"},
+    {"bomb-ratio", "SHF-001", "an entry declaring 4 GB from a few bytes"},
+    {"bomb-cap", "SHF-002", "a chapter that inflates to 80 MiB"},
+    {"lying-size", "SHF-003", "a chapter that inflates past its declared size"},
+    {"overlapping", "SHF-010", "two central records sharing one local header"},
+    {"truncated", "PKG-008", "the archive cut in half"},
+    {"not-zip", "PKG-008", "a text file"},
+    {"empty", "PKG-003", "a file of 0 bytes"},
+    /* package document */
+    {"opf-not-wellformed", "RSC-016", "the package document is not well-formed"},
+    {"opf-no-identifier", "OPF-030 RSC-005", "no dc:identifier"},
+    {"opf-uid-mismatch", "OPF-030", "unique-identifier names no dc:identifier"},
+    {"opf-no-uid-attr", "OPF-048", "no unique-identifier attribute"},
+    {"opf-no-title", "RSC-005", "no dc:title"},
+    {"opf-no-language", "RSC-005", "no dc:language"},
+    {"opf-bad-language", "OPF-092", "dc:language is \"C\""},
+    {"opf-no-modified", "RSC-005", "no dcterms:modified"},
+    {"opf-two-modified", "RSC-005", "dcterms:modified twice"},
+    {"opf-bad-modified", "RSC-005", "dcterms:modified not CCYY-MM-DDThh:mm:ssZ"},
+    {"opf-empty-date", "OPF-054", "an empty dc:date"},
+    {"opf-missing-file", "RSC-001", "a manifest item whose file is absent"},
+    {"opf-duplicate-href", "OPF-074", "two manifest items for one file"},
+    {"opf-duplicate-id", "RSC-005", "two manifest items with one id"},
+    {"opf-media-type-mismatch", "OPF-029", "a PNG declared as JPEG"},
+    {"opf-unknown-property", "OPF-027", "an undefined manifest property"},
+    {"opf-missing-svg", "OPF-014", "inline SVG without properties=\"svg\""},
+    {"opf-missing-scripted", "OPF-014", "a script without properties=\"scripted\""},
+    {"opf-missing-mathml", "OPF-014", "MathML without properties=\"mathml\""},
+    {"opf-missing-remote", "OPF-014", "remote audio without properties=\"remote-resources\""},
+    {"opf-extra-property", "OPF-015", "properties=\"scripted\" without a script"},
+    {"opf-unlisted-file", "OPF-003", "a file in the container but not in the manifest"},
+    {"opf-no-nav", "RSC-005", "no item with properties=\"nav\""},
+    {"spine-bad-idref", "OPF-049", "an itemref naming no item"},
+    {"spine-duplicate", "OPF-034", "an item twice in the spine"},
+    {"spine-no-linear", "OPF-033", "every itemref linear=\"no\""},
+    {"spine-image-no-fallback", "OPF-043", "an image in the spine without fallback"},
+    {"spine-missing", "OPF-019", "no spine element"},
+    /* navigation */
+    {"nav-no-toc", "RSC-005", "the nav document has no toc nav"},
+    {"nav-two-toc", "RSC-005", "two toc navs"},
+    {"nav-bad-list", "RSC-005", "a toc list item without a link"},
+    {"nav-not-in-spine", "RSC-011", "a toc link to a document outside the spine"},
+    {"nav-order", "NAV-011", "toc links out of spine order"},
+    {"nav-remote", "NAV-010", "a toc link to a web page"},
+    {"nav-bad-fragment", "RSC-012", "a toc link to a missing fragment"},
+    {"ncx-uid-mismatch", "NCX-001", "the NCX dtb:uid differs from the package identifier"},
+    {"ncx-disagree", "SHF-008", "the NCX lists other targets than the nav toc"},
+    /* content documents */
+    {"xhtml-not-wellformed", "RSC-016", "an unclosed <img> passed through from Markdown"},
+    {"xhtml-wrong-namespace", "RSC-005", "<html> without the XHTML namespace"},
+    {"xhtml-duplicate-id", "RSC-005", "two elements with one id"},
+    {"xhtml-missing-image", "RSC-007", "an image that is not in the container"},
+    {"xhtml-missing-link", "RSC-007", "a relative link to a missing file ([site](example.org))"},
+    {"xhtml-not-in-manifest", "OPF-003 RSC-008", "an image in the container, not in the manifest"},
+    {"xhtml-bad-fragment", "RSC-012", "a link to an undefined fragment"},
+    {"xhtml-remote-image", "RSC-006", "an image from the web"},
+    {"xhtml-link-outside", "RSC-026", "a link climbing above the container root"},
+    {"xhtml-file-url", "RSC-030", "a file: URL"},
+    {"xhtml-bad-lang", "RSC-005", "xml:lang and lang \"C\""},
+    {"xhtml-link-not-in-spine", "RSC-011", "a hyperlink to a document outside the spine"},
+    {"css-missing-url", "RSC-007", "a stylesheet url() to a missing file"},
+    {"css-remote-image", "RSC-006", "a stylesheet url() to a remote image"},
+    /* hostile XML */
+    {"xml-external-entity", "HTM-003", "an external entity declaration (file:///etc/passwd)"},
+    {"xml-external-dtd", "HTM-004", "an XHTML 1.1 DOCTYPE with external identifiers"},
+    {"xml-billion-laughs", "RSC-016", "nested entity expansion"},
+    {"xml-deep-nesting", "RSC-016", "elements nested 5000 deep"},
+};
+
+static int write_case(const char *name, const char *out)
+{
+    book b = {0};
+    parts p;
+    int ret = -1;
+    char *tmp = NULL;
+    parts_default(&p);
+#define IS(s) (strcmp(name, s) == 0)
+    /* cases that change a part before assembly */
+    if (IS("valid-epub-typed")) {
+        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" properties=\"svg mathml\"/>\n"
+                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\" properties=\"cover-image\"/>\n";
+        p.c1_body = "<h1 id=\"s1\">One</h1>\n"
+                    "<p><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"5\" height=\"5\"/></svg></p>\n"
+                    "<p><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>x</mi></math></p>\n"
+                    "<p>See <a href=\"c2.xhtml#s2\">part two</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.nav = "<nav epub:type=\"toc\" id=\"toc\"><h1>Contents</h1><ol>\n"
+                "<li><a href=\"c1.xhtml\">One</a></li>\n"
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>\n"
+                "</ol></nav>\n"
+                "<nav epub:type=\"landmarks\" hidden=\"\"><ol><li><a epub:type=\"bodymatter\" href=\"c1.xhtml\">Start</a></li></ol></nav>";
+    }
+    if (IS("opf-no-identifier"))
+        p.meta = "    <dc:title>Fixture</dc:title>\n    <dc:language>en</dc:language>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+    if (IS("opf-uid-mismatch"))
+        p.pkg = "unique-identifier=\"bookid\"";
+    if (IS("opf-no-uid-attr"))
+        p.pkg = "";
+    if (IS("opf-no-title"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:language>en</dc:language>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+    if (IS("opf-no-language"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+    if (IS("opf-bad-language"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <dc:language>C</dc:language>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+    if (IS("opf-no-modified"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <dc:language>en</dc:language>\n";
+    if (IS("opf-two-modified"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <dc:language>en</dc:language>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-02T00:00:00Z</meta>\n";
+    if (IS("opf-bad-modified"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <dc:language>en</dc:language>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01 10:00</meta>\n";
+    if (IS("opf-empty-date"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <dc:language>en</dc:language>\n    <dc:date></dc:date>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+    if (IS("meta-inf-resource"))
+        p.manifest = tmp = fill("%M%    <item id=\"mi\" href=\"../META-INF/extra.png\" media-type=\"image/png\"/>\n",
+                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-missing-file"))
+        p.manifest = tmp = fill("%M%    <item id=\"gone\" href=\"gone.png\" media-type=\"image/png\"/>\n",
+                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-duplicate-href"))
+        p.manifest = tmp = fill("%M%    <item id=\"img2\" href=\"dot.png\" media-type=\"image/png\"/>\n",
+                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-duplicate-id"))
+        p.manifest = tmp = fill("%M%    <item id=\"img\" href=\"dot2.png\" media-type=\"image/png\"/>\n",
+                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-media-type-mismatch"))
+        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/jpeg\"/>\n";
+    if (IS("opf-unknown-property"))
+        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" properties=\"shiny\"/>\n"
+                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+    if (IS("opf-missing-svg"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><rect width=\"2\" height=\"2\"/></svg></p>"
+                    "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("opf-missing-scripted"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><script>document.title = 'x';</script><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("opf-missing-mathml"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>x</mi></math></p>"
+                    "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("opf-missing-remote"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><audio src=\"https://example.com/talk.mp3\" controls=\"controls\">audio</audio></p>"
+                    "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("opf-extra-property"))
+        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" properties=\"scripted\"/>\n"
+                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+    if (IS("opf-no-nav"))
+        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+    if (IS("spine-bad-idref"))
+        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref idref=\"c9\"/>\n";
+    if (IS("spine-duplicate"))
+        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref idref=\"c2\"/>\n";
+    if (IS("spine-no-linear"))
+        p.spine = "    <itemref idref=\"c1\" linear=\"no\"/>\n    <itemref idref=\"c2\" linear=\"no\"/>\n";
+    if (IS("spine-image-no-fallback"))
+        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref idref=\"img\"/>\n";
+    if (IS("nav-no-toc"))
+        p.nav = "<nav epub:type=\"landmarks\"><ol><li><a href=\"c1.xhtml\">Start</a></li></ol></nav>";
+    if (IS("nav-two-toc"))
+        p.nav = tmp = fill("%N%\n%N%", (const char *[]){"N"}, (const char *[]){nav_default}, 1);
+    if (IS("nav-bad-list"))
+        p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml\">One</a></li><li>Two</li>"
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li></ol></nav>";
+    if (IS("nav-not-in-spine"))
+        p.spine = "    <itemref idref=\"c1\"/>\n";
+    if (IS("nav-order"))
+        p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>"
+                "<li><a href=\"c1.xhtml\">One</a></li></ol></nav>";
+    if (IS("nav-order"))
+        p.ncx_points = "<navPoint id=\"n2\" playOrder=\"1\"><navLabel><text>Two</text></navLabel><content src=\"c2.xhtml\"/>\n"
+                       "<navPoint id=\"n3\" playOrder=\"2\"><navLabel><text>Part</text></navLabel><content src=\"c2.xhtml#s2\"/></navPoint></navPoint>\n"
+                       "<navPoint id=\"n1\" playOrder=\"3\"><navLabel><text>One</text></navLabel><content src=\"c1.xhtml\"/></navPoint>\n";
+    if (IS("nav-remote"))
+        p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml\">One</a></li>"
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>"
+                "<li><a href=\"https://example.com/\">Web</a></li></ol></nav>";
+    if (IS("nav-bad-fragment"))
+        p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml\">One</a></li>"
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#nowhere\">Part</a></li></ol></li></ol></nav>";
+    if (IS("nav-bad-fragment"))
+        p.ncx_points = "<navPoint id=\"n1\" playOrder=\"1\"><navLabel><text>One</text></navLabel><content src=\"c1.xhtml\"/></navPoint>\n"
+                       "<navPoint id=\"n2\" playOrder=\"2\"><navLabel><text>Two</text></navLabel><content src=\"c2.xhtml\"/>\n"
+                       "<navPoint id=\"n3\" playOrder=\"3\"><navLabel><text>Part</text></navLabel><content src=\"c2.xhtml#nowhere\"/></navPoint></navPoint>\n";
+    if (IS("ncx-uid-mismatch"))
+        p.ncx_uid = "urn:uuid:00000000-0000-4000-8000-000000000000";
+    if (IS("ncx-disagree"))
+        p.ncx_points = "<navPoint id=\"n1\" playOrder=\"1\"><navLabel><text>One</text></navLabel><content src=\"c1.xhtml\"/></navPoint>\n";
+    if (IS("xhtml-not-wellformed"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"></p>";
+    if (IS("xhtml-duplicate-id"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p id=\"s1\"><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("xhtml-missing-image"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"photo.jpg\" alt=\"A photo\"/></p>";
+    if (IS("xhtml-missing-link"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>Visit <a href=\"example.org\">the site</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("xhtml-not-in-manifest"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"extra.png\" alt=\"Another dot\"/></p>";
+    if (IS("xhtml-bad-fragment"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"c2.xhtml#s3\">part three</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("xhtml-remote-image"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"https://example.com/a.png\" alt=\"A remote dot\"/></p>";
+    if (IS("xhtml-link-outside"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"../../../etc/passwd\">this</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("xhtml-file-url"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"file:///etc/passwd\" alt=\"x\"/></p>";
+    if (IS("xhtml-bad-lang"))
+        p.c1_htmlattr = " xmlns:x=\"urn:x\"", p.c1_body = "<h1 id=\"s1\">One</h1><p xml:lang=\"C\" lang=\"C\">Text.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("xhtml-link-not-in-spine"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"extra.xhtml\">more</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>",
+        p.manifest = tmp = fill("%M%    <item id=\"extra\" href=\"extra.xhtml\" media-type=\"application/xhtml+xml\"/>\n",
+                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("css-missing-url"))
+        p.css = "body { margin: 0; }\nh1 { background: url(images/gone.png); }\n";
+    if (IS("css-remote-image"))
+        p.css = "body { margin: 0; }\nh1 { background: url('https://example.com/bg.png'); }\n";
+    if (IS("xml-external-entity"))
+        p.c1_doctype = "<!DOCTYPE html [ <!ENTITY secret SYSTEM \"file:///etc/passwd\"> ]>",
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>&secret;</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("xml-external-dtd"))
+        p.c1_doctype = "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" \"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">";
+    if (IS("xml-billion-laughs"))
+        p.c1_doctype = "<!DOCTYPE html [\n"
+                       " <!ENTITY lol \"lol\">\n"
+                       " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+                       " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+                       " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+                       " <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+                       " <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+                       " <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+                       " <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+                       " <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+                       " <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+                       "]>",
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>&lol9;</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("xml-deep-nesting")) {
+        text t = {0};
+        text_adds(&t, "<h1 id=\"s1\">One</h1>");
+        for (int i = 0; i < 5000; i++)
+            text_adds(&t, "<div>");
+        text_adds(&t, "deep");
+        for (int i = 0; i < 5000; i++)
+            text_adds(&t, "</div>");
+        text_adds(&t, "<p><img src=\"dot.png\" alt=\"A dot\"/></p>");
+        p.c1_body = tmp = t.s;
+    }
+
+    book_assemble(&b, &p);
+
+    /* cases that change the assembled container */
+    if (IS("mimetype-not-first")) {
+        entry m = b.e[0];
+        b.e[0] = b.e[1];
+        b.e[1] = m;
+    }
+    if (IS("mimetype-compressed"))
+        b.e[0].method = 8;
+    if (IS("mimetype-extra-field"))
+        b.e[0].extra_len = 12;
+    if (IS("mimetype-newline"))
+        book_set(&b, "mimetype", "application/epub+zip\n");
+    if (IS("mimetype-missing"))
+        book_remove(&b, "mimetype");
+    if (IS("container-missing"))
+        book_remove(&b, "META-INF/container.xml");
+    if (IS("container-bad-path"))
+        book_set(&b, "META-INF/container.xml",
+                 "<?xml version=\"1.0\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
+                 "<rootfiles><rootfile full-path=\"OPS/package.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles></container>\n");
+    if (IS("container-no-rootfile"))
+        book_set(&b, "META-INF/container.xml",
+                 "<?xml version=\"1.0\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
+                 "<rootfiles><rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/xml\"/></rootfiles></container>\n");
+    if (IS("name-forbidden-char"))
+        book_add(&b, "OEBPS/what:now?.txt", "x");
+    if (IS("name-trailing-dot"))
+        book_add(&b, "OEBPS/notes.", "x");
+    if (IS("name-space"))
+        book_add(&b, "OEBPS/my notes.txt", "x");
+    if (IS("name-case-duplicate"))
+        book_add(&b, "OEBPS/C1.xhtml", "x");
+    if (IS("name-duplicate"))
+        book_add(&b, "OEBPS/c2.xhtml", "x");
+    if (IS("name-dotdot"))
+        book_add(&b, "../evil.txt", "x");
+    if (IS("name-absolute"))
+        book_add(&b, "/etc/evil.txt", "x");
+    if (IS("name-backslash"))
+        book_add(&b, "OEBPS\\evil.txt", "x");
+    if (IS("name-nul"))
+        book_add_raw(&b, "OEBPS/evil\0.txt", 15, "x", 1, 0);
+    if (IS("name-not-utf8"))
+        book_add_raw(&b, "OEBPS/caf\xe9.txt", 13, "x", 1, 0);
+    if (IS("meta-inf-resource"))
+        book_add_raw(&b, "META-INF/extra.png", 18, png_1x1, sizeof png_1x1 - 1, 0);
+    if (IS("symlink")) {
+        entry *e = book_add(&b, "OEBPS/link", "/etc/passwd");
+        e->method = 0;
+        e->unix_made = 1;
+        e->ext_attr = (uint32_t)0120777 << 16;
+    }
+    if (IS("encrypted")) {
+        entry *e = book_add(&b, "OEBPS/secret.txt", "0123456789abcdef0123456789");
+        e->method = 0;
+        e->flags |= 1;
+    }
+    if (IS("method-bzip2"))
+        book_add(&b, "OEBPS/packed.bin", "BZh91AY&SY")->method = 12;
+    if (IS("bomb-ratio")) {
+        entry *e = book_find(&b, "OEBPS/c2.xhtml");
+        e->lie_size = 1;
+        e->declared = 0xfffffff0u;
+    }
+    if (IS("bomb-cap")) {
+        size_t n = (size_t)80 << 20;
+        unsigned char *z = zeros(n);
+        memcpy(z, "<p>", 3);
+        entry *e = book_find(&b, "OEBPS/c2.xhtml");
+        free(e->data);
+        e->data = z;
+        e->len = n;
+    }
+    if (IS("lying-size")) {
+        entry *e = book_find(&b, "OEBPS/c2.xhtml");
+        e->lie_size = 1;
+        e->declared = 100;
+    }
+    if (IS("overlapping")) {
+        entry *e = book_add(&b, "OEBPS/ghost.xhtml", "x");
+        e->alias_of = 6; /* central record points at c1.xhtml's local header */
+    }
+    if (IS("truncated")) {
+        book_write(&b, out); /* measure */
+        FILE *f = fopen(out, "rb");
+        long sz = 0;
+        if (f && fseek(f, 0, SEEK_END) == 0)
+            sz = ftell(f);
+        if (f)
+            fclose(f);
+        b.truncate_to = (size_t)(sz > 2 ? sz / 2 : 1);
+    }
+    if (IS("opf-not-wellformed")) {
+        entry *e = book_find(&b, "OEBPS/content.opf");
+        e->len -= 12; /* cut "</package>\n" and more */
+    }
+    if (IS("opf-duplicate-id") || IS("xhtml-not-in-manifest")) {
+        const char *nm = IS("opf-duplicate-id") ? "OEBPS/dot2.png" : "OEBPS/extra.png";
+        book_add_raw(&b, nm, strlen(nm), png_1x1, sizeof png_1x1 - 1, 0);
+    }
+    if (IS("opf-unlisted-file"))
+        book_add(&b, "OEBPS/notes.txt", "forgotten");
+    if (IS("xhtml-link-not-in-spine")) {
+        char *x = chapter("<!DOCTYPE html>", "", "Extra", "<h1>Extra</h1><p>Aside.</p>");
+        book_add(&b, "OEBPS/extra.xhtml", x);
+        free(x);
+    }
+    if (IS("spine-missing")) {
+        entry *e = book_find(&b, "OEBPS/content.opf");
+        char *s = (char *)e->data;
+        char *a = strstr(s, "  <spine");
+        char *z = strstr(s, "</spine>\n");
+        if (a && z) {
+            z += strlen("</spine>\n");
+            memmove(a, z, strlen(z) + 1);
+            e->len = strlen(s);
+        }
+    }
+    if (IS("xhtml-wrong-namespace")) {
+        entry *e = book_find(&b, "OEBPS/c2.xhtml");
+        char *s = (char *)e->data;
+        const char *ns = " xmlns=\"http://www.w3.org/1999/xhtml\"";
+        char *a = strstr(s, ns);
+        if (a) {
+            memmove(a, a + strlen(ns), strlen(a + strlen(ns)) + 1);
+            e->len = strlen(s);
+        }
+    }
+
+    if (IS("not-zip")) {
+        FILE *f = fopen(out, "wb");
+        ret = f && fputs("This is not an EPUB, just text.\n", f) >= 0 && fclose(f) == 0 ? 0 : -1;
+    } else if (IS("empty")) {
+        FILE *f = fopen(out, "wb");
+        ret = f && fclose(f) == 0 ? 0 : -1;
+    } else {
+        ret = book_write(&b, out);
+    }
+#undef IS
+    book_free(&b);
+    free(tmp);
+    return ret;
+}
+
+/* A valid book of n chapters of a few paragraphs each. */
+static int write_big(int n, const char *out)
+{
+    book b = {0};
+    parts p;
+    text manifest = {0}, spine = {0}, nav = {0}, points = {0};
+    parts_default(&p);
+    text_adds(&manifest, "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+                         "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+                         "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+                         "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n"
+                         "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+                         "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
+    text_adds(&spine, spine_default);
+    text_adds(&nav, "<nav epub:type=\"toc\" id=\"toc\"><h1>Contents</h1><ol>\n"
+                    "<li><a href=\"c1.xhtml\">One</a></li>\n"
+                    "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>\n");
+    text_adds(&points, ncx_points_default);
+    for (int i = 3; i <= n; i++) {
+        text_addf(&manifest, "    <item id=\"c%d\" href=\"c%d.xhtml\" media-type=\"application/xhtml+xml\"/>\n", i, i);
+        text_addf(&spine, "    <itemref idref=\"c%d\"/>\n", i);
+        text_addf(&nav, "<li><a href=\"c%d.xhtml\">Chapter %d</a><ol><li><a href=\"c%d.xhtml#q2\">Question 2</a></li></ol></li>\n", i, i, i);
+        text_addf(&points, "<navPoint id=\"n%d\" playOrder=\"%d\"><navLabel><text>Chapter %d</text></navLabel>"
+                           "<content src=\"c%d.xhtml\"/><navPoint id=\"n%dq\" playOrder=\"%d\"><navLabel><text>Question 2</text></navLabel>"
+                           "<content src=\"c%d.xhtml#q2\"/></navPoint></navPoint>\n",
+                  i, 2 * i, i, i, i, 2 * i + 1, i);
+    }
+    text_adds(&nav, "</ol></nav>");
+    p.manifest = manifest.s;
+    p.spine = spine.s;
+    p.nav = nav.s;
+    p.ncx_points = points.s;
+    book_assemble(&b, &p);
+    int ret = 0;
+    for (int i = 3; i <= n && ret == 0; i++) {
+        text body = {0};
+        text_addf(&body, "<h1 id=\"top\">Chapter %d</h1>\n", i);
+        for (int q = 1; q <= 12; q++) {
+            text_addf(&body, "<h2 id=\"q%d\">Question %d</h2>\n", q, q);
+            text_addf(&body, "<p><strong>Interviewer:</strong> What happened in part %d of chapter %d? "
+                             "Tell us everything, and take your time: readers like details.</p>\n", q, i);
+            text_addf(&body, "<p><strong>Guest:</strong> A long answer follows, with <em>emphasis</em>, "
+                             "a <a href=\"c1.xhtml#s1\">link back to the start</a> and enough words to make "
+                             "a chapter of realistic size for a book of interviews. It goes on for a while "
+                             "and then it stops.</p>\n");
+        }
+        char *x = chapter("<!DOCTYPE html>", "", "Chapter", body.s);
+        char name[64];
+        snprintf(name, sizeof name, "OEBPS/c%d.xhtml", i);
+        book_add(&b, name, x);
+        free(x);
+        free(body.s);
+    }
+    if (ret == 0)
+        ret = book_write(&b, out);
+    book_free(&b);
+    free(manifest.s);
+    free(spine.s);
+    free(nav.s);
+    free(points.s);
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++)
+            printf("%s\t%s\t%s\n", fixtures[i].name, *fixtures[i].ids ? fixtures[i].ids : "none",
+                   fixtures[i].about);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--all") == 0) {
+        int bad = 0;
+        for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s.epub", argv[2], fixtures[i].name);
+            if (write_case(fixtures[i].name, path) < 0)
+                bad = 1;
+        }
+        return bad;
+    }
+    if (argc == 4 && strcmp(argv[1], "--big") == 0)
+        return write_big(atoi(argv[2]), argv[3]) < 0 ? 1 : 0;
+    if (argc == 3) {
+        for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++)
+            if (strcmp(fixtures[i].name, argv[1]) == 0)
+                return write_case(argv[1], argv[2]) < 0 ? 1 : 0;
+        fprintf(stderr, "mkepub: unknown case '%s' (mkepub --list shows them)\n", argv[1]);
+        return 2;
+    }
+    fputs("usage: mkepub CASE OUT.epub | --all DIR | --list | --big N OUT.epub\n", stderr);
+    return 2;
+}

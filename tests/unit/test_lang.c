@@ -1,0 +1,201 @@
+/* test_lang.c: BCP 47 tag syntax (RFC 5646) and text direction. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "lang.h"
+
+#define VALID(t) assert_int_equal(lang_tag_valid(t), 1)
+#define INVALID(t) assert_int_equal(lang_tag_valid(t), 0)
+
+static void test_simple_languages(void **state)
+{
+    (void)state;
+    VALID("en");
+    VALID("de");
+    VALID("fil");     /* 3 letters */
+    VALID("EN");      /* case-insensitive */
+    /* RFC 5646 reserves 4-letter and 5-8-letter primary subtags, and the IANA registry holds
+     * none: refusing them catches "english" or "french" written where a tag belongs. */
+    INVALID("qaaa");
+    INVALID("abcdefgh");
+    INVALID("french");
+    INVALID("deutsch-DE");
+    INVALID("abcdefghi");
+    INVALID("e");
+    INVALID("");
+    INVALID(NULL);
+    INVALID("C");
+    INVALID("english");
+    INVALID("12");
+    INVALID("e1");
+}
+
+static void test_separators(void **state)
+{
+    (void)state;
+    INVALID("en_US");
+    INVALID("en-");
+    INVALID("-en");
+    INVALID("en--US");
+    INVALID("en US");
+    INVALID("en-US ");
+    INVALID("en.UTF-8");
+    INVALID("C.UTF-8");
+    INVALID("fr-\xc3\xa9t\xc3\xa9");
+}
+
+static void test_extlang(void **state)
+{
+    (void)state;
+    VALID("zh-yue");
+    VALID("zh-yue-HK");
+    VALID("ar-aao-bbb-ccc");     /* up to three extlangs */
+    INVALID("ar-aao-bbb-ccc-ddd"); /* a fourth is neither extlang nor anything else */
+    INVALID("abcd-yue");           /* no extlang after a 4-letter language */
+    INVALID("abcde-yue");
+}
+
+static void test_script_region(void **state)
+{
+    (void)state;
+    VALID("sr-Latn");
+    VALID("sr-latn-rs");
+    VALID("zh-Hant-TW");
+    VALID("en-US");
+    VALID("es-419"); /* 3-digit region */
+    VALID("zh-yue-Hant-HK");
+    INVALID("es-41");
+    VALID("es-4190");    /* digit + 3 alphanumerics is a variant */
+    INVALID("en-U");
+    VALID("en-usa");      /* 3 letters after the language: an extlang, well-formed */
+    INVALID("en-Latn-USA"); /* 3 letters after a script is nothing */
+    INVALID("en-US-usa");
+    INVALID("en-US-US");
+    INVALID("en-Latn-Latn");
+    INVALID("en-US-Latn"); /* script after region */
+}
+
+static void test_variants(void **state)
+{
+    (void)state;
+    VALID("de-1996");         /* digit + 3 */
+    VALID("sl-rozaj");        /* 5 letters */
+    VALID("sl-rozaj-biske");  /* two variants */
+    VALID("sl-IT-nedis");
+    VALID("de-CH-1901");
+    VALID("en-scouse-fonipa");
+    VALID("hy-Latn-IT-arevela");
+    VALID("de-1a2b");          /* digit + 3 alphanumerics */
+    INVALID("de-a123");        /* 4 chars starting with a letter is a script only if letters */
+    INVALID("sl-rozaj-rozaj"); /* duplicate variant */
+    INVALID("sl-rozaj-ROZAJ"); /* duplicates are case-insensitive */
+    INVALID("de-1996-CH");     /* region after variant */
+    INVALID("de-123456789");
+}
+
+static void test_extensions(void **state)
+{
+    (void)state;
+    VALID("de-DE-u-co-phonebk");
+    VALID("en-a-bbb-b-ccc");
+    VALID("en-a-bbb-ccc");
+    VALID("th-TH-u-nu-thai");
+    VALID("en-US-u-islamcal");
+    VALID("en-0-ab"); /* digit singleton */
+    INVALID("en-a");       /* singleton with no subtag */
+    INVALID("en-a-b");     /* extension subtags are 2-8 long */
+    INVALID("en-a-bbb-a-ccc"); /* duplicate singleton */
+    INVALID("en-a-bbb-A-ccc");
+    VALID("en-a-bbb-sl-rozaj-1996"); /* all extension subtags */
+}
+
+static void test_extension_subtags(void **state)
+{
+    (void)state;
+    /* Everything of length 2-8 after a singleton belongs to the extension. */
+    VALID("en-a-bbb-sl-rozaj");
+    VALID("en-a-bb-ccccc-12");
+    INVALID("en-a-bbb-c");
+    INVALID("en-a-bbb-123456789");
+}
+
+static void test_private_use(void **state)
+{
+    (void)state;
+    VALID("x-whatever");
+    VALID("X-a");
+    VALID("x-a-b-c");
+    VALID("x-12345678");
+    VALID("en-US-x-twain");
+    VALID("en-a-bbb-x-a-ccc");
+    VALID("en-x-a-x"); /* anything after x is private, even another x */
+    VALID("qaa-Qaaa-QM-x-southern");
+    INVALID("x");
+    INVALID("en-x");
+    INVALID("x-123456789");
+    INVALID("en-x-");
+}
+
+static void test_grandfathered(void **state)
+{
+    (void)state;
+    VALID("i-klingon");
+    VALID("I-KLINGON");
+    VALID("en-GB-oed");
+    VALID("i-default");
+    VALID("sgn-BE-FR");
+    VALID("art-lojban");
+    VALID("zh-min-nan");
+    VALID("zh-hakka");
+    VALID("cel-gaulish");
+    INVALID("i-foo");        /* not a registered irregular tag */
+    INVALID("en-GB-oedx");
+    INVALID("i");
+}
+
+static void test_direction(void **state)
+{
+    (void)state;
+    assert_string_equal(lang_direction("en"), "ltr");
+    assert_string_equal(lang_direction("ar"), "rtl");
+    assert_string_equal(lang_direction("AR-eg"), "rtl");
+    assert_string_equal(lang_direction("he"), "rtl");
+    assert_string_equal(lang_direction("he-IL"), "rtl");
+    assert_string_equal(lang_direction("fa-IR"), "rtl");
+    assert_string_equal(lang_direction("ur"), "rtl");
+    assert_string_equal(lang_direction("ps"), "rtl");
+    assert_string_equal(lang_direction("yi"), "rtl");
+    assert_string_equal(lang_direction("dv"), "rtl");
+    assert_string_equal(lang_direction("ckb"), "rtl");
+    assert_string_equal(lang_direction("sd"), "rtl");
+    assert_string_equal(lang_direction("ug"), "rtl");
+    assert_string_equal(lang_direction("az-Arab"), "rtl");
+    assert_string_equal(lang_direction("az-arab-IR"), "rtl");
+    assert_string_equal(lang_direction("jrb-Hebr"), "rtl");
+    assert_string_equal(lang_direction("en-Thaa"), "rtl");
+    assert_string_equal(lang_direction("syr-Syrc"), "rtl");
+    assert_string_equal(lang_direction("ar-Latn"), "ltr"); /* an explicit script decides */
+    assert_string_equal(lang_direction("sd-Deva"), "ltr");
+    assert_string_equal(lang_direction("arc"), "ltr");     /* not a prefix match */
+    assert_string_equal(lang_direction("hea"), "ltr");
+    assert_string_equal(lang_direction("en-x-arab"), "ltr");
+    assert_string_equal(lang_direction("zh-Hant"), "ltr");
+    assert_string_equal(lang_direction(""), "ltr");
+    assert_string_equal(lang_direction(NULL), "ltr");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simple_languages), cmocka_unit_test(test_separators),
+        cmocka_unit_test(test_extlang),          cmocka_unit_test(test_script_region),
+        cmocka_unit_test(test_variants),         cmocka_unit_test(test_extensions),
+        cmocka_unit_test(test_extension_subtags), cmocka_unit_test(test_private_use),
+        cmocka_unit_test(test_grandfathered),    cmocka_unit_test(test_direction),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

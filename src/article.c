@@ -287,19 +287,26 @@ static void title_settle(article *a, const build_options *o)
     }
     if (a->meta.title)
         return;
-    if (!o->infer_sections_off && first && !has_headings(a->doc, NULL)) {
-        char *text = NULL;
+    if (!o->infer_sections_off && first) {
+        char *text = NULL, *again = NULL;
         if (paragraph_is_title_like(first, &text)) {
-            /* Pasted pages often repeat the title line: drop the copy too. */
+            /* Pasted pages often repeat the title line: a strong sign, even when the text
+             * has headings further down. */
             cmark_node *next = cmark_node_next(first);
-            char *again = NULL;
-            if (next && paragraph_is_title_like(next, &again) && strcmp(again, text) == 0)
-                cmark_node_free(next);
-            free(again);
-            a->meta.title = text;
-            cmark_node_free(first);
-            return;
+            int repeated = next && paragraph_is_title_like(next, &again) &&
+                           strcmp(again, text) == 0;
+            if (repeated || !has_headings(a->doc, NULL)) {
+                if (repeated)
+                    cmark_node_free(next);
+                a->meta.title = text;
+                text = NULL;
+                cmark_node_free(first);
+            }
         }
+        free(again);
+        if (!text && a->meta.title)
+            return;
+        free(text);
     }
     a->meta.title = title_from_path(a->path);
 }
@@ -392,6 +399,24 @@ static void html_ids_register(article *a, const char *html, size_t ch)
     }
 }
 
+/* Ids of very long headings are cut at a word boundary: readers show them in links. */
+static void slug_shorten(char *slug)
+{
+    const size_t max = 64;
+    if (strlen(slug) <= max)
+        return;
+    size_t cut = max;
+    while (cut > 16 && slug[cut] != '-')
+        cut--;
+    if (slug[cut] != '-') {
+        /* No hyphen: cut before a UTF-8 continuation byte never. */
+        cut = max;
+        while (cut > 0 && ((unsigned char)slug[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    slug[cut] = '\0';
+}
+
 static void headings_collect(article *a, int top_level)
 {
     size_t cap = 0;
@@ -431,6 +456,7 @@ static void headings_collect(article *a, int top_level)
             h->text = node_plain_text(n);
             h->chapter = ci;
             char *slug = text_slug(h->text);
+            slug_shorten(slug);
             if (id_is_reserved(slug)) {
                 char *p = xasprintf("h-%s", slug);
                 free(slug);
@@ -488,6 +514,10 @@ int article_parse(article *a, const build_options *o)
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot parse the Markdown");
         goto out;
     }
+#ifdef HAVE_PASTED
+    if (normalized)
+        pasted_split_lists(a->doc, text, len);
+#endif
 #ifdef HAVE_NOTES
     if (notes_collect(a->doc, a->arena, file, &a->notes, &a->n_notes, &a->diags) != 0)
         goto out;

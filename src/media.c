@@ -239,6 +239,15 @@ static int svg_is_animation(const char *name)
            strcmp(name, "animateColor") == 0;
 }
 
+/* A URL that runs script rather than naming a resource. */
+static int svg_url_scripted(const char *v)
+{
+    while (*v && is_space((unsigned char)*v))
+        v++;
+    return ascii_prefix_ci(v, "javascript:") || ascii_prefix_ci(v, "vbscript:") ||
+           ascii_prefix_ci(v, "data:");
+}
+
 static void svg_clean_attrs(svg_clean *c, xmlNodePtr el)
 {
     xmlAttrPtr next;
@@ -266,8 +275,15 @@ static void svg_clean_attrs(svg_clean *c, xmlNodePtr el)
         xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
         const char *val = v ? (const char *)v : "";
         int drop = 0;
-        if (strcmp(name, "href") == 0 && (!a->ns || ns_is(a->ns, MEDIA_XLINK_NS)))
+        if (strcmp(name, "href") == 0 && (!a->ns || ns_is(a->ns, MEDIA_XLINK_NS))) {
             drop = !svg_href_ok(val);
+            if (drop && strcmp((const char *)el->name, "a") == 0 && !svg_url_scripted(val)) {
+                /* an ordinary link: it cannot be followed in an image anyway */
+                xmlRemoveProp(a);
+                xmlFree(v);
+                continue;
+            }
+        }
         else if (strcmp(name, "style") == 0 || strstr(val, "url(") || strstr(val, "URL("))
             drop = css_unsafe(val);
         else if (strcmp(name, "attributeName") == 0 && svg_is_animation((const char *)el->name))

@@ -911,6 +911,8 @@ int render_chapter(const render_env *env, article *a, size_t ci)
     r.notes_used = xcalloc(a->n_notes + 1, sizeof(int));
     r.note_order = xcalloc(a->n_notes + 1, sizeof(int));
     xhtml_set_lang(root, a->meta.lang ? a->meta.lang : env->book_lang);
+    if (a->meta.dir)
+        attr_set(root, "dir", a->meta.dir);
 
     /* Build the body in a holder element of this document, then move it into the slot. */
     xmlNodePtr holder = xhtml_new(r.doc, "div");

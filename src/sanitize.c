@@ -152,6 +152,10 @@ static const rule rules[] = {
     {"marquee", NULL, R_UNWRAP, NULL, 0},
     {"rb", NULL, R_UNWRAP, NULL, 0},
     {"rtc", NULL, R_UNWRAP, NULL, 0},
+    /* void in HTML5 but unknown to libxml2's HTML 4 parser, which nests what follows inside */
+    {"source", NULL, R_UNWRAP, NULL, 0},
+    {"track", NULL, R_UNWRAP, NULL, 0},
+    {"keygen", NULL, R_UNWRAP, NULL, 0},
     {"html", NULL, R_UNWRAP, NULL, 0},
     {"body", NULL, R_UNWRAP, NULL, 0},
     /* dropped with content */
@@ -177,11 +181,8 @@ static const rule rules[] = {
     {"output", NULL, R_DROP, NULL, 0},
     {"progress", NULL, R_DROP, NULL, 0},
     {"meter", NULL, R_DROP, NULL, 0},
-    {"keygen", NULL, R_DROP, NULL, 0},
     {"isindex", NULL, R_DROP, NULL, 0},
     {"param", NULL, R_DROP, NULL, 0},
-    {"source", NULL, R_DROP, NULL, 0},
-    {"track", NULL, R_DROP, NULL, 0},
     {"map", NULL, R_DROP, NULL, 0},
     {"area", NULL, R_DROP, NULL, 0},
     {"canvas", NULL, R_DROP, NULL, 0},
@@ -926,6 +927,7 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         emit_a(w, src, out, pl);
     } else if (strcmp(name, "img") == 0 || strcmp(name, "image") == 0) {
         emit_img(w, src, out, pl);
+        emit_children(w, src, out, pl); /* misnested by the parser: they follow it */
     } else if (!strcmp(name, "iframe") || !strcmp(name, "embed") || !strcmp(name, "object") ||
                !strcmp(name, "video") || !strcmp(name, "audio")) {
         emit_embed(w, src, out, pl);
@@ -1019,10 +1021,12 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
             el = new_el(w, out, "hr");
             copy_common(w, src, el, NULL);
         }
+        emit_children(w, src, out, pl); /* misnested by the parser: they follow it */
         break;
     case R_VOID:
         el = new_el(w, out, oname);
         copy_common(w, src, el, NULL);
+        emit_children(w, src, out, pl);
         break;
     case R_UNWRAP:
         emit_children(w, src, out, pl);

@@ -9,11 +9,14 @@
 #include <string.h>
 #include <time.h>
 
+#include <libxml/parser.h>
+
 #include "article.h"
 #include "cover.h"
 #include "lang.h"
 #include "media.h"
 #include "package.h"
+#include "pool.h"
 #include "render.h"
 #include "template.h"
 #include "util.h"
@@ -52,44 +55,93 @@ typedef struct build {
 
 /*** articles ***/
 
+/* Shared by the workers of one parallel phase. */
+typedef struct phase {
+    build *b;
+    article **slots;        /* one per plan entry (read phase) */
+    double *t_read, *t_parse;
+    int *ok;
+    pthread_mutex_t lock;   /* progress reports */
+    size_t done, total;
+} phase;
+
+static void progress_step(phase *ph, const char *current)
+{
+    const build_options *o = ph->b->opts;
+    if (!o->progress)
+        return;
+    pthread_mutex_lock(&ph->lock);
+    o->progress(o->progress_ud, ph->done++, ph->total, current);
+    pthread_mutex_unlock(&ph->lock);
+}
+
+static void article_load(void *ud, size_t i)
+{
+    phase *ph = ud;
+    const plan_entry *e = &ph->b->plan->entries[i];
+    article *a = article_new(i);
+    double t0 = clock_now();
+    int ok = article_read(a, e) == 0;
+    double t1 = clock_now();
+    if (ok)
+        ok = article_parse(a, ph->b->opts) == 0;
+    ph->t_read[i] = t1 - t0;
+    ph->t_parse[i] = clock_now() - t1;
+    ph->slots[i] = a;
+    ph->ok[i] = ok;
+    progress_step(ph, e->path);
+}
+
+/* Read and parse every article, in parallel; messages are kept in input order. */
 static int articles_read(build *b, build_stats *stats)
 {
     const plan *p = b->plan;
-    size_t failed = 0;
-    double t0 = clock_now();
-    b->articles = xcalloc(p->len ? p->len : 1, sizeof *b->articles);
-    for (size_t i = 0; i < p->len; i++) {
-        const plan_entry *e = &p->entries[i];
-        article *a = article_new(b->n_articles);
-        if (b->opts->progress)
-            b->opts->progress(b->opts->progress_ud, i, p->len, e->path);
-        int ok = article_read(a, e) == 0;
-        if (ok) {
-            stats->input_bytes += a->text_len;
-            double t1 = clock_now();
-            ok = article_parse(a, b->opts) == 0;
-            stats->t_parse += clock_now() - t1;
-        }
-        if (!ok && b->opts->keep_going) {
+    size_t failed = 0, n = p->len;
+    double t0 = clock_now(), sum_read = 0, sum_parse = 0;
+    phase ph;
+    memset(&ph, 0, sizeof ph);
+    ph.b = b;
+    ph.total = n;
+    ph.slots = xcalloc(n ? n : 1, sizeof *ph.slots);
+    ph.t_read = xcalloc(n ? n : 1, sizeof(double));
+    ph.t_parse = xcalloc(n ? n : 1, sizeof(double));
+    ph.ok = xcalloc(n ? n : 1, sizeof(int));
+    pthread_mutex_init(&ph.lock, NULL);
+    pool_for(n, b->opts->threads, article_load, &ph);
+    pthread_mutex_destroy(&ph.lock);
+
+    b->articles = xcalloc(n ? n : 1, sizeof *b->articles);
+    for (size_t i = 0; i < n; i++) {
+        article *a = ph.slots[i];
+        sum_read += ph.t_read[i];
+        sum_parse += ph.t_parse[i];
+        if (!ph.ok[i] && b->opts->keep_going) {
             /* Left out: its errors become warnings, and the summary lists it. */
             for (size_t k = 0; k < a->diags.len; k++)
                 if (a->diags.items[k].severity >= DIAG_ERROR)
                     a->diags.items[k].severity = DIAG_WARNING;
-            diag_add(&a->diags, DIAG_WARNING, NULL, e->path, 0,
+            diag_add(&a->diags, DIAG_WARNING, NULL, p->entries[i].path, 0,
                      "left out of the book (--keep-going)");
-            diag_list_move(b->diags, &a->diags);
-            article_free(a);
-            continue;
         }
         diag_list_move(b->diags, &a->diags);
-        if (!ok) {
-            failed++;
+        if (!ph.ok[i]) {
+            if (!b->opts->keep_going)
+                failed++;
             article_free(a);
             continue;
         }
+        stats->input_bytes += a->text_len;
+        a->index = b->n_articles;
         b->articles[b->n_articles++] = a;
     }
-    stats->t_read = clock_now() - t0 - stats->t_parse;
+    /* Wall time of the phase, shared between reading and parsing as their CPU times are. */
+    double wall = clock_now() - t0, cpu = sum_read + sum_parse;
+    stats->t_read = cpu > 0 ? wall * sum_read / cpu : 0;
+    stats->t_parse = wall - stats->t_read;
+    free(ph.slots);
+    free(ph.t_read);
+    free(ph.t_parse);
+    free(ph.ok);
     if (failed)
         return -1;
     if (b->n_articles == 0) {
@@ -433,19 +485,38 @@ static int env_setup(build *b)
     return env->chapter_template ? 0 : -1;
 }
 
+static void article_render(void *ud, size_t i)
+{
+    phase *ph = ud;
+    article *a = ph->b->articles[i];
+    int ok = 1;
+    for (size_t c = 0; c < a->n_chapters && ok; c++)
+        ok = render_chapter(&ph->b->env, a, c) == 0;
+    ph->ok[i] = ok;
+    progress_step(ph, a->path);
+}
+
+/* Render every chapter, one article per task, in parallel. */
 static int chapters_render(build *b, build_stats *stats)
 {
     double t0 = clock_now();
     int ret = 0;
-    for (size_t i = 0; i < b->n_articles && ret == 0; i++) {
+    phase ph;
+    memset(&ph, 0, sizeof ph);
+    ph.b = b;
+    ph.total = b->n_articles;
+    ph.ok = xcalloc(b->n_articles, sizeof(int));
+    pthread_mutex_init(&ph.lock, NULL);
+    pool_for(b->n_articles, b->opts->threads, article_render, &ph);
+    pthread_mutex_destroy(&ph.lock);
+    for (size_t i = 0; i < b->n_articles; i++) {
         article *a = b->articles[i];
-        if (b->opts->progress)
-            b->opts->progress(b->opts->progress_ud, i, b->n_articles, a->path);
-        for (size_t c = 0; c < a->n_chapters && ret == 0; c++)
-            ret = render_chapter(&b->env, a, c);
         diag_list_move(b->diags, &a->diags);
         stats->chapters += a->n_chapters;
+        if (!ph.ok[i])
+            ret = -1;
     }
+    free(ph.ok);
     stats->t_render = clock_now() - t0;
     return ret;
 }
@@ -460,6 +531,12 @@ static int has_bytes(const unsigned char *data, size_t len, const char *needle)
 }
 
 /*** assembly ***/
+
+static int media_cmp(const void *x, const void *y)
+{
+    const media_item *const *a = x, *const *b = y;
+    return strcmp((*a)->href, (*b)->href);
+}
 
 static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
 {
@@ -514,15 +591,22 @@ static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
     }
     if (b->n_articles > 1 && sources_page_add(b) != 0)
         goto out;
+    /* Images were stored in whatever order the workers met them: list them by name, which is
+     * derived from their content, so that the book is the same bytes every time. */
     size_t n_media = media_store_count(b->env.media);
+    const media_item **media = xcalloc(n_media ? n_media : 1, sizeof *media);
+    for (size_t i = 0; i < n_media; i++)
+        media[i] = media_store_get(b->env.media, i);
+    qsort(media, n_media, sizeof *media, media_cmp);
     for (size_t i = 0; i < n_media; i++) {
-        const media_item *m = media_store_get(b->env.media, i);
+        const media_item *m = media[i];
         int is_cover = pkg->cover_image_href && strcmp(m->href, pkg->cover_image_href) == 0;
         if (!is_cover)
             pkg->has_images = 1;
         book_pkg_add(pkg, m->href, is_cover ? "cover-image" : m->id, m->mime,
                      is_cover ? "cover-image" : NULL, m->data, m->len, 0, 0);
     }
+    free(media);
     bytes = package_nav(pkg, &b->stylesheets, &len, b->diags);
     if (!bytes)
         goto out;
@@ -588,6 +672,7 @@ int book_build(const plan *p, const build_options *o, unsigned char **epub, size
     b.opts = o;
     b.diags = diags;
     book_pkg_init(&b.pkg, o);
+    xmlInitParser(); /* before any worker thread uses libxml2 */
 
     if (articles_read(&b, stats) != 0)
         goto out;

@@ -242,8 +242,9 @@ static int is_line_break(cmark_node *n)
 typedef enum mark_kind { MARK_NONE, MARK_TIMESTAMP, MARK_ANNOTATION } mark_kind;
 
 /* Classify a bracketed or parenthesised run at s (s[0] is '[' or '('); *len receives its
- * length including the brackets. */
-static mark_kind mark_at(const char *s, size_t *len)
+ * length including the brackets. Outside transcripts only known stage directions count: an
+ * editor's "[the company]" in an essay stays text. */
+static mark_kind mark_at(const char *s, size_t *len, int transcript)
 {
     char close = s[0] == '[' ? ']' : ')';
     size_t i = 1;
@@ -263,9 +264,9 @@ static mark_kind mark_at(const char *s, size_t *len)
         w++;
     if (word_in(c, w, annotation_words))
         return MARK_ANNOTATION;
-    if (close == ')')
+    if (close == ')' || !transcript)
         return MARK_NONE;
-    /* [whispering], [fail sound], [music fades]: a short lowercase stage direction. Not a
+    /* in a transcript, [whispering], [fail sound], [music fades]: a short lowercase stage direction. Not a
      * task-list box ([x]), not a footnote ([^1]) or a numbered reference ([1]). */
     if (!(c[0] >= 'a' && c[0] <= 'z') || n < 3)
         return MARK_NONE;
@@ -279,7 +280,8 @@ static mark_kind mark_at(const char *s, size_t *len)
 }
 
 /* Replace stage directions and timestamps inside one text node by spans (or drop timestamps). */
-static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode)
+static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode,
+                           int transcript)
 {
     const char *lit = cmark_node_get_literal(t);
     if (!lit || (!strchr(lit, '[') && !strchr(lit, '(')))
@@ -288,7 +290,8 @@ static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode
     size_t done = 0, i = 0, changed = 0;
     while (s[i]) {
         size_t len = 0;
-        mark_kind k = (s[i] == '[' || s[i] == '(') ? mark_at(s + i, &len) : MARK_NONE;
+        mark_kind k = (s[i] == '[' || s[i] == '(') ? mark_at(s + i, &len, transcript)
+                                                        : MARK_NONE;
         if (k == MARK_NONE) {
             i++;
             continue;
@@ -326,7 +329,7 @@ static int inside_sem(cmark_node *n)
     return 0;
 }
 
-static void mark_all(cmark_node *doc, arena *a, interview_timestamps ts_mode)
+static void mark_all(cmark_node *doc, arena *a, interview_timestamps ts_mode, int transcript)
 {
     cmark_node **texts = NULL;
     size_t n = 0, cap = 0;
@@ -345,7 +348,7 @@ static void mark_all(cmark_node *doc, arena *a, interview_timestamps ts_mode)
     cmark_iter_free(it);
     for (size_t i = 0; i < n; i++)
         if (!inside_sem(texts[i]))
-            mark_text_node(texts[i], a, ts_mode);
+            mark_text_node(texts[i], a, ts_mode, transcript);
     free(texts);
 }
 
@@ -867,7 +870,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
     }
 
     /* 4. Stage directions and timestamps everywhere. */
-    mark_all(doc, a, timestamps_mode);
+    mark_all(doc, a, timestamps_mode, turns > 0 || ctx.bold_transcript);
 
     /* 5. Who took part. */
     if (declared) {

@@ -645,8 +645,10 @@ static void emit_a(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     if (href && !url_is_dangerous(href) && w->ctx->resolve_link)
         res = w->ctx->resolve_link(w->ctx->ud, href);
     id = attr_get(src, "id");
-    if (!id)
-        id = attr_get(src, "name");
+    if (!id || !*id) {
+        free(id);
+        id = attr_get(src, "name"); /* <a name="x">: the old anchor */
+    }
     if (!res && !(id && *id && w->ctx->claim_id)) {
         if (!pl.phrasing) {
             /* a block-level <a> holding blocks: keep the blocks */
@@ -660,9 +662,9 @@ static void emit_a(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     xmlNodePtr a = new_el(w, out, "a");
     if (res)
         set_attr(a, "href", res);
-    if (id)
+    copy_common(w, src, a, NULL); /* claims the id attribute, if any */
+    if (!attr_has(src, "id") && id)
         claim(w, id, a);
-    copy_common(w, src, a, NULL);
     emit_children(w, src, a, inner);
 out:
     free(href);

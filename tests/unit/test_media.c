@@ -493,6 +493,58 @@ static void test_svg_entities_and_namespace(void **state)
     free(out);
 }
 
+static void test_svg_no_local_file_read(void **state)
+{
+    (void)state;
+    /* a parameter entity or external subset pointing at a local file must not be loaded */
+    char *dtd = write_tmp("secret.dtd", "<!ENTITY leak \"SECRET\">", 23);
+    char *pe = xasprintf("<!DOCTYPE svg [<!ENTITY %% p SYSTEM \"file://%s\"> %%p;]>"
+                         "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>&leak;</text></svg>",
+                         dtd);
+    char *ext = xasprintf("<!DOCTYPE svg SYSTEM \"file://%s\">"
+                          "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>&leak;</text></svg>",
+                          dtd);
+    assert_non_null(svg_refused(pe));
+    assert_non_null(svg_refused(ext));
+    free(dtd);
+    free(pe);
+    free(ext);
+}
+
+/* The fixture files shipped for the end-to-end tests behave as their README says. */
+static void test_fixture_files(void **state)
+{
+    (void)state;
+    diag_list d = DIAG_LIST_INIT;
+    media_store *s = media_store_new();
+    const char *dir = "tests/fixtures/media/";
+    static const struct {
+        const char *name;
+        int stored;
+        size_t warnings;
+        const char *mime;
+    } cases[] = {
+        {"red.png", 1, 0, "image/png"},      {"blue.png", 1, 0, "image/png"},
+        {"pixel.gif", 1, 0, "image/gif"},    {"pixel.webp", 1, 0, "image/webp"},
+        {"drawing.svg", 1, 0, "image/svg+xml"}, {"hostile.svg", 1, 1, "image/svg+xml"},
+        {"xxe.svg", 0, 1, NULL},             {"broken.svg", 0, 1, NULL},
+        {"not-an-image.png", 0, 1, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *path = xasprintf("%s%s", dir, cases[i].name);
+        const char *href = media_store_add_file(s, path, "list.yaml", 1, &d);
+        if (!!href != cases[i].stored || d.len != cases[i].warnings)
+            fail_msg("%s: stored %d, %zu warnings (run the tests from the repository root)",
+                     path, href != NULL, d.len);
+        if (href)
+            assert_string_equal(media_store_find(s, href)->mime, cases[i].mime);
+        diag_list_clear(&d);
+        free(path);
+    }
+    assert_int_equal(media_store_count(s), 6);
+    media_store_free(s);
+}
+
 /*** showing images ***/
 
 static void test_append_image(void **state)
@@ -532,6 +584,8 @@ int main(void)
         cmocka_unit_test(test_svg_store_warns_once_and_keeps),
         cmocka_unit_test(test_svg_refused),
         cmocka_unit_test(test_svg_entities_and_namespace),
+        cmocka_unit_test(test_svg_no_local_file_read),
+        cmocka_unit_test(test_fixture_files),
         cmocka_unit_test(test_append_image),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -360,7 +360,13 @@ static int cover_add(build *b)
     const char *href = NULL;
     if (path) {
         href = media_store_add_file(b->env.media, path, path, 0, b->diags);
-        if (!href)
+        if (href && media_kind_from_href(href) == MEDIA_WEBP) {
+            /* A cover image must be JPEG, PNG or SVG for EPUB 3.2 readers. */
+            diag_add(b->diags, DIAG_WARNING, NULL, path, 0,
+                     "a WebP cover cannot be the cover image of an EPUB 3.2 book; convert it to "
+                     "JPEG or PNG");
+            href = NULL;
+        } else if (!href)
             diag_add(b->diags, DIAG_WARNING, NULL, path, 0,
                      "the cover could not be used; a generated cover stands in for it");
     }

@@ -101,24 +101,36 @@ media_kind media_sniff(const unsigned char *data, size_t len)
 const char *media_kind_mime(media_kind k)
 {
     switch (k) {
-    case MEDIA_JPEG: return "image/jpeg";
-    case MEDIA_PNG: return "image/png";
-    case MEDIA_GIF: return "image/gif";
-    case MEDIA_WEBP: return "image/webp";
-    case MEDIA_SVG: return "image/svg+xml";
-    default: return NULL;
+    case MEDIA_JPEG:
+        return "image/jpeg";
+    case MEDIA_PNG:
+        return "image/png";
+    case MEDIA_GIF:
+        return "image/gif";
+    case MEDIA_WEBP:
+        return "image/webp";
+    case MEDIA_SVG:
+        return "image/svg+xml";
+    default:
+        return NULL;
     }
 }
 
 const char *media_kind_ext(media_kind k)
 {
     switch (k) {
-    case MEDIA_JPEG: return "jpg";
-    case MEDIA_PNG: return "png";
-    case MEDIA_GIF: return "gif";
-    case MEDIA_WEBP: return "webp";
-    case MEDIA_SVG: return "svg";
-    default: return NULL;
+    case MEDIA_JPEG:
+        return "jpg";
+    case MEDIA_PNG:
+        return "png";
+    case MEDIA_GIF:
+        return "gif";
+    case MEDIA_WEBP:
+        return "webp";
+    case MEDIA_SVG:
+        return "svg";
+    default:
+        return NULL;
     }
 }
 
@@ -283,8 +295,7 @@ static void svg_clean_attrs(svg_clean *c, xmlNodePtr el)
                 xmlFree(v);
                 continue;
             }
-        }
-        else if (strcmp(name, "style") == 0 || strstr(val, "url(") || strstr(val, "URL("))
+        } else if (strcmp(name, "style") == 0 || strstr(val, "url(") || strstr(val, "URL("))
             drop = css_unsafe(val);
         else if (strcmp(name, "attributeName") == 0 && svg_is_animation((const char *)el->name))
             drop = 0; /* checked with the element */
@@ -318,8 +329,8 @@ static int svg_fix_links(svg_clean *c, xmlNodePtr el)
     const char *name = (const char *)el->name;
     xmlAttrPtr next;
     if (strcmp(name, "a") == 0) {
-        static const char *link_attrs[] = {"href", "target", "download", "ping", "rel",
-                                           "hreflang", "type", "referrerpolicy"};
+        static const char *link_attrs[] = {"href", "target",   "download", "ping",
+                                           "rel",  "hreflang", "type",     "referrerpolicy"};
         xmlNodeSetName(el, (const xmlChar *)"g");
         for (xmlAttrPtr a = el->properties; a; a = next) {
             next = a->next;
@@ -411,8 +422,8 @@ static int svg_clean_children(svg_clean *c, xmlNodePtr parent)
     return 0;
 }
 
-unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen,
-                               int *removed, const char **why)
+unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen, int *removed,
+                               const char **why)
 {
     unsigned char *ret = NULL;
     xmlParserCtxtPtr ctxt = NULL;
@@ -573,6 +584,14 @@ static char *stem_from_name(const char *name)
     return strbuf_detach(&b, NULL);
 }
 
+static int store_has_id(const media_store *s, const char *id)
+{
+    for (size_t i = 0; i < s->len; i++)
+        if (strcmp(s->items[i]->id, id) == 0)
+            return 1;
+    return 0;
+}
+
 static const char *store_add(media_store *s, const unsigned char *data, size_t len,
                              const char *shown, const char *article_file, int line,
                              diag_list *diags)
@@ -634,11 +653,11 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
     /* 8 hex digits name an image; more only when two images share a stem and those digits */
     for (int n = 8; n <= 64; n *= 2) {
         free(it->href);
+        free(it->id);
         it->href = xasprintf("images/%s-%.*s.%s", stem, n, hex, media_kind_ext(kind));
-        if (!media_store_find(s, it->href)) {
-            it->id = xasprintf("img-%s-%.*s", stem, n, hex);
+        it->id = xasprintf("img-%s-%.*s", stem, n, hex);
+        if (!media_store_find(s, it->href) && !store_has_id(s, it->id))
             break;
-        }
     }
     it->mime = media_kind_mime(kind);
     it->is_svg = kind == MEDIA_SVG;

@@ -38,13 +38,13 @@ const char *media_kind_ext(media_kind k);
 media_kind media_kind_from_href(const char *href);
 
 typedef struct media_item {
-    char *href;        /* container path relative to the package document,
-                          e.g. "images/photo-1a2b3c4d.png" */
-    const char *mime;  /* static string */
+    char *href;          /* container path relative to the package document,
+                            e.g. "images/photo-1a2b3c4d.png" */
+    const char *mime;    /* static string */
     unsigned char *data; /* len bytes, followed by a NUL byte that is not part of them */
     size_t len;
     int is_svg;
-    char *id;          /* manifest id, e.g. "img-photo-1a2b3c4d"; an NCName starting "img-" */
+    char *id; /* manifest id, e.g. "img-photo-1a2b3c4d"; an NCName starting "img-" */
 } media_item;
 
 typedef struct media_store media_store;
@@ -81,8 +81,8 @@ const media_item *media_store_find(const media_store *s, const char *href);
  * follows them, not counted), their length in *outlen and the number of unsafe things removed
  * in *removed; or NULL with a reason in *why (a static string) when the bytes are not a
  * well-formed SVG document or cannot be made safe (external or nested entities). */
-unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen,
-                               int *removed, const char **why);
+unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen, int *removed,
+                               const char **why);
 
 /* Append to `parent` the XHTML element that shows a stored image: <img src alt/> for JPEG, PNG,
  * GIF and SVG; for WebP, <object data="src" type="image/webp">alt</object> (see above). `src` is

@@ -596,11 +596,10 @@ static void image_render(rctx *r, cmark_node *n, xmlNodePtr parent)
         attr_set(a, "href", esc);
         free(esc);
     } else if ((href = image_resolve(r, src)) != NULL) {
-        xmlNodePtr img = xhtml_add(parent, "img", NULL);
-        attr_set(img, "src", href);
-        attr_set(img, "alt", alt);
+        /* <img>, or <object> for WebP, which EPUB 3.2 readers need a fallback for. */
+        xmlNodePtr img = media_append_image(parent, href, alt);
         const char *title = cmark_node_get_title(n);
-        if (title && *title)
+        if (img && title && *title)
             attr_set(img, "title", title);
     } else if (*alt) {
         xmlNodePtr span = xhtml_add(parent, "span", alt);

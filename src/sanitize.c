@@ -62,14 +62,14 @@ enum warn_bits {
 };
 
 typedef enum rule_kind {
-    R_FLOW,     /* block element, flow children */
-    R_BLOCKP,   /* block element, phrasing children (p, h1-h6, pre) */
-    R_PHRASE,   /* phrasing element, phrasing children */
-    R_HR,       /* hr: void block */
-    R_VOID,     /* br, wbr: void phrasing */
-    R_UNWRAP,   /* element dropped, content kept */
-    R_DROP,     /* element dropped with its content */
-    R_SPECIAL   /* handled by its own function */
+    R_FLOW,   /* block element, flow children */
+    R_BLOCKP, /* block element, phrasing children (p, h1-h6, pre) */
+    R_PHRASE, /* phrasing element, phrasing children */
+    R_HR,     /* hr: void block */
+    R_VOID,   /* br, wbr: void phrasing */
+    R_UNWRAP, /* element dropped, content kept */
+    R_DROP,   /* element dropped with its content */
+    R_SPECIAL /* handled by its own function */
 } rule_kind;
 
 typedef struct rule {
@@ -260,8 +260,7 @@ static const rule *rule_find(const char *name)
 
 static int name_is(xmlNodePtr n, const char *name)
 {
-    return n && n->type == XML_ELEMENT_NODE && n->name &&
-           strcmp((const char *)n->name, name) == 0;
+    return n && n->type == XML_ELEMENT_NODE && n->name && strcmp((const char *)n->name, name) == 0;
 }
 
 static int src_line(const walk *w, xmlNodePtr src)
@@ -728,13 +727,16 @@ static void emit_embed(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     if (remote) {
         page = url_unembed(remote);
         emit_link_to(w, out, pl, page, title && *title ? title : page);
-        warn_at(w, src, "raw HTML: embedded content replaced by a link to %s (a book cannot "
-                        "play or load it)", page);
+        warn_at(w, src,
+                "raw HTML: embedded content replaced by a link to %s (a book cannot "
+                "play or load it)",
+                page);
     } else if (is_object) {
         emit_children(w, src, out, pl); /* fallback content; param is dropped */
     } else if (url) {
         char *msg = xasprintf("raw HTML: removed <%s> of '%.200s' (only images are embedded; "
-                              "link to the file instead)", name, url);
+                              "link to the file instead)",
+                              name, url);
         warn_at(w, src, "%s", msg);
         free(msg);
     }
@@ -852,8 +854,7 @@ static void emit_tr(walk *w, xmlNodePtr src, xmlNodePtr group, place pl)
     for (xmlNodePtr c = src->children; c; c = c->next) {
         if (name_is(c, "td") || name_is(c, "th"))
             emit_cell(w, c, tr, pl);
-        else if ((c->type == XML_TEXT_NODE && !is_blank(c->content)) ||
-                 c->type == XML_ELEMENT_NODE)
+        else if ((c->type == XML_TEXT_NODE && !is_blank(c->content)) || c->type == XML_ELEMENT_NODE)
             warn_once(w, W_TABLE, src);
     }
 }
@@ -864,8 +865,7 @@ static void emit_rowgroup(walk *w, xmlNodePtr src, xmlNodePtr group, place pl)
     for (xmlNodePtr c = src->children; c; c = c->next) {
         if (name_is(c, "tr") || name_is(c, "td") || name_is(c, "th"))
             emit_tr(w, c, group, pl);
-        else if ((c->type == XML_TEXT_NODE && !is_blank(c->content)) ||
-                 c->type == XML_ELEMENT_NODE)
+        else if ((c->type == XML_TEXT_NODE && !is_blank(c->content)) || c->type == XML_ELEMENT_NODE)
             warn_once(w, W_TABLE, src);
     }
 }
@@ -975,9 +975,9 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         copy_common(w, src, s, NULL);
         emit_children(w, src, s, ph);
         free(dir);
-    } else if (!pl.phrasing && (!strcmp(name, "li") || !strcmp(name, "dt") ||
-                                !strcmp(name, "dd") || !strcmp(name, "caption") ||
-                                !strcmp(name, "summary") || !strcmp(name, "figcaption"))) {
+    } else if (!pl.phrasing && (!strcmp(name, "li") || !strcmp(name, "dt") || !strcmp(name, "dd") ||
+                                !strcmp(name, "caption") || !strcmp(name, "summary") ||
+                                !strcmp(name, "figcaption"))) {
         /* list, table and figure parts out of place: a plain block */
         xmlNodePtr s = new_el(w, out, strcmp(name, "summary") == 0 ? "p" : "div");
         copy_common(w, src, s, NULL);
@@ -1075,8 +1075,8 @@ static void emit_children(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 
 static int parent_is_phrasing(xmlNodePtr parent)
 {
-    static const char *blockp[] = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt",
-                                   "summary", "caption", "legend"};
+    static const char *blockp[] = {"p",  "h1",  "h2", "h3",      "h4",      "h5",
+                                   "h6", "pre", "dt", "summary", "caption", "legend"};
     const char *name = (const char *)parent->name;
     const rule *r = rule_find(name);
     if (r && (r->kind == R_PHRASE || r->kind == R_VOID))

@@ -24,24 +24,23 @@
 /* GIF89a, 1x1, two-colour global table, transparent pixel (GIF89a spec: header, logical screen
  * descriptor, colour table, graphic control extension, image descriptor, LZW data, trailer). */
 static const unsigned char gif1[] = {
-    'G', 'I', 'F', '8', '9', 'a', 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00,
-    0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00,
-    0x3b};
+    'G',  'I',  'F',  '8',  '9',  'a',  0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
 /* sha256 of gif1, computed independently (python3 hashlib). */
 #define GIF1_SHA8 "693d949d"
 
 /* The start of a JFIF file: SOI, APP0 "JFIF". Sniffing needs no more. */
-static const unsigned char jpeg_head[] = {0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F',
-                                          0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-                                          0x00};
+static const unsigned char jpeg_head[] = {0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J',
+                                          'F',  'I',  'F',  0x00, 0x01, 0x01, 0x00,
+                                          0x00, 0x01, 0x00, 0x01, 0x00, 0x00};
 
 /* RIFF container, "WEBP", a VP8L (lossless) chunk of 13 bytes: signature 0x2f, 14-bit
  * width-1 and height-1 (0 = 1 pixel), then a tiny bitstream. */
-static const unsigned char webp1[] = {'R', 'I', 'F', 'F', 0x1a, 0x00, 0x00, 0x00, 'W', 'E', 'B',
-                                      'P', 'V', 'P', '8', 'L', 0x0d, 0x00, 0x00, 0x00, 0x2f,
-                                      0x00, 0x00, 0x00, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88,
-                                      0x88, 0xfe, 0x07, 0x00};
+static const unsigned char webp1[] = {'R',  'I',  'F',  'F',  0x1a, 0x00, 0x00, 0x00, 'W',
+                                      'E',  'B',  'P',  'V',  'P',  '8',  'L',  0x0d, 0x00,
+                                      0x00, 0x00, 0x2f, 0x00, 0x00, 0x00, 0x10, 0x07, 0x10,
+                                      0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0x00};
 
 static uint32_t crc32_png(const unsigned char *p, size_t n)
 {
@@ -83,9 +82,21 @@ static size_t png1(unsigned char r, unsigned char g, unsigned char bl, unsigned 
         s1 = (s1 + raw[i]) % 65521u;
         s2 = (s2 + s1) % 65521u;
     }
-    unsigned char idat[15] = {0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, raw[0], raw[1], raw[2],
-                              raw[3], (unsigned char)(s2 >> 8), (unsigned char)s2,
-                              (unsigned char)(s1 >> 8), (unsigned char)s1};
+    unsigned char idat[15] = {0x78,
+                              0x01,
+                              0x01,
+                              0x04,
+                              0x00,
+                              0xfb,
+                              0xff,
+                              raw[0],
+                              raw[1],
+                              raw[2],
+                              raw[3],
+                              (unsigned char)(s2 >> 8),
+                              (unsigned char)s2,
+                              (unsigned char)(s1 >> 8),
+                              (unsigned char)s1};
     strbuf_add(&b, "\x89PNG\r\n\x1a\n", 8);
     png_chunk(&b, "IHDR", ihdr, sizeof ihdr);
     png_chunk(&b, "IDAT", idat, sizeof idat);
@@ -352,7 +363,8 @@ static const char *svg_hostile =
     "<use href=\"#r\"/>"
     "<image href=\"file:///etc/passwd\" width=\"1\" height=\"1\"/>"
     "<image xlink:href=\"data:image/png;base64,iVBORw0KGgo=\" width=\"1\" height=\"1\"/>"
-    "<rect width=\"1\" height=\"1\" style=\"fill:url(https://evil.example/p.svg#x)\" fill=\"url(#g)\"/>"
+    "<rect width=\"1\" height=\"1\" style=\"fill:url(https://evil.example/p.svg#x)\" "
+    "fill=\"url(#g)\"/>"
     "<set attributeName=\"href\" to=\"javascript:alert(4)\"/>"
     "<!-- comment -->"
     "</svg>\n";
@@ -363,8 +375,8 @@ static void test_svg_cleaned(void **state)
     size_t len = 0;
     int removed = -1;
     const char *why = NULL;
-    unsigned char *out = media_svg_clean((const unsigned char *)svg_hostile,
-                                         strlen(svg_hostile), &len, &removed, &why);
+    unsigned char *out = media_svg_clean((const unsigned char *)svg_hostile, strlen(svg_hostile),
+                                         &len, &removed, &why);
     assert_non_null(out);
     char *text = xstrndup((const char *)out, len);
     assert_null(why);
@@ -524,18 +536,22 @@ static void test_fixture_files(void **state)
         size_t warnings;
         const char *mime;
     } cases[] = {
-        {"red.png", 1, 0, "image/png"},      {"blue.png", 1, 0, "image/png"},
-        {"pixel.gif", 1, 0, "image/gif"},    {"pixel.webp", 1, 0, "image/webp"},
-        {"drawing.svg", 1, 0, "image/svg+xml"}, {"hostile.svg", 1, 1, "image/svg+xml"},
-        {"xxe.svg", 0, 1, NULL},             {"broken.svg", 0, 1, NULL},
+        {"red.png", 1, 0, "image/png"},
+        {"blue.png", 1, 0, "image/png"},
+        {"pixel.gif", 1, 0, "image/gif"},
+        {"pixel.webp", 1, 0, "image/webp"},
+        {"drawing.svg", 1, 0, "image/svg+xml"},
+        {"hostile.svg", 1, 1, "image/svg+xml"},
+        {"xxe.svg", 0, 1, NULL},
+        {"broken.svg", 0, 1, NULL},
         {"not-an-image.png", 0, 1, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *path = xasprintf("%s%s", dir, cases[i].name);
         const char *href = media_store_add_file(s, path, "list.yaml", 1, &d);
         if (!!href != cases[i].stored || d.len != cases[i].warnings)
-            fail_msg("%s: stored %d, %zu warnings (run the tests from the repository root)",
-                     path, href != NULL, d.len);
+            fail_msg("%s: stored %d, %zu warnings (run the tests from the repository root)", path,
+                     href != NULL, d.len);
         if (href)
             assert_string_equal(media_store_find(s, href)->mime, cases[i].mime);
         diag_list_clear(&d);

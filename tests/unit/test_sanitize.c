@@ -116,8 +116,8 @@ static void test_void_elements_and_entities(void **state)
     expect("one<br>two &amp; &lt;three&gt; &nbsp;&copy;", "p", 1,
            "one<br/>two &amp; &lt;three&gt; \xC2\xA0\xC2\xA9", 0);
     expect("<p>a &#1; b &#xFFFE; c &bogus;</p>", "div", 0, "<p>a  b  c &amp;bogus;</p>", 0);
-    expect("<p>unclosed <b>bold <i>both</p>", "div", 0,
-           "<p>unclosed <b>bold <i>both</i></b></p>", 0);
+    expect("<p>unclosed <b>bold <i>both</p>", "div", 0, "<p>unclosed <b>bold <i>both</i></b></p>",
+           0);
 }
 
 static void test_html5_void_elements(void **state)
@@ -213,8 +213,8 @@ static void test_media_embeds(void **state)
     /* a local file: nothing to link to in the book */
     expect("<embed src=\"clip.swf\">", "div", 0, "", 1);
     /* an object without a remote source keeps its fallback content, not its params */
-    expect("<object data=\"movie.swf\"><param name=a value=b><p>Fallback text</p></object>",
-           "div", 0, "<p>Fallback text</p>", 0);
+    expect("<object data=\"movie.swf\"><param name=a value=b><p>Fallback text</p></object>", "div",
+           0, "<p>Fallback text</p>", 0);
 }
 
 /*** obsolete markup ***/
@@ -222,8 +222,8 @@ static void test_media_embeds(void **state)
 static void test_obsolete_elements(void **state)
 {
     (void)state;
-    expect("<center><font face=\"Arial\" color=\"red\" size=\"+1\">Hello</font></center>", "div",
-           0, "<div class=\"center\">Hello</div>", 0);
+    expect("<center><font face=\"Arial\" color=\"red\" size=\"+1\">Hello</font></center>", "div", 0,
+           "<div class=\"center\">Hello</div>", 0);
     expect("<tt>x</tt> <strike>y</strike> <acronym title=\"NASA\">N</acronym> <big>B</big> "
            "<u>u</u>",
            "p", 1,
@@ -245,8 +245,7 @@ static void test_obsolete_attributes(void **state)
            0);
     expect("<table border=\"1\" width=\"100%\" cellpadding=\"2\" bgcolor=\"red\" summary=\"s\">"
            "<tr><td width=\"50\" nowrap valign=\"top\" align=\"left\">a</td></tr></table>",
-           "div", 0,
-           "<table><tbody><tr><td class=\"align-left\">a</td></tr></tbody></table>", 0);
+           "div", 0, "<table><tbody><tr><td class=\"align-left\">a</td></tr></tbody></table>", 0);
 }
 
 /*** structure ***/
@@ -330,8 +329,8 @@ static void test_unknown_elements_unwrapped(void **state)
 static void test_inline_svg_math_dropped(void **state)
 {
     (void)state;
-    expect("<svg width=\"10\"><circle r=\"1\"/></svg><math><mi>x</mi></math><p>text</p>", "div",
-           0, "<p>text</p>", 2);
+    expect("<svg width=\"10\"><circle r=\"1\"/></svg><math><mi>x</mi></math><p>text</p>", "div", 0,
+           "<p>text</p>", 2);
 }
 
 /*** attributes ***/

@@ -27,6 +27,8 @@
 
 /* Largest input accepted: far above any article, low enough to refuse a mistaken disk image. */
 #define ARTICLE_MAX_BYTES ((size_t)256 << 20)
+/* Longest line accepted: a long paragraph is a few KB; a line this long is data, not prose. */
+#define ARTICLE_MAX_LINE ((size_t)1 << 20)
 
 article *article_new(size_t index)
 {
@@ -96,6 +98,38 @@ static char *title_from_path(const char *path)
     return base;
 }
 
+/* The line number (from 1) of position p in text. */
+static int line_of(const char *text, const char *p)
+{
+    int line = 1;
+    for (const char *c = text; c < p; c++)
+        line += *c == '\n';
+    return line;
+}
+
+/* A line longer than ARTICLE_MAX_LINE is not prose (a paragraph that long would make one
+ * content document far above the size e-readers page through): an error naming the line. */
+static int long_line_check(const char *text, size_t len, const char *file, diag_list *diags)
+{
+    size_t start = 0;
+    int line = 1;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && text[i] != '\n')
+            continue;
+        if (i - start > ARTICLE_MAX_LINE) {
+            diag_add(diags, DIAG_ERROR, NULL, file, line,
+                     "this line is %zu KB long, more than the %zu KB sheaf takes in one line; "
+                     "is this really a Markdown article? If it is, break the text into "
+                     "paragraphs with blank lines",
+                     (i - start) / 1024, ARTICLE_MAX_LINE / 1024);
+            return -1;
+        }
+        start = i + 1;
+        line++;
+    }
+    return 0;
+}
+
 static void lines_index(article *a)
 {
     size_t cap = 64;
@@ -153,11 +187,20 @@ int article_read(article *a, const plan_entry *e)
         goto out;
     }
     if (text_looks_binary(raw, raw_len)) {
-        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
-                 "is not a text file (it holds binary data); sheaf reads Markdown or plain text");
+        const char *nul = memchr(raw, '\0', raw_len);
+        if (nul && nul > raw && !text_looks_binary(raw, (size_t)(nul - raw)))
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, line_of(raw, nul),
+                     "holds a NUL byte, which no text has (was the file saved as UTF-16, or "
+                     "damaged?); save it as UTF-8 text");
+        else
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                     "is not a text file (it holds binary data); sheaf reads Markdown or plain "
+                     "text");
         goto out;
     }
     clean = text_clean(raw, raw_len, file, &clean_len, &a->diags);
+    if (long_line_check(clean, clean_len, file, &a->diags) != 0)
+        goto out;
 
     const char *yaml = NULL;
     size_t yaml_len = 0, body_off = 0;

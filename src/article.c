@@ -107,6 +107,21 @@ static int line_of(const char *text, const char *p)
     return line;
 }
 
+/* Is the start of a file that holds a NUL byte a text (ASCII, or a UTF-16 byte-order mark)?
+ * Then the NUL is worth a line number; otherwise the file is just binary. */
+static int text_before_nul(const char *s, size_t n)
+{
+    if (n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+                   ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)))
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c > 0x7E)
+            return 0;
+    }
+    return 1;
+}
+
 /* A line longer than ARTICLE_MAX_LINE is not prose (a paragraph that long would make one
  * content document far above the size e-readers page through): an error naming the line. */
 static int long_line_check(const char *text, size_t len, const char *file, diag_list *diags)
@@ -188,7 +203,7 @@ int article_read(article *a, const plan_entry *e)
     }
     if (text_looks_binary(raw, raw_len)) {
         const char *nul = memchr(raw, '\0', raw_len);
-        if (nul && nul > raw && !text_looks_binary(raw, (size_t)(nul - raw)))
+        if (nul && nul > raw && text_before_nul(raw, (size_t)(nul - raw)))
             diag_add(&a->diags, DIAG_ERROR, NULL, file, line_of(raw, nul),
                      "holds a NUL byte, which no text has (was the file saved as UTF-16, or "
                      "damaged?); save it as UTF-8 text");

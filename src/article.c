@@ -291,12 +291,40 @@ static int node_is_heading(cmark_node *n)
     return cmark_node_get_type(n) == CMARK_NODE_HEADING;
 }
 
-/* Does the article have any heading other than `except`? */
+/* Longer "headings" are pasted paragraphs that happened to start with '#'. */
+#define ARTICLE_HEADING_MAX 160
+
+/* Does the article have any real heading other than `except`? */
 static int has_headings(cmark_node *doc, cmark_node *except)
 {
-    for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n))
-        if (node_is_heading(n) && n != except)
-            return 1;
+    int found = 0;
+    for (cmark_node *n = cmark_node_first_child(doc); n && !found; n = cmark_node_next(n)) {
+        if (!node_is_heading(n) || n == except)
+            continue;
+        char *text = node_plain_text(n);
+        found = strlen(text) <= ARTICLE_HEADING_MAX;
+        free(text);
+    }
+    return found;
+}
+
+/* A paragraph that opens with a turn label ("Q:", "A.", "**Name:**") is speech, not a title. */
+static int paragraph_opens_with_label(cmark_node *para, const char *text)
+{
+    cmark_node *first = cmark_node_first_child(para);
+    if ((text[0] == 'Q' || text[0] == 'A') && (text[1] == ':' || text[1] == '.'))
+        return 1;
+    if (first && cmark_node_get_type(first) == CMARK_NODE_STRONG) {
+        char *label = node_plain_text(first);
+        size_t n = strlen(label);
+        cmark_node *after = cmark_node_next(first);
+        const char *rest = after && cmark_node_get_type(after) == CMARK_NODE_TEXT
+                               ? cmark_node_get_literal(after)
+                               : "";
+        int is_label = (n > 0 && label[n - 1] == ':') || rest[0] == ':';
+        free(label);
+        return is_label;
+    }
     return 0;
 }
 
@@ -313,7 +341,8 @@ static int paragraph_is_title_like(cmark_node *n, char **text_out)
     }
     char *text = node_plain_text(n);
     size_t len = strlen(text);
-    int ok = len > 0 && len <= 120 && !strchr(".,;:", text[len - 1]);
+    int ok = len > 0 && len <= 120 && !strchr(".,;:", text[len - 1]) &&
+             !paragraph_opens_with_label(n, text);
     if (ok && text_out)
         *text_out = text;
     else

@@ -93,32 +93,94 @@ static int word_in(const char *w, size_t n, const char *const *list)
 
 /* Words that open a stage direction in brackets or parentheses. */
 static const char *const annotation_words[] = {
-    "laughs", "laughter", "laughing", "laugh", "laugher", "chuckles", "chuckling", "chuckle",
-    "giggles", "sighs", "sigh", "crosstalk", "cross-talk", "inaudible", "unintelligible",
-    "indistinct", "applause", "pause", "pauses", "silence", "coughs", "music", "whispers",
-    "whispering", "singing", "sings", "clapping", "cheering", "cheers", "groans", "beep",
-    "beeps", "static", "overlapping", "off-mic", "sic", "jingle", "break", "intermission",
-    NULL};
+    "laughs",     "laughter",  "laughing",       "laugh",       "laugher",  "chuckles",
+    "chuckling",  "chuckle",   "giggles",        "sighs",       "sigh",     "crosstalk",
+    "cross-talk", "inaudible", "unintelligible", "indistinct",  "applause", "pause",
+    "pauses",     "silence",   "coughs",         "music",       "whispers", "whispering",
+    "singing",    "sings",     "clapping",       "cheering",    "cheers",   "groans",
+    "beep",       "beeps",     "static",         "overlapping", "off-mic",  "sic",
+    "jingle",     "break",     "intermission",   NULL};
 
 /* Words that make a stand-alone bracketed note, or a label, a break in the programme. */
 static const char *const break_words[] = {
-    "break", "intermission", "interlude", "music", "jingle", "outro", "intro", "ad", "ads",
-    "sponsor", "sponsors", "commercial", NULL};
+    "break", "intermission", "interlude", "music",    "jingle",     "outro", "intro",
+    "ad",    "ads",          "sponsor",   "sponsors", "commercial", NULL};
 
 /* Labels that open a paragraph but are never speakers (unless declared). */
-static const char *const stop_labels[] = {
-    "note", "notes", "nb", "n.b", "update", "updated", "edit", "edited", "example", "examples",
-    "source", "sources", "reference", "references", "warning", "caution", "tip", "tips",
-    "important", "summary", "disclaimer", "correction", "corrections", "editor's note",
-    "editor\xe2\x80\x99s note", "ps", "p.s", "transcript", "credits", "related", "see also",
-    "bonus", "disclosure", "full disclosure", "spoiler", "takeaway", "takeaways",
-    "key takeaways", "background", "context", "links", "resources", "date", "time",
-    "location", "title", "subject", "re", "fyi", "via", "photo", "image", "caption", "quote",
-    "translation", "answer", "question", "hint", "todo", "fix", "fixed", "result", "results",
-    "conclusion", "overview", "problem", "solution", "step", "warning", "definition", NULL};
+static const char *const stop_labels[] = {"note",
+                                          "notes",
+                                          "nb",
+                                          "n.b",
+                                          "update",
+                                          "updated",
+                                          "edit",
+                                          "edited",
+                                          "example",
+                                          "examples",
+                                          "source",
+                                          "sources",
+                                          "reference",
+                                          "references",
+                                          "warning",
+                                          "caution",
+                                          "tip",
+                                          "tips",
+                                          "important",
+                                          "summary",
+                                          "disclaimer",
+                                          "correction",
+                                          "corrections",
+                                          "editor's note",
+                                          "editor\xe2\x80\x99s note",
+                                          "ps",
+                                          "p.s",
+                                          "transcript",
+                                          "credits",
+                                          "related",
+                                          "see also",
+                                          "bonus",
+                                          "disclosure",
+                                          "full disclosure",
+                                          "spoiler",
+                                          "takeaway",
+                                          "takeaways",
+                                          "key takeaways",
+                                          "background",
+                                          "context",
+                                          "links",
+                                          "resources",
+                                          "date",
+                                          "time",
+                                          "location",
+                                          "title",
+                                          "subject",
+                                          "re",
+                                          "fyi",
+                                          "via",
+                                          "photo",
+                                          "image",
+                                          "caption",
+                                          "quote",
+                                          "translation",
+                                          "answer",
+                                          "question",
+                                          "hint",
+                                          "todo",
+                                          "fix",
+                                          "fixed",
+                                          "result",
+                                          "results",
+                                          "conclusion",
+                                          "overview",
+                                          "problem",
+                                          "solution",
+                                          "step",
+                                          "warning",
+                                          "definition",
+                                          NULL};
 
-static const char *const name_particles[] = {"de", "van", "von", "der", "den", "da", "di",
-                                             "du", "la", "le", "al", "bin", "ibn", "y",
+static const char *const name_particles[] = {"de",  "van", "von", "der", "den", "da",  "di",
+                                             "du",  "la",  "le",  "al",  "bin", "ibn", "y",
                                              "del", "dos", "das", "ten", "ter", NULL};
 
 /* 1 when s looks like a person's name or handle: 1 to max_words words, each starting with an
@@ -164,12 +226,22 @@ static int name_shaped(const char *s, int max_words)
     return words > 0 && !last_particle;
 }
 
+/* Last words that make a label an editorial remark: "Important Note", "Quick Update". */
+static const char *const stop_last_words[] = {
+    "note",       "notes",      "update",  "edit",      "warning", "tip",    "summary",
+    "disclaimer", "correction", "example", "reference", "source",  "caveat", NULL};
+
 static int stop_label(const char *s)
 {
     size_t n = strlen(s);
     while (n > 0 && s[n - 1] == '.')
         n--;
     if (word_in(s, n, stop_labels))
+        return 1;
+    const char *last = s + n;
+    while (last > s && last[-1] != ' ')
+        last--;
+    if (last > s && word_in(last, (size_t)(s + n - last), stop_last_words))
         return 1;
     /* "Step 1", "Update 2", "Note 3" */
     size_t w = 0;
@@ -266,8 +338,8 @@ static mark_kind mark_at(const char *s, size_t *len, int transcript)
         return MARK_ANNOTATION;
     if (close == ')' || !transcript)
         return MARK_NONE;
-    /* in a transcript, [whispering], [fail sound], [music fades]: a short lowercase stage direction. Not a
-     * task-list box ([x]), not a footnote ([^1]) or a numbered reference ([1]). */
+    /* in a transcript, [whispering], [fail sound], [music fades]: a short lowercase stage
+     * direction. Not a task-list box ([x]), not a footnote ([^1]) or a numbered reference ([1]). */
     if (!(c[0] >= 'a' && c[0] <= 'z') || n < 3)
         return MARK_NONE;
     for (size_t k = 0; k < n; k++) {
@@ -280,8 +352,7 @@ static mark_kind mark_at(const char *s, size_t *len, int transcript)
 }
 
 /* Replace stage directions and timestamps inside one text node by spans (or drop timestamps). */
-static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode,
-                           int transcript)
+static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode, int transcript)
 {
     const char *lit = cmark_node_get_literal(t);
     if (!lit || (!strchr(lit, '[') && !strchr(lit, '(')))
@@ -290,8 +361,7 @@ static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode
     size_t done = 0, i = 0, changed = 0;
     while (s[i]) {
         size_t len = 0;
-        mark_kind k = (s[i] == '[' || s[i] == '(') ? mark_at(s + i, &len, transcript)
-                                                        : MARK_NONE;
+        mark_kind k = (s[i] == '[' || s[i] == '(') ? mark_at(s + i, &len, transcript) : MARK_NONE;
         if (k == MARK_NONE) {
             i++;
             continue;
@@ -366,12 +436,12 @@ typedef struct speaker_label {
     cmark_node *para;
     label_kind kind;
     label_form form;
-    char *label;      /* as written, trimmed; owned */
-    char *timestamp;  /* next to the label, as written; owned; NULL when none */
-    int n_full;       /* leading inline children consumed by the label */
-    size_t cut;       /* bytes consumed in the next child (a text node) */
-    int line_alone;   /* nothing follows the label on its line */
-    int only_time;    /* nothing but timestamps / "to" / dashes follow the label */
+    char *label;     /* as written, trimmed; owned */
+    char *timestamp; /* next to the label, as written; owned; NULL when none */
+    int n_full;      /* leading inline children consumed by the label */
+    size_t cut;      /* bytes consumed in the next child (a text node) */
+    int line_alone;  /* nothing follows the label on its line */
+    int only_time;   /* nothing but timestamps / "to" / dashes follow the label */
 } speaker_label;
 
 typedef struct label_cursor {
@@ -628,8 +698,7 @@ static label_verdict label_judge(const label_context *ctx, const speaker_label *
     int total = c ? c->bold + c->plain : 1;
     /* **Zelda track:** [04:22] to [04:42]: a one-off label in a transcript that marks a
      * stretch of the recording, not speech */
-    if (l->form != FORM_PLAIN && l->only_time && l->timestamp && total == 1 &&
-        ctx->bold_transcript)
+    if (l->form != FORM_PLAIN && l->only_time && l->timestamp && total == 1 && ctx->bold_transcript)
         return VERDICT_BREAK;
     switch (l->form) {
     case FORM_BOLD_COLON:
@@ -641,7 +710,7 @@ static label_verdict label_judge(const label_context *ctx, const speaker_label *
         if (!undeclared_name_ok(l->label, 4))
             return VERDICT_NONE;
         return total >= 2 && (ctx->plain_dialogue || (c && c->bold > 0)) ? VERDICT_TURN
-                                                                        : VERDICT_NONE;
+                                                                         : VERDICT_NONE;
     }
     return VERDICT_NONE;
 }
@@ -812,11 +881,10 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
         if (li < n_labels && labels[li].para == b)
             l = &labels[li++];
         label_verdict v = l ? label_judge(&ctx, l) : VERDICT_NONE;
-        int ends_turn = t == CMARK_NODE_HEADING || t == CMARK_NODE_THEMATIC_BREAK ||
-                        v != VERDICT_NONE ||
-                        (t == CMARK_NODE_PARAGRAPH && break_paragraph(b)) ||
-                        (t == CMARK_NODE_CUSTOM_BLOCK && sem_get(b) &&
-                         sem_get(b)->kind == SEM_BREAK);
+        int ends_turn =
+            t == CMARK_NODE_HEADING || t == CMARK_NODE_THEMATIC_BREAK || v != VERDICT_NONE ||
+            (t == CMARK_NODE_PARAGRAPH && break_paragraph(b)) ||
+            (t == CMARK_NODE_CUSTOM_BLOCK && sem_get(b) && sem_get(b)->kind == SEM_BREAK);
         if (ends_turn && pending_name && turn) {
             pending_para = cmark_node_new(CMARK_NODE_PARAGRAPH);
             label_prepend(pending_para, a, pending_name, pending_ts, timestamps_mode);
@@ -890,8 +958,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
     }
     if (cast)
         for (size_t i = 0; i < detected.len; i++)
-            cast_add(cast, detected.items[i].label, detected.items[i].name,
-                     detected.items[i].role);
+            cast_add(cast, detected.items[i].label, detected.items[i].name, detected.items[i].role);
 
     speaker_list_clear(&detected);
     for (size_t i = 0; i < n_labels; i++) {

@@ -6,11 +6,11 @@
 #include <string.h>
 
 typedef struct note_def {
-    char *label;        /* owned */
-    cmark_node *body;   /* SEM_DIV, detached; NULL for a definition cmark took as a link def */
-    int number;         /* 0 until first referenced */
-    int refs;           /* references seen so far */
-    int line;           /* of the definition, for messages */
+    char *label;      /* owned */
+    cmark_node *body; /* SEM_DIV, detached; NULL for a definition cmark took as a link def */
+    int number;       /* 0 until first referenced */
+    int refs;         /* references seen so far */
+    int line;         /* of the definition, for messages */
 } note_def;
 
 typedef struct note_defs {
@@ -42,8 +42,8 @@ static size_t footnote_mark(const char *s, size_t *n)
     if (s[0] != '[' || s[1] != '^')
         return 0;
     size_t i = 2;
-    while (s[i] && s[i] != ']' && s[i] != '[' && s[i] != ' ' && s[i] != '\t' &&
-           s[i] != '\n' && i < 66)
+    while (s[i] && s[i] != ']' && s[i] != '[' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+           i < 66)
         i++;
     if (s[i] != ']' || i == 2)
         return 0;
@@ -89,9 +89,8 @@ static int split_definitions(cmark_node *p, int *lines, int max)
         if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
             line++;
         if (t == CMARK_NODE_SOFTBREAK && next && made < max &&
-            cmark_node_get_type(next) == CMARK_NODE_TEXT &&
-            (s = cmark_node_get_literal(next)) && footnote_mark(s, &n) &&
-            s[footnote_mark(s, &n)] == ':') {
+            cmark_node_get_type(next) == CMARK_NODE_TEXT && (s = cmark_node_get_literal(next)) &&
+            footnote_mark(s, &n) && s[footnote_mark(s, &n)] == ':') {
             cmark_node *q = cmark_node_new(CMARK_NODE_PARAGRAPH);
             cmark_node *m;
             while ((m = cmark_node_next(c)))
@@ -109,8 +108,8 @@ static int split_definitions(cmark_node *p, int *lines, int max)
 }
 
 /* If paragraph p is a definition, detach it into a note body and return 1. */
-static int take_definition(cmark_node *p, int line, arena *a, note_defs *defs,
-                           const char *file, diag_list *diags)
+static int take_definition(cmark_node *p, int line, arena *a, note_defs *defs, const char *file,
+                           diag_list *diags)
 {
     cmark_node *first = cmark_node_first_child(p);
     if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT)
@@ -156,8 +155,8 @@ static int take_definition(cmark_node *p, int line, arena *a, note_defs *defs,
     for (; c; c = next) {
         next = cmark_node_next(c);
         const char *info = cmark_node_get_fence_info(c);
-        if (cmark_node_get_type(c) != CMARK_NODE_CODE_BLOCK ||
-            cmark_node_get_start_column(c) < 5 || (info && *info))
+        if (cmark_node_get_type(c) != CMARK_NODE_CODE_BLOCK || cmark_node_get_start_column(c) < 5 ||
+            (info && *info))
             break;
         const char *lit = cmark_node_get_literal(c);
         cmark_node *sub = cmark_parse_document(lit, strlen(lit), CMARK_OPT_DEFAULT);

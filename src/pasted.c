@@ -233,11 +233,11 @@ static int opens_with_label(cmark_node *p)
         return 0;
     if (cmark_node_get_type(f) == CMARK_NODE_STRONG) {
         cmark_node *t = cmark_node_first_child(f);
-        const char *s = t && cmark_node_get_type(t) == CMARK_NODE_TEXT
-                            ? cmark_node_get_literal(t) : NULL;
+        const char *s =
+            t && cmark_node_get_type(t) == CMARK_NODE_TEXT ? cmark_node_get_literal(t) : NULL;
         cmark_node *n = cmark_node_next(f);
-        const char *after = n && cmark_node_get_type(n) == CMARK_NODE_TEXT
-                                ? cmark_node_get_literal(n) : NULL;
+        const char *after =
+            n && cmark_node_get_type(n) == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
         return (s && str_ends_with(s, ":")) || (after && after[0] == ':');
     }
     if (cmark_node_get_type(f) == CMARK_NODE_TEXT) {
@@ -331,8 +331,9 @@ static size_t heading_text_len(cmark_node *h)
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *cur = cmark_iter_get_node(it);
         const char *lit;
-        if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(cur) == CMARK_NODE_TEXT ||
-                                        cmark_node_get_type(cur) == CMARK_NODE_CODE) &&
+        if (ev == CMARK_EVENT_ENTER &&
+            (cmark_node_get_type(cur) == CMARK_NODE_TEXT ||
+             cmark_node_get_type(cur) == CMARK_NODE_CODE) &&
             (lit = cmark_node_get_literal(cur)))
             len += strlen(lit);
     }
@@ -420,9 +421,9 @@ int pasted_infer_sections(cmark_node *doc, cmark_node *title_node)
         if (seen_section) {
             if (!in_section || title_candidate(prev))
                 continue;
-        } else if (para_len(after) < 100 || !(para_len(prev) >= 100 ||
-                                             block_is(prev, CMARK_NODE_LIST) ||
-                                             block_is(prev, CMARK_NODE_BLOCK_QUOTE)) ||
+        } else if (para_len(after) < 100 ||
+                   !(para_len(prev) >= 100 || block_is(prev, CMARK_NODE_LIST) ||
+                     block_is(prev, CMARK_NODE_BLOCK_QUOTE)) ||
                    title_candidate(prev)) {
             continue;
         }

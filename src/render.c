@@ -609,6 +609,20 @@ static void image_render(rctx *r, cmark_node *n, xmlNodePtr parent)
     free(alt);
 }
 
+/* Is n an element that starts on a line of its own (a paragraph, a list, a quote...)? */
+static int block_element(xmlNodePtr n)
+{
+    static const char *const blocks[] = {"p", "ul", "ol", "li", "blockquote", "div", "pre",
+                                         "hr", "h1", "h2", "h3", "h4", "h5", "h6", "br",
+                                         "section", "aside", "figure", "table", NULL};
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    for (int i = 0; blocks[i]; i++)
+        if (strcmp((const char *)n->name, blocks[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Walk the blocks [first, end) and append their XHTML to parent. */
 static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePtr parent,
                           int in_note)
@@ -622,7 +636,7 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
         cmark_event_type ev;
         depth = 0;
         stack[depth] = parent;
-        int containers = 0;
+        int containers = 0, flat_warned = 0;
         while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
             cmark_node *n = cmark_iter_get_node(it);
             cmark_node_type t = cmark_node_get_type(n);
@@ -647,6 +661,13 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 push = 1;
                 containers++;
                 if (containers > RENDER_MAX_DEPTH && t != CMARK_NODE_ITEM) {
+                    if (!flat_warned)
+                        diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
+                                 "lists and quotes nested too deeply (over %d lists, items "
+                                 "and quotes inside each other); the deeper ones are shown at "
+                                 "that depth",
+                                 RENDER_MAX_DEPTH);
+                    flat_warned = 1;
                     el = cur;
                     break;
                 }
@@ -658,6 +679,9 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                                   (strcmp((const char *)cur->name, "ul") == 0 ||
                                    strcmp((const char *)cur->name, "ol") == 0);
                     el = in_list ? xhtml_add(cur, "li", NULL) : cur;
+                    /* Keep flattened items apart: the text of a tight item is not in a <p>. */
+                    if (!in_list && cur->last && !block_element(cur->last))
+                        xhtml_add(cur, "br", NULL);
                 } else if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) {
                     el = xhtml_add(cur, "ol", NULL);
                     int start = cmark_node_get_list_start(n);

@@ -31,8 +31,7 @@ static void fixture_run(fixture *f, const char *name, const speaker_list *declar
     memset(f, 0, sizeof *f);
     f->doc = cmark_parse_document(data, len, CMARK_OPT_DEFAULT);
     f->a = arena_new();
-    assert_int_equal(interview_apply(f->doc, f->a, declared, sp, ts, &f->cast, &f->diags, path),
-                     0);
+    assert_int_equal(interview_apply(f->doc, f->a, declared, sp, ts, &f->cast, &f->diags, path), 0);
     free(data);
     free(path);
 }
@@ -165,8 +164,8 @@ static void test_bold_colon(void **state)
     cmark_node *t[16];
     size_t n = turns_of(f.doc, t, 16);
     assert_int_equal(n, 7);
-    const char *names[] = {"Ada Moreno",  "Tomás Reyes", "Ada Moreno", "Tomás Reyes",
-                           "Ada Moreno",  "Tomás Reyes", "Ada Moreno"};
+    const char *names[] = {"Ada Moreno", "Tomás Reyes", "Ada Moreno", "Tomás Reyes",
+                           "Ada Moreno", "Tomás Reyes", "Ada Moreno"};
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(turn_name(t[i]), names[i]);
         assert_string_equal(sem_get(t[i])->cls, "turn"); /* roles unknown */
@@ -209,8 +208,7 @@ static void test_plain_labels(void **state)
 {
     (void)state;
     fixture f;
-    fixture_run(&f, "plain-labels.md", NULL, INTERVIEW_SPEAKERS_AUTO,
-                INTERVIEW_TIMESTAMPS_KEEP);
+    fixture_run(&f, "plain-labels.md", NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP);
     cmark_node *t[16];
     size_t n = turns_of(f.doc, t, 16);
     assert_int_equal(n, 5);
@@ -242,8 +240,7 @@ static void test_qa(void **state)
         assert_string_equal(turn_name(t[i]), i % 2 ? "A" : "Q");
         assert_true(has_class(t[i], i % 2 ? "answer" : "question"));
     }
-    assert_string_equal(cmark_node_get_literal(turn_speech(t[4])),
-                         "Last question: tea or coffee?");
+    assert_string_equal(cmark_node_get_literal(turn_speech(t[4])), "Last question: tea or coffee?");
     assert_int_equal(count_children(t[3]), 2); /* **A:** with two paragraphs */
     char *ann = span_texts(f.doc, "annotation");
     assert_string_equal(ann, "[inaudible 00:12:03]");
@@ -257,8 +254,7 @@ static void test_timestamps_keep(void **state)
 {
     (void)state;
     fixture f;
-    fixture_run(&f, "timestamps.md", NULL, INTERVIEW_SPEAKERS_AUTO,
-                INTERVIEW_TIMESTAMPS_KEEP);
+    fixture_run(&f, "timestamps.md", NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP);
     cmark_node *t[16];
     size_t n = turns_of(f.doc, t, 16);
     assert_int_equal(n, 5);
@@ -284,14 +280,13 @@ static void test_timestamps_drop(void **state)
 {
     (void)state;
     fixture f;
-    fixture_run(&f, "timestamps.md", NULL, INTERVIEW_SPEAKERS_AUTO,
-                INTERVIEW_TIMESTAMPS_DROP);
+    fixture_run(&f, "timestamps.md", NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_DROP);
     cmark_node *t[16];
     assert_int_equal(turns_of(f.doc, t, 16), 5);
     assert_int_equal(count_sem(f.doc, SEM_SPAN, "timestamp"), 0);
     for (size_t i = 0; i < 5; i++)
-        assert_true(is_sem(cmark_node_first_child(cmark_node_first_child(t[i])), SEM_SPAN,
-                           "speaker"));
+        assert_true(
+            is_sem(cmark_node_first_child(cmark_node_first_child(t[i])), SEM_SPAN, "speaker"));
     fixture_free(&f);
 
     fixture_run(&f, "bold-colon.md", NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_DROP);
@@ -309,8 +304,7 @@ static void test_label_alone(void **state)
 {
     (void)state;
     fixture f;
-    fixture_run(&f, "label-alone.md", NULL, INTERVIEW_SPEAKERS_AUTO,
-                INTERVIEW_TIMESTAMPS_KEEP);
+    fixture_run(&f, "label-alone.md", NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP);
     cmark_node *t[16];
     size_t n = turns_of(f.doc, t, 16);
     assert_int_equal(n, 4);
@@ -336,8 +330,7 @@ static void test_declared(void **state)
     speaker_list_add(&cast_decl, "NN", "Nick Nisi", SPEAKER_ROLE_GUEST);
     speaker_list_add(&cast_decl, "ZZ", "Zoe Zimmer", SPEAKER_ROLE_GUEST);
     fixture f;
-    fixture_run(&f, "declared.md", &cast_decl, INTERVIEW_SPEAKERS_AUTO,
-                INTERVIEW_TIMESTAMPS_KEEP);
+    fixture_run(&f, "declared.md", &cast_decl, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP);
     cmark_node *t[16];
     size_t n = turns_of(f.doc, t, 16);
     assert_int_equal(n, 4);
@@ -397,8 +390,7 @@ static void test_not_interview(void **state)
 {
     (void)state;
     fixture f;
-    fixture_run(&f, "not-interview.md", NULL, INTERVIEW_SPEAKERS_AUTO,
-                INTERVIEW_TIMESTAMPS_KEEP);
+    fixture_run(&f, "not-interview.md", NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP);
     /* "Note:", "Update:", a colon in a sentence, a bold phrase: nothing is a speaker */
     assert_int_equal(count_sem(f.doc, SEM_DIV, NULL), 0);
     assert_int_equal(count_sem(f.doc, SEM_SPAN, NULL), 0);
@@ -446,6 +438,30 @@ static void test_lazy_label_line(void **state)
     diag_list_clear(&d);
 }
 
+static void test_editorial_labels(void **state)
+{
+    (void)state;
+    /* in a transcript, a one-off bold label that is an editorial remark is no speaker */
+    const char *md = "**Ann Lee:** One.\n\n**Bo Kim:** Two.\n\n**Ann Lee:** Three.\n\n"
+                     "**Bo Kim:** Four.\n\n**Important Note:** this part was cut.\n\n"
+                     "**Guest Speaker:** Hello.\n";
+    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+    arena *a = arena_new();
+    diag_list d = DIAG_LIST_INIT;
+    speaker_list cast = {0};
+    interview_apply(doc, a, NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP, &cast, &d,
+                    "x.md");
+    cmark_node *t[8];
+    assert_int_equal(turns_of(doc, t, 8), 5);
+    assert_int_equal(count_children(t[3]), 2);             /* the remark stays in Bo Kim's turn */
+    assert_string_equal(turn_name(t[4]), "Guest Speaker"); /* a one-off name in a transcript */
+    assert_int_equal(cast.len, 3);
+    cmark_node_free(doc);
+    arena_free(a);
+    diag_list_clear(&d);
+    speaker_list_clear(&cast);
+}
+
 static void test_break_markers(void **state)
 {
     (void)state;
@@ -483,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_not_interview),
         cmocka_unit_test(test_speakers_off),
         cmocka_unit_test(test_lazy_label_line),
+        cmocka_unit_test(test_editorial_labels),
         cmocka_unit_test(test_break_markers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

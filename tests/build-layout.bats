@@ -1,0 +1,353 @@
+#!/usr/bin/env bats
+# End-to-end tests of `sheaf build` (issue 2): splitting large articles, links, images,
+# stylesheets, templates, standard input and reproducible output.
+
+load build-helpers
+
+# --- splitting --------------------------------------------------------------------------------
+
+# big_article FILE: a ~700 KB article whose one long section holds numbered paragraphs
+# ("P12 start ... end P12."), 5-item lists and 2-paragraph quotes, with a level-3 heading
+# in its middle and links to it from the start.
+big_article() {
+    awk 'BEGIN {
+        filler = "";
+        for (k = 0; k < 24; k++) filler = filler "the kiln keeps its own slow time, ash ";
+        print "# Big Book\n";
+        print "Go [to the marker](#deep-marker) or [to the end](#the-end).\n";
+        print "## Long Section\n";
+        for (i = 1; i <= 800; i++) {
+            if (i == 400) print "### Deep Marker\n";
+            if (i % 10 == 0) {
+                for (k = 1; k <= 5; k++) printf "- list %d item %d\n", i, k;
+                print "";
+            } else if (i % 10 == 5) {
+                printf "> quote %d first %s\n>\n> quote %d second\n\n", i, filler, i;
+            } else {
+                printf "P%d start %s end P%d.\n\n", i, filler, i;
+            }
+        }
+        print "## The End\n";
+        print "Back [to the marker](#deep-marker).";
+    }' >"$1"
+}
+
+sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article documents
+    local f total=0 n
+    for f in $(docs "$1" | grep text/); do
+        n=$(xq "$1" "$f" "count($2)")
+        total=$((total + n))
+    done
+    echo "$total"
+}
+
+@test "split: a large article becomes several documents, each under 300 KB" {
+    big_article big.md
+    [ "$(wc -c <big.md)" -gt 600000 ]
+    sb big.md -o big.epub
+    [ "$status" -eq 0 ]
+    keep big.epub
+    local f n=0 size
+    for f in $(docs big.epub | grep text/); do
+        size=$(entry big.epub "$f" | wc -c)
+        [ "$size" -lt 307200 ] || { echo "$f is $size bytes"; return 1; }
+        n=$((n + 1))
+    done
+    # the opening, at least three parts of the long section, the end
+    [ "$n" -ge 5 ]
+}
+
+@test "split: never inside a paragraph, a list or a quote" {
+    big_article big.md
+    sb big.md -o big.epub
+    [ "$status" -eq 0 ]
+    keep big.epub
+    # 800 blocks: 80 lists, 80 quotes, 640 paragraphs, each whole in one document
+    [ "$(sum_count big.epub '//ul')" -eq 80 ]
+    [ "$(sum_count big.epub '//ul[count(li)=5]')" -eq 80 ]
+    [ "$(sum_count big.epub '//blockquote')" -eq 80 ]
+    [ "$(sum_count big.epub '//blockquote[count(p)=2]')" -eq 80 ]
+    local whole
+    whole=$(for f in $(docs big.epub | grep text/); do entry big.epub "$f"; done |
+        grep -o 'P[0-9]* start [^<]* end P[0-9]*\.' | awk '{ s = $1; e = $NF; sub(/\.$/, "", e); if (s == e) n++ } END { print n }')
+    [ "$whole" -eq 640 ]
+}
+
+@test "split: links and toc entries still point at the right place" {
+    big_article big.md
+    sb --toc-depth 3 big.md -o big.epub
+    [ "$status" -eq 0 ]
+    keep big.epub
+    book_refs_ok big.epub
+    # the link at the start goes to the document holding the level-3 heading, which is not
+    # the first part of the long section
+    local first href target
+    first=$(docs big.epub | grep text/ | head -n 1)
+    href=$(xq big.epub "$first" "string(//a[.='to the marker']/@href)")
+    target=$(zip_resolve "$first" "${href%%#*}")
+    [ "$(xq big.epub "$target" "string(//*[@id='deep-marker'])")" = "Deep Marker" ]
+    [ "$(xq big.epub "$target" 'count(//h2)')" -eq 0 ]
+    # the toc entry too
+    local o nav
+    o=$(opf_path big.epub)
+    nav=$(zip_resolve "$o" "$(xq big.epub "$o" "string(//manifest/item[contains(@properties,'nav')]/@href)")")
+    href=$(xq big.epub "$nav" "string(//a[.='Deep Marker']/@href)")
+    [ "$(zip_resolve "$nav" "${href%%#*}")" = "$target" ]
+}
+
+# --- ids and links ----------------------------------------------------------------------------
+
+@test "ids: repeated headings get unique ids and #links reach the right one" {
+    sb "$FIX/repeats.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f dups all=""
+    for f in $(docs book.epub | grep text/); do
+        dups=$(xattrs book.epub "$f" '//@id' | sort | uniq -d)
+        [ -z "$dups" ] || { echo "$f: repeated ids: $dups"; return 1; }
+        all+=$(xattrs book.epub "$f" '//h2/@id | //h3/@id')$'\n'
+    done
+    # four headings called Notes, four different ids, across the article
+    [ "$(grep -c . <<<"$all")" -eq 4 ]
+    [ "$(grep . <<<"$all" | sort -u | wc -l)" -eq 4 ]
+    book_refs_ok book.epub
+    # [the first](#notes) goes to "First notes", [the second](#notes-1) to "Second notes"
+    local last href target
+    last=$(docs book.epub | grep text/ | tail -n 1)
+    href=$(xq book.epub "$last" "string(//a[.='the second']/@href)")
+    target=$(zip_resolve "$last" "${href%%#*}")
+    xq book.epub "$target" "string(//*[@id='${href#*#}']/following-sibling::p[1])" | grep -q 'Second notes'
+}
+
+@test "links: web and mail links stay, a bare domain gets https://, with a warning" {
+    sb "$FIX/links.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    f=$(docs book.epub | grep text/ | head -n 1)
+    [ "$(xq book.epub "$f" "string(//a[.='web link']/@href)")" = "https://example.com/page" ]
+    [ "$(xq book.epub "$f" "string(//a[.='mail link']/@href)")" = "mailto:editor@example.com" ]
+    [ "$(xq book.epub "$f" "string(//a[.='bare domain']/@href)")" = "https://example.org" ]
+    has "links.md:5: warning:"
+    has "example.org"
+}
+
+@test "links: a link to a file that is not in the book keeps its text, with a warning" {
+    sb "$FIX/links.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    f=$(docs book.epub | grep text/ | head -n 1)
+    [ "$(xq book.epub "$f" "count(//a[.='note file'])")" -eq 0 ]
+    xq book.epub "$f" 'string(//body)' | grep -q 'A note file that is not part of the book'
+    run xattrs book.epub "$f" '//@href'
+    lacks "notes.md"
+    sb "$FIX/links.md" -o book.epub
+    has "links.md:7: warning:"
+    has "notes.md"
+    # with notes.md as an input too, the link is kept and leads into the book
+    sb "$FIX/links.md" "$FIX/notes.md" -o both.epub
+    [ "$status" -eq 0 ]
+    keep both.epub
+    f=$(docs both.epub | grep text/ | head -n 1)
+    [ -n "$(xq both.epub "$f" "string(//a[.='note file']/@href)")" ]
+    book_refs_ok both.epub
+}
+
+@test "links: a #section link resolves inside the book" {
+    sb "$FIX/links.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    book_refs_ok book.epub
+    local f href
+    f=$(docs book.epub | grep text/ | head -n 1)
+    href=$(xq book.epub "$f" "string(//a[.='jump']/@href)")
+    [[ "$href" == *'#later' ]]
+}
+
+# --- images -----------------------------------------------------------------------------------
+
+@test "images: a remote image becomes a link with its alt text, with a warning" {
+    sb "$FIX/links.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    f=$(docs book.epub | grep text/ | head -n 1)
+    [ "$(xq book.epub "$f" "string(//a[@href='https://images.example.com/photo.jpg'])")" = "A remote photo" ]
+    [ "$(xq book.epub "$f" 'count(//img[starts-with(@src,"http")])')" -eq 0 ]
+    has "links.md:11: warning:"
+    has "https://images.example.com/photo.jpg"
+    # nothing remote in the package
+    [ "$(opf book.epub | grep -c 'images.example.com')" -eq 0 ]
+}
+
+@test "images: a missing image leaves its alt text and one warning naming file and line" {
+    sb "$FIX/links.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    f=$(docs book.epub | grep text/ | head -n 1)
+    xq book.epub "$f" 'string(//body)' | grep -q 'A missing drawing'
+    [ "$(xq book.epub "$f" 'count(//img[contains(@src,"nowhere")])')" -eq 0 ]
+    [ "$(grep -c 'nowhere.png' <<<"$output")" -eq 1 ]
+    has "links.md:13: warning:"
+    book_refs_ok book.epub
+}
+
+@test "images: the media type comes from the bytes; the same bytes are stored once" {
+    mkdir pics
+    cp "$FIX/img/kiln.png" pics/mislabelled.jpg
+    cp "$FIX/img/kiln.png" pics/again.png
+    # a 1x1 GIF
+    printf 'GIF89a\001\000\001\000\200\000\000\000\000\000\377\377\377!\371\004\001\000\000\000\000,\000\000\000\000\001\000\001\000\000\002\002D\001\000;' >pics/dot.gif
+    printf '# Pictures\n\n![one](pics/mislabelled.jpg)\n\n![two](pics/again.png)\n\n![dot](pics/dot.gif)\n\n![one again](pics/mislabelled.jpg)\n' >pics.md
+    sb pics.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local o
+    o=$(opf_path book.epub)
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/png"])')" -eq 1 ]
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/jpeg"])')" -eq 0 ]
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/gif"])')" -eq 1 ]
+    local f
+    f=$(docs book.epub | grep text/ | head -n 1)
+    [ "$(xq book.epub "$f" 'count(//img)')" -eq 4 ]
+    book_refs_ok book.epub
+}
+
+# --- styles and templates ---------------------------------------------------------------------
+
+@test "style: --css adds a stylesheet after the default one" {
+    printf 'p { text-indent: 0; }\n/* sheaf-e2e user style */\n' >mine.css
+    sb --css mine.css "$FIX/first.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    f=$(docs book.epub | grep text/ | head -n 1)
+    mapfile -t sheets < <(xattrs book.epub "$f" '//link[@rel="stylesheet"]/@href')
+    [ "${#sheets[@]}" -eq 2 ]
+    # the user's sheet comes last, so its rules win; it is the file, byte for byte
+    cmp <(entry book.epub "$(zip_resolve "$f" "${sheets[1]}")") mine.css
+    ! cmp -s <(entry book.epub "$(zip_resolve "$f" "${sheets[0]}")") mine.css || false
+    # a missing --css file is an error naming it
+    sb --css missing.css "$FIX/first.md" -o nothing.epub
+    [ "$status" -eq 1 ]
+    has "missing.css"
+    no_file nothing.epub
+}
+
+@test "style: --style plain sets almost nothing, default is the book style" {
+    sb --style plain "$FIX/interview.md" -o plain.epub
+    [ "$status" -eq 0 ]
+    keep plain.epub
+    sb "$FIX/interview.md" -o default.epub
+    [ "$status" -eq 0 ]
+    sb --style default "$FIX/interview.md" -o default2.epub
+    [ "$status" -eq 0 ]
+    cmp default.epub default2.epub
+    local f css_plain css_default
+    f=$(docs plain.epub | grep text/ | head -n 1)
+    css_plain=$(zip_resolve "$f" "$(xattrs plain.epub "$f" '//link[@rel="stylesheet"]/@href' | head -n 1)")
+    f=$(docs default.epub | grep text/ | head -n 1)
+    css_default=$(zip_resolve "$f" "$(xattrs default.epub "$f" '//link[@rel="stylesheet"]/@href' | head -n 1)")
+    [ "$(entry plain.epub "$css_plain" | wc -c)" -lt "$(entry default.epub "$css_default" | wc -c)" ]
+    # the plain style leaves fonts, margins and hyphenation to the reader
+    local rules
+    rules=$(entry plain.epub "$css_plain" | tr '\n' ' ' | sed -e 's#/\*[^*]*\*/##g')
+    ! grep -q 'font-family\|hyphens\|text-align\|text-indent\|body *{' <<<"$rules" || false
+    entry default.epub "$css_default" | grep -q 'hyphens'
+}
+
+@test "templates: --template-dir uses the user's template, sheaf's for the others" {
+    mkdir tpl
+    cat >tpl/chapter.xhtml <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"
+      xmlns:s="urn:sheaf:template">
+  <head>
+    <meta charset="utf-8"/>
+    <title><s:slot name="title"/></title>
+    <s:slot name="stylesheets"/>
+  </head>
+  <body>
+    <article class="my-chapter">
+      <s:slot name="body"/>
+      <p class="my-colophon">Set by hand in the e2e test.</p>
+    </article>
+  </body>
+</html>
+EOF
+    sb --template-dir tpl "$FIX/first.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    for f in $(docs book.epub | grep text/); do
+        [ "$(xq book.epub "$f" 'count(//article[@class="my-chapter"])')" -eq 1 ]
+        [ "$(xq book.epub "$f" 'string(//p[@class="my-colophon"])')" = "Set by hand in the e2e test." ]
+    done
+    # the template's namespace leaves no trace
+    ! entry book.epub "$(docs book.epub | grep text/ | head -n 1)" | grep -q 'urn:sheaf:template' || false
+    # the article text is in it
+    entry book.epub "$(docs book.epub | grep text/ | head -n 1)" | grep -q 'The ferry leaves at six.'
+    # the title page is still sheaf's own
+    local tp
+    tp=$(docs book.epub | grep -i title | head -n 1)
+    ! entry book.epub "$tp" | grep -q my-colophon || false
+}
+
+@test "templates: a template that is not well-formed is an error naming it" {
+    mkdir tpl
+    printf '<html xmlns="http://www.w3.org/1999/xhtml">\n<body>\n<p>unclosed\n</body>\n</html>\n' >tpl/chapter.xhtml
+    sb --template-dir tpl "$FIX/first.md" -o book.epub
+    [ "$status" -eq 1 ]
+    has "chapter.xhtml"
+    no_file book.epub
+}
+
+# --- standard input ---------------------------------------------------------------------------
+
+@test "stdin: '-' reads the article from standard input" {
+    run timeout 20 "$SHEAF" build - -o book.epub <"$FIX/first.md"
+    [ "$status" -eq 0 ]
+    keep book.epub
+    [ "$(xq book.epub "$(opf_path book.epub)" "string(//*[name()='dc:title'])")" = "Morning Ferry" ]
+    entry book.epub "$(docs book.epub | grep text/ | head -n 1)" | grep -q 'The ferry leaves at six.'
+    # with a file after it, in that order
+    run timeout 20 "$SHEAF" build - "$FIX/first.md" -o two.epub <"$FIX/second.md"
+    [ "$status" -eq 0 ]
+    keep two.epub
+    local text
+    text=$(for f in $(docs two.epub | grep text/); do entry two.epub "$f"; done)
+    [[ "$(grep -o '<h1>[^<]*</h1>' <<<"$text" | tr '\n' '|')" == '<h1>Evening Harbour</h1>|<h1>Morning Ferry</h1>|'* ]]
+}
+
+# --- reproducibility --------------------------------------------------------------------------
+
+@test "reproducible: two builds with the same SOURCE_DATE_EPOCH are byte-identical" {
+    sb "$FIX/interview.md" "$FIX/first.md" -o a.epub
+    [ "$status" -eq 0 ]
+    keep a.epub
+    sleep 1
+    mkdir other
+    (cd other && timeout 20 "$SHEAF" build -q "$FIX/interview.md" "$FIX/first.md" -o b.epub)
+    cmp a.epub other/b.epub
+    # the date is in the book: another SOURCE_DATE_EPOCH gives other bytes
+    SOURCE_DATE_EPOCH=1600000000 run timeout 20 "$SHEAF" build "$FIX/interview.md" "$FIX/first.md" -o c.epub
+    [ "$status" -eq 0 ]
+    ! cmp -s a.epub c.epub || false
+}
+
+@test "reproducible: the time zone does not change the bytes" {
+    TZ=America/New_York run timeout 20 "$SHEAF" build "$FIX/interview.md" -o ny.epub
+    [ "$status" -eq 0 ]
+    keep ny.epub
+    TZ=Asia/Tokyo run timeout 20 "$SHEAF" build "$FIX/interview.md" -o tokyo.epub
+    [ "$status" -eq 0 ]
+    TZ=UTC run timeout 20 "$SHEAF" build "$FIX/interview.md" -o utc.epub
+    [ "$status" -eq 0 ]
+    cmp ny.epub tokyo.epub
+    cmp ny.epub utc.epub
+    # the zip entries carry the SOURCE_DATE_EPOCH time (2023-11-14 22:13 UTC)
+    TZ=UTC unzip -l utc.epub | grep -q '2023-11-14 22:13 *mimetype'
+}

@@ -37,7 +37,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 
-.PHONY: all check check-plain check-unit check-e2e check-sanitize install uninstall clean fuzz bench sample \
+.PHONY: all check check-plain check-unit check-e2e check-sanitize check-differential bench-check install uninstall clean fuzz bench sample \
         format
 
 all: $(BIN)
@@ -99,6 +99,11 @@ check-plain: all
 	$(MAKE) --no-print-directory check-unit
 	$(MAKE) --no-print-directory check-e2e
 	tests/epubcheck-all $(B)/test-epubs
+	$(MAKE) --no-print-directory check-differential
+
+# sheaf check and epubcheck agree on the verdict for the suite's broken and valid books.
+check-differential: $(BIN) $(TOOL_BIN)
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/differential
 
 # epubcheck already ran on the plain build's books.
 check-sanitize:
@@ -110,8 +115,14 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS)
 
-bench: all
-	tests/bench/bench.sh
+# Speed and memory figures (never asserted by tests): the build at several sizes, pandoc side by
+# side, and sheaf check against epubcheck.
+bench: all $(TOOL_BIN)
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/bench.sh
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh
+
+bench-check: all $(TOOL_BIN)
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh
 
 # Set up (missing Debian packages), build, and turn the sample interview shipped under tests/
 # into a checked book.

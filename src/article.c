@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,8 @@
 
 /* Largest input accepted: far above any article, low enough to refuse a mistaken disk image. */
 #define ARTICLE_MAX_BYTES ((size_t)256 << 20)
+/* One block larger than this makes a content document above the ~300 KB e-readers handle well. */
+#define ARTICLE_BLOCK_WARN ((size_t)300 << 10)
 /* Longest line accepted: a long paragraph is a few KB; a line this long is data, not prose. */
 #define ARTICLE_MAX_LINE ((size_t)1 << 20)
 
@@ -120,6 +123,26 @@ static int text_before_nul(const char *s, size_t n)
             return 0;
     }
     return 1;
+}
+
+/* Does text start with a "---" line followed by a "key:" line, though frontmatter_split found
+ * no closing line? Then the writer most likely forgot to close the front matter. */
+static int frontmatter_unclosed(const char *text)
+{
+    const char *p = text;
+    if (strncmp(p, "---", 3) != 0)
+        return 0;
+    p += 3;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p != '\n')
+        return 0;
+    p++;
+    if (!isalpha((unsigned char)*p))
+        return 0;
+    while (isalnum((unsigned char)*p) || *p == '_' || *p == '-')
+        p++;
+    return *p == ':' && (p[1] == ' ' || p[1] == '\n');
 }
 
 /* A line longer than ARTICLE_MAX_LINE is not prose (a paragraph that long would make one
@@ -223,6 +246,10 @@ int article_read(article *a, const plan_entry *e)
     if (frontmatter_split(clean, clean_len, &yaml, &yaml_len, &body_off, &body_line)) {
         if (frontmatter_parse(yaml, yaml_len, file, 2, &a->meta, &a->diags) != 0)
             goto out;
+    } else if (frontmatter_unclosed(clean)) {
+        diag_add(&a->diags, DIAG_WARNING, NULL, file, 1,
+                 "'---' opens front matter that no '---' line closes; it was read as text "
+                 "(add a line '---' after the last key)");
     }
     a->text = xstrndup(clean + body_off, clean_len - body_off);
     a->text_len = clean_len - body_off;
@@ -358,17 +385,21 @@ static void title_settle(article *a, const build_options *o)
     cmark_node *first = cmark_node_first_child(a->doc);
     while (first && cmark_node_get_type(first) == CMARK_NODE_THEMATIC_BREAK)
         first = cmark_node_next(first);
-    if (first && node_is_heading(first) && cmark_node_get_heading_level(first) == 1) {
+    /* The level-1 heading may follow a few short blocks (a hero image, a date line). */
+    cmark_node *h1 = first;
+    for (int k = 0; h1 && k < 3 && !node_is_heading(h1); k++)
+        h1 = cmark_node_next(h1);
+    if (h1 && node_is_heading(h1) && cmark_node_get_heading_level(h1) == 1) {
         /* Only the first heading, and only when it is the one level-1 heading: otherwise the
          * article's sections are level-1 headings and stay where they are. */
         int other_h1 = 0;
-        for (cmark_node *n = cmark_node_next(first); n; n = cmark_node_next(n))
+        for (cmark_node *n = cmark_node_next(h1); n; n = cmark_node_next(n))
             if (node_is_heading(n) && cmark_node_get_heading_level(n) == 1)
                 other_h1 = 1;
         if (!other_h1) {
             if (!a->meta.title)
-                a->meta.title = node_plain_text(first);
-            cmark_node_free(first);
+                a->meta.title = node_plain_text(h1);
+            cmark_node_free(h1);
             return;
         }
     }
@@ -434,6 +465,19 @@ static void chapters_cut(article *a, int top_level)
     for (cmark_node *n = cmark_node_first_child(a->doc); n; n = cmark_node_next(n)) {
         size_t bs = block_size(a, n);
         int section = node_is_heading(n) && cmark_node_get_heading_level(n) == top_level;
+        if (bs > ARTICLE_BLOCK_WARN) {
+            cmark_node_type t = cmark_node_get_type(n);
+            diag_add(&a->diags, DIAG_WARNING, NULL, article_file(a),
+                     a->body_line + cmark_node_get_start_line(n) - 1,
+                     "this %s is %zu KB, and sheaf never splits one, so its document is larger "
+                     "than e-readers page through comfortably (~300 KB); break it into smaller "
+                     "parts",
+                     t == CMARK_NODE_LIST          ? "list"
+                     : t == CMARK_NODE_BLOCK_QUOTE ? "quote"
+                     : t == CMARK_NODE_PARAGRAPH   ? "paragraph"
+                                                   : "block",
+                     bs / 1024);
+        }
         if (cur->first && (section || size + bs > ARTICLE_CHAPTER_LIMIT)) {
             cur->end = n;
             cur = chapter_add(a, &cap);
@@ -445,14 +489,18 @@ static void chapters_cut(article *a, int top_level)
     }
 }
 
-/* Reserve `id` (or a numbered variant "id-1", "id-2", ...) in the article; returns the id used. */
-static char *id_claim(article *a, const char *id, size_t ch)
+/* Reserve `id` (or a numbered variant "id-1", "id-2", ...) in the article; returns the id used.
+ * `next` remembers per id the first number not yet tried, so that many headings of the same
+ * name do not cost a search from 1 each. */
+static char *id_claim(article *a, strmap *next, const char *id, size_t ch)
 {
-    char *try = xstrdup(id);
-    for (int i = 1; !strmap_add(a->ids, try, (void *)(ch + 1)); i++) {
+    uintptr_t i = (uintptr_t)strmap_get(next, id);
+    char *try = i ? xasprintf("%s-%zu", id, (size_t)i) : xstrdup(id);
+    while (!strmap_add(a->ids, try, (void *)(ch + 1))) {
         free(try);
-        try = xasprintf("%s-%d", id, i);
+        try = xasprintf("%s-%zu", id, (size_t)++i);
     }
+    strmap_put(next, id, (void *)(i + 1));
     return try;
 }
 
@@ -507,6 +555,7 @@ static void slug_shorten(char *slug)
 static void headings_collect(article *a, int top_level)
 {
     size_t cap = 0;
+    strmap *next = strmap_new();
     a->ids = strmap_new();
     /* Ids that passes placed (anchors, turns) and ids in raw HTML come first: they are fixed. */
     for (size_t ci = 0; ci < a->n_chapters; ci++) {
@@ -549,10 +598,11 @@ static void headings_collect(article *a, int top_level)
                 free(slug);
                 slug = p;
             }
-            h->id = id_claim(a, slug, ci);
+            h->id = id_claim(a, next, slug, ci);
             free(slug);
         }
     }
+    strmap_free(next);
     /* The renderer finds a section heading's level and id through its node. */
     for (size_t i = 0; i < a->n_headings; i++)
         cmark_node_set_user_data(a->headings[i].node, &a->headings[i]);

@@ -18,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -73,7 +77,7 @@ typedef struct zentry {
     char *name; /* as stored (libzip's raw name) */
     zip_uint64_t size, comp_size;
     zip_uint16_t method;
-    int skip;   /* never read: encrypted, symlink, bomb, odd method, unsafe name */
+    int skip; /* never read: encrypted, symlink, bomb, odd method, unsafe name */
     int is_dir;
     int listed;   /* a manifest item names it */
     int reported; /* a finding already names it: no OPF-003 on top */
@@ -83,8 +87,8 @@ typedef struct mitem {
     char *id, *href, *media_type, *fallback;
     char *path; /* container path; NULL when remote or unresolvable */
     int line;
-    long entry;  /* index into the entry table, -1 when absent */
-    int spine;   /* position in the spine, -1 when not in it */
+    long entry; /* index into the entry table, -1 when absent */
+    int spine;  /* position in the spine, -1 when not in it */
     unsigned props, needs;
     int scanned; /* content document parsed without a fatal error */
     strmap *ids; /* id -> ordinal (as uintptr_t) of the element carrying it */
@@ -111,14 +115,17 @@ typedef struct check_ctx {
     size_t total_read;
     char *opf_path;
     int epub2;
-    char *uid;           /* value of the unique identifier */
+    char *uid; /* value of the unique identifier */
     mitem *items;
     size_t n_items;
     strmap *item_by_id;   /* id -> index + 1 */
     strmap *item_by_path; /* path -> index + 1 */
+    strmap *remote_items; /* href of remote manifest items -> index + 1 */
     long nav_item, ncx_item;
     ref *refs;
     size_t n_refs, cap_refs;
+    size_t n_ids;       /* ids recorded over all documents */
+    int records_capped; /* CHECK_MAX_RECORDS reached: fragments are no longer checked */
 } check_ctx;
 
 #define IDX_PUT(i) ((void *)(uintptr_t)((i) + 1))
@@ -177,8 +184,7 @@ static uint16_t rd16(const unsigned char *p)
 
 static uint32_t rd32(const unsigned char *p)
 {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static int is_space(int ch)
@@ -210,7 +216,10 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
         *cp = s[0];
         return 1;
     }
-    size_t len = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    size_t len = (s[0] & 0xe0) == 0xc0   ? 2
+                 : (s[0] & 0xf0) == 0xe0 ? 3
+                 : (s[0] & 0xf8) == 0xf0 ? 4
+                                         : 0;
     if (len == 0 || len > n)
         return 0;
     uint32_t v = s[0] & (0x7f >> len);
@@ -684,8 +693,7 @@ static void entries_load(check_ctx *c, const raw_name *raw, size_t n_raw)
             finding(c, DIAG_ERROR, CHECK_ID_BOMB, e->name, 0,
                     "the entry declares %llu bytes from %llu compressed (ratio over %d:1): a "
                     "zip bomb or a lying size; it was not decompressed",
-                    (unsigned long long)e->size, (unsigned long long)e->comp_size,
-                    CHECK_RATIO_MAX);
+                    (unsigned long long)e->size, (unsigned long long)e->comp_size, CHECK_RATIO_MAX);
             e->skip = 1;
         }
         e->reported = e->skip;
@@ -738,8 +746,7 @@ static unsigned char *entry_read(check_ctx *c, long i, size_t cap, size_t *len_o
         zip_int64_t r = zip_fread(zf, buf + got, want + 1 - got);
         if (r < 0) {
             finding(c, DIAG_ERROR, "PKG-008", e->name, 0,
-                    "unable to read the entry: %s (the archive is corrupt)",
-                    zip_file_strerror(zf));
+                    "unable to read the entry: %s (the archive is corrupt)", zip_file_strerror(zf));
             goto out;
         }
         if (r == 0)
@@ -967,8 +974,25 @@ static const xmlNode *next_element(const xmlNode *n)
 
 /*** References ***/
 
+/* Ids and references are kept for the whole book: past CHECK_MAX_RECORDS of either, the book
+ * is reported as too large to check in full and no more are recorded. */
+static int records_full(check_ctx *c, size_t n, const char *file)
+{
+    if (n < CHECK_MAX_RECORDS)
+        return 0;
+    if (!c->records_capped) {
+        c->records_capped = 1;
+        finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, file, 0,
+                "the book has more than %d ids or references; the rest were not checked",
+                CHECK_MAX_RECORDS);
+    }
+    return 1;
+}
+
 static void ref_add(check_ctx *c, size_t item, int line, int kind, const char *url)
 {
+    if (records_full(c, c->n_refs, c->items[item].path))
+        return;
     if (c->n_refs == c->cap_refs) {
         c->cap_refs = c->cap_refs ? c->cap_refs * 2 : 64;
         c->refs = xrealloc(c->refs, c->cap_refs * sizeof *c->refs);
@@ -1053,7 +1077,7 @@ static void css_scan(check_ctx *c, size_t item, const char *css, size_t len, int
             continue;
         }
         if ((ch == 'u' || ch == 'U') && len - i >= 4 && strncasecmp(css + i, "url(", 4) == 0 &&
-            (i == 0 || !((css[i - 1] | 0x20) >= 'a' && (css[i - 1] | 0x20) <= 'z') )) {
+            (i == 0 || !((css[i - 1] | 0x20) >= 'a' && (css[i - 1] | 0x20) <= 'z'))) {
             size_t j = i + 4;
             while (j < len && is_space((unsigned char)css[j]))
                 j++;
@@ -1061,11 +1085,13 @@ static void css_scan(check_ctx *c, size_t item, const char *css, size_t len, int
             if (j < len && (css[j] == '"' || css[j] == '\''))
                 q = css[j++];
             size_t s = j;
-            while (j < len && (q ? css[j] != q : (css[j] != ')' && !is_space((unsigned char)css[j]))))
+            while (j < len &&
+                   (q ? css[j] != q : (css[j] != ')' && !is_space((unsigned char)css[j]))))
                 j++;
             char *u = xstrndup(css + s, (j < len ? j : len) - s);
-            int kind = import_pending ? REF_STYLESHEET
-                                      : font_depth > 0 && depth >= font_depth ? REF_FONT : REF_CSS;
+            int kind = import_pending                          ? REF_STYLESHEET
+                       : font_depth > 0 && depth >= font_depth ? REF_FONT
+                                                               : REF_CSS;
             ref_add(c, item, line, kind, u);
             free(u);
             import_pending = 0;
@@ -1084,7 +1110,7 @@ typedef struct scan_state {
     size_t item;
     int root_seen;
     unsigned long ordinal;
-    int in_style; /* depth of an open <style> element + 1 */
+    int in_style;   /* depth of an open <style> element + 1 */
     char *stack[8]; /* local names of the innermost open elements, for <source> in audio/video */
     int depth;
 } scan_state;
@@ -1093,9 +1119,9 @@ static int script_is_data_block(const char *type)
 {
     if (!type || !*type)
         return 0;
-    static const char *const js[] = {"text/javascript", "application/javascript", "module",
-                                     "text/ecmascript", "application/ecmascript",
-                                     "application/x-javascript", "text/jscript"};
+    static const char *const js[] = {
+        "text/javascript",        "application/javascript",   "module",      "text/ecmascript",
+        "application/ecmascript", "application/x-javascript", "text/jscript"};
     for (size_t i = 0; i < sizeof js / sizeof *js; i++)
         if (str_casecmp_ascii(type, js[i]) == 0)
             return 0;
@@ -1152,7 +1178,11 @@ static void scan_element(scan_state *st, xmlTextReaderPtr r, int line)
             continue;
         if (ans && strcmp(ans, "http://www.w3.org/2000/xmlns/") == 0)
             continue;
-        if ((!ans && strcmp(an, "id") == 0) || (ans && strcmp(ans, NS_XML) == 0 && strcmp(an, "id") == 0)) {
+        if ((!ans && strcmp(an, "id") == 0) ||
+            (ans && strcmp(ans, NS_XML) == 0 && strcmp(an, "id") == 0)) {
+            if (records_full(c, c->n_ids, it->path))
+                continue;
+            c->n_ids++;
             if (!strmap_add(it->ids, av, (void *)(uintptr_t)st->ordinal)) {
                 char *s = shown(av, strlen(av));
                 finding(c, DIAG_ERROR, "RSC-005", it->path, line,
@@ -1211,8 +1241,7 @@ static void scan_element(scan_state *st, xmlTextReaderPtr r, int line)
                            ? REF_MEDIA
                            : REF_RESOURCE;
             }
-        } else if (svg && strcmp(an, "href") == 0 &&
-                   (!ans || strcmp(ans, NS_XLINK) == 0)) {
+        } else if (svg && strcmp(an, "href") == 0 && (!ans || strcmp(ans, NS_XLINK) == 0)) {
             if (strcmp(name, "a") == 0)
                 kind = REF_LINK;
             else if (strcmp(name, "image") == 0)
@@ -1245,8 +1274,7 @@ static void scan_element(scan_state *st, xmlTextReaderPtr r, int line)
     if (lang && *lang && !lang_tag_valid(lang)) {
         char *s = shown(lang, strlen(lang));
         finding(c, DIAG_ERROR, "RSC-005", it->path, line,
-                "lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", \"pt-BR\")",
-                s);
+                "lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", \"pt-BR\")", s);
         free(s);
     }
     if (lang && xml_lang && str_casecmp_ascii(lang, xml_lang) != 0)
@@ -1271,21 +1299,22 @@ static void content_scan(check_ctx *c, size_t item, const unsigned char *buf, si
     memset(&st, 0, sizeof st);
     st.c = c;
     st.item = item;
-    xmlTextReaderPtr r = xmlReaderForMemory((const char *)buf, (int)len, it->path, NULL, XML_OPTIONS);
+    xmlTextReaderPtr r =
+        xmlReaderForMemory((const char *)buf, (int)len, it->path, NULL, XML_OPTIONS);
     if (!r)
         return;
     xmlTextReaderSetStructuredErrorHandler(r, xml_reader_error, &e);
     int ret;
     while ((ret = xmlTextReaderRead(r)) == 1) {
         int type = xmlTextReaderNodeType(r);
-        int line = xmlTextReaderGetParserLineNumber(r);
+        xmlNodePtr cur = xmlTextReaderCurrentNode(r);
+        int line = cur ? (int)xmlGetLineNo(cur) : xmlTextReaderGetParserLineNumber(r);
         if (type == XML_READER_TYPE_ELEMENT) {
             scan_element(&st, r, line);
         } else if (type == XML_READER_TYPE_END_ELEMENT) {
             if (st.in_style && xmlTextReaderDepth(r) + 1 == st.in_style)
                 st.in_style = 0;
-        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) &&
-                   st.in_style) {
+        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && st.in_style) {
             const char *v = (const char *)xmlTextReaderConstValue(r);
             if (v)
                 css_scan(c, item, v, strlen(v), line);
@@ -1422,12 +1451,14 @@ static int w3cdtf_ok(const char *s)
             return 0;
     if (!s[n])
         return 1;
-    if (s[n] != '-' || !(s[n + 1] >= '0' && s[n + 1] <= '1') || !(s[n + 2] >= '0' && s[n + 2] <= '9'))
+    if (s[n] != '-' || !(s[n + 1] >= '0' && s[n + 1] <= '1') ||
+        !(s[n + 2] >= '0' && s[n + 2] <= '9'))
         return 0;
     n += 3;
     if (!s[n])
         return 1;
-    if (s[n] != '-' || !(s[n + 1] >= '0' && s[n + 1] <= '3') || !(s[n + 2] >= '0' && s[n + 2] <= '9'))
+    if (s[n] != '-' || !(s[n + 1] >= '0' && s[n + 1] <= '3') ||
+        !(s[n + 2] >= '0' && s[n + 2] <= '9'))
         return 0;
     n += 3;
     if (!s[n])
@@ -1502,11 +1533,14 @@ static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
                     free(s);
                 }
             } else if (strcmp(nm, "date") == 0) {
-                if (!w3cdtf_ok(text)) {
+                if (!*text) {
+                    finding(c, DIAG_ERROR, "RSC-005", opf, line,
+                            "dc:date is empty; give a date (YYYY-MM-DD) or remove the element");
+                } else if (!w3cdtf_ok(text)) {
                     char *s = shown(text, strlen(text));
-                    finding(c, DIAG_ERROR, "OPF-054", opf, line,
-                            "dc:date \"%s\" is not a valid date; use YYYY, YYYY-MM or "
-                            "YYYY-MM-DD (or remove the element)",
+                    finding(c, DIAG_WARNING, "OPF-053", opf, line,
+                            "dc:date \"%s\" does not follow the W3C date syntax; use YYYY, "
+                            "YYYY-MM or YYYY-MM-DD",
                             s);
                     free(s);
                 }
@@ -1574,9 +1608,12 @@ static unsigned props_parse(check_ctx *c, mitem *it, const char *list)
     static const struct {
         const char *name;
         unsigned bit;
-    } known[] = {{"nav", PROP_NAV},         {"svg", PROP_SVG},
-                 {"scripted", PROP_SCRIPTED}, {"mathml", PROP_MATHML},
-                 {"remote-resources", PROP_REMOTE}, {"cover-image", PROP_COVER},
+    } known[] = {{"nav", PROP_NAV},
+                 {"svg", PROP_SVG},
+                 {"scripted", PROP_SCRIPTED},
+                 {"mathml", PROP_MATHML},
+                 {"remote-resources", PROP_REMOTE},
+                 {"cover-image", PROP_COVER},
                  {"switch", PROP_SWITCH}};
     unsigned bits = 0;
     const char *p = list;
@@ -1643,7 +1680,9 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
         if (!it->id || !it->href || !it->media_type) {
             finding(c, DIAG_ERROR, "RSC-005", opf, it->line,
                     "a manifest item lacks its %s attribute",
-                    !it->id ? "id" : !it->href ? "href" : "media-type");
+                    !it->id     ? "id"
+                    : !it->href ? "href"
+                                : "media-type");
             free(props);
             strmap_free(it->ids);
             free(it->id);
@@ -1667,6 +1706,7 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
         int cls = url_classify(opf, it->href, &path, &frag);
         char *href_s = shown(it->href, strlen(it->href));
         if (cls == URL_REMOTE) {
+            strmap_add(c->remote_items, it->href, IDX_PUT(idx));
             if (!media_remote_ok(it->media_type))
                 finding(c, DIAG_ERROR, "RSC-006", opf, it->line,
                         "remote resource \"%s\" is not allowed; only audio, video and fonts may "
@@ -2068,91 +2108,154 @@ out:
     free(buf);
 }
 
-static void ncx_walk(check_ctx *c, const xmlNode *n, int depth)
+/* A reader attribute value (the caller frees it), or NULL. */
+static char *reader_attr(xmlTextReaderPtr r, const char *name)
 {
-    if (depth > 256)
-        return;
-    mitem *it = &c->items[c->ncx_item];
-    for (const xmlNode *k = first_child_element(n); k; k = next_element(k)) {
-        if (node_is(k, NS_NCX, "navPoint")) {
-            const xmlNode *label = NULL, *content = NULL;
-            for (const xmlNode *q = first_child_element(k); q; q = next_element(q)) {
-                if (node_is(q, NS_NCX, "navLabel") && !label)
-                    label = q;
-                else if (node_is(q, NS_NCX, "content") && !content)
-                    content = q;
-            }
-            char *text = label ? node_text(label) : xstrdup("");
-            if (!*text)
-                finding(c, DIAG_INFO, "NCX-006", it->path, (int)xmlGetLineNo(k),
-                        "empty text label in the NCX");
-            free(text);
-            char *src = content ? attr_get(content, "src", NULL) : NULL;
-            if (src)
-                ref_add(c, (size_t)c->ncx_item, (int)xmlGetLineNo(content), REF_NCX, src);
-            else
-                finding(c, DIAG_ERROR, "RSC-005", it->path, (int)xmlGetLineNo(k),
-                        "an NCX navPoint has no content src");
-            free(src);
-            ncx_walk(c, k, depth + 1);
-        } else if (node_is(k, NS_NCX, "navMap")) {
-            ncx_walk(c, k, depth + 1);
-        }
-    }
+    xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+    char *s = v ? xstrdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
 }
 
+/* An open navPoint while streaming the NCX. */
+typedef struct ncx_point {
+    int depth, line, has_label;
+} ncx_point;
+
+/* Compare the NCX's dtb:uid with the package's unique identifier. */
+static void ncx_check_uid(check_ctx *c, const char *path, const char *v, int line)
+{
+    if (!v || !c->uid)
+        return;
+    char *t = str_trim(xstrdup(v));
+    char *u = str_trim(xstrdup(c->uid));
+    if (strcmp(t, u) != 0) {
+        char *s = shown(v, strlen(v));
+        finding(c, DIAG_ERROR, "NCX-001", path, line,
+                "NCX identifier \"%s\" does not match the package's unique identifier \"%s\"", s,
+                u);
+        free(s);
+    }
+    free(t);
+    free(u);
+}
+
+static void ncx_point_close(check_ctx *c, const char *path, ncx_point *p)
+{
+    if (!p->has_label)
+        finding(c, DIAG_INFO, "NCX-006", path, p->line, "empty text label in the NCX");
+}
+
+/* Stream the NCX (memory stays bounded): root, dtb:uid, navPoint ids, labels and targets. */
 static void check_ncx(check_ctx *c)
 {
     mitem *it = &c->items[c->ncx_item];
     size_t len;
     unsigned char *buf = NULL;
-    xmlDocPtr doc = NULL;
+    xmlTextReaderPtr r = NULL;
+    strmap *ids = strmap_new();
+    ncx_point stack[300];
+    int top = 0, label_depth = -1, root_seen = 0, ret = 0;
+    xml_err e;
+    memset(&e, 0, sizeof e);
     if (it->entry < 0)
         goto out;
-    buf = entry_read(c, it->entry, CHECK_TREE_CAP, &len);
+    buf = entry_read(c, it->entry, CHECK_ENTRY_CAP, &len);
     if (!buf)
         goto out;
-    doc = xml_tree_parse(c, it->path, buf, len);
-    if (!doc)
+    r = xmlReaderForMemory((const char *)buf, (int)len, it->path, NULL, XML_OPTIONS);
+    if (!r)
         goto out;
-    check_doctype(c, doc, it->path, 0, "-//NISO//DTD ncx 2005-1//EN");
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!node_is(root, NS_NCX, "ncx")) {
-        finding(c, DIAG_ERROR, "RSC-005", it->path, root ? (int)xmlGetLineNo(root) : 0,
-                "the root element must be <ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\">");
-        goto out;
-    }
-    for (const xmlNode *k = first_child_element(root); k; k = next_element(k)) {
-        if (node_is(k, NS_NCX, "head")) {
-            for (const xmlNode *m = first_child_element(k); m; m = next_element(m)) {
-                char *name = node_is(m, NS_NCX, "meta") ? attr_get(m, "name", NULL) : NULL;
-                if (name && strcmp(name, "dtb:uid") == 0) {
-                    char *v = attr_get(m, "content", NULL);
-                    if (v && c->uid) {
-                        char *t = str_trim(xstrdup(v));
-                        char *u = str_trim(xstrdup(c->uid));
-                        if (strcmp(t, u) != 0) {
-                            char *s = shown(v, strlen(v));
-                            finding(c, DIAG_ERROR, "NCX-001", it->path, (int)xmlGetLineNo(m),
-                                    "NCX identifier \"%s\" does not match the package's unique "
-                                    "identifier \"%s\"",
-                                    s, u);
-                            free(s);
-                        }
-                        free(t);
-                        free(u);
-                    }
+    xmlTextReaderSetStructuredErrorHandler(r, xml_reader_error, &e);
+    while ((ret = xmlTextReaderRead(r)) == 1 && !e.have) {
+        int type = xmlTextReaderNodeType(r);
+        int depth = xmlTextReaderDepth(r);
+        xmlNodePtr cur = xmlTextReaderCurrentNode(r);
+        int line = cur ? (int)xmlGetLineNo(cur) : 0;
+        const char *name = (const char *)xmlTextReaderConstLocalName(r);
+        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+        int ncx = ns && strcmp(ns, NS_NCX) == 0;
+        if (type == XML_READER_TYPE_ELEMENT) {
+            if (!root_seen) {
+                root_seen = 1;
+                if (!(ncx && strcmp(name, "ncx") == 0)) {
+                    finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                            "the root element must be <ncx "
+                            "xmlns=\"http://www.daisy.org/z3986/2005/ncx/\">");
+                    goto out;
+                }
+            }
+            if (!ncx)
+                continue;
+            if (strcmp(name, "meta") == 0 && depth == 2) {
+                char *mn = reader_attr(r, "name");
+                if (mn && strcmp(mn, "dtb:uid") == 0) {
+                    char *v = reader_attr(r, "content");
+                    ncx_check_uid(c, it->path, v, line);
                     free(v);
                 }
-                free(name);
+                free(mn);
+            } else if (strcmp(name, "navPoint") == 0) {
+                char *id = reader_attr(r, "id");
+                if (id && !strmap_add(ids, id, NULL)) {
+                    char *sid = shown(id, strlen(id));
+                    finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                            "duplicate ID \"%s\" in the NCX; ids must be unique", sid);
+                    free(sid);
+                }
+                free(id);
+                ncx_point p = {depth, line, 0};
+                if (xmlTextReaderIsEmptyElement(r))
+                    ncx_point_close(c, it->path, &p);
+                else if (top < (int)(sizeof stack / sizeof *stack))
+                    stack[top++] = p;
+            } else if (strcmp(name, "navLabel") == 0 && top > 0 &&
+                       depth == stack[top - 1].depth + 1 && !xmlTextReaderIsEmptyElement(r)) {
+                label_depth = depth;
+            } else if (strcmp(name, "content") == 0 && top > 0 &&
+                       depth == stack[top - 1].depth + 1) {
+                char *src = reader_attr(r, "src");
+                if (src)
+                    ref_add(c, (size_t)c->ncx_item, line, REF_NCX, src);
+                else
+                    finding(c, DIAG_ERROR, "RSC-005", it->path, line,
+                            "an NCX navPoint's content element has no src");
+                free(src);
             }
-        } else if (node_is(k, NS_NCX, "navMap")) {
-            ncx_walk(c, k, 0);
+        } else if (type == XML_READER_TYPE_END_ELEMENT && ncx) {
+            if (strcmp(name, "navLabel") == 0 && depth == label_depth)
+                label_depth = -1;
+            else if (strcmp(name, "navPoint") == 0 && top > 0 && depth == stack[top - 1].depth)
+                ncx_point_close(c, it->path, &stack[--top]);
+        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) &&
+                   label_depth >= 0 && top > 0) {
+            const char *v = (const char *)xmlTextReaderConstValue(r);
+            for (; v && *v; v++)
+                if (!is_space((unsigned char)*v)) {
+                    stack[top - 1].has_label = 1;
+                    break;
+                }
         }
     }
+    if (ret < 0 || e.have) {
+        finding(c, DIAG_FATAL, "RSC-016", it->path, e.have ? e.line : 0,
+                "the document is not well-formed XML: %s", e.have ? e.msg : "parse error");
+    } else {
+        xmlDocPtr doc = xmlTextReaderCurrentDoc(r);
+        check_doctype(c, doc, it->path, 0, "-//NISO//DTD ncx 2005-1//EN");
+        xmlFreeTextReader(r);
+        r = NULL;
+        if (doc)
+            xmlFreeDoc(doc);
+    }
 out:
-    if (doc)
-        xmlFreeDoc(doc);
+    if (r) {
+        xmlDocPtr doc = xmlTextReaderCurrentDoc(r);
+        xmlFreeTextReader(r);
+        if (doc)
+            xmlFreeDoc(doc);
+    }
+    strmap_free(ids);
     free(buf);
 }
 
@@ -2220,13 +2323,20 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
         if (r->kind == REF_TOC)
             finding(c, DIAG_ERROR, "NAV-010", file, r->line,
                     "\"toc\" nav must not link to remote resources; found link to \"%s\"", url_s);
-        else if (r->kind == REF_MEDIA || r->kind == REF_FONT)
+        else if (r->kind == REF_MEDIA || r->kind == REF_FONT) {
             from->needs |= PROP_REMOTE;
-        else if (!hyper)
+            if (!strmap_has(c->remote_items, r->url))
+                finding(c, DIAG_ERROR, "RSC-008", file, r->line,
+                        "remote resource \"%s\" is not declared in the package manifest; list "
+                        "it there (with its media type)",
+                        url_s);
+        } else if (!hyper) {
+            from->needs |= PROP_REMOTE;
             finding(c, DIAG_ERROR, "RSC-006", file, r->line,
                     "remote resource reference \"%s\" is not allowed; put the file in the EPUB "
                     "(only audio, video and fonts may be remote)",
                     url_s);
+        }
         break;
     case URL_FRAGMENT:
     case URL_LOCAL: {
@@ -2262,7 +2372,8 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
                     "a non-SVG image resource should not be referenced with a fragment: \"%s\"",
                     url_s);
         unsigned long ord = 0;
-        if (frag && *frag && content && to->scanned && !str_starts_with(frag, "epubcfi(")) {
+        if (frag && *frag && content && to->scanned && !c->records_capped &&
+            !str_starts_with(frag, "epubcfi(")) {
             void *v = strmap_get(to->ids, frag);
             if (!v && !(strcmp(to->media_type, MT_SVG) == 0 && strchr(frag, '(')))
                 finding(c, DIAG_ERROR, "RSC-012", file, r->line,
@@ -2423,6 +2534,7 @@ static void ctx_free(check_ctx *c)
     free(c->items);
     strmap_free(c->item_by_id);
     strmap_free(c->item_by_path);
+    strmap_free(c->remote_items);
     for (size_t i = 0; i < c->n_refs; i++)
         free(c->refs[i].url);
     free(c->refs);
@@ -2432,8 +2544,7 @@ static void ctx_free(check_ctx *c)
         zip_discard(c->za);
 }
 
-int check_epub_memory(const unsigned char *data, size_t len, const char *name,
-                      diag_list *findings)
+int check_epub_memory(const unsigned char *data, size_t len, const char *name, diag_list *findings)
 {
     int ret = -1;
     check_ctx c;
@@ -2449,6 +2560,7 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name,
     c.ncx_item = -1;
     c.item_by_id = strmap_new();
     c.item_by_path = strmap_new();
+    c.remote_items = strmap_new();
     zip_error_init(&zerr);
 
     xmlInitParser();
@@ -2459,8 +2571,8 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name,
     xmlSetGenericErrorFunc(NULL, xml_generic_silent);
 
     if (len == 0) {
-        finding(&c, DIAG_FATAL, "PKG-003", NULL, 0,
-                "%s is empty (0 bytes); it is not an EPUB file", c.book);
+        finding(&c, DIAG_FATAL, "PKG-003", NULL, 0, "%s is empty (0 bytes); it is not an EPUB file",
+                c.book);
         goto out;
     }
     src = zip_source_buffer_create(data, len, 0, &zerr);
@@ -2491,10 +2603,13 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name,
         }
         goto out;
     }
+    size_t before_header = c.n_findings;
     check_first_header(&c);
+    /* when the raw check found the first entry wrong, it has already said so */
+    int header_reported = c.n_findings != before_header;
     check_duplicate_names(&c, raw, n_raw);
     entries_load(&c, raw, n_raw);
-    if (c.n_ent == 0 || entry_find(&c, "mimetype") < 0)
+    if (!header_reported && (c.n_ent == 0 || entry_find(&c, "mimetype") < 0))
         finding(&c, DIAG_ERROR, "PKG-006", "mimetype", 0,
                 "the mimetype entry is missing; it must be the first file in the archive");
     ret = 0;
@@ -2530,22 +2645,44 @@ out:
 
 int check_epub_file(const char *path, diag_list *findings)
 {
-    char *data = NULL;
+    unsigned char *data = NULL;
     size_t len = 0;
-    int ret = -1;
-    if (file_read_all(path, CHECK_FILE_CAP, &data, &len) < 0) {
-        int err = errno;
-        if (err == EFBIG)
-            diag_add(findings, DIAG_FATAL, CHECK_ID_TOO_LARGE, NULL, 0,
-                     "%s is larger than %zu MiB; sheaf does not check files this large", path,
-                     (size_t)(CHECK_FILE_CAP >> 20));
-        else
-            diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0, "cannot read %s: %s", path,
-                     strerror(err));
+    int ret = -1, fd;
+    struct stat st;
+    /* read exactly the file's size: the whole book is held once, nothing more */
+    fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0, "cannot read %s: %s", path,
+                 strerror(errno));
         goto out;
     }
-    ret = check_epub_memory((const unsigned char *)data, len, path, findings);
+    if (!S_ISREG(st.st_mode)) {
+        diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0,
+                 "%s is not a regular file; give the path of an .epub file", path);
+        goto out;
+    }
+    if ((uintmax_t)st.st_size > CHECK_FILE_CAP) {
+        diag_add(findings, DIAG_FATAL, CHECK_ID_TOO_LARGE, NULL, 0,
+                 "%s is larger than %zu MiB; sheaf does not check files this large", path,
+                 (size_t)(CHECK_FILE_CAP >> 20));
+        goto out;
+    }
+    data = xmalloc((size_t)st.st_size + 1);
+    while (len < (size_t)st.st_size) {
+        ssize_t n = read(fd, data + len, (size_t)st.st_size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0, "cannot read %s: %s", path,
+                     n < 0 ? strerror(errno) : "the file shrank while being read");
+            goto out;
+        }
+        len += (size_t)n;
+    }
+    ret = check_epub_memory(data, len, path, findings);
 out:
+    if (fd >= 0)
+        close(fd);
     free(data);
     return ret;
 }

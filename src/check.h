@@ -30,12 +30,13 @@
 #define CHECK_ID_LIMIT "SHF-011"        /* too many findings; the rest were not recorded */
 
 /* Caps that keep memory bounded on hostile input. */
-#define CHECK_ENTRY_CAP ((size_t)64 << 20)     /* bytes read from one entry */
-#define CHECK_TREE_CAP ((size_t)8 << 20)       /* documents parsed into a tree (OPF, nav, NCX) */
-#define CHECK_TOTAL_CAP ((size_t)512 << 20)    /* bytes decompressed from all entries */
-#define CHECK_FILE_CAP ((size_t)1 << 30)       /* size of an EPUB file read from disk */
-#define CHECK_RATIO_MAX 1100                   /* deflate cannot exceed ~1032:1 */
-#define CHECK_MAX_FINDINGS 5000                /* findings recorded per book */
+#define CHECK_ENTRY_CAP ((size_t)64 << 20)  /* bytes read from one entry */
+#define CHECK_TREE_CAP ((size_t)8 << 20)    /* documents parsed into a tree (OPF, nav, NCX) */
+#define CHECK_TOTAL_CAP ((size_t)512 << 20) /* bytes decompressed from all entries */
+#define CHECK_FILE_CAP ((size_t)1 << 30)    /* size of an EPUB file read from disk */
+#define CHECK_RATIO_MAX 1100                /* deflate cannot exceed ~1032:1 */
+#define CHECK_MAX_FINDINGS 5000             /* findings recorded per book */
+#define CHECK_MAX_RECORDS 1000000           /* ids, and references, kept per book */
 
 /* Check an EPUB held in memory; `name` is used in messages. Findings are appended to
  * `findings` (severity, epubcheck-style id such as "PKG-006", file = entry path inside the
@@ -43,8 +44,7 @@
  * was found), -1 when it is not a readable EPUB at all (a FATAL finding is added). Never
  * crashes, hangs or uses unbounded memory on hostile input. `data` is only read during the
  * call. */
-int check_epub_memory(const unsigned char *data, size_t len, const char *name,
-                      diag_list *findings);
+int check_epub_memory(const unsigned char *data, size_t len, const char *name, diag_list *findings);
 
 /* The same for a file on disk (read whole into memory, at most CHECK_FILE_CAP bytes). Returns
  * -1 with a FATAL finding (file NULL) when it cannot be read. */

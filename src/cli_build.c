@@ -1,4 +1,5 @@
 /* cli_build.c: `sheaf build`: options, plan, build, self-check, atomic write, messages. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -74,8 +75,12 @@ static int date_valid(const char *s)
             ok = shapes[i][k] == 'd' ? (s[k] >= '0' && s[k] <= '9') : s[k] == shapes[i][k];
         if (!ok)
             continue;
-        int month = n >= 7 ? atoi(s + 5) : 1, day = n == 10 ? atoi(s + 8) : 1;
-        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+        static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int year = atoi(s), month = n >= 7 ? atoi(s + 5) : 1, day = n == 10 ? atoi(s + 8) : 1;
+        if (month < 1 || month > 12 || day < 1 || day > days[month - 1])
+            return 0;
+        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        return !(month == 2 && day == 29 && !leap);
     }
     return 0;
 }
@@ -115,6 +120,28 @@ static int output_dir_check(const char *out)
     }
     free(dir);
     return ret;
+}
+
+static int same_file(const struct stat *a, const char *path)
+{
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && st.st_dev == a->st_dev &&
+           st.st_ino == a->st_ino;
+}
+
+/* Would writing the book replace one of its own inputs (sheaf build a.md -o a.md)? */
+static int output_is_input(const char *output, const plan *p, char **inputs, int n)
+{
+    struct stat out;
+    if (stat(output, &out) != 0)
+        return 0;
+    for (size_t i = 0; i < p->len; i++)
+        if (same_file(&out, p->entries[i].path))
+            return 1;
+    for (int i = 0; i < n; i++)
+        if (same_file(&out, inputs[i]))
+            return 1;
+    return 0;
 }
 
 static int is_list_file(const char *path)
@@ -176,6 +203,28 @@ static const struct option build_options_long[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* "--title" for OPT_TITLE, "-o" for 'o'. */
+static const char *option_name(int opt)
+{
+    static char name[64];
+    if (opt == 'o')
+        return "-o";
+    for (const struct option *lo = build_options_long; lo->name; lo++)
+        if (lo->val == opt) {
+            snprintf(name, sizeof name, "--%s", lo->name);
+            return name;
+        }
+    return "an option";
+}
+
+static int str_blank(const char *s)
+{
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("sheaf: build: ", stderr);
@@ -213,6 +262,11 @@ int cli_build(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":o:j:qvh", build_options_long, NULL)) != -1) {
+        /* An empty title, author... would make an invalid package document. */
+        if (((opt >= OPT_TITLE && opt <= OPT_RIGHTS) || opt == 'o') && str_blank(optarg)) {
+            ret = usage_error("%s needs a value that is not empty", option_name(opt));
+            goto out;
+        }
         switch (opt) {
         case 'o': output = optarg; break;
         case OPT_TITLE: meta_set(&o.overrides.title, optarg); break;
@@ -314,6 +368,14 @@ int cli_build(int argc, char **argv)
     }
     if (output_dir_check(output) != 0)
         goto out;
+    if (o.template_dir) {
+        struct stat st;
+        if (stat(o.template_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "sheaf: %s: no such folder (--template-dir names the folder that "
+                            "holds your templates)\n", o.template_dir);
+            goto out;
+        }
+    }
     {
         const char *sde = getenv("SOURCE_DATE_EPOCH");
         if (sde && *sde) {
@@ -333,6 +395,12 @@ int cli_build(int argc, char **argv)
 
     if (plan_make(&p, argv + optind, argc - optind, o.keep_going, &diags) != 0)
         goto report;
+    if (output_is_input(output, &p, argv + optind, argc - optind)) {
+        diag_add(&diags, DIAG_ERROR, NULL, output, 0,
+                 "is one of the inputs, and writing the book there would replace it; choose "
+                 "another output name, e.g. book.epub");
+        goto report;
+    }
     strlist_extend(&o.resource_paths, &p.resource_paths);
     if (book_build(&p, &o, &epub, &epub_len, &stats, &diags) != 0)
         goto report;
@@ -346,8 +414,13 @@ int cli_build(int argc, char **argv)
         goto report;
     }
     if (file_write_atomic(output, epub, epub_len) != 0) {
-        diag_add(&diags, DIAG_ERROR, NULL, output, 0, "cannot write the book: %s",
-                 strerror(errno));
+        int err = errno;
+        char *dir = path_dirname(output);
+        diag_add(&diags, DIAG_ERROR, NULL, output, 0,
+                 "cannot write the book in the folder '%s': %s; choose a folder you can write "
+                 "in",
+                 dir, strerror(err));
+        free(dir);
         goto report;
     }
     ret = 0;

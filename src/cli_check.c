@@ -91,14 +91,15 @@ static void print_verdict(FILE *out, const char *book, const diag_list *l, int u
         fprintf(out, "%s: OK\n", book);
 }
 
-static void print_json(FILE *out, const char *book, const diag_list *l, int unreadable,
-                       int failed, int first)
+static void print_json(FILE *out, const char *book, const diag_list *l, int unreadable, int failed,
+                       int first)
 {
     fputs(first ? "\n  {" : ",\n  {", out);
     fputs("\"file\": ", out);
     json_string(out, book);
-    fprintf(out, ", \"valid\": %s, \"readable\": %s, \"fatal\": %zu, \"errors\": %zu, "
-                 "\"warnings\": %zu, \"infos\": %zu, \"findings\": [",
+    fprintf(out,
+            ", \"valid\": %s, \"readable\": %s, \"fatal\": %zu, \"errors\": %zu, "
+            "\"warnings\": %zu, \"infos\": %zu, \"findings\": [",
             failed ? "false" : "true", unreadable ? "false" : "true", l->count[DIAG_FATAL],
             l->count[DIAG_ERROR], l->count[DIAG_WARNING], l->count[DIAG_INFO]);
     for (size_t i = 0; i < l->len; i++) {

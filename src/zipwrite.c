@@ -67,6 +67,11 @@ static void wr16(unsigned char *p, unsigned v)
     p[1] = (unsigned char)((v >> 8) & 0xff);
 }
 
+static uint64_t rd64(const unsigned char *p)
+{
+    return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
+}
+
 /* libzip 1.7.3 stores times as time_t and converts them through the local time zone
  * (mktime/localtime), so a UTC wall-clock time that does not exist locally (a DST gap) would
  * be shifted. Write the DOS fields ourselves into every central and local header of the
@@ -79,16 +84,23 @@ static int patch_dos_times(unsigned char *buf, size_t len, unsigned dtime, unsig
     size_t eocd = len - 22; /* we never write an archive comment */
     if (rd32(buf + eocd) != 0x06054b50u)
         return -1;
-    size_t count = rd16(buf + eocd + 10);
-    size_t off = rd32(buf + eocd + 16);
-    if (count == 0xffff || off == 0xffffffffu)
-        return -1; /* zip64: libzip set these fields from the same time_t; leave them */
-    for (size_t i = 0; i < count; i++) {
+    uint64_t count = rd16(buf + eocd + 10);
+    uint64_t off = rd32(buf + eocd + 16);
+    if ((count == 0xffff || off == 0xffffffffu) && eocd >= 20 &&
+        rd32(buf + eocd - 20) == 0x07064b50u) {
+        /* zip64 (more than 65535 entries): the zip64 end record has the real figures */
+        uint64_t z64 = rd64(buf + eocd - 20 + 8);
+        if (z64 + 56 > eocd || rd32(buf + z64) != 0x06064b50u)
+            return -1;
+        count = rd64(buf + z64 + 32);
+        off = rd64(buf + z64 + 48);
+    }
+    for (uint64_t i = 0; i < count; i++) {
         if (off + 46 > eocd || rd32(buf + off) != 0x02014b50u)
             return -1;
-        size_t loc = rd32(buf + off + 42);
+        uint64_t loc = rd32(buf + off + 42);
         if (loc + 30 > len || rd32(buf + loc) != 0x04034b50u)
-            return -1;
+            return -1; /* also a local header past 4 GB (0xffffffff): left alone */
         wr16(buf + off + 12, dtime);
         wr16(buf + off + 14, ddate);
         wr16(buf + loc + 10, dtime);
@@ -100,40 +112,89 @@ static int patch_dos_times(unsigned char *buf, size_t len, unsigned dtime, unsig
 
 /*** Compressing in parallel, ahead of libzip ***/
 
-/* Worker threads deflate entries (libdeflate) in order, at most `window` entries ahead of
- * the one libzip is copying; libzip (in zip_close, on the caller's thread) takes each entry's
- * deflated bytes as they are and frees them right after. So only a few compressed entries
- * exist at any time besides the archive itself. */
+/* Entries are deflated (libdeflate) in order by worker threads, a bounded amount ahead of the
+ * entry libzip is writing; libzip (in zip_close, on the caller's thread) takes each entry's
+ * deflated bytes as they are and they are freed right after. When libzip needs an entry no
+ * worker has taken yet, the caller's thread deflates it itself, so it never idles and one
+ * thread needs no workers at all. Memory beyond the archive: the window. */
+
+enum { DEFLATE_TODO, DEFLATE_BUSY, DEFLATE_DONE };
 
 typedef struct deflated {
     unsigned char *data; /* freed once libzip has copied it */
     size_t len;
     uint32_t crc;
-    int done;
+    int state; /* DEFLATE_* */
 } deflated;
 
 typedef struct deflate_pool {
     const zip_entry_spec *entries;
     deflated *out;
     size_t n;
-    size_t next;     /* the next entry a worker takes */
-    size_t consumed; /* libzip has copied every deflated entry before this index */
-    size_t window;   /* how far past `consumed` the workers may go */
-    int failed;      /* out of memory in libdeflate */
-    int stop;        /* the build is over: workers leave */
+    size_t next;        /* workers take entries from here on */
+    size_t ahead;       /* input bytes taken but not yet written by libzip */
+    size_t window;      /* most input bytes workers may have ahead */
+    size_t waiting_for; /* the entry libzip waits for, or n */
+    int idle_workers;   /* workers waiting for room in the window */
+    int failed;         /* out of memory in libdeflate */
+    int stop;           /* the build is over: workers leave */
+    struct libdeflate_compressor *own; /* the caller's thread's compressor, made when needed */
     pthread_mutex_t lock;
-    pthread_cond_t cond;
+    pthread_cond_t done;  /* an entry is deflated (or failed) */
+    pthread_cond_t space; /* room in the window (or stop) */
 } deflate_pool;
 
-/* Entries per thread that may wait, compressed, for libzip. */
+/* Input bytes per thread that workers may deflate ahead of libzip (plus one entry). */
 #ifndef ZIPWRITE_WINDOW_PER_THREAD
-#define ZIPWRITE_WINDOW_PER_THREAD 8
+#define ZIPWRITE_WINDOW_PER_THREAD (2u << 20)
 #endif
 
 static int wants_deflate(const zip_entry_spec *e)
 {
     /* An empty entry is stored: deflating nothing only adds two bytes. */
     return e->compress && e->len > 0;
+}
+
+/* Deflate entry i (marked DEFLATE_BUSY by the caller) outside the lock, then publish it. */
+static void deflate_one(deflate_pool *p, struct libdeflate_compressor *c, size_t i)
+{
+    const zip_entry_spec *e = &p->entries[i];
+    size_t bound = libdeflate_deflate_compress_bound(c, e->len);
+    unsigned char *buf = xmalloc(bound);
+    size_t len = libdeflate_deflate_compress(c, e->data, e->len, buf, bound);
+    uint32_t crc = (uint32_t)libdeflate_crc32(0, e->data, e->len);
+
+    pthread_mutex_lock(&p->lock);
+    if (len == 0) { /* cannot happen with the bound; a failure, not data */
+        free(buf);
+        p->failed = 1;
+    } else {
+        p->out[i].data = buf;
+        p->out[i].len = len;
+        p->out[i].crc = crc;
+    }
+    p->out[i].state = DEFLATE_DONE;
+    if (p->waiting_for == i || p->failed)
+        pthread_cond_broadcast(&p->done);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* The next entry a worker may take within the window, marked DEFLATE_BUSY and counted in
+ * `ahead`, or p->n when there is none. Called with the lock held. */
+static size_t deflate_pool_take(deflate_pool *p)
+{
+    while (p->next < p->n &&
+           (!wants_deflate(&p->entries[p->next]) || p->out[p->next].state != DEFLATE_TODO))
+        p->next++;
+    if (p->next >= p->n)
+        return p->n;
+    size_t i = p->next, len = p->entries[i].len;
+    if (p->ahead > 0 && p->ahead + len > p->window)
+        return p->n;
+    p->next++;
+    p->ahead += len;
+    p->out[i].state = DEFLATE_BUSY;
+    return i;
 }
 
 static void *deflate_worker(void *arg)
@@ -144,37 +205,21 @@ static void *deflate_worker(void *arg)
     pthread_mutex_lock(&p->lock);
     if (!c) {
         p->failed = 1;
-        pthread_cond_broadcast(&p->cond);
+        pthread_cond_broadcast(&p->done);
     }
-    for (;;) {
-        while (p->next < p->n && !wants_deflate(&p->entries[p->next]))
-            p->next++;
-        if (p->stop || p->failed || p->next >= p->n)
-            break;
-        if (p->next >= p->consumed + p->window) {
-            pthread_cond_wait(&p->cond, &p->lock);
+    while (!p->stop && !p->failed && p->next < p->n) {
+        size_t i = deflate_pool_take(p);
+        if (i == p->n) {
+            if (p->next >= p->n)
+                break;
+            p->idle_workers++;
+            pthread_cond_wait(&p->space, &p->lock);
+            p->idle_workers--;
             continue;
         }
-        size_t i = p->next++;
         pthread_mutex_unlock(&p->lock);
-
-        const zip_entry_spec *e = &p->entries[i];
-        size_t bound = libdeflate_deflate_compress_bound(c, e->len);
-        unsigned char *buf = xmalloc(bound);
-        size_t len = libdeflate_deflate_compress(c, e->data, e->len, buf, bound);
-        uint32_t crc = (uint32_t)libdeflate_crc32(0, e->data, e->len);
-
+        deflate_one(p, c, i);
         pthread_mutex_lock(&p->lock);
-        if (len == 0) { /* cannot happen with the bound; treat as failure, not as data */
-            free(buf);
-            p->failed = 1;
-        } else {
-            p->out[i].data = buf;
-            p->out[i].len = len;
-            p->out[i].crc = crc;
-            p->out[i].done = 1;
-        }
-        pthread_cond_broadcast(&p->cond);
     }
     pthread_mutex_unlock(&p->lock);
     if (c)
@@ -182,32 +227,53 @@ static void *deflate_worker(void *arg)
     return NULL;
 }
 
-/* Wait until entry i is deflated. Returns 0, or -1 when compression failed. */
+/* Make sure entry i is deflated. While a worker has it, the caller's thread deflates the
+ * next entries itself rather than wait idle. Returns 0, or -1 when compression failed. */
 static int deflate_pool_wait(deflate_pool *p, size_t i)
 {
+    int ret = -1;
     pthread_mutex_lock(&p->lock);
-    while (!p->out[i].done && !p->failed) {
-        if (i >= p->consumed + p->window) {
-            /* libzip asks for an entry out of order: let the workers reach it. */
-            p->window = i - p->consumed + 1;
-            pthread_cond_broadcast(&p->cond);
+    while (p->out[i].state != DEFLATE_DONE && !p->failed) {
+        size_t j = p->n;
+        if (p->out[i].state == DEFLATE_TODO) {
+            j = i;
+            p->out[i].state = DEFLATE_BUSY;
+            p->ahead += p->entries[i].len;
+        } else {
+            j = deflate_pool_take(p);
         }
-        pthread_cond_wait(&p->cond, &p->lock);
+        if (j == p->n) {
+            p->waiting_for = i;
+            pthread_cond_wait(&p->done, &p->lock);
+            continue;
+        }
+        if (!p->own)
+            p->own = libdeflate_alloc_compressor(ZIPWRITE_LEVEL);
+        if (!p->own) {
+            p->failed = 1;
+            pthread_cond_broadcast(&p->done);
+            break;
+        }
+        pthread_mutex_unlock(&p->lock);
+        deflate_one(p, p->own, j);
+        pthread_mutex_lock(&p->lock);
     }
-    int ret = p->out[i].done ? 0 : -1;
+    p->waiting_for = p->n;
+    if (!p->failed)
+        ret = 0;
     pthread_mutex_unlock(&p->lock);
     return ret;
 }
 
-/* libzip is done with entry i's bytes: free them and let the workers move on. */
+/* libzip is done with entry i's bytes: free them and make room in the window. */
 static void deflate_pool_release(deflate_pool *p, size_t i)
 {
     pthread_mutex_lock(&p->lock);
     free(p->out[i].data);
     p->out[i].data = NULL;
-    if (i + 1 > p->consumed)
-        p->consumed = i + 1;
-    pthread_cond_broadcast(&p->cond);
+    p->ahead -= p->entries[i].len;
+    if (p->idle_workers)
+        pthread_cond_broadcast(&p->space);
     pthread_mutex_unlock(&p->lock);
 }
 
@@ -233,7 +299,11 @@ static zip_int64_t precompressed_cb(void *ud, void *data, zip_uint64_t len,
 
     switch (cmd) {
     case ZIP_SOURCE_OPEN:
-        if (deflate_pool_wait(s->pool, s->index) < 0 || s->consumed) {
+        if (s->consumed) { /* its bytes are gone; libzip 1.7.3 reads each source once */
+            zip_error_set(&s->error, ZIP_ER_INTERNAL, 0);
+            return -1;
+        }
+        if (deflate_pool_wait(s->pool, s->index) < 0) {
             zip_error_set(&s->error, ZIP_ER_MEMORY, 0);
             return -1;
         }
@@ -413,8 +483,8 @@ static int add_entry(zip_t *za, deflate_pool *pool, size_t i, unsigned short dti
     return 0;
 }
 
-/* How many workers to start: `threads` (0: online CPUs), no more than there are entries to
- * deflate. */
+/* How many workers to start besides the caller's thread: `threads` (0: online CPUs) less
+ * one, no more than there are entries to deflate besides the first. */
 static size_t worker_count(const zip_entry_spec *entries, size_t n, int threads)
 {
     size_t jobs = 0;
@@ -427,7 +497,8 @@ static size_t worker_count(const zip_entry_spec *entries, size_t n, int threads)
     }
     if (want > 256)
         want = 256;
-    return want < jobs ? want : jobs;
+    want -= 1;
+    return jobs == 0 ? 0 : want < jobs - 1 ? want : jobs - 1;
 }
 
 int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
@@ -439,8 +510,8 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
     zip_source_t *mem = NULL;
     zip_t *za = NULL;
     unsigned short dtime, ddate;
-    deflate_pool pool = {entries, NULL, n, 0, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER,
-                         PTHREAD_COND_INITIALIZER};
+    deflate_pool pool = {entries, NULL, n, 0, 0, 0, n, 0, 0, 0, NULL, PTHREAD_MUTEX_INITIALIZER,
+                         PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
     pthread_t *workers = NULL;
     size_t nworkers = 0, started = 0;
 
@@ -470,18 +541,11 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
 
     pool.out = xcalloc(n, sizeof *pool.out);
     nworkers = worker_count(entries, n, threads);
-    pool.window = ZIPWRITE_WINDOW_PER_THREAD * (nworkers ? nworkers : 1);
+    pool.window = ZIPWRITE_WINDOW_PER_THREAD * (nworkers + 1);
     workers = xcalloc(nworkers ? nworkers : 1, sizeof *workers);
-    for (; started < nworkers; started++) {
-        int err = pthread_create(&workers[started], NULL, deflate_worker, &pool);
-        if (err != 0) {
-            if (started > 0)
-                break; /* fewer workers are fine: the work is shared out dynamically */
-            diag_add(diags, DIAG_ERROR, NULL, NULL, 0,
-                     "can't start a thread to compress the book: %s", strerror(err));
-            goto out;
-        }
-    }
+    for (; started < nworkers; started++)
+        if (pthread_create(&workers[started], NULL, deflate_worker, &pool) != 0)
+            break; /* fewer workers are fine: the caller's thread deflates what is left */
 
     for (size_t i = 0; i < n; i++)
         if (add_entry(za, &pool, i, dtime, ddate, diags) < 0)
@@ -493,8 +557,8 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
         goto out;
     }
     za = NULL;
-    /* Fails only on zip64 archives (over 4 GB or 65535 entries); their times came from
-     * zip_file_set_dostime and are right everywhere but in DST gaps. */
+    /* Fails only on archives over 4 GB; their times came from zip_file_set_dostime and are
+     * right everywhere but in DST gaps. */
     (void)patch_dos_times(sink.data, sink.len, dtime, ddate);
     *out = sink.len < sink.cap ? xrealloc(sink.data, sink.len ? sink.len : 1) : sink.data;
     *out_len = sink.len;
@@ -507,7 +571,7 @@ out:
         zip_source_free(mem);
     pthread_mutex_lock(&pool.lock);
     pool.stop = 1;
-    pthread_cond_broadcast(&pool.cond);
+    pthread_cond_broadcast(&pool.space);
     pthread_mutex_unlock(&pool.lock);
     for (size_t t = 0; t < started; t++)
         pthread_join(workers[t], NULL);
@@ -516,7 +580,10 @@ out:
         for (size_t i = 0; i < n; i++)
             free(pool.out[i].data);
     free(pool.out);
-    pthread_cond_destroy(&pool.cond);
+    if (pool.own)
+        libdeflate_free_compressor(pool.own);
+    pthread_cond_destroy(&pool.done);
+    pthread_cond_destroy(&pool.space);
     pthread_mutex_destroy(&pool.lock);
     free(sink.data);
     zip_error_fini(&sink.error);

@@ -9,7 +9,8 @@
  *   RESULT <path> fatal=<n> error=<n> warning=<n> usage=<n>
  *
  * Exit status: 0 when no book has a fatal error, error or warning, 1 otherwise, 2 on usage
- * errors. Runs with the Java source launcher (JDK 11+; on Debian the launcher's compiler module
+ * errors, 3 when epubcheck did not finish a book within EPUBCHECK_TIMEOUT seconds (default
+ * 300; the books after it are not checked). Runs with the Java source launcher (JDK 11+; on Debian the launcher's compiler module
  * ships in openjdk-*-jre-headless, so default-jre-headless is enough). */
 import com.adobe.epubcheck.api.EPUBLocation;
 import com.adobe.epubcheck.api.EpubCheck;
@@ -51,9 +52,9 @@ public class EpubcheckBatch {
                 where = (p == null || p.isEmpty() ? "-" : p) + ":" + Math.max(location.getLine(), 0)
                         + ":" + Math.max(location.getColumn(), 0);
             }
-            String text = message.getMessage(args).replace('\n', ' ').replace('\r', ' ');
+            String text = printable(message.getMessage(args));
             out.println("MSG " + path + " " + sev + " " + message.getID().name().replace('_', '-')
-                        + " " + where + " " + text);
+                        + " " + printable(where) + " " + text);
         }
 
         @Override
@@ -66,7 +67,23 @@ public class EpubcheckBatch {
         public void initialize() {}
     }
 
-    public static void main(String[] args) throws UnsupportedEncodingException {
+    /* Control characters (entry names may hold NUL bytes) become '?'. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            b.append(ch < 0x20 || ch == 0x7f ? '?' : ch);
+        }
+        return b.toString();
+    }
+
+    public static void main(String[] args) throws UnsupportedEncodingException, InterruptedException {
+        /* epubcheck 4.2.6 can run for ever on hostile input (a billion-laughs document): give
+         * each book EPUBCHECK_TIMEOUT seconds (default 300), then report it and go on. */
+        long timeout = 300;
+        String env = System.getenv("EPUBCHECK_TIMEOUT");
+        if (env != null && env.matches("[0-9]+"))
+            timeout = Long.parseLong(env);
         PrintStream out = new PrintStream(System.out, true, "UTF-8");
         if (args.length == 0) {
             System.err.println("usage: java -cp epubcheck.jar EpubcheckBatch.java BOOK.epub...");
@@ -75,12 +92,31 @@ public class EpubcheckBatch {
         boolean bad = false;
         for (String path : args) {
             BatchReport report = new BatchReport(path, out);
-            try {
-                new EpubCheck(new File(path), report).doValidate();
-            } catch (Throwable t) {
+            Throwable[] thrown = new Throwable[1];
+            Thread worker = new Thread(() -> {
+                try {
+                    new EpubCheck(new File(path), report).doValidate();
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                }
+            });
+            worker.setDaemon(true);
+            worker.start();
+            worker.join(timeout * 1000);
+            if (worker.isAlive()) {
+                report.fatal++;
+                out.println("MSG " + path + " FATAL TIMEOUT - epubcheck did not finish within "
+                            + timeout + " s");
+                out.println("RESULT " + path + " fatal=" + report.fatal + " error=" + report.error
+                            + " warning=" + report.warning + " usage=" + report.usage);
+                out.flush();
+                /* the worker cannot be stopped safely: end here, the rest is not checked */
+                System.exit(3);
+            }
+            if (thrown[0] != null) {
                 /* epubcheck itself failed on this file: count it as fatal, go on with the rest */
                 report.fatal++;
-                out.println("MSG " + path + " FATAL JAVA - epubcheck threw " + t);
+                out.println("MSG " + path + " FATAL JAVA - epubcheck threw " + printable(thrown[0].toString()));
             }
             out.println("RESULT " + path + " fatal=" + report.fatal + " error=" + report.error
                         + " warning=" + report.warning + " usage=" + report.usage);

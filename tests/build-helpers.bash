@@ -10,6 +10,7 @@
 #   xq BOOK NAME XPATH    evaluate XPATH on entry NAME with the default namespace removed
 #                         (write prefixed names as *[name()='dc:title'], @*[name()='epub:type'])
 #   docs BOOK             the spine's content documents (zip paths), in spine order
+#   adocs BOOK            the same, only the articles' documents (no cover, title page, nav)
 #   book_refs_ok BOOK     every relative href/src of every XHTML document resolves to an entry
 #                         of the book, and every #fragment to exactly one id in its target
 
@@ -72,6 +73,11 @@ docs() {
         href=$(xq "$book" "$o" "string(//manifest/item[@id='$idref']/@href)")
         zip_resolve "$o" "$href"
     done
+}
+
+# The articles' content documents, in spine order (sheaf keeps them under text/).
+adocs() {
+    docs "$1" | grep '^\(.*/\)\?text/'
 }
 
 book_refs_ok() {

@@ -34,7 +34,7 @@ big_article() {
 
 sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article documents
     local f total=0 n
-    for f in $(docs "$1" | grep text/); do
+    for f in $(adocs "$1"); do
         n=$(xq "$1" "$f" "count($2)")
         total=$((total + n))
     done
@@ -48,7 +48,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     keep big.epub
     local f n=0 size
-    for f in $(docs big.epub | grep text/); do
+    for f in $(adocs big.epub); do
         size=$(entry big.epub "$f" | wc -c)
         [ "$size" -lt 307200 ] || { echo "$f is $size bytes"; return 1; }
         n=$((n + 1))
@@ -68,7 +68,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$(sum_count big.epub '//blockquote')" -eq 80 ]
     [ "$(sum_count big.epub '//blockquote[count(p)=2]')" -eq 80 ]
     local whole
-    whole=$(for f in $(docs big.epub | grep text/); do entry big.epub "$f"; done |
+    whole=$(for f in $(adocs big.epub); do entry big.epub "$f"; done |
         grep -o 'P[0-9]* start [^<]* end P[0-9]*\.' | awk '{ s = $1; e = $NF; sub(/\.$/, "", e); if (s == e) n++ } END { print n }')
     [ "$whole" -eq 640 ]
 }
@@ -82,7 +82,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     # the link at the start goes to the document holding the level-3 heading, which is not
     # the first part of the long section
     local first href target
-    first=$(docs big.epub | grep text/ | head -n 1)
+    first=$(adocs big.epub | head -n 1)
     href=$(xq big.epub "$first" "string(//a[.='to the marker']/@href)")
     target=$(zip_resolve "$first" "${href%%#*}")
     [ "$(xq big.epub "$target" "string(//*[@id='deep-marker'])")" = "Deep Marker" ]
@@ -95,6 +95,22 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$(zip_resolve "$nav" "${href%%#*}")" = "$target" ]
 }
 
+@test "split: a single list too large for one document stays whole, with a warning" {
+    awk 'BEGIN { f = ""; for (k = 0; k < 20; k++) f = f "lorem ipsum dolor sit amet ";
+        print "# Big list\n\nBefore.\n"; for (i = 0; i < 800; i++) printf "- item %d %s\n", i, f;
+        print "\nAfter." }' >biglist.md
+    sb biglist.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    has "biglist.md:5: warning:"
+    has "list"
+    [ "$(sum_count book.epub '//ul')" -eq 1 ]
+    [ "$(sum_count book.epub '//ul/li')" -eq 800 ]
+    # a normal article gives no such warning
+    sb "$FIX/interview.md" -o small.epub
+    lacks "KB, and sheaf never splits"
+}
+
 # --- ids and links ----------------------------------------------------------------------------
 
 @test "ids: repeated headings get unique ids and #links reach the right one" {
@@ -102,7 +118,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     keep book.epub
     local f dups all=""
-    for f in $(docs book.epub | grep text/); do
+    for f in $(adocs book.epub); do
         dups=$(xattrs book.epub "$f" '//@id' | sort | uniq -d)
         [ -z "$dups" ] || { echo "$f: repeated ids: $dups"; return 1; }
         all+=$(xattrs book.epub "$f" '//h2/@id | //h3/@id')$'\n'
@@ -113,7 +129,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     book_refs_ok book.epub
     # [the first](#notes) goes to "First notes", [the second](#notes-1) to "Second notes"
     local last href target
-    last=$(docs book.epub | grep text/ | tail -n 1)
+    last=$(adocs book.epub | tail -n 1)
     href=$(xq book.epub "$last" "string(//a[.='the second']/@href)")
     target=$(zip_resolve "$last" "${href%%#*}")
     xq book.epub "$target" "string(//*[@id='${href#*#}']/following-sibling::p[1])" | grep -q 'Second notes'
@@ -124,7 +140,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     keep book.epub
     local f
-    f=$(docs book.epub | grep text/ | head -n 1)
+    f=$(adocs book.epub | head -n 1)
     [ "$(xq book.epub "$f" "string(//a[.='web link']/@href)")" = "https://example.com/page" ]
     [ "$(xq book.epub "$f" "string(//a[.='mail link']/@href)")" = "mailto:editor@example.com" ]
     [ "$(xq book.epub "$f" "string(//a[.='bare domain']/@href)")" = "https://example.org" ]
@@ -137,7 +153,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     keep book.epub
     local f
-    f=$(docs book.epub | grep text/ | head -n 1)
+    f=$(adocs book.epub | head -n 1)
     [ "$(xq book.epub "$f" "count(//a[.='note file'])")" -eq 0 ]
     xq book.epub "$f" 'string(//body)' | grep -q 'A note file that is not part of the book'
     run xattrs book.epub "$f" '//@href'
@@ -149,7 +165,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     sb "$FIX/links.md" "$FIX/notes.md" -o both.epub
     [ "$status" -eq 0 ]
     keep both.epub
-    f=$(docs both.epub | grep text/ | head -n 1)
+    f=$(adocs both.epub | head -n 1)
     [ -n "$(xq both.epub "$f" "string(//a[.='note file']/@href)")" ]
     book_refs_ok both.epub
 }
@@ -160,7 +176,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     keep book.epub
     book_refs_ok book.epub
     local f href
-    f=$(docs book.epub | grep text/ | head -n 1)
+    f=$(adocs book.epub | head -n 1)
     href=$(xq book.epub "$f" "string(//a[.='jump']/@href)")
     [[ "$href" == *'#later' ]]
 }
@@ -172,7 +188,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     keep book.epub
     local f
-    f=$(docs book.epub | grep text/ | head -n 1)
+    f=$(adocs book.epub | head -n 1)
     [ "$(xq book.epub "$f" "string(//a[@href='https://images.example.com/photo.jpg'])")" = "A remote photo" ]
     [ "$(xq book.epub "$f" 'count(//img[starts-with(@src,"http")])')" -eq 0 ]
     has "links.md:11: warning:"
@@ -186,7 +202,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     keep book.epub
     local f
-    f=$(docs book.epub | grep text/ | head -n 1)
+    f=$(adocs book.epub | head -n 1)
     xq book.epub "$f" 'string(//body)' | grep -q 'A missing drawing'
     [ "$(xq book.epub "$f" 'count(//img[contains(@src,"nowhere")])')" -eq 0 ]
     [ "$(grep -c 'nowhere.png' <<<"$output")" -eq 1 ]
@@ -210,7 +226,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/jpeg"])')" -eq 0 ]
     [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/gif"])')" -eq 1 ]
     local f
-    f=$(docs book.epub | grep text/ | head -n 1)
+    f=$(adocs book.epub | head -n 1)
     [ "$(xq book.epub "$f" 'count(//img)')" -eq 4 ]
     book_refs_ok book.epub
 }
@@ -223,7 +239,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     keep book.epub
     local f
-    f=$(docs book.epub | grep text/ | head -n 1)
+    f=$(adocs book.epub | head -n 1)
     mapfile -t sheets < <(xattrs book.epub "$f" '//link[@rel="stylesheet"]/@href')
     [ "${#sheets[@]}" -eq 2 ]
     # the user's sheet comes last, so its rules win; it is the file, byte for byte
@@ -246,9 +262,9 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$status" -eq 0 ]
     cmp default.epub default2.epub
     local f css_plain css_default
-    f=$(docs plain.epub | grep text/ | head -n 1)
+    f=$(adocs plain.epub | head -n 1)
     css_plain=$(zip_resolve "$f" "$(xattrs plain.epub "$f" '//link[@rel="stylesheet"]/@href' | head -n 1)")
-    f=$(docs default.epub | grep text/ | head -n 1)
+    f=$(adocs default.epub | head -n 1)
     css_default=$(zip_resolve "$f" "$(xattrs default.epub "$f" '//link[@rel="stylesheet"]/@href' | head -n 1)")
     [ "$(entry plain.epub "$css_plain" | wc -c)" -lt "$(entry default.epub "$css_default" | wc -c)" ]
     # the plain style leaves fonts, margins and hyphenation to the reader
@@ -282,18 +298,25 @@ EOF
     [ "$status" -eq 0 ]
     keep book.epub
     local f
-    for f in $(docs book.epub | grep text/); do
+    for f in $(adocs book.epub); do
         [ "$(xq book.epub "$f" 'count(//article[@class="my-chapter"])')" -eq 1 ]
         [ "$(xq book.epub "$f" 'string(//p[@class="my-colophon"])')" = "Set by hand in the e2e test." ]
     done
     # the template's namespace leaves no trace
-    ! entry book.epub "$(docs book.epub | grep text/ | head -n 1)" | grep -q 'urn:sheaf:template' || false
+    ! entry book.epub "$(adocs book.epub | head -n 1)" | grep -q 'urn:sheaf:template' || false
     # the article text is in it
-    entry book.epub "$(docs book.epub | grep text/ | head -n 1)" | grep -q 'The ferry leaves at six.'
+    entry book.epub "$(adocs book.epub | head -n 1)" | grep -q 'The ferry leaves at six.'
     # the title page is still sheaf's own
     local tp
     tp=$(docs book.epub | grep -i title | head -n 1)
     ! entry book.epub "$tp" | grep -q my-colophon || false
+}
+
+@test "templates: a --template-dir that does not exist is an error, not silently ignored" {
+    sb --template-dir no-such-templates "$FIX/first.md" -o book.epub
+    [ "$status" -eq 1 ]
+    has "no-such-templates"
+    no_file book.epub
 }
 
 @test "templates: a template that is not well-formed is an error naming it" {
@@ -312,13 +335,13 @@ EOF
     [ "$status" -eq 0 ]
     keep book.epub
     [ "$(xq book.epub "$(opf_path book.epub)" "string(//*[name()='dc:title'])")" = "Morning Ferry" ]
-    entry book.epub "$(docs book.epub | grep text/ | head -n 1)" | grep -q 'The ferry leaves at six.'
+    entry book.epub "$(adocs book.epub | head -n 1)" | grep -q 'The ferry leaves at six.'
     # with a file after it, in that order
     run timeout 20 "$SHEAF" build - "$FIX/first.md" -o two.epub <"$FIX/second.md"
     [ "$status" -eq 0 ]
     keep two.epub
     local text
-    text=$(for f in $(docs two.epub | grep text/); do entry two.epub "$f"; done)
+    text=$(for f in $(adocs two.epub); do entry two.epub "$f"; done)
     [[ "$(grep -o '<h1>[^<]*</h1>' <<<"$text" | tr '\n' '|')" == '<h1>Evening Harbour</h1>|<h1>Morning Ferry</h1>|'* ]]
 }
 
@@ -346,8 +369,28 @@ EOF
     [ "$status" -eq 0 ]
     TZ=UTC run timeout 20 "$SHEAF" build "$FIX/interview.md" -o utc.epub
     [ "$status" -eq 0 ]
+    # POSIX zone rules, for machines without tzdata: 11 hours west, 13 hours east
+    TZ=XST+11 run timeout 20 "$SHEAF" build "$FIX/interview.md" -o west.epub
+    [ "$status" -eq 0 ]
+    TZ=YST-13 run timeout 20 "$SHEAF" build "$FIX/interview.md" -o east.epub
+    [ "$status" -eq 0 ]
     cmp ny.epub tokyo.epub
     cmp ny.epub utc.epub
+    cmp west.epub east.epub
+    cmp west.epub utc.epub
     # the zip entries carry the SOURCE_DATE_EPOCH time (2023-11-14 22:13 UTC)
     TZ=UTC unzip -l utc.epub | grep -q '2023-11-14 22:13 *mimetype'
+}
+
+@test "reproducible: the number of worker threads changes neither the bytes nor the messages" {
+    sb -j 1 "$FIX/interview.md" "$FIX/links.md" "$FIX/first.md" "$FIX/second.md" -o one.epub
+    [ "$status" -eq 0 ]
+    keep one.epub
+    local one=${output%sheaf: wrote*}
+    sb -j 4 "$FIX/interview.md" "$FIX/links.md" "$FIX/first.md" "$FIX/second.md" -o four.epub
+    [ "$status" -eq 0 ]
+    cmp one.epub four.epub
+    [ "${output%sheaf: wrote*}" = "$one" ]
+    # messages come in the order of the inputs
+    [[ "$one" == *interview.md*links.md* ]]
 }

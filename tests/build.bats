@@ -47,6 +47,54 @@ load build-helpers
     sb "$FIX/first.md" -o
     [ "$status" -eq 2 ]
     no_file out.epub
+    sb --date "last spring" "$FIX/first.md" -o out.epub
+    [ "$status" -eq 2 ]
+    has "last spring"
+    no_file out.epub
+}
+
+@test "cli: empty metadata values and impossible dates are usage errors, not broken books" {
+    for opt in --title --subtitle --author --publisher --description --rights --identifier; do
+        sb "$opt" "" "$FIX/first.md" -o out.epub
+        [ "$status" -eq 2 ] || { echo "$opt '': status $status: $output"; return 1; }
+        has "$opt"
+        no_file out.epub
+    done
+    sb --title "   " "$FIX/first.md" -o out.epub
+    [ "$status" -eq 2 ]
+    sb "$FIX/first.md" -o ""
+    [ "$status" -eq 2 ]
+    for d in 2024-02-30 2023-02-29 2024-04-31 2024-13 1900-02-29; do
+        sb --date "$d" "$FIX/first.md" -o out.epub
+        [ "$status" -eq 2 ] || { echo "--date $d: status $status"; return 1; }
+        has "$d"
+    done
+    no_file out.epub
+    sb --date 2024-02-29 "$FIX/first.md" -o leap.epub
+    [ "$status" -eq 0 ]
+    keep leap.epub
+}
+
+@test "cli: --verbose tells the time of each stage" {
+    sb -v "$FIX/first.md" -o book.epub
+    [ "$status" -eq 0 ]
+    has "time: read"
+    has "time: render"
+    keep book.epub
+}
+
+@test "cli: .txt and .markdown inputs are read as Markdown" {
+    cp "$FIX/second.md" harbour.txt
+    cp "$FIX/first.md" ferry.markdown
+    sb harbour.txt ferry.markdown -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local text
+    text=$(for f in $(adocs book.epub); do entry book.epub "$f"; done)
+    grep -q '<h1>Evening Harbour</h1>' <<<"$text"
+    grep -q '<h2 id="the-harbour">The Harbour</h2>' <<<"$text"
+    grep -q '<h1>Morning Ferry</h1>' <<<"$text"
+    ! grep -q '## ' <<<"$text" || false
 }
 
 @test "cli: a book that cannot be built exits 1, a built one 0 with a summary line" {
@@ -61,6 +109,16 @@ load build-helpers
     sb -q "$FIX/first.md" -o quiet.epub
     [ "$status" -eq 0 ]
     [ -z "$output" ]
+}
+
+@test "cli: a successful build replaces an existing file and leaves nothing else" {
+    mkdir shelf
+    echo "an older book" >shelf/book.epub
+    sb "$FIX/second.md" -o shelf/book.epub
+    [ "$status" -eq 0 ]
+    [ "$(entry shelf/book.epub mimetype)" = "application/epub+zip" ]
+    [ "$(ls -A shelf)" = book.epub ]
+    keep shelf/book.epub
 }
 
 # --- a single interview -----------------------------------------------------------------------
@@ -81,7 +139,7 @@ load build-helpers
     sb "$FIX/interview.md" -o book.epub
     [ "$status" -eq 0 ]
     keep book.epub
-    mapfile -t d < <(docs book.epub | grep text/)
+    mapfile -t d < <(adocs book.epub)
     local text=""
     for f in "${d[@]}"; do text+=$(entry book.epub "$f"); done
     # The article opening, then each section's heading, in the order of the file
@@ -147,6 +205,20 @@ load build-helpers
     has "interview.md:42: warning:"
     has "interview.md:44: warning:"
     has "https://video.example.net/embed/kiln-opening"
+}
+
+@test "raw HTML: the text after a void or dropped element is kept" {
+    printf '# Raw\n\nA super<wbr>long word, one.\n\nLine<br>break, two.\n\nA box <input type="checkbox"> three.\n\nA movie <embed src="https://video.example.net/a.swf"> four.\n\nA picture <img src="https://images.example.net/p.png" alt="pic"> five.\n\n<table><tr><td align="right" bgcolor="#eee">six</td></tr></table>\n' >raw.md
+    sb raw.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local body
+    body=$(xq book.epub "$(adocs book.epub | head -n 1)" 'string(//body)')
+    for word in one two three four five six; do
+        grep -q "$word" <<<"$body" || { echo "'$word' is missing from: $body"; return 1; }
+    done
+    has "raw.md:9: warning:"
+    has "https://video.example.net/a.swf"
 }
 
 @test "interview: footnotes link to their notes and back" {
@@ -223,7 +295,7 @@ load build-helpers
     [ "$status" -eq 0 ]
     keep book.epub
     local first second
-    first=$(docs book.epub | grep 'text/' | head -n 1)
+    first=$(adocs book.epub | head -n 1)
     run xattrs book.epub "$first" '//a/@href'
     lacks "second.md"
     # [the second essay](second.md) points at the document where 'Evening Harbour' opens
@@ -376,12 +448,12 @@ meta_prop() { # meta_prop BOOK PROPERTY: the values of <meta property=PROPERTY>,
     # an article without a language of its own is in the book's language; one that declares
     # its own (interview.md: lang en) keeps it
     local first
-    first=$(docs book.epub | grep 'text/' | head -n 1)
+    first=$(adocs book.epub | head -n 1)
     [ "$(xq book.epub "$first" 'string(/html/@lang)')" = en ]
     sb --lang nb "$FIX/second.md" -o nb.epub
     [ "$status" -eq 0 ]
     keep nb.epub
-    first=$(docs nb.epub | grep 'text/' | head -n 1)
+    first=$(adocs nb.epub | head -n 1)
     [ "$(xq nb.epub "$first" 'string(/html/@lang)')" = nb ]
     [ "$(dc nb.epub language)" = nb ]
 }
@@ -398,6 +470,16 @@ meta_prop() { # meta_prop BOOK PROPERTY: the values of <meta property=PROPERTY>,
     [ "$status" -eq 0 ]
     keep h1.epub
     [ "$(dc h1.epub title)" = "From Heading" ]
+    # the first H1 counts even after a picture and a date line (blog exports)
+    cp "$FIX/img/kiln.png" hero.png
+    printf '![The hero picture](hero.png)\n\n*March 3, 2024*\n\n# From a Later Heading\n\nText.\n' >later.md
+    sb later.md -o later.epub
+    [ "$status" -eq 0 ]
+    keep later.epub
+    [ "$(dc later.epub title)" = "From a Later Heading" ]
+    run entry later.epub "$(adocs later.epub | head -n 1)"
+    has 'alt="The hero picture"'
+    has "March 3, 2024"
     sb the_file-name.md -o fn.epub
     [ "$status" -eq 0 ]
     keep fn.epub
@@ -452,7 +534,7 @@ meta_prop() { # meta_prop BOOK PROPERTY: the values of <meta property=PROPERTY>,
     [ "$status" -eq 0 ]
     keep c.epub
     [ "$(dc c.epub language)" = en ]
-    run entry c.epub "$(docs c.epub | grep 'text/' | head -n 1)"
+    run entry c.epub "$(adocs c.epub | head -n 1)"
     has 'xml:lang="en"'
     lacks 'lang="C"'
     LC_ALL=C.UTF-8 LANG=fr_FR.UTF-8 run timeout 20 "$SHEAF" build "$FIX/second.md" -o fr.epub
@@ -470,6 +552,9 @@ meta_prop() { # meta_prop BOOK PROPERTY: the values of <meta property=PROPERTY>,
     id=$(dc a.epub identifier)
     [[ "$id" =~ ^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]]
     [ "$(dc elsewhere/b.epub identifier)" = "$id" ]
+    # named by a relative path from another folder: the same book
+    (cd "$FIX" && timeout 20 "$SHEAF" build -q first.md -o "$BATS_TEST_TMPDIR/rel.epub")
+    [ "$(dc rel.epub identifier)" = "$id" ]
     # a different article is a different book
     sb "$FIX/second.md" -o c.epub
     [ "$status" -eq 0 ]

@@ -5,8 +5,10 @@
  * Makes ENTRIES compressed entries (cycling through the FILEs' contents) after a stored
  * mimetype, or repacks every entry of BOOK.epub as it is (same names, same methods), packs
  * them RUNS times and prints the median wall time (and writes the archive to OUT.zip when
- * asked). Built by bench.sh (not part
- * of the test suite): cc ... tests/bench/zipbench.c libsheaf.a. */
+ * asked). Not part of the test suite; build it with
+ *   cc -O2 -std=c11 -D_DEFAULT_SOURCE -Isrc -o zipbench tests/bench/zipbench.c build/libsheaf.a \
+ *      $(pkg-config --libs libzip libdeflate libxml-2.0 libcmark yaml-0.1 nettle) -lpthread
+ * e.g. `zipbench -e book.epub` times the packaging stage alone on a real book's entries. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +91,8 @@ int main(int argc, char **argv)
     }
     size_t nfiles = (size_t)(argc - optind);
     if ((nfiles == 0) == !epub || runs < 1 || count == 0) {
-        fprintf(stderr, "usage: zipbench [-t THREADS] [-n ENTRIES] [-r RUNS] [-o OUT] FILE...\n");
+        fprintf(stderr, "usage: zipbench [-t THREADS] [-n ENTRIES] [-r RUNS] [-o OUT] FILE...\n"
+                        "       zipbench [-t THREADS] [-r RUNS] [-o OUT] -e BOOK.epub\n");
         return 2;
     }
     char **text = NULL, **names = NULL;

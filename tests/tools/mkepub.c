@@ -70,7 +70,8 @@ static char *fill(const char *tpl, const char *const *keys, const char *const *v
             const char *e = strchr(p + 1, '%');
             size_t k;
             for (k = 0; e && k < n; k++)
-                if (strlen(keys[k]) == (size_t)(e - p - 1) && memcmp(keys[k], p + 1, (size_t)(e - p - 1)) == 0)
+                if (strlen(keys[k]) == (size_t)(e - p - 1) &&
+                    memcmp(keys[k], p + 1, (size_t)(e - p - 1)) == 0)
                     break;
             if (e && k < n) {
                 text_adds(&t, vals[k]);
@@ -93,14 +94,14 @@ typedef struct entry {
     size_t name_len; /* may hold NUL bytes */
     unsigned char *data;
     size_t len;
-    int method;         /* 0 stored, 8 deflate, anything else: data written as is */
-    size_t extra_len;   /* bytes of a dummy extra field in the local header */
-    uint32_t ext_attr;  /* external attributes (unix mode << 16 for symlinks) */
-    int unix_made;      /* version made by: UNIX */
+    int method;        /* 0 stored, 8 deflate, anything else: data written as is */
+    size_t extra_len;  /* bytes of a dummy extra field in the local header */
+    uint32_t ext_attr; /* external attributes (unix mode << 16 for symlinks) */
+    int unix_made;     /* version made by: UNIX */
     uint16_t flags;
-    int lie_size;       /* declare this uncompressed size instead (when size_set) */
+    int lie_size; /* declare this uncompressed size instead (when size_set) */
     uint32_t declared;
-    int alias_of;       /* >= 0: central record points at that entry's local header */
+    int alias_of; /* >= 0: central record points at that entry's local header */
 } entry;
 
 typedef struct book {
@@ -109,8 +110,8 @@ typedef struct book {
     size_t truncate_to; /* 0: whole */
 } book;
 
-static entry *book_add_raw(book *b, const char *name, size_t name_len, const void *data,
-                           size_t len, int method)
+static entry *book_add_raw(book *b, const char *name, size_t name_len, const void *data, size_t len,
+                           int method)
 {
     if (b->n == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 16;
@@ -320,16 +321,16 @@ static const char *const meta_default =
     "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
 
 static const char *const manifest_default =
-    "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
+    "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+    "properties=\"nav\"/>\n"
     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
 
-static const char *const spine_default =
-    "    <itemref idref=\"c1\"/>\n"
-    "    <itemref idref=\"c2\"/>\n";
+static const char *const spine_default = "    <itemref idref=\"c1\"/>\n"
+                                         "    <itemref idref=\"c2\"/>\n";
 
 static const char *const nav_tpl =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -359,19 +360,16 @@ static const char *const chapter_tpl =
     "</body>\n"
     "</html>\n";
 
-static const char *const c1_default =
-    "<h1 id=\"s1\">One</h1>\n"
-    "<p>See <a href=\"c2.xhtml#s2\">part two</a>.</p>\n"
-    "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+static const char *const c1_default = "<h1 id=\"s1\">One</h1>\n"
+                                      "<p>See <a href=\"c2.xhtml#s2\">part two</a>.</p>\n"
+                                      "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
 
-static const char *const c2_default =
-    "<h1 id=\"top\">Two</h1>\n"
-    "<h2 id=\"s2\">Part</h2>\n"
-    "<p>Back to <a href=\"c1.xhtml#s1\">one</a>.</p>";
+static const char *const c2_default = "<h1 id=\"top\">Two</h1>\n"
+                                      "<h2 id=\"s2\">Part</h2>\n"
+                                      "<p>Back to <a href=\"c1.xhtml#s1\">one</a>.</p>";
 
-static const char *const css_default =
-    "body { margin: 0 5%; }\n"
-    "h1 { background: url(\"dot.png\") no-repeat; }\n";
+static const char *const css_default = "body { margin: 0 5%; }\n"
+                                       "h1 { background: url(\"dot.png\") no-repeat; }\n";
 
 static const char *const ncx_tpl =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -517,7 +515,7 @@ static const fixture fixtures[] = {
     {"opf-no-modified", "RSC-005", "no dcterms:modified"},
     {"opf-two-modified", "RSC-005", "dcterms:modified twice"},
     {"opf-bad-modified", "RSC-005", "dcterms:modified not CCYY-MM-DDThh:mm:ssZ"},
-    {"opf-empty-date", "OPF-054", "an empty dc:date"},
+    {"opf-empty-date", "RSC-005", "an empty dc:date"},
     {"opf-missing-file", "RSC-001", "a manifest item whose file is absent"},
     {"opf-duplicate-href", "OPF-074", "two manifest items for one file"},
     {"opf-duplicate-id", "RSC-005", "two manifest items with one id"},
@@ -526,8 +524,13 @@ static const fixture fixtures[] = {
     {"opf-missing-svg", "OPF-014", "inline SVG without properties=\"svg\""},
     {"opf-missing-scripted", "OPF-014", "a script without properties=\"scripted\""},
     {"opf-missing-mathml", "OPF-014", "MathML without properties=\"mathml\""},
-    {"opf-missing-remote", "OPF-014", "remote audio without properties=\"remote-resources\""},
+    {"opf-missing-remote", "OPF-014 RSC-008",
+     "remote audio without properties=\"remote-resources\""},
     {"opf-extra-property", "OPF-015", "properties=\"scripted\" without a script"},
+    {"opf-fallback-missing", "OPF-040", "a fallback naming no manifest item"},
+    {"opf-fallback-cycle", "OPF-045", "two items falling back to each other"},
+    {"opf-remote-item", "RSC-006", "a remote image in the manifest"},
+    {"opf-bad-date", "OPF-053", "dc:date \"next week\""},
     {"opf-unlisted-file", "OPF-003", "a file in the container but not in the manifest"},
     {"opf-no-nav", "RSC-005", "no item with properties=\"nav\""},
     {"spine-bad-idref", "OPF-049", "an itemref naming no item"},
@@ -543,6 +546,8 @@ static const fixture fixtures[] = {
     {"nav-order", "NAV-011", "toc links out of spine order"},
     {"nav-remote", "NAV-010", "a toc link to a web page"},
     {"nav-bad-fragment", "RSC-012", "a toc link to a missing fragment"},
+    {"nav-span-no-ol", "RSC-005", "a toc heading (span) without a sublist"},
+    {"ncx-missing-target", "RSC-007", "an NCX navPoint to a missing file"},
     {"ncx-uid-mismatch", "NCX-001", "the NCX dtb:uid differs from the package identifier"},
     {"ncx-disagree", "SHF-008", "the NCX lists other targets than the nav toc"},
     /* content documents */
@@ -553,11 +558,12 @@ static const fixture fixtures[] = {
     {"xhtml-missing-link", "RSC-007", "a relative link to a missing file ([site](example.org))"},
     {"xhtml-not-in-manifest", "OPF-003 RSC-008", "an image in the container, not in the manifest"},
     {"xhtml-bad-fragment", "RSC-012", "a link to an undefined fragment"},
-    {"xhtml-remote-image", "RSC-006", "an image from the web"},
+    {"xhtml-remote-image", "OPF-014 RSC-006", "an image from the web"},
     {"xhtml-link-outside", "RSC-026", "a link climbing above the container root"},
     {"xhtml-file-url", "RSC-030", "a file: URL"},
     {"xhtml-bad-lang", "RSC-005", "xml:lang and lang \"C\""},
     {"xhtml-link-not-in-spine", "RSC-011", "a hyperlink to a document outside the spine"},
+    {"xhtml-style-attr-url", "RSC-007", "a style attribute with url() to a missing file"},
     {"css-missing-url", "RSC-007", "a stylesheet url() to a missing file"},
     {"css-remote-image", "RSC-006", "a stylesheet url() to a remote image"},
     /* hostile XML */
@@ -565,6 +571,7 @@ static const fixture fixtures[] = {
     {"xml-external-dtd", "HTM-004", "an XHTML 1.1 DOCTYPE with external identifiers"},
     {"xml-billion-laughs", "RSC-016", "nested entity expansion"},
     {"xml-deep-nesting", "RSC-016", "elements nested 5000 deep"},
+    {"many-findings", "RSC-007 SHF-011", "6000 missing images: findings stop at a cap"},
 };
 
 static int write_case(const char *name, const char *out)
@@ -577,21 +584,29 @@ static int write_case(const char *name, const char *out)
 #define IS(s) (strcmp(name, s) == 0)
     /* cases that change a part before assembly */
     if (IS("valid-epub-typed")) {
-        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
-                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
-                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
-                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" properties=\"svg mathml\"/>\n"
-                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\" properties=\"cover-image\"/>\n";
+        p.manifest =
+            "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"nav\"/>\n"
+            "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+            "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+            "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"svg mathml\"/>\n"
+            "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\" "
+            "properties=\"cover-image\"/>\n";
         p.c1_body = "<h1 id=\"s1\">One</h1>\n"
-                    "<p><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"5\" height=\"5\"/></svg></p>\n"
+                    "<p><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect "
+                    "width=\"5\" height=\"5\"/></svg></p>\n"
                     "<p><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>x</mi></math></p>\n"
-                    "<p>See <a href=\"c2.xhtml#s2\">part two</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+                    "<p>See <a href=\"c2.xhtml#s2\">part two</a>.</p><p><img src=\"dot.png\" "
+                    "alt=\"A dot\"/></p>";
         p.nav = "<nav epub:type=\"toc\" id=\"toc\"><h1>Contents</h1><ol>\n"
                 "<li><a href=\"c1.xhtml\">One</a></li>\n"
-                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>\n"
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a "
+                "href=\"c2.xhtml#s2\">Part</a></li></ol></li>\n"
                 "</ol></nav>\n"
-                "<nav epub:type=\"landmarks\" hidden=\"\"><ol><li><a epub:type=\"bodymatter\" href=\"c1.xhtml\">Start</a></li></ol></nav>";
+                "<nav epub:type=\"landmarks\" hidden=\"\"><ol><li><a epub:type=\"bodymatter\" "
+                "href=\"c1.xhtml\">Start</a></li></ol></nav>";
     }
     if (IS("opf-no-identifier"))
         p.meta = "    <dc:title>Fixture</dc:title>\n    <dc:language>en</dc:language>\n"
@@ -601,144 +616,239 @@ static int write_case(const char *name, const char *out)
     if (IS("opf-no-uid-attr"))
         p.pkg = "";
     if (IS("opf-no-title"))
-        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:language>en</dc:language>\n"
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:language>en</dc:language>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
     if (IS("opf-no-language"))
-        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
     if (IS("opf-bad-language"))
-        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
                  "    <dc:language>C</dc:language>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
     if (IS("opf-no-modified"))
-        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
                  "    <dc:language>en</dc:language>\n";
     if (IS("opf-two-modified"))
-        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
                  "    <dc:language>en</dc:language>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-02T00:00:00Z</meta>\n";
     if (IS("opf-bad-modified"))
-        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
                  "    <dc:language>en</dc:language>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-01 10:00</meta>\n";
     if (IS("opf-empty-date"))
-        p.meta = "    <dc:identifier id=\"uid\">" UUID "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
                  "    <dc:language>en</dc:language>\n    <dc:date></dc:date>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
     if (IS("meta-inf-resource"))
-        p.manifest = tmp = fill("%M%    <item id=\"mi\" href=\"../META-INF/extra.png\" media-type=\"image/png\"/>\n",
+        p.manifest = tmp = fill(
+            "%M%    <item id=\"mi\" href=\"../META-INF/extra.png\" media-type=\"image/png\"/>\n",
+            (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-fallback-missing"))
+        p.manifest = tmp = fill("%M%    <item id=\"alt\" href=\"dot2.png\" "
+                                "media-type=\"image/png\" fallback=\"nothere\"/>\n",
                                 (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-fallback-cycle"))
+        p.manifest = tmp = fill(
+            "%M%    <item id=\"alt\" href=\"dot2.png\" media-type=\"image/png\" "
+            "fallback=\"alt2\"/>\n"
+            "    <item id=\"alt2\" href=\"dot3.png\" media-type=\"image/png\" fallback=\"alt\"/>\n",
+            (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-remote-item"))
+        p.manifest = tmp = fill("%M%    <item id=\"web\" href=\"https://example.com/a.png\" "
+                                "media-type=\"image/png\"/>\n",
+                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+    if (IS("opf-bad-date"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <dc:language>en</dc:language>\n    <dc:date>next week</dc:date>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+    if (IS("nav-span-no-ol"))
+        p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml\">One</a></li>"
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a "
+                "href=\"c2.xhtml#s2\">Part</a></li></ol></li>"
+                "<li><span>Appendix</span></li></ol></nav>";
+    if (IS("ncx-missing-target"))
+        p.ncx_points = tmp = fill(
+            "%P%<navPoint id=\"n4\" playOrder=\"4\"><navLabel><text>Gone</text></navLabel><content "
+            "src=\"c3.xhtml\"/></navPoint>\n",
+            (const char *[]){"P"}, (const char *[]){ncx_points_default}, 1);
+    if (IS("xhtml-style-attr-url"))
+        p.c1_body = "<h1 id=\"s1\">One</h1><p style=\"background: "
+                    "url(missing.png)\">Text.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+    if (IS("many-findings")) {
+        text t = {0};
+        text_adds(&t, "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/></p>\n<p>");
+        for (int i = 0; i < 6000; i++)
+            text_addf(&t, "<img src=\"missing-%d.png\" alt=\"\"/>", i);
+        text_adds(&t, "</p>");
+        p.c1_body = tmp = t.s;
+    }
     if (IS("opf-missing-file"))
-        p.manifest = tmp = fill("%M%    <item id=\"gone\" href=\"gone.png\" media-type=\"image/png\"/>\n",
-                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+        p.manifest = tmp =
+            fill("%M%    <item id=\"gone\" href=\"gone.png\" media-type=\"image/png\"/>\n",
+                 (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
     if (IS("opf-duplicate-href"))
-        p.manifest = tmp = fill("%M%    <item id=\"img2\" href=\"dot.png\" media-type=\"image/png\"/>\n",
-                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+        p.manifest = tmp =
+            fill("%M%    <item id=\"img2\" href=\"dot.png\" media-type=\"image/png\"/>\n",
+                 (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
     if (IS("opf-duplicate-id"))
-        p.manifest = tmp = fill("%M%    <item id=\"img\" href=\"dot2.png\" media-type=\"image/png\"/>\n",
-                                (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
+        p.manifest = tmp =
+            fill("%M%    <item id=\"img\" href=\"dot2.png\" media-type=\"image/png\"/>\n",
+                 (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
     if (IS("opf-media-type-mismatch"))
-        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
-                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
-                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
-                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/jpeg\"/>\n";
+        p.manifest =
+            "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"nav\"/>\n"
+            "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+            "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+            "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"img\" href=\"dot.png\" media-type=\"image/jpeg\"/>\n";
     if (IS("opf-unknown-property"))
-        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
-                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
-                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
-                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" properties=\"shiny\"/>\n"
-                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+        p.manifest =
+            "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"nav\"/>\n"
+            "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+            "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+            "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"shiny\"/>\n"
+            "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
     if (IS("opf-missing-svg"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><rect width=\"2\" height=\"2\"/></svg></p>"
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><svg xmlns=\"http://www.w3.org/2000/svg\" "
+                    "width=\"4\" height=\"4\"><rect width=\"2\" height=\"2\"/></svg></p>"
                     "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("opf-missing-scripted"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><script>document.title = 'x';</script><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.c1_body = "<h1 id=\"s1\">One</h1><script>document.title = 'x';</script><p><img "
+                    "src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("opf-missing-mathml"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>x</mi></math></p>"
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><math "
+                    "xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>x</mi></math></p>"
                     "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("opf-missing-remote"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p><audio src=\"https://example.com/talk.mp3\" controls=\"controls\">audio</audio></p>"
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><audio src=\"https://example.com/talk.mp3\" "
+                    "controls=\"controls\">audio</audio></p>"
                     "<p><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("opf-extra-property"))
-        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
-                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
-                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
-                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" properties=\"scripted\"/>\n"
-                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+        p.manifest =
+            "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"nav\"/>\n"
+            "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+            "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+            "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"scripted\"/>\n"
+            "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
     if (IS("opf-no-nav"))
-        p.manifest = "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
-                     "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
-                     "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                     "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+        p.manifest =
+            "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+            "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+            "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
     if (IS("spine-bad-idref"))
-        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref idref=\"c9\"/>\n";
+        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref "
+                  "idref=\"c9\"/>\n";
     if (IS("spine-duplicate"))
-        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref idref=\"c2\"/>\n";
+        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref "
+                  "idref=\"c2\"/>\n";
     if (IS("spine-no-linear"))
-        p.spine = "    <itemref idref=\"c1\" linear=\"no\"/>\n    <itemref idref=\"c2\" linear=\"no\"/>\n";
+        p.spine = "    <itemref idref=\"c1\" linear=\"no\"/>\n    <itemref idref=\"c2\" "
+                  "linear=\"no\"/>\n";
     if (IS("spine-image-no-fallback"))
-        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref idref=\"img\"/>\n";
+        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n    <itemref "
+                  "idref=\"img\"/>\n";
     if (IS("nav-no-toc"))
-        p.nav = "<nav epub:type=\"landmarks\"><ol><li><a href=\"c1.xhtml\">Start</a></li></ol></nav>";
+        p.nav =
+            "<nav epub:type=\"landmarks\"><ol><li><a href=\"c1.xhtml\">Start</a></li></ol></nav>";
     if (IS("nav-two-toc"))
         p.nav = tmp = fill("%N%\n%N%", (const char *[]){"N"}, (const char *[]){nav_default}, 1);
     if (IS("nav-bad-list"))
         p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml\">One</a></li><li>Two</li>"
-                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li></ol></nav>";
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a "
+                "href=\"c2.xhtml#s2\">Part</a></li></ol></li></ol></nav>";
     if (IS("nav-not-in-spine"))
         p.spine = "    <itemref idref=\"c1\"/>\n";
     if (IS("nav-order"))
-        p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>"
+        p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c2.xhtml\">Two</a><ol><li><a "
+                "href=\"c2.xhtml#s2\">Part</a></li></ol></li>"
                 "<li><a href=\"c1.xhtml\">One</a></li></ol></nav>";
     if (IS("nav-order"))
-        p.ncx_points = "<navPoint id=\"n2\" playOrder=\"1\"><navLabel><text>Two</text></navLabel><content src=\"c2.xhtml\"/>\n"
-                       "<navPoint id=\"n3\" playOrder=\"2\"><navLabel><text>Part</text></navLabel><content src=\"c2.xhtml#s2\"/></navPoint></navPoint>\n"
-                       "<navPoint id=\"n1\" playOrder=\"3\"><navLabel><text>One</text></navLabel><content src=\"c1.xhtml\"/></navPoint>\n";
+        p.ncx_points =
+            "<navPoint id=\"n2\" playOrder=\"1\"><navLabel><text>Two</text></navLabel><content "
+            "src=\"c2.xhtml\"/>\n"
+            "<navPoint id=\"n3\" playOrder=\"2\"><navLabel><text>Part</text></navLabel><content "
+            "src=\"c2.xhtml#s2\"/></navPoint></navPoint>\n"
+            "<navPoint id=\"n1\" playOrder=\"3\"><navLabel><text>One</text></navLabel><content "
+            "src=\"c1.xhtml\"/></navPoint>\n";
     if (IS("nav-remote"))
         p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml\">One</a></li>"
-                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>"
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a "
+                "href=\"c2.xhtml#s2\">Part</a></li></ol></li>"
                 "<li><a href=\"https://example.com/\">Web</a></li></ol></nav>";
     if (IS("nav-bad-fragment"))
         p.nav = "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml\">One</a></li>"
-                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#nowhere\">Part</a></li></ol></li></ol></nav>";
+                "<li><a href=\"c2.xhtml\">Two</a><ol><li><a "
+                "href=\"c2.xhtml#nowhere\">Part</a></li></ol></li></ol></nav>";
     if (IS("nav-bad-fragment"))
-        p.ncx_points = "<navPoint id=\"n1\" playOrder=\"1\"><navLabel><text>One</text></navLabel><content src=\"c1.xhtml\"/></navPoint>\n"
-                       "<navPoint id=\"n2\" playOrder=\"2\"><navLabel><text>Two</text></navLabel><content src=\"c2.xhtml\"/>\n"
-                       "<navPoint id=\"n3\" playOrder=\"3\"><navLabel><text>Part</text></navLabel><content src=\"c2.xhtml#nowhere\"/></navPoint></navPoint>\n";
+        p.ncx_points =
+            "<navPoint id=\"n1\" playOrder=\"1\"><navLabel><text>One</text></navLabel><content "
+            "src=\"c1.xhtml\"/></navPoint>\n"
+            "<navPoint id=\"n2\" playOrder=\"2\"><navLabel><text>Two</text></navLabel><content "
+            "src=\"c2.xhtml\"/>\n"
+            "<navPoint id=\"n3\" playOrder=\"3\"><navLabel><text>Part</text></navLabel><content "
+            "src=\"c2.xhtml#nowhere\"/></navPoint></navPoint>\n";
     if (IS("ncx-uid-mismatch"))
         p.ncx_uid = "urn:uuid:00000000-0000-4000-8000-000000000000";
     if (IS("ncx-disagree"))
-        p.ncx_points = "<navPoint id=\"n1\" playOrder=\"1\"><navLabel><text>One</text></navLabel><content src=\"c1.xhtml\"/></navPoint>\n";
+        p.ncx_points =
+            "<navPoint id=\"n1\" playOrder=\"1\"><navLabel><text>One</text></navLabel><content "
+            "src=\"c1.xhtml\"/></navPoint>\n";
     if (IS("xhtml-not-wellformed"))
         p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"></p>";
     if (IS("xhtml-duplicate-id"))
         p.c1_body = "<h1 id=\"s1\">One</h1><p id=\"s1\"><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("xhtml-missing-image"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"photo.jpg\" alt=\"A photo\"/></p>";
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img "
+                    "src=\"photo.jpg\" alt=\"A photo\"/></p>";
     if (IS("xhtml-missing-link"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p>Visit <a href=\"example.org\">the site</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>Visit <a href=\"example.org\">the "
+                    "site</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("xhtml-not-in-manifest"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"extra.png\" alt=\"Another dot\"/></p>";
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img "
+                    "src=\"extra.png\" alt=\"Another dot\"/></p>";
     if (IS("xhtml-bad-fragment"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"c2.xhtml#s3\">part three</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"c2.xhtml#s3\">part "
+                    "three</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("xhtml-remote-image"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"https://example.com/a.png\" alt=\"A remote dot\"/></p>";
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img "
+                    "src=\"https://example.com/a.png\" alt=\"A remote dot\"/></p>";
     if (IS("xhtml-link-outside"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"../../../etc/passwd\">this</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.c1_body =
+            "<h1 id=\"s1\">One</h1><p>See <a href=\"../../../etc/passwd\">this</a>.</p><p><img "
+            "src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("xhtml-file-url"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img src=\"file:///etc/passwd\" alt=\"x\"/></p>";
+        p.c1_body = "<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/><img "
+                    "src=\"file:///etc/passwd\" alt=\"x\"/></p>";
     if (IS("xhtml-bad-lang"))
-        p.c1_htmlattr = " xmlns:x=\"urn:x\"", p.c1_body = "<h1 id=\"s1\">One</h1><p xml:lang=\"C\" lang=\"C\">Text.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.c1_htmlattr = " xmlns:x=\"urn:x\"",
+        p.c1_body = "<h1 id=\"s1\">One</h1><p xml:lang=\"C\" lang=\"C\">Text.</p><p><img "
+                    "src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("xhtml-link-not-in-spine"))
-        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"extra.xhtml\">more</a>.</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>",
-        p.manifest = tmp = fill("%M%    <item id=\"extra\" href=\"extra.xhtml\" media-type=\"application/xhtml+xml\"/>\n",
+        p.c1_body = "<h1 id=\"s1\">One</h1><p>See <a href=\"extra.xhtml\">more</a>.</p><p><img "
+                    "src=\"dot.png\" alt=\"A dot\"/></p>",
+        p.manifest = tmp = fill("%M%    <item id=\"extra\" href=\"extra.xhtml\" "
+                                "media-type=\"application/xhtml+xml\"/>\n",
                                 (const char *[]){"M"}, (const char *[]){manifest_default}, 1);
     if (IS("css-missing-url"))
         p.css = "body { margin: 0; }\nh1 { background: url(images/gone.png); }\n";
@@ -746,23 +856,27 @@ static int write_case(const char *name, const char *out)
         p.css = "body { margin: 0; }\nh1 { background: url('https://example.com/bg.png'); }\n";
     if (IS("xml-external-entity"))
         p.c1_doctype = "<!DOCTYPE html [ <!ENTITY secret SYSTEM \"file:///etc/passwd\"> ]>",
-        p.c1_body = "<h1 id=\"s1\">One</h1><p>&secret;</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.c1_body =
+            "<h1 id=\"s1\">One</h1><p>&secret;</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("xml-external-dtd"))
-        p.c1_doctype = "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" \"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">";
+        p.c1_doctype = "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
+                       "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">";
     if (IS("xml-billion-laughs"))
-        p.c1_doctype = "<!DOCTYPE html [\n"
-                       " <!ENTITY lol \"lol\">\n"
-                       " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-                       " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
-                       " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-                       " <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
-                       " <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
-                       " <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
-                       " <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
-                       " <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
-                       " <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
-                       "]>",
-        p.c1_body = "<h1 id=\"s1\">One</h1><p>&lol9;</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
+        p.c1_doctype =
+            "<!DOCTYPE html [\n"
+            " <!ENTITY lol \"lol\">\n"
+            " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+            " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+            " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+            " <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+            " <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+            " <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+            " <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+            " <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+            " <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+            "]>",
+        p.c1_body =
+            "<h1 id=\"s1\">One</h1><p>&lol9;</p><p><img src=\"dot.png\" alt=\"A dot\"/></p>";
     if (IS("xml-deep-nesting")) {
         text t = {0};
         text_adds(&t, "<h1 id=\"s1\">One</h1>");
@@ -795,12 +909,16 @@ static int write_case(const char *name, const char *out)
         book_remove(&b, "META-INF/container.xml");
     if (IS("container-bad-path"))
         book_set(&b, "META-INF/container.xml",
-                 "<?xml version=\"1.0\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
-                 "<rootfiles><rootfile full-path=\"OPS/package.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles></container>\n");
+                 "<?xml version=\"1.0\"?>\n<container version=\"1.0\" "
+                 "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
+                 "<rootfiles><rootfile full-path=\"OPS/package.opf\" "
+                 "media-type=\"application/oebps-package+xml\"/></rootfiles></container>\n");
     if (IS("container-no-rootfile"))
         book_set(&b, "META-INF/container.xml",
-                 "<?xml version=\"1.0\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
-                 "<rootfiles><rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/xml\"/></rootfiles></container>\n");
+                 "<?xml version=\"1.0\"?>\n<container version=\"1.0\" "
+                 "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
+                 "<rootfiles><rootfile full-path=\"OEBPS/content.opf\" "
+                 "media-type=\"application/xml\"/></rootfiles></container>\n");
     if (IS("name-forbidden-char"))
         book_add(&b, "OEBPS/what:now?.txt", "x");
     if (IS("name-trailing-dot"))
@@ -873,6 +991,10 @@ static int write_case(const char *name, const char *out)
         entry *e = book_find(&b, "OEBPS/content.opf");
         e->len -= 12; /* cut "</package>\n" and more */
     }
+    if (IS("opf-fallback-missing") || IS("opf-fallback-cycle"))
+        book_add_raw(&b, "OEBPS/dot2.png", 14, png_1x1, sizeof png_1x1 - 1, 0);
+    if (IS("opf-fallback-cycle"))
+        book_add_raw(&b, "OEBPS/dot3.png", 14, png_1x1, sizeof png_1x1 - 1, 0);
     if (IS("opf-duplicate-id") || IS("xhtml-not-in-manifest")) {
         const char *nm = IS("opf-duplicate-id") ? "OEBPS/dot2.png" : "OEBPS/extra.png";
         book_add_raw(&b, nm, strlen(nm), png_1x1, sizeof png_1x1 - 1, 0);
@@ -928,25 +1050,37 @@ static int write_big(int n, const char *out)
     parts p;
     text manifest = {0}, spine = {0}, nav = {0}, points = {0};
     parts_default(&p);
-    text_adds(&manifest, "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
-                         "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
-                         "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
-                         "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n"
-                         "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
-                         "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
+    text_adds(&manifest,
+              "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+              "properties=\"nav\"/>\n"
+              "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+              "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+              "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n"
+              "    <item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+              "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
     text_adds(&spine, spine_default);
     text_adds(&nav, "<nav epub:type=\"toc\" id=\"toc\"><h1>Contents</h1><ol>\n"
                     "<li><a href=\"c1.xhtml\">One</a></li>\n"
-                    "<li><a href=\"c2.xhtml\">Two</a><ol><li><a href=\"c2.xhtml#s2\">Part</a></li></ol></li>\n");
+                    "<li><a href=\"c2.xhtml\">Two</a><ol><li><a "
+                    "href=\"c2.xhtml#s2\">Part</a></li></ol></li>\n");
     text_adds(&points, ncx_points_default);
     for (int i = 3; i <= n; i++) {
-        text_addf(&manifest, "    <item id=\"c%d\" href=\"c%d.xhtml\" media-type=\"application/xhtml+xml\"/>\n", i, i);
+        text_addf(
+            &manifest,
+            "    <item id=\"c%d\" href=\"c%d.xhtml\" media-type=\"application/xhtml+xml\"/>\n", i,
+            i);
         text_addf(&spine, "    <itemref idref=\"c%d\"/>\n", i);
-        text_addf(&nav, "<li><a href=\"c%d.xhtml\">Chapter %d</a><ol><li><a href=\"c%d.xhtml#q2\">Question 2</a></li></ol></li>\n", i, i, i);
-        text_addf(&points, "<navPoint id=\"n%d\" playOrder=\"%d\"><navLabel><text>Chapter %d</text></navLabel>"
-                           "<content src=\"c%d.xhtml\"/><navPoint id=\"n%dq\" playOrder=\"%d\"><navLabel><text>Question 2</text></navLabel>"
-                           "<content src=\"c%d.xhtml#q2\"/></navPoint></navPoint>\n",
-                  i, 2 * i, i, i, i, 2 * i + 1, i);
+        text_addf(&nav,
+                  "<li><a href=\"c%d.xhtml\">Chapter %d</a><ol><li><a "
+                  "href=\"c%d.xhtml#q2\">Question 2</a></li></ol></li>\n",
+                  i, i, i);
+        text_addf(
+            &points,
+            "<navPoint id=\"b%d\" playOrder=\"%d\"><navLabel><text>Chapter %d</text></navLabel>"
+            "<content src=\"c%d.xhtml\"/><navPoint id=\"b%dq\" "
+            "playOrder=\"%d\"><navLabel><text>Question 2</text></navLabel>"
+            "<content src=\"c%d.xhtml#q2\"/></navPoint></navPoint>\n",
+            i, 2 * i - 2, i, i, i, 2 * i - 1, i);
     }
     text_adds(&nav, "</ol></nav>");
     p.manifest = manifest.s;
@@ -960,12 +1094,16 @@ static int write_big(int n, const char *out)
         text_addf(&body, "<h1 id=\"top\">Chapter %d</h1>\n", i);
         for (int q = 1; q <= 12; q++) {
             text_addf(&body, "<h2 id=\"q%d\">Question %d</h2>\n", q, q);
-            text_addf(&body, "<p><strong>Interviewer:</strong> What happened in part %d of chapter %d? "
-                             "Tell us everything, and take your time: readers like details.</p>\n", q, i);
-            text_addf(&body, "<p><strong>Guest:</strong> A long answer follows, with <em>emphasis</em>, "
-                             "a <a href=\"c1.xhtml#s1\">link back to the start</a> and enough words to make "
-                             "a chapter of realistic size for a book of interviews. It goes on for a while "
-                             "and then it stops.</p>\n");
+            text_addf(&body,
+                      "<p><strong>Interviewer:</strong> What happened in part %d of chapter %d? "
+                      "Tell us everything, and take your time: readers like details.</p>\n",
+                      q, i);
+            text_addf(
+                &body,
+                "<p><strong>Guest:</strong> A long answer follows, with <em>emphasis</em>, "
+                "a <a href=\"c1.xhtml#s1\">link back to the start</a> and enough words to make "
+                "a chapter of realistic size for a book of interviews. It goes on for a while "
+                "and then it stops.</p>\n");
         }
         char *x = chapter("<!DOCTYPE html>", "", "Chapter", body.s);
         char name[64];

@@ -331,6 +331,65 @@ static void test_many_entries(void **state)
     free(e);
 }
 
+/* Over 65535 entries libzip writes a zip64 end record; the timestamps must still be the UTC
+ * ones (a DST-gap time in New York) and the archive readable. */
+static void test_zip64_entry_count(void **state)
+{
+    (void)state;
+    enum { N = 66000 };
+    zip_entry_spec *e = xcalloc(N, sizeof *e);
+    char **names = xcalloc(N, sizeof *names);
+    static const unsigned char body[] = "<p>a short page, a short page, a short page</p>";
+    e[0] = (zip_entry_spec){"mimetype", (const unsigned char *)mimetype, strlen(mimetype), 0};
+    for (size_t i = 1; i < N; i++) {
+        names[i] = xasprintf("EPUB/p%05zu.xhtml", i);
+        e[i] = (zip_entry_spec){names[i], body, sizeof body - 1, 1};
+    }
+    char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+    unsigned char *z[2] = {NULL, NULL};
+    size_t len[2] = {0, 0};
+    static const char *zones[2] = {"UTC", "America/New_York"};
+    for (int k = 0; k < 2; k++) {
+        diag_list d = DIAG_LIST_INIT;
+        set_tz(zones[k]);
+        assert_int_equal(zipwrite_build(e, N, 1615689000LL, 2, &z[k], &len[k], &d), 0);
+        diag_list_clear(&d);
+    }
+    set_tz(saved);
+    free(saved);
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(z[0], z[1], len[0]);
+    /* the last entry's local header carries the UTC time */
+    unsigned short t, dd;
+    zipwrite_dos_time(1615689000LL, &t, &dd);
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *src = zip_source_buffer_create(z[0], len[0], 0, &err);
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    assert_non_null(za);
+    assert_int_equal(zip_get_num_entries(za, 0), N);
+    zip_file_t *f = zip_fopen_index(za, N - 1, 0);
+    assert_non_null(f);
+    char buf[sizeof body];
+    assert_int_equal(zip_fread(f, buf, sizeof buf), sizeof body - 1);
+    assert_memory_equal(buf, body, sizeof body - 1);
+    zip_fclose(f);
+    zip_discard(za);
+    zip_error_fini(&err);
+    size_t last = 0;
+    for (size_t off = 0; off + 30 < len[0]; off++)
+        if (rd32(z[0] + off) == 0x04034b50u)
+            last = off;
+    assert_int_equal(rd16(z[0] + last + 10), t);
+    assert_int_equal(rd16(z[0] + last + 12), dd);
+    free(z[0]);
+    free(z[1]);
+    for (size_t i = 0; i < N; i++)
+        free(names[i]);
+    free(names);
+    free(e);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -364,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_many_entries),
+        cmocka_unit_test(test_zip64_entry_count),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,22 @@
+/* fuzz_check: libFuzzer harness over the checker's entry point. Any bytes, as an EPUB held in
+ * memory: check_epub_memory must not crash, hang, leak or trip a sanitizer, and must return
+ * 0 or -1 (-1 only with a fatal finding). Run by tests/fuzz/run. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    diag_list findings = DIAG_LIST_INIT;
+    int ret = check_epub_memory(data, size, "fuzz.epub", &findings);
+    if (ret != 0 && ret != -1)
+        abort();
+    if (ret == -1 && findings.count[DIAG_FATAL] == 0)
+        abort();
+    diag_list_clear(&findings);
+    return 0;
+}

@@ -1,0 +1,176 @@
+/* Unit tests for check: the structural EPUB checker, driven through check_epub_memory with
+ * books packed in memory by zipwrite. (The broken-EPUB fixtures with exact IDs are in
+ * tests/check.bats; here: the API contract, global state, and a few hostile documents.) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libxml/parser.h>
+
+#include "check.h"
+#include "diag.h"
+#include "util.h"
+#include "zipwrite.h"
+
+static const char container[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
+    "  <rootfiles><rootfile full-path=\"EPUB/package.opf\" "
+    "media-type=\"application/oebps-package+xml\"/></rootfiles>\n</container>\n";
+
+static const char opf[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\">\n"
+    "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+    "<dc:identifier id=\"uid\">urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427</dc:identifier>\n"
+    "<dc:title>T</dc:title><dc:language>en</dc:language>\n"
+    "<meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta></metadata>\n"
+    "<manifest>\n"
+    "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+    "properties=\"nav\"/>\n"
+    "<item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+    "</manifest>\n<spine><itemref idref=\"c1\"/></spine>\n</package>\n";
+
+static const char nav[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
+    "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" "
+    "xml:lang=\"en\"><head><title>C</title></head><body>\n"
+    "<nav epub:type=\"toc\"><ol><li><a href=\"c1.xhtml#a\">One</a></li></ol></nav>\n"
+    "</body></html>\n";
+
+/* A chapter whose body is `body` (and DOCTYPE `doctype`); caller frees. */
+static char *chapter(const char *doctype, const char *body)
+{
+    return xasprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n"
+                     "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\">"
+                     "<head><title>One</title></head><body>\n%s\n</body></html>\n",
+                     doctype, body);
+}
+
+/* Pack a book with chapter c1 and check it; returns check_epub_memory's result. */
+static int check_book(const char *c1, diag_list *out)
+{
+    zip_entry_spec e[] = {
+        {"mimetype", (const unsigned char *)"application/epub+zip", 20, 0},
+        {"META-INF/container.xml", (const unsigned char *)container, sizeof container - 1, 1},
+        {"EPUB/package.opf", (const unsigned char *)opf, sizeof opf - 1, 1},
+        {"EPUB/nav.xhtml", (const unsigned char *)nav, sizeof nav - 1, 1},
+        {"EPUB/c1.xhtml", (const unsigned char *)c1, strlen(c1), 1},
+    };
+    unsigned char *zip = NULL;
+    size_t len = 0;
+    diag_list zd = DIAG_LIST_INIT;
+    assert_int_equal(zipwrite_build(e, 5, 1700000000, 1, &zip, &len, &zd), 0);
+    diag_list_clear(&zd);
+    int ret = check_epub_memory(zip, len, "unit.epub", out);
+    free(zip);
+    return ret;
+}
+
+static int has_id(const diag_list *l, const char *id)
+{
+    for (size_t i = 0; i < l->len; i++)
+        if (l->items[i].id && strcmp(l->items[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_valid_book_has_no_findings(void **state)
+{
+    (void)state;
+    diag_list l = DIAG_LIST_INIT;
+    char *c1 = chapter("<!DOCTYPE html>", "<h1 id=\"a\">One</h1><p>Text.</p>");
+    assert_int_equal(check_book(c1, &l), 0);
+    for (size_t i = 0; i < l.len; i++)
+        print_message("unexpected: [%s] %s: %s\n", l.items[i].id, l.items[i].file,
+                      l.items[i].message);
+    assert_int_equal(l.len, 0);
+    free(c1);
+    diag_list_clear(&l);
+}
+
+static void test_unreadable_inputs_return_minus_one_with_fatal(void **state)
+{
+    (void)state;
+    static const unsigned char junk[] = "PK\x03\x04 this is not really a zip";
+    diag_list l = DIAG_LIST_INIT;
+    assert_int_equal(check_epub_memory(junk, 0, "empty.epub", &l), -1);
+    assert_true(l.count[DIAG_FATAL] >= 1);
+    assert_true(has_id(&l, "PKG-003"));
+    diag_list_clear(&l);
+    assert_int_equal(check_epub_memory(junk, sizeof junk - 1, NULL, &l), -1);
+    assert_true(l.count[DIAG_FATAL] >= 1);
+    assert_true(has_id(&l, "PKG-008"));
+    diag_list_clear(&l);
+}
+
+static void test_missing_fragment_and_resource(void **state)
+{
+    (void)state;
+    diag_list l = DIAG_LIST_INIT;
+    char *c1 =
+        chapter("<!DOCTYPE html>", "<h1 id=\"b\">One</h1><p><img src=\"x.png\" alt=\"\"/></p>");
+    assert_int_equal(check_book(c1, &l), 0);
+    assert_true(has_id(&l, "RSC-012")); /* nav links to c1.xhtml#a */
+    assert_true(has_id(&l, "RSC-007")); /* x.png */
+    free(c1);
+    diag_list_clear(&l);
+}
+
+static void test_hostile_xml_is_refused_and_global_state_restored(void **state)
+{
+    (void)state;
+    diag_list l = DIAG_LIST_INIT;
+    xmlExternalEntityLoader before = xmlGetExternalEntityLoader();
+    char *c1 = chapter("<!DOCTYPE html [<!ENTITY a \"aaaaaaaaaaaaaaaa\">"
+                       "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+                       "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+                       "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">"
+                       "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
+                       "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">"
+                       "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">]>",
+                       "<h1 id=\"a\">&g;</h1>");
+    assert_int_equal(check_book(c1, &l), 0);
+    assert_true(has_id(&l, "RSC-016"));
+    assert_ptr_equal(xmlGetExternalEntityLoader(), before);
+    free(c1);
+    diag_list_clear(&l);
+
+    strbuf deep = STRBUF_INIT;
+    strbuf_adds(&deep, "<h1 id=\"a\">x</h1>");
+    for (int i = 0; i < 3000; i++)
+        strbuf_adds(&deep, "<span>");
+    for (int i = 0; i < 3000; i++)
+        strbuf_adds(&deep, "</span>");
+    c1 = chapter("<!DOCTYPE html>", deep.data);
+    assert_int_equal(check_book(c1, &l), 0);
+    assert_true(has_id(&l, "RSC-016"));
+    free(c1);
+    strbuf_release(&deep);
+    diag_list_clear(&l);
+
+    c1 = chapter("<!DOCTYPE html [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>",
+                 "<h1 id=\"a\">&x;</h1>");
+    assert_int_equal(check_book(c1, &l), 0);
+    assert_true(has_id(&l, "HTM-003"));
+    for (size_t i = 0; i < l.len; i++)
+        assert_null(strstr(l.items[i].message, "root:"));
+    free(c1);
+    diag_list_clear(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_book_has_no_findings),
+        cmocka_unit_test(test_unreadable_inputs_return_minus_one_with_fatal),
+        cmocka_unit_test(test_missing_fragment_and_resource),
+        cmocka_unit_test(test_hostile_xml_is_refused_and_global_state_restored),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -195,7 +195,12 @@ int article_read(article *a, const plan_entry *e)
 
     a->path = xstrdup(e->path);
     file = strcmp(e->path, "-") == 0 ? "<stdin>" : e->path;
-    if (strcmp(e->path, "-") != 0) {
+    if (e->data) {
+        a->key = xstrdup(e->path);
+        a->dir = xstrdup(".");
+        raw = xstrndup(e->data, e->data_len);
+        raw_len = e->data_len;
+    } else if (strcmp(e->path, "-") != 0) {
         if (stat(e->path, &st) != 0) {
             diag_add(&a->diags, DIAG_ERROR, NULL, e->origin ? e->origin : file, e->line,
                      "cannot read '%s': %s; check the path", e->path, strerror(errno));
@@ -213,7 +218,7 @@ int article_read(article *a, const plan_entry *e)
         a->key = xstrdup("-");
         a->dir = xstrdup(".");
     }
-    if (file_read_all(e->path, ARTICLE_MAX_BYTES, &raw, &raw_len) != 0) {
+    if (!raw && file_read_all(e->path, ARTICLE_MAX_BYTES, &raw, &raw_len) != 0) {
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot read: %s",
                  errno == EFBIG ? "larger than 256 MiB, too large for an article"
                                 : strerror(errno));

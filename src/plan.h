@@ -12,6 +12,8 @@ typedef struct plan_entry {
     meta overrides; /* entry overrides (title, author, date, source, lang, dir) */
     int part;       /* index into plan.parts, or -1 */
     char *origin;   /* where the entry was named (list file), for messages; may be NULL */
+    const char *data; /* when set, the article's bytes (borrowed), read instead of `path` */
+    size_t data_len;
     int line;       /* line in `origin`, 0 when unknown */
 } plan_entry;
 

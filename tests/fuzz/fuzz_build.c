@@ -1,0 +1,50 @@
+/* fuzz_build: libFuzzer harness over the builder. Any bytes, as one Markdown article, go through
+ * the whole pipeline to a book in memory; whatever comes in, sheaf either refuses it with an
+ * error message or writes a book that its own checker finds no error in. Run by tests/fuzz/run.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "book.h"
+#include "check.h"
+#include "plan.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    plan p;
+    build_options o;
+    diag_list diags = DIAG_LIST_INIT, findings = DIAG_LIST_INIT;
+    unsigned char *epub = NULL;
+    size_t len = 0;
+
+    plan_init(&p);
+    build_options_init(&o);
+    o.epoch = 1700000000;
+    o.threads = 1;
+    plan_entry *e = plan_add(&p, "fuzz.md");
+    e->data = (const char *)data;
+    e->data_len = size;
+    if (book_build(&p, &o, &epub, &len, NULL, &diags) == 0) {
+        check_epub_memory(epub, len, "fuzz.epub", &findings);
+        if (diag_list_count_at_least(&findings, DIAG_ERROR) > 0) {
+            for (size_t i = 0; i < findings.len; i++)
+                fprintf(stderr, "%s: %s: %s\n", findings.items[i].id ? findings.items[i].id : "-",
+                        findings.items[i].file ? findings.items[i].file : "-",
+                        findings.items[i].message);
+            abort();
+        }
+    } else if (diag_list_count_at_least(&diags, DIAG_ERROR) == 0) {
+        /* A refusal must say why. */
+        abort();
+    }
+    free(epub);
+    diag_list_clear(&diags);
+    diag_list_clear(&findings);
+    plan_free(&p);
+    build_options_free(&o);
+    return 0;
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libxml/parser.h>
@@ -19,6 +20,7 @@
 #include "pool.h"
 #include "render.h"
 #include "template.h"
+#include "text.h"
 #include "util.h"
 #include "zipwrite.h"
 
@@ -311,6 +313,66 @@ static void toc_build(build *b)
 
 /*** stylesheets, cover, parts, sources ***/
 
+/* A user stylesheet must be text, balanced, and self-contained: a reference to another file
+ * (url(), @import) would be a missing or remote resource in the book. */
+static int css_vet(const char *css, size_t len, const char *path, diag_list *diags)
+{
+    int line = 1, depth = 0;
+    char quote = 0;
+    if (text_looks_binary(css, len)) {
+        diag_add(diags, DIAG_ERROR, NULL, path, 0, "is not a stylesheet (it holds binary data)");
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = css[i];
+        if (c == '\n')
+            line++;
+        if (quote) {
+            if (c == '\\' && i + 1 < len)
+                i++;
+            else if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '/' && i + 1 < len && css[i + 1] == '*') {
+            const char *end = strstr(css + i + 2, "*/");
+            if (!end) {
+                diag_add(diags, DIAG_ERROR, NULL, path, line, "a comment is never closed");
+                return -1;
+            }
+            for (const char *q = css + i; q < end; q++)
+                line += *q == '\n';
+            i = (size_t)(end - css) + 1;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '{') {
+            depth++;
+        } else if (c == '}') {
+            if (--depth < 0) {
+                diag_add(diags, DIAG_ERROR, NULL, path, line, "'}' without a matching '{'");
+                return -1;
+            }
+        } else if ((c == 'u' || c == 'U') && i + 4 <= len && strncasecmp(css + i, "url(", 4) == 0) {
+            diag_add(diags, DIAG_ERROR, NULL, path, line,
+                     "url() refers to another file, which the book would not contain; remove it "
+                     "(fonts and images from --css are not embedded)");
+            return -1;
+        } else if (c == '@' && i + 7 <= len && strncasecmp(css + i, "@import", 7) == 0) {
+            diag_add(diags, DIAG_ERROR, NULL, path, line,
+                     "@import refers to another stylesheet; pass it with another --css instead");
+            return -1;
+        }
+    }
+    if (quote || depth != 0) {
+        diag_add(diags, DIAG_ERROR, NULL, path, line,
+                 quote ? "a string is never closed" : "a '{' is never closed");
+        return -1;
+    }
+    return 0;
+}
+
 static int stylesheets_add(build *b)
 {
     size_t len = 0;
@@ -331,6 +393,10 @@ static int stylesheets_add(build *b)
         if (file_read_all(path, 16 << 20, &data, &n) != 0) {
             diag_add(b->diags, DIAG_ERROR, NULL, path, 0, "cannot read stylesheet: %s",
                      strerror(errno));
+            return -1;
+        }
+        if (css_vet(data, n, path, b->diags) != 0) {
+            free(data);
             return -1;
         }
         char *href = xasprintf("styles/user-%zu.css", i + 1);

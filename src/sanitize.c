@@ -48,7 +48,10 @@
 #include "media.h"
 #include "util.h"
 
-#define SANITIZE_MAX_DEPTH 256
+/* Deeper raw HTML is flattened. The fragment sits inside the document's own nesting (up to
+ * ~100 levels from render.c), and the whole must stay well under the 256 levels that XML
+ * parsers accept without their unsafe "huge" option. */
+#define SANITIZE_MAX_DEPTH 64
 
 enum warn_bits {
     W_SCRIPT = 1u << 0,
@@ -740,6 +743,10 @@ static void emit_embed(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         warn_at(w, src, "%s", msg);
         free(msg);
     }
+    /* <embed> is a void element, but libxml2's HTML parser nests what follows it inside it:
+     * that text belongs to the surrounding paragraph. */
+    if (strcmp(name, "embed") == 0)
+        emit_children(w, src, out, pl);
     free(url);
     free(remote);
     free(page);

@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <libxml/tree.h>
+#include <nettle/sha1.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,13 +70,38 @@ void article_free(article *a)
         free(a->chapters[i].href);
         free(a->chapters[i].id);
         free(a->chapters[i].title);
-        free(a->chapters[i].xhtml);
+        free(a->chapters[i].deflated);
+        if (a->chapters[i].doc)
+            xmlFreeDoc(a->chapters[i].doc);
+        strlist_clear(&a->chapters[i].pending);
     }
     free(a->chapters);
     strmap_free(a->ids);
     diag_list_clear(&a->diags);
     arena_free(a->arena);
     free(a);
+}
+
+void article_release_tree(article *a)
+{
+    for (size_t i = 0; i < a->n_notes; i++)
+        cmark_node_free(a->notes[i].body);
+    free(a->notes);
+    a->notes = NULL;
+    a->n_notes = 0;
+    if (a->doc)
+        cmark_node_free(a->doc);
+    a->doc = NULL;
+    for (size_t i = 0; i < a->n_headings; i++)
+        a->headings[i].node = NULL;
+    for (size_t i = 0; i < a->n_chapters; i++)
+        a->chapters[i].first = a->chapters[i].end = NULL;
+    free(a->text);
+    a->text = NULL;
+    free(a->line_starts);
+    a->line_starts = NULL;
+    arena_free(a->arena);
+    a->arena = arena_new();
 }
 
 /*** Reading ***/
@@ -258,6 +285,12 @@ int article_read(article *a, const plan_entry *e)
     }
     a->text = xstrndup(clean + body_off, clean_len - body_off);
     a->text_len = clean_len - body_off;
+    {
+        struct sha1_ctx sha;
+        sha1_init(&sha);
+        sha1_update(&sha, clean_len, (const uint8_t *)clean);
+        sha1_digest(&sha, sizeof a->digest, a->digest);
+    }
     a->body_line = body_line;
     {
         const char *s = a->text;

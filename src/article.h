@@ -18,6 +18,10 @@ int article_read(article *a, const plan_entry *e);
  * headings unique ids. Returns 0 or -1. */
 int article_parse(article *a, const build_options *o);
 
+/* Free what rendering no longer needs once every chapter is rendered: the cmark tree, the
+ * notes, the text. Headings keep their text and ids, chapters their output. */
+void article_release_tree(article *a);
+
 /* The plain text of a node's inline content (text and code), a new string the caller frees. */
 char *node_plain_text(cmark_node *node);
 

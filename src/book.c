@@ -18,6 +18,7 @@
 #include "media.h"
 #include "package.h"
 #include "pool.h"
+#include "frontmatter.h"
 #include "render.h"
 #include "template.h"
 #include "text.h"
@@ -57,13 +58,59 @@ typedef struct build {
 
 /*** articles ***/
 
-/* Shared by the workers of one parallel phase. */
+/* The sources of the articles, from list entries and a look at each file's front matter, so
+ * that links to an article's source URL can become links inside the book while the articles
+ * are still being read. Messages come later, when the article is read for real. */
+static void source_peek(void *ud, size_t i, int worker)
+{
+    build *b = ud;
+    const plan_entry *e = &b->plan->entries[i];
+    article *a = b->env.articles[i];
+    char *head = NULL, *clean = NULL;
+    size_t len = 0, clean_len = 0;
+    diag_list quiet = DIAG_LIST_INIT;
+    (void)worker;
+
+    if (e->overrides.source) {
+        meta_set(&a->meta.source, e->overrides.source);
+        return;
+    }
+    if (e->data) {
+        len = e->data_len < (1 << 20) ? e->data_len : (1 << 20);
+        head = xstrndup(e->data, len);
+    } else if (strcmp(e->path, "-") != 0) {
+        FILE *f = fopen(e->path, "rb");
+        if (!f)
+            return;
+        head = xmalloc((1 << 20) + 1);
+        len = fread(head, 1, 1 << 20, f);
+        head[len] = '\0';
+        fclose(f);
+    }
+    if (!head)
+        return;
+    const char *yaml;
+    size_t yaml_len, body_off;
+    int body_line;
+    clean = text_clean(head, len, e->path, &clean_len, &quiet);
+    if (frontmatter_split(clean, clean_len, &yaml, &yaml_len, &body_off, &body_line)) {
+        meta m;
+        meta_init(&m);
+        if (frontmatter_parse(yaml, yaml_len, e->path, 2, &m, &quiet) == 0 && m.source)
+            meta_set(&a->meta.source, m.source);
+        meta_free(&m);
+    }
+    diag_list_clear(&quiet);
+    free(clean);
+    free(head);
+}
+
+/* Shared by the workers of the article phase. */
 typedef struct phase {
     build *b;
-    article **slots;        /* one per plan entry (read phase) */
-    double *t_read, *t_parse;
-    int *ok;
-    pthread_mutex_t lock;   /* progress reports */
+    zipwrite_deflater **deflaters; /* one per worker */
+    double *t_read, *t_parse, *t_render;
+    pthread_mutex_t lock;          /* progress reports */
     size_t done, total;
 } phase;
 
@@ -77,47 +124,80 @@ static void progress_step(phase *ph, const char *current)
     pthread_mutex_unlock(&ph->lock);
 }
 
-static void article_load(void *ud, size_t i)
+static void chapters_name(article *a)
+{
+    size_t hi = 0;
+    for (size_t c = 0; c < a->n_chapters; c++) {
+        chapter *ch = &a->chapters[c];
+        ch->id = xasprintf("c%04zu-%02zu", a->index + 1, c + 1);
+        ch->href = xasprintf("text/%s.xhtml", ch->id);
+        while (hi < a->n_headings && a->headings[hi].chapter < c)
+            hi++;
+        if (c == 0)
+            ch->title = xstrdup(a->meta.title);
+        else if (hi < a->n_headings && a->headings[hi].chapter == c &&
+                 a->headings[hi].node == ch->first)
+            ch->title = xstrdup(a->headings[hi].text);
+        else
+            ch->title = xasprintf("%s (continued)", a->meta.title);
+    }
+}
+
+/* One article from file to deflated documents; its parse tree and text are freed at the end,
+ * so that memory holds only finished output and the articles in the works. */
+static void article_process(void *ud, size_t i, int worker)
 {
     phase *ph = ud;
-    const plan_entry *e = &ph->b->plan->entries[i];
-    article *a = article_new(i);
-    double t0 = clock_now();
+    build *b = ph->b;
+    article *a = b->env.articles[i];
+    const plan_entry *e = &b->plan->entries[i];
+    double t0 = clock_now(), t1, t2;
     int ok = article_read(a, e) == 0;
-    double t1 = clock_now();
+    t1 = clock_now();
     if (ok)
-        ok = article_parse(a, ph->b->opts) == 0;
+        ok = article_parse(a, b->opts) == 0;
+    t2 = clock_now();
+    if (ok) {
+        chapters_name(a);
+        for (size_t c = 0; c < a->n_chapters && ok; c++)
+            ok = render_chapter(&b->env, a, c, ph->deflaters[worker]) == 0;
+    }
+    article_release_tree(a);
+    a->failed = !ok;
     ph->t_read[i] = t1 - t0;
-    ph->t_parse[i] = clock_now() - t1;
-    ph->slots[i] = a;
-    ph->ok[i] = ok;
+    ph->t_parse[i] = t2 - t1;
+    ph->t_render[i] = clock_now() - t2;
     progress_step(ph, e->path);
 }
 
-/* Read and parse every article, in parallel; messages are kept in input order. */
-static int articles_read(build *b, build_stats *stats)
+/* Read, parse and render every article, in parallel; messages are kept in input order. */
+static int articles_process(build *b, build_stats *stats)
 {
     const plan *p = b->plan;
     size_t failed = 0, n = p->len;
-    double t0 = clock_now(), sum_read = 0, sum_parse = 0;
+    double t0 = clock_now(), sum_read = 0, sum_parse = 0, sum_render = 0;
+    int threads = pool_threads(n, b->opts->threads);
     phase ph;
     memset(&ph, 0, sizeof ph);
     ph.b = b;
     ph.total = n;
-    ph.slots = xcalloc(n ? n : 1, sizeof *ph.slots);
     ph.t_read = xcalloc(n ? n : 1, sizeof(double));
     ph.t_parse = xcalloc(n ? n : 1, sizeof(double));
-    ph.ok = xcalloc(n ? n : 1, sizeof(int));
+    ph.t_render = xcalloc(n ? n : 1, sizeof(double));
+    ph.deflaters = xcalloc((size_t)threads, sizeof *ph.deflaters);
+    for (int t = 0; t < threads; t++)
+        ph.deflaters[t] = zipwrite_deflater_new();
     pthread_mutex_init(&ph.lock, NULL);
-    pool_for(n, b->opts->threads, article_load, &ph);
+    pool_for(n, b->opts->threads, article_process, &ph);
     pthread_mutex_destroy(&ph.lock);
 
     b->articles = xcalloc(n ? n : 1, sizeof *b->articles);
     for (size_t i = 0; i < n; i++) {
-        article *a = ph.slots[i];
+        article *a = b->env.articles[i];
         sum_read += ph.t_read[i];
         sum_parse += ph.t_parse[i];
-        if (!ph.ok[i] && b->opts->keep_going) {
+        sum_render += ph.t_render[i];
+        if (a->failed && b->opts->keep_going) {
             /* Left out: its errors become warnings, and the summary lists it. */
             for (size_t k = 0; k < a->diags.len; k++)
                 if (a->diags.items[k].severity >= DIAG_ERROR)
@@ -126,24 +206,25 @@ static int articles_read(build *b, build_stats *stats)
                      "left out of the book (--keep-going)");
         }
         diag_list_move(b->diags, &a->diags);
-        if (!ph.ok[i]) {
-            if (!b->opts->keep_going)
-                failed++;
-            article_free(a);
+        if (a->failed) {
+            failed += !b->opts->keep_going;
             continue;
         }
         stats->input_bytes += a->text_len;
-        a->index = b->n_articles;
+        stats->chapters += a->n_chapters;
         b->articles[b->n_articles++] = a;
     }
-    /* Wall time of the phase, shared between reading and parsing as their CPU times are. */
-    double wall = clock_now() - t0, cpu = sum_read + sum_parse;
+    /* Wall time of the phase, shared between the stages as their CPU times are. */
+    double wall = clock_now() - t0, cpu = sum_read + sum_parse + sum_render;
     stats->t_read = cpu > 0 ? wall * sum_read / cpu : 0;
-    stats->t_parse = wall - stats->t_read;
-    free(ph.slots);
+    stats->t_parse = cpu > 0 ? wall * sum_parse / cpu : 0;
+    stats->t_render = wall - stats->t_read - stats->t_parse;
+    for (int t = 0; t < threads; t++)
+        zipwrite_deflater_free(ph.deflaters[t]);
+    free(ph.deflaters);
     free(ph.t_read);
     free(ph.t_parse);
-    free(ph.ok);
+    free(ph.t_render);
     if (failed)
         return -1;
     if (b->n_articles == 0) {
@@ -152,6 +233,25 @@ static int articles_read(build *b, build_stats *stats)
         return -1;
     }
     return 0;
+}
+
+/* Chapters that link to other articles were kept as documents until every article was laid
+ * out: settle those links now. */
+static void links_finish(build *b)
+{
+    zipwrite_deflater *d = NULL;
+    for (size_t i = 0; i < b->n_articles; i++) {
+        article *a = b->articles[i];
+        for (size_t c = 0; c < a->n_chapters; c++) {
+            if (!a->chapters[c].doc)
+                continue;
+            if (!d)
+                d = zipwrite_deflater_new();
+            render_links_finish(&b->env, a, c, d);
+        }
+        diag_list_move(b->diags, &a->diags);
+    }
+    zipwrite_deflater_free(d);
 }
 
 /*** metadata ***/
@@ -174,7 +274,7 @@ static void identifier_derive(build *b)
         sha1_update(&ctx, strlen(m->authors.items[i]) + 1, (const uint8_t *)m->authors.items[i]);
     for (size_t i = 0; i < b->n_articles; i++) {
         const article *a = b->articles[i];
-        sha1_update(&ctx, a->text_len, (const uint8_t *)a->text);
+        sha1_update(&ctx, sizeof a->digest, a->digest);
         if (a->meta.title)
             sha1_update(&ctx, strlen(a->meta.title) + 1, (const uint8_t *)a->meta.title);
     }
@@ -248,28 +348,6 @@ static void metadata_settle(build *b)
 }
 
 /*** chapters ***/
-
-static void chapters_name(build *b)
-{
-    for (size_t i = 0; i < b->n_articles; i++) {
-        article *a = b->articles[i];
-        size_t hi = 0;
-        for (size_t c = 0; c < a->n_chapters; c++) {
-            chapter *ch = &a->chapters[c];
-            ch->id = xasprintf("c%04zu-%02zu", i + 1, c + 1);
-            ch->href = xasprintf("text/%s.xhtml", ch->id);
-            while (hi < a->n_headings && a->headings[hi].chapter < c)
-                hi++;
-            if (c == 0)
-                ch->title = xstrdup(a->meta.title);
-            else if (hi < a->n_headings && a->headings[hi].chapter == c &&
-                     a->headings[hi].node == ch->first)
-                ch->title = xstrdup(a->headings[hi].text);
-            else
-                ch->title = xasprintf("%s (continued)", a->meta.title);
-        }
-    }
-}
 
 static void toc_build(build *b)
 {
@@ -533,73 +611,38 @@ static int sources_page_add(build *b)
 
 /*** rendering ***/
 
+/* Everything rendering needs before the first article is read. */
 static int env_setup(build *b)
 {
     render_env *env = &b->env;
+    const plan *p = b->plan;
     env->opts = b->opts;
-    env->articles = b->articles;
-    env->n_articles = b->n_articles;
+    env->n_articles = p->len;
+    env->articles = xcalloc(p->len ? p->len : 1, sizeof *env->articles);
     env->by_key = strmap_new();
     env->by_source = strmap_new();
-    for (size_t i = 0; i < b->n_articles; i++) {
-        article *a = b->articles[i];
-        strmap_add(env->by_key, a->key, a);
-        if (a->meta.source)
-            strmap_add(env->by_source, a->meta.source, a);
+    for (size_t i = 0; i < p->len; i++) {
+        env->articles[i] = article_new(i);
+        char *key = path_normalize(p->entries[i].path);
+        if (key && strcmp(p->entries[i].path, "-") != 0)
+            strmap_add(env->by_key, key, env->articles[i]);
+        free(key);
     }
+    pool_for(p->len, b->opts->threads, source_peek, b);
+    for (size_t i = 0; i < p->len; i++)
+        if (env->articles[i]->meta.source)
+            strmap_add(env->by_source, env->articles[i]->meta.source, env->articles[i]);
     env->media = media_store_new();
     pthread_mutex_init(&b->media_lock, NULL);
     env->media_lock = &b->media_lock;
     env->chapter_template = template_load(b->opts->template_dir, "chapter.xhtml", b->diags);
-    env->book_lang = b->pkg.meta.lang;
-    env->several = b->n_articles > 1;
+    /* Articles without a language of their own take the book's. */
+    env->book_lang = b->opts->overrides.lang ? b->opts->overrides.lang
+                     : p->book.lang          ? p->book.lang
+                                             : "en";
+    env->several = p->len > 1;
     strlist_extend(&env->stylesheets, &b->stylesheets);
     return env->chapter_template ? 0 : -1;
-}
-
-static void article_render(void *ud, size_t i)
-{
-    phase *ph = ud;
-    article *a = ph->b->articles[i];
-    int ok = 1;
-    for (size_t c = 0; c < a->n_chapters && ok; c++)
-        ok = render_chapter(&ph->b->env, a, c) == 0;
-    ph->ok[i] = ok;
-    progress_step(ph, a->path);
-}
-
-/* Render every chapter, one article per task, in parallel. */
-static int chapters_render(build *b, build_stats *stats)
-{
-    double t0 = clock_now();
-    int ret = 0;
-    phase ph;
-    memset(&ph, 0, sizeof ph);
-    ph.b = b;
-    ph.total = b->n_articles;
-    ph.ok = xcalloc(b->n_articles, sizeof(int));
-    pthread_mutex_init(&ph.lock, NULL);
-    pool_for(b->n_articles, b->opts->threads, article_render, &ph);
-    pthread_mutex_destroy(&ph.lock);
-    for (size_t i = 0; i < b->n_articles; i++) {
-        article *a = b->articles[i];
-        diag_list_move(b->diags, &a->diags);
-        stats->chapters += a->n_chapters;
-        if (!ph.ok[i])
-            ret = -1;
-    }
-    free(ph.ok);
-    stats->t_render = clock_now() - t0;
-    return ret;
-}
-
-static int has_bytes(const unsigned char *data, size_t len, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= len; i++)
-        if (data[i] == (unsigned char)needle[0] && memcmp(data + i, needle, n) == 0)
-            return 1;
-    return 0;
 }
 
 /*** assembly ***/
@@ -651,14 +694,15 @@ static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
         }
         for (size_t c = 0; c < a->n_chapters; c++) {
             chapter *ch = &a->chapters[c];
-            strbuf props = STRBUF_INIT;
-            if (has_bytes(ch->xhtml, ch->xhtml_len, "<svg"))
-                strbuf_adds(&props, "svg");
-            if (has_bytes(ch->xhtml, ch->xhtml_len, "<math"))
-                strbuf_adds(&props, props.len ? " mathml" : "mathml");
-            book_pkg_add(pkg, ch->href, ch->id, "application/xhtml+xml", props.data, ch->xhtml,
-                         ch->xhtml_len, 0, 1);
-            strbuf_release(&props);
+            const char *props = ch->has_svg && ch->has_mathml ? "svg mathml"
+                                : ch->has_svg                 ? "svg"
+                                : ch->has_mathml              ? "mathml"
+                                                              : NULL;
+            manifest_item *it = book_pkg_add(pkg, ch->href, ch->id, "application/xhtml+xml",
+                                             props, ch->deflated, ch->deflated_len, 0, 1);
+            it->compress = ZIPWRITE_DEFLATED;
+            it->crc = ch->crc;
+            it->raw_len = ch->xhtml_len;
         }
     }
     if (b->n_articles > 1 && sources_page_add(b) != 0)
@@ -695,14 +739,17 @@ static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
 
     size_t n = pkg->n_items + 3, k = 0;
     entries = xcalloc(n, sizeof *entries);
-    entries[k++] = (zip_entry_spec){"mimetype", (const unsigned char *)"application/epub+zip", 20, 0};
-    entries[k++] = (zip_entry_spec){"META-INF/container.xml", container, container_len, 1};
-    entries[k++] = (zip_entry_spec){PKG_DIR "package.opf", opf, opf_len, 1};
+    entries[k++] = (zip_entry_spec){"mimetype", (const unsigned char *)"application/epub+zip", 20,
+                                    ZIPWRITE_STORE, 0, 0};
+    entries[k++] = (zip_entry_spec){"META-INF/container.xml", container, container_len,
+                                    ZIPWRITE_DEFLATE, 0, 0};
+    entries[k++] = (zip_entry_spec){PKG_DIR "package.opf", opf, opf_len, ZIPWRITE_DEFLATE, 0, 0};
     strlist names = STRLIST_INIT;
     for (size_t i = 0; i < pkg->n_items; i++) {
         strlist_take(&names, xasprintf(PKG_DIR "%s", pkg->items[i].href));
-        entries[k++] = (zip_entry_spec){names.items[names.len - 1], pkg->items[i].data,
-                                        pkg->items[i].len, pkg->items[i].compress};
+        const manifest_item *it = &pkg->items[i];
+        entries[k++] = (zip_entry_spec){names.items[names.len - 1], it->data, it->len,
+                                        it->compress, it->crc, it->raw_len};
     }
     ret = zipwrite_build(entries, k, b->opts->epoch, b->opts->threads, epub, epub_len, b->diags);
     strlist_clear(&names);
@@ -715,8 +762,9 @@ out:
 
 static void build_free(build *b)
 {
-    for (size_t i = 0; i < b->n_articles; i++)
-        article_free(b->articles[i]);
+    for (size_t i = 0; i < b->env.n_articles; i++)
+        article_free(b->env.articles[i]);
+    free(b->env.articles);
     free(b->articles);
     book_pkg_free(&b->pkg);
     strmap_free(b->env.by_key);
@@ -746,19 +794,17 @@ int book_build(const plan *p, const build_options *o, unsigned char **epub, size
     book_pkg_init(&b.pkg, o);
     xmlInitParser(); /* before any worker thread uses libxml2 */
 
-    if (articles_read(&b, stats) != 0)
-        goto out;
-    stats->articles = b.n_articles;
-    metadata_settle(&b);
-    chapters_name(&b);
     if (stylesheets_add(&b) != 0 || env_setup(&b) != 0)
         goto out;
+    if (articles_process(&b, stats) != 0)
+        goto out;
+    stats->articles = b.n_articles;
+    double t0 = clock_now();
+    metadata_settle(&b);
+    links_finish(&b);
     if (cover_add(&b) != 0)
         goto out;
     toc_build(&b);
-    if (chapters_render(&b, stats) != 0)
-        goto out;
-    double t0 = clock_now();
     if (package_assemble(&b, epub, epub_len) != 0)
         goto out;
     stats->t_package = clock_now() - t0;

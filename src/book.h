@@ -14,6 +14,7 @@
 
 #include <cmark.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "meta.h"
@@ -74,9 +75,14 @@ typedef struct chapter {
     char *href;          /* path relative to the package document, e.g. "text/a001-02.xhtml" */
     char *id;            /* manifest id */
     char *title;         /* for <title> */
-    unsigned char *xhtml; /* rendered bytes, NULL until rendered */
-    size_t xhtml_len;
-    int has_svg, has_remote; /* manifest properties the content needs */
+    /* Once rendered: the document deflated for the container (zipwrite_deflate), its CRC-32 and
+     * its size before deflation. NULL while links to other articles wait in `doc`. */
+    unsigned char *deflated;
+    size_t deflated_len, xhtml_len;
+    uint32_t crc;
+    void *doc;           /* xmlDocPtr kept until links to other articles are resolved, or NULL */
+    strlist pending;     /* for each placeholder link in doc: "INDEX\tFRAGMENT" of its target */
+    int has_svg, has_mathml; /* manifest properties the content needs */
 } chapter;
 
 typedef struct article {
@@ -102,6 +108,8 @@ typedef struct article {
     size_t n_chapters;
     strmap *ids;         /* id -> (chapter index + 1), cast to pointer */
     size_t words;        /* for reading time */
+    unsigned char digest[20]; /* SHA-1 of the text, for the book's derived identifier */
+    int failed;          /* could not be read or parsed: left out of the book */
     diag_list diags;     /* this article's messages, merged in order */
 } article;
 

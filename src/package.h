@@ -17,7 +17,9 @@ typedef struct manifest_item {
     size_t len;
     int owned;
     int spine;           /* 0: not in the spine, 1: linear, 2: non-linear */
-    int compress;
+    int compress;        /* ZIPWRITE_STORE, ZIPWRITE_DEFLATE or ZIPWRITE_DEFLATED */
+    uint32_t crc;        /* ZIPWRITE_DEFLATED: CRC-32 and size of the data before deflation */
+    size_t raw_len;
 } manifest_item;
 
 /* A table-of-contents entry (nav and NCX). */

@@ -11,18 +11,23 @@
 struct pool_job {
     size_t n;
     atomic_size_t next;
-    void (*fn)(void *ud, size_t i);
+    void (*fn)(void *ud, size_t i, int worker);
     void *ud;
+};
+
+struct pool_thread {
+    struct pool_job *job;
+    int worker;
 };
 
 static void *pool_worker(void *arg)
 {
-    struct pool_job *job = arg;
+    struct pool_thread *t = arg;
     for (;;) {
-        size_t i = atomic_fetch_add(&job->next, 1);
-        if (i >= job->n)
+        size_t i = atomic_fetch_add(&t->job->next, 1);
+        if (i >= t->job->n)
             break;
-        job->fn(job->ud, i);
+        t->job->fn(t->job->ud, i, t->worker);
     }
     return NULL;
 }
@@ -33,30 +38,40 @@ int pool_cores(void)
     return n > 0 ? (int)n : 1;
 }
 
-void pool_for(size_t n, int threads, void (*fn)(void *ud, size_t i), void *ud)
+int pool_threads(size_t n, int threads)
+{
+    if (threads <= 0)
+        threads = pool_cores();
+    if (threads > 256)
+        threads = 256;
+    if ((size_t)threads > n)
+        threads = n ? (int)n : 1;
+    return threads;
+}
+
+void pool_for(size_t n, int threads, void (*fn)(void *ud, size_t i, int worker), void *ud)
 {
     struct pool_job job;
     job.n = n;
     atomic_init(&job.next, 0);
     job.fn = fn;
     job.ud = ud;
-    if (threads <= 0)
-        threads = pool_cores();
-    if ((size_t)threads > n)
-        threads = (int)n;
-    if (threads <= 1) {
-        pool_worker(&job);
-        return;
-    }
+    threads = pool_threads(n, threads);
+    struct pool_thread *ts = xcalloc((size_t)threads, sizeof *ts);
     pthread_t *tids = xcalloc((size_t)threads, sizeof *tids);
     int *running = xcalloc((size_t)threads, sizeof *running);
-    /* The calling thread works too; a thread that cannot start leaves its share to the rest. */
+    for (int t = 0; t < threads; t++) {
+        ts[t].job = &job;
+        ts[t].worker = t;
+    }
+    /* The calling thread is worker 0; a thread that cannot start leaves its share to the rest. */
     for (int t = 1; t < threads; t++)
-        running[t] = pthread_create(&tids[t], NULL, pool_worker, &job) == 0;
-    pool_worker(&job);
+        running[t] = pthread_create(&tids[t], NULL, pool_worker, &ts[t]) == 0;
+    pool_worker(&ts[0]);
     for (int t = 1; t < threads; t++)
         if (running[t])
             pthread_join(tids[t], NULL);
     free(running);
     free(tids);
+    free(ts);
 }

@@ -233,6 +233,16 @@ static char *fragment_find(const article *to, const char *frag, size_t *ci)
     return NULL;
 }
 
+/* A link to another article: a placeholder href, "sheaf-pending:K", K indexing the chapter's
+ * pending list ("ARTICLE\tFRAGMENT"), replaced once every article is laid out. */
+#define PENDING_PREFIX "sheaf-pending:"
+
+static char *link_pending(rctx *r, const article *to, const char *frag)
+{
+    strlist_take(&r->ch->pending, xasprintf("%zu\t%s", to->index, frag ? frag : ""));
+    return xasprintf(PENDING_PREFIX "%zu", r->ch->pending.len - 1);
+}
+
 /* Resolve a link target; returns the href to write (caller frees) or NULL to drop the link,
  * with a warning saying why. */
 static char *link_resolve(rctx *r, const char *href)
@@ -267,7 +277,12 @@ static char *link_resolve(rctx *r, const char *href)
     if (scheme) {
         if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) {
             article *to = r->env->by_source ? strmap_get(r->env->by_source, href) : NULL;
-            out = to ? href_to(r, to, 0, NULL) : url_escape(href);
+            if (to == r->a)
+                out = href_to(r, to, 0, NULL);
+            else if (to)
+                out = link_pending(r, to, NULL);
+            else
+                out = url_escape(href);
         } else if (strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0 ||
                    strcmp(scheme, "ftp") == 0 || strcmp(scheme, "ftps") == 0) {
             out = url_escape(href);
@@ -298,14 +313,19 @@ static char *link_resolve(rctx *r, const char *href)
         char *target = path_join(r->a->dir, path);
         article *to = target ? strmap_get(r->env->by_key, target) : NULL;
         free(target);
+        if (to && to != r->a) {
+            /* Another article may still be in the works: settled by render_links_finish. */
+            out = link_pending(r, to, frag);
+            goto out;
+        }
         if (to) {
             size_t ci = 0;
             char *id = frag ? fragment_find(to, frag, &ci) : NULL;
             if (frag && !id)
                 diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
-                         "link '%s': '%s' has no heading or id '%s'; the link leads to the "
-                         "start of that article",
-                         href, to->path, frag);
+                         "link '%s' has no heading or id '%s' in this article; the link leads "
+                         "to its start",
+                         href, frag);
             out = href_to(r, to, ci, id);
             free(id);
             goto out;
@@ -373,8 +393,6 @@ static char *image_resolve(rctx *r, const char *src)
     stored = media_store_add_file(r->env->media, fs, file, r->line, &r->a->diags);
     if (stored)
         out = path_relative(r->ch->href, stored);
-    if (stored && str_ends_with(stored, ".svg"))
-        r->ch->has_svg = 0; /* referenced with <img>: no "svg" property needed */
     pthread_mutex_unlock(r->env->media_lock);
 out:
     free(scheme);
@@ -914,7 +932,9 @@ static void opening_render(rctx *r, xmlNodePtr body)
     }
 }
 
-int render_chapter(const render_env *env, article *a, size_t ci)
+static void chapter_finish(chapter *ch, xmlDocPtr doc, zipwrite_deflater *deflater);
+
+int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater)
 {
     int ret = -1;
     chapter *ch = &a->chapters[ci];
@@ -954,7 +974,12 @@ int render_chapter(const render_env *env, article *a, size_t ci)
     /* What a user template had no slot for stays in the holders. */
     xmlFreeNode(links);
     xmlFreeNode(holder);
-    ch->xhtml = xml_serialize(r.doc, &ch->xhtml_len);
+    if (ch->pending.len) {
+        ch->doc = r.doc; /* until render_links_finish */
+        r.doc = NULL;
+    } else {
+        chapter_finish(ch, r.doc, deflater);
+    }
     ret = 0;
 out:
     free(r.notes_used);
@@ -962,4 +987,92 @@ out:
     if (r.doc)
         xmlFreeDoc(r.doc);
     return ret;
+}
+
+/* Does the serialised document use an element from `ns` (inline SVG, MathML)? */
+static int doc_uses_ns(const unsigned char *xml, size_t len, const char *ns)
+{
+    size_t n = strlen(ns);
+    for (size_t i = 0; i + n <= len; i++)
+        if (xml[i] == (unsigned char)ns[0] && memcmp(xml + i, ns, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Serialise the chapter's document and deflate it for the container. */
+static void chapter_finish(chapter *ch, xmlDocPtr doc, zipwrite_deflater *deflater)
+{
+    size_t len = 0;
+    unsigned char *xml = xml_serialize(doc, &len);
+    ch->has_svg = doc_uses_ns(xml, len, "http://www.w3.org/2000/svg");
+    ch->has_mathml = doc_uses_ns(xml, len, "http://www.w3.org/1998/Math/MathML");
+    ch->xhtml_len = len;
+    ch->deflated = zipwrite_deflate(deflater, xml, len, &ch->deflated_len, &ch->crc);
+    free(xml);
+}
+
+static void pending_links_fix(const render_env *env, article *a, size_t ci, xmlNodePtr first)
+{
+    chapter *ch = &a->chapters[ci];
+    xmlNodePtr next;
+    for (xmlNodePtr node = first; node; node = next) {
+        next = node->next;
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
+        if (href && strncmp((const char *)href, PENDING_PREFIX, strlen(PENDING_PREFIX)) == 0) {
+            size_t k = strtoul((const char *)href + strlen(PENDING_PREFIX), NULL, 10);
+            const char *spec = k < ch->pending.len ? ch->pending.items[k] : "0\t";
+            size_t to_index = strtoul(spec, NULL, 10);
+            const char *frag = strchr(spec, '\t') + 1;
+            article *to = to_index < env->n_articles ? env->articles[to_index] : NULL;
+            xmlFree(href);
+            if (!to || to->failed) {
+                /* The target was left out of the book: keep the text, drop the link. */
+                diag_add(&a->diags, DIAG_WARNING, NULL, a->path, 0,
+                         "a link to '%s' was removed: that article is not in the book",
+                         to ? to->path : "?");
+                for (xmlNodePtr c = node->children, cn; c; c = cn) {
+                    cn = c->next;
+                    xmlUnlinkNode(c);
+                    xmlAddPrevSibling(node, c);
+                }
+                xmlUnlinkNode(node);
+                xmlFreeNode(node);
+                continue;
+            }
+            rctx r;
+            memset(&r, 0, sizeof r);
+            r.env = env;
+            r.a = a;
+            r.ci = ci;
+            r.ch = ch;
+            size_t tci = 0;
+            char *id = *frag ? fragment_find(to, frag, &tci) : NULL;
+            if (*frag && !id)
+                diag_add(&a->diags, DIAG_WARNING, NULL, a->path, 0,
+                         "a link into '%s' names '%s', which it has no heading or id for; the "
+                         "link leads to the start of that article",
+                         to->path, frag);
+            char *resolved = href_to(&r, to, tci, id);
+            xmlSetProp(node, (const xmlChar *)"href", (const xmlChar *)resolved);
+            free(resolved);
+            free(id);
+        } else {
+            xmlFree(href);
+        }
+        pending_links_fix(env, a, ci, node->children);
+    }
+}
+
+int render_links_finish(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater)
+{
+    chapter *ch = &a->chapters[ci];
+    if (!ch->doc)
+        return 0;
+    pending_links_fix(env, a, ci, xmlDocGetRootElement(ch->doc));
+    chapter_finish(ch, ch->doc, deflater);
+    xmlFreeDoc(ch->doc);
+    ch->doc = NULL;
+    return 0;
 }

@@ -7,12 +7,13 @@
 
 #include "book.h"
 #include "media.h"
+#include "zipwrite.h"
 
 /* What rendering needs to know of the whole book. Read-only while rendering, except the media
  * store, which is guarded by media_lock. */
 typedef struct render_env {
     const build_options *opts;
-    article **articles;
+    article **articles;      /* every planned article, by plan index (failed ones too) */
     size_t n_articles;
     strmap *by_key;          /* article key (normalised path) -> article */
     strmap *by_source;       /* article source URL -> article */
@@ -24,9 +25,16 @@ typedef struct render_env {
     int several;             /* more than one article in the book */
 } render_env;
 
-/* Render chapter `ci` of article `a` into a->chapters[ci].xhtml (bytes the article owns).
- * Warnings go to a->diags. Returns 0 or -1. */
-int render_chapter(const render_env *env, article *a, size_t ci);
+/* Render chapter `ci` of article `a`: serialised and deflated with `deflater` into the chapter
+ * (chapter.deflated, owned by the article), unless it links to other articles: then its
+ * document waits in chapter.doc for render_links_finish. Warnings go to a->diags. Only reads
+ * the article's own state and, under media_lock, the media store; safe to run for different
+ * articles at once. Returns 0 or -1. */
+int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater);
+/* Once every article is laid out: resolve the chapter's links to other articles (links to
+ * articles left out of the book lose their link and keep their text) and finish it as
+ * render_chapter would have. */
+int render_links_finish(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater);
 
 /* Helpers shared with package.c. */
 /* A new element in the XHTML namespace of doc's root. */

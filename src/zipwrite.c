@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -121,10 +122,11 @@ static int patch_dos_times(unsigned char *buf, size_t len, unsigned dtime, unsig
 enum { DEFLATE_TODO, DEFLATE_BUSY, DEFLATE_DONE };
 
 typedef struct deflated {
-    unsigned char *data; /* freed once libzip has copied it */
+    unsigned char *data; /* freed once libzip has copied it, unless borrowed */
     size_t len;
     uint32_t crc;
     int state; /* DEFLATE_* */
+    int borrowed; /* the caller's precompressed bytes (ZIPWRITE_DEFLATED) */
 } deflated;
 
 typedef struct deflate_pool {
@@ -152,7 +154,40 @@ typedef struct deflate_pool {
 static int wants_deflate(const zip_entry_spec *e)
 {
     /* An empty entry is stored: deflating nothing only adds two bytes. */
-    return e->compress && e->len > 0;
+    return e->compress == ZIPWRITE_DEFLATE && e->len > 0;
+}
+
+struct zipwrite_deflater {
+    struct libdeflate_compressor *c;
+};
+
+zipwrite_deflater *zipwrite_deflater_new(void)
+{
+    zipwrite_deflater *d = xcalloc(1, sizeof *d);
+    d->c = libdeflate_alloc_compressor(ZIPWRITE_LEVEL);
+    if (!d->c) {
+        fputs("sheaf: out of memory\n", stderr);
+        abort();
+    }
+    return d;
+}
+
+void zipwrite_deflater_free(zipwrite_deflater *d)
+{
+    if (!d)
+        return;
+    libdeflate_free_compressor(d->c);
+    free(d);
+}
+
+unsigned char *zipwrite_deflate(zipwrite_deflater *d, const unsigned char *in, size_t len,
+                                size_t *out_len, uint32_t *crc)
+{
+    size_t bound = libdeflate_deflate_compress_bound(d->c, len);
+    unsigned char *buf = xmalloc(bound);
+    *out_len = libdeflate_deflate_compress(d->c, in, len, buf, bound);
+    *crc = (uint32_t)libdeflate_crc32(0, in, len);
+    return xrealloc(buf, *out_len ? *out_len : 1);
 }
 
 /* Deflate entry i (marked DEFLATE_BUSY by the caller) outside the lock, then publish it. */
@@ -269,6 +304,10 @@ static int deflate_pool_wait(deflate_pool *p, size_t i)
 static void deflate_pool_release(deflate_pool *p, size_t i)
 {
     pthread_mutex_lock(&p->lock);
+    if (p->out[i].borrowed) {
+        pthread_mutex_unlock(&p->lock);
+        return;
+    }
     free(p->out[i].data);
     p->out[i].data = NULL;
     p->ahead -= p->entries[i].len;
@@ -331,7 +370,8 @@ static zip_int64_t precompressed_cb(void *ud, void *data, zip_uint64_t len,
         zip_stat_init(st);
         st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
                     ZIP_STAT_ENCRYPTION_METHOD;
-        st->size = s->pool->entries[s->index].len;
+        st->size = d->borrowed ? s->pool->entries[s->index].raw_len
+                               : s->pool->entries[s->index].len;
         st->comp_size = d->len;
         st->comp_method = ZIP_CM_DEFLATE;
         st->crc = d->crc;
@@ -446,7 +486,7 @@ static int add_entry(zip_t *za, deflate_pool *pool, size_t i, unsigned short dti
                      unsigned short ddate, diag_list *diags)
 {
     const zip_entry_spec *e = &pool->entries[i];
-    int deflate = wants_deflate(e);
+    int deflate = wants_deflate(e) || e->compress == ZIPWRITE_DEFLATED;
     zip_source_t *src;
 
     if (deflate) {
@@ -540,6 +580,15 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
     zip_source_keep(mem); /* the sink must outlive zip_close */
 
     pool.out = xcalloc(n, sizeof *pool.out);
+    for (size_t i = 0; i < n; i++) {
+        if (entries[i].compress != ZIPWRITE_DEFLATED)
+            continue;
+        pool.out[i].data = (unsigned char *)entries[i].data;
+        pool.out[i].len = entries[i].len;
+        pool.out[i].crc = entries[i].crc;
+        pool.out[i].state = DEFLATE_DONE;
+        pool.out[i].borrowed = 1;
+    }
     nworkers = worker_count(entries, n, threads);
     pool.window = ZIPWRITE_WINDOW_PER_THREAD * (nworkers + 1);
     workers = xcalloc(nworkers ? nworkers : 1, sizeof *workers);
@@ -578,7 +627,8 @@ out:
     free(workers);
     if (pool.out)
         for (size_t i = 0; i < n; i++)
-            free(pool.out[i].data);
+            if (!pool.out[i].borrowed)
+                free(pool.out[i].data);
     free(pool.out);
     if (pool.own)
         libdeflate_free_compressor(pool.own);

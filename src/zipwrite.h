@@ -11,15 +11,35 @@
 #define SHEAF_ZIPWRITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
+
+enum {
+    ZIPWRITE_STORE = 0,   /* data is stored as it is */
+    ZIPWRITE_DEFLATE = 1, /* data is deflated by zipwrite_build */
+    ZIPWRITE_DEFLATED = 2 /* data is already raw deflate (zipwrite_deflate) of raw_len bytes
+                             whose CRC-32 is crc: written as it is */
+};
 
 typedef struct zip_entry_spec {
     const char *name;          /* container path, e.g. "EPUB/text/ch001.xhtml" (UTF-8) */
     const unsigned char *data; /* entry bytes; only read during the call */
     size_t len;
-    int compress; /* 0: stored; otherwise raw deflate */
+    int compress; /* ZIPWRITE_STORE, ZIPWRITE_DEFLATE or ZIPWRITE_DEFLATED */
+    uint32_t crc;   /* ZIPWRITE_DEFLATED only */
+    size_t raw_len; /* ZIPWRITE_DEFLATED only */
 } zip_entry_spec;
+
+/* A deflate compressor at the container's level, to compress entries ahead of packaging (one
+ * per thread: it is not thread-safe). */
+typedef struct zipwrite_deflater zipwrite_deflater;
+zipwrite_deflater *zipwrite_deflater_new(void);
+void zipwrite_deflater_free(zipwrite_deflater *d);
+/* Raw-deflate `len` bytes. Returns a malloc'd buffer the caller frees (its length in *out_len)
+ * and the CRC-32 of the input in *crc. Never fails (out of memory aborts). */
+unsigned char *zipwrite_deflate(zipwrite_deflater *d, const unsigned char *in, size_t len,
+                                size_t *out_len, uint32_t *crc);
 
 /* Deflate level for compressed entries (libdeflate's scale, 1..12). On 125 MB of interview
  * transcripts here, level 4 gives an archive 3% larger than zlib's default level 6 in under a

@@ -196,7 +196,57 @@ expect() {
 }
 
 @test "check opf-empty-date: an empty dc:date" {
-    expect opf-empty-date "RSC-005" 1
+    expect opf-empty-date "OPF-053 RSC-005" 1
+}
+
+@test "check opf-empty-creator: an empty dc:creator" {
+    expect opf-empty-creator "RSC-005" 1
+    [[ "$output" == *"dc:creator is empty"* ]]
+}
+
+@test "check opf-empty-publisher: an empty dc:publisher" {
+    expect opf-empty-publisher "RSC-005" 1
+    [[ "$output" == *"dc:publisher is empty"* ]]
+}
+
+@test "check opf-empty-description: an empty dc:description" {
+    expect opf-empty-description "RSC-005" 1
+    [[ "$output" == *"dc:description is empty"* ]]
+}
+
+@test "check opf-empty-rights: an empty dc:rights" {
+    expect opf-empty-rights "RSC-005" 1
+    [[ "$output" == *"dc:rights is empty"* ]]
+}
+
+@test "check opf-empty-subject: an empty dc:subject" {
+    expect opf-empty-subject "RSC-005" 1
+    [[ "$output" == *"dc:subject is empty"* ]]
+}
+
+@test "check opf-empty-contributor: an empty dc:contributor" {
+    expect opf-empty-contributor "RSC-005" 1
+    [[ "$output" == *"dc:contributor is empty"* ]]
+}
+
+@test "check opf-empty-title: an empty dc:title beside a good one" {
+    expect opf-empty-title "RSC-005" 1
+    [[ "$output" == *"dc:title is empty"* ]]
+}
+
+@test "check opf-empty-language: an empty dc:language beside a good one" {
+    expect opf-empty-language "RSC-005" 1
+    [[ "$output" == *"dc:language is empty"* ]]
+}
+
+@test "check opf-empty-identifier: an empty second dc:identifier" {
+    expect opf-empty-identifier "RSC-005" 1
+    [[ "$output" == *"dc:identifier is empty"* ]]
+}
+
+@test "check opf-blank-creator: a dc:creator holding only spaces" {
+    expect opf-blank-creator "RSC-005" 1
+    [[ "$output" == *"content.opf:7: error: [RSC-005] dc:creator is empty"* ]]
 }
 
 @test "check opf-missing-file: a manifest item whose file is absent" {

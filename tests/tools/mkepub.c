@@ -515,7 +515,17 @@ static const fixture fixtures[] = {
     {"opf-no-modified", "RSC-005", "no dcterms:modified"},
     {"opf-two-modified", "RSC-005", "dcterms:modified twice"},
     {"opf-bad-modified", "RSC-005", "dcterms:modified not CCYY-MM-DDThh:mm:ssZ"},
-    {"opf-empty-date", "RSC-005", "an empty dc:date"},
+    {"opf-empty-date", "OPF-053 RSC-005", "an empty dc:date"},
+    {"opf-empty-creator", "RSC-005", "an empty dc:creator"},
+    {"opf-blank-creator", "RSC-005", "a dc:creator holding only spaces"},
+    {"opf-empty-publisher", "RSC-005", "an empty dc:publisher"},
+    {"opf-empty-description", "RSC-005", "an empty dc:description"},
+    {"opf-empty-rights", "RSC-005", "an empty dc:rights"},
+    {"opf-empty-subject", "RSC-005", "an empty dc:subject"},
+    {"opf-empty-contributor", "RSC-005", "an empty dc:contributor"},
+    {"opf-empty-title", "RSC-005", "an empty dc:title beside a good one"},
+    {"opf-empty-language", "RSC-005", "an empty dc:language beside a good one"},
+    {"opf-empty-identifier", "RSC-005", "an empty second dc:identifier"},
     {"opf-missing-file", "RSC-001", "a manifest item whose file is absent"},
     {"opf-duplicate-href", "OPF-074", "two manifest items for one file"},
     {"opf-duplicate-id", "RSC-005", "two manifest items with one id"},
@@ -647,6 +657,19 @@ static int write_case(const char *name, const char *out)
         p.meta = "    <dc:identifier id=\"uid\">" UUID
                  "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
                  "    <dc:language>en</dc:language>\n    <dc:date></dc:date>\n"
+                 "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
+    if (strncmp(name, "opf-empty-", 10) == 0 && !IS("opf-empty-date")) {
+        /* one more, empty Dublin Core element after the default metadata */
+        const char *el = name + strlen("opf-empty-");
+        text meta = {0};
+        text_adds(&meta, meta_default);
+        text_addf(&meta, "    <dc:%s></dc:%s>\n", el, el);
+        p.meta = tmp = meta.s;
+    }
+    if (IS("opf-blank-creator"))
+        p.meta = "    <dc:identifier id=\"uid\">" UUID
+                 "</dc:identifier>\n    <dc:title>Fixture</dc:title>\n"
+                 "    <dc:language>en</dc:language>\n    <dc:creator>  \n </dc:creator>\n"
                  "    <meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta>\n";
     if (IS("meta-inf-resource"))
         p.manifest = tmp = fill(

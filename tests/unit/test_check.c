@@ -56,11 +56,11 @@ static char *chapter(const char *doctype, const char *body)
 static int check_book(const char *c1, diag_list *out)
 {
     zip_entry_spec e[] = {
-        {"mimetype", (const unsigned char *)"application/epub+zip", 20, 0},
-        {"META-INF/container.xml", (const unsigned char *)container, sizeof container - 1, 1},
-        {"EPUB/package.opf", (const unsigned char *)opf, sizeof opf - 1, 1},
-        {"EPUB/nav.xhtml", (const unsigned char *)nav, sizeof nav - 1, 1},
-        {"EPUB/c1.xhtml", (const unsigned char *)c1, strlen(c1), 1},
+        {.name = "mimetype", .data = (const unsigned char *)"application/epub+zip", .len = 20, .compress = 0},
+        {.name = "META-INF/container.xml", .data = (const unsigned char *)container, .len = sizeof container - 1, .compress = 1},
+        {.name = "EPUB/package.opf", .data = (const unsigned char *)opf, .len = sizeof opf - 1, .compress = 1},
+        {.name = "EPUB/nav.xhtml", .data = (const unsigned char *)nav, .len = sizeof nav - 1, .compress = 1},
+        {.name = "EPUB/c1.xhtml", .data = (const unsigned char *)c1, .len = strlen(c1), .compress = 1},
     };
     unsigned char *zip = NULL;
     size_t len = 0;

@@ -1118,9 +1118,13 @@ int sanitize_html_fragment(const char *html, size_t len, xmlNodePtr parent, int 
     }
     if (len > (size_t)0x7fffffff)
         goto out;
+    /* XML_PARSE_HUGE lifts the HTML parser's 256-level limit, past which it silently drops
+     * the rest of the fragment; the walk below flattens anything deeper than
+     * SANITIZE_MAX_DEPTH and keeps its text. (The HTML parser expands no user-defined
+     * entities, so this is not the billion-laughs risk HUGE is for XML.) */
     src = htmlReadMemory(html, (int)len, NULL, "UTF-8",
                          HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                             HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC);
+                             HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
     if (!src)
         goto out;
     for (xmlNodePtr root = xmlDocGetRootElement(src); root && !body; root = root->next)

@@ -201,14 +201,13 @@ static void lines_index(article *a)
     a->line_starts = xmalloc(cap * sizeof(size_t));
     a->n_lines = 0;
     a->line_starts[a->n_lines++] = 0;
-    for (size_t i = 0; i < a->text_len; i++) {
-        if (a->text[i] != '\n')
-            continue;
+    const char *p = a->text, *end = a->text + a->text_len;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
         if (a->n_lines == cap) {
             cap *= 2;
             a->line_starts = xrealloc(a->line_starts, cap * sizeof(size_t));
         }
-        a->line_starts[a->n_lines++] = i + 1;
+        a->line_starts[a->n_lines++] = (size_t)(++p - a->text);
     }
 }
 

@@ -23,9 +23,14 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
+#include <libdeflate.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <limits.h>
 #include <zip.h>
 
 #include "lang.h"
@@ -101,6 +106,37 @@ typedef struct ref {
     char *url;
 } ref;
 
+/* A growing list of references. */
+typedef struct ref_list {
+    ref *v;
+    size_t n, cap;
+} ref_list;
+
+/* Append a reference to url[0..n) (copied) to `l`. */
+static void ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    ref *r = &l->v[l->n++];
+    r->item = item;
+    r->line = line;
+    r->kind = kind;
+    r->url = xstrndup(url, n);
+}
+
+static void ref_list_release(ref_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].url);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* A raw ZIP central directory record (defined with the raw ZIP structures). */
+typedef struct raw_name raw_name;
+
 typedef struct check_ctx {
     const char *book;
     diag_list *out;
@@ -122,8 +158,9 @@ typedef struct check_ctx {
     strmap *item_by_path; /* path -> index + 1 */
     strmap *remote_items; /* href of remote manifest items -> index + 1 */
     long nav_item, ncx_item;
-    ref *refs;
-    size_t n_refs, cap_refs;
+    ref_list refs;
+    const raw_name *raw; /* central directory records, in libzip's order; NULL if unusable */
+    int threads;         /* for content documents; 0: one per core */
     size_t n_ids;       /* ids recorded over all documents */
     int records_capped; /* CHECK_MAX_RECORDS reached: fragments are no longer checked */
 } check_ctx;
@@ -156,6 +193,60 @@ static void finding(check_ctx *c, diag_severity sev, const char *id, const char 
     diag_add(c->out, sev, id, file, line, "%s", msg);
     free(msg);
     c->n_findings++;
+}
+
+/* A finding made while a content document is checked on a worker thread; it is added to the
+ * book's list afterwards, in manifest order, so the report does not depend on the threads. */
+typedef struct pending {
+    diag_severity sev;
+    const char *id;
+    const char *file; /* lives as long as the context (an entry or item path) */
+    int line;
+    char *msg;
+} pending;
+
+/* The work on one manifest item (content document or stylesheet) and what it found. */
+typedef struct item_job item_job;
+struct item_job {
+    size_t item;
+    long entry;
+    int admitted;     /* the caps allowed reading it */
+    int entry_failed; /* the entry could not be read: never read it again */
+    pending *f;
+    size_t n_f, cap_f;
+    ref_list refs;
+    size_t n_ids;
+};
+
+static void job_finding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void job_finding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    if (j->n_f > CHECK_MAX_FINDINGS)
+        return; /* the book's cap is reached when these are replayed anyway */
+    if (j->n_f == j->cap_f) {
+        j->cap_f = j->cap_f ? j->cap_f * 2 : 8;
+        j->f = xrealloc(j->f, j->cap_f * sizeof *j->f);
+    }
+    pending *p = &j->f[j->n_f++];
+    p->sev = sev;
+    p->id = id;
+    p->file = file;
+    p->line = line;
+    va_start(ap, fmt);
+    p->msg = xvasprintf(fmt, ap);
+    va_end(ap);
+}
+
+static void job_release(item_job *j)
+{
+    for (size_t k = 0; k < j->n_f; k++)
+        free(j->f[k].msg);
+    free(j->f);
+    ref_list_release(&j->refs);
 }
 
 /* A printable, bounded copy of untrusted bytes for messages: control bytes become '?'. The
@@ -474,11 +565,14 @@ static void check_first_header(check_ctx *c)
     }
 }
 
-/* A central directory record's name, from the raw bytes. */
-typedef struct raw_name {
+/* A central directory record, from the raw bytes: its name, and where its data lies (for
+ * reading entries without libzip, from several threads). */
+struct raw_name {
     const unsigned char *p;
     size_t len;
-} raw_name;
+    uint16_t flags, method;
+    uint32_t crc, comp_size, size, header; /* header: offset of the local header */
+};
 
 /* Parse the central directory ourselves for the raw names (libzip hides NUL bytes and
  * re-encodes). Returns the number of names (0 when not found or ZIP64); *names is malloc'd,
@@ -510,6 +604,12 @@ static size_t raw_names_read(const unsigned char *d, size_t len, raw_name **name
             break;
         out[n].p = d + p + 46;
         out[n].len = nl;
+        out[n].flags = rd16(d + p + 8);
+        out[n].method = rd16(d + p + 10);
+        out[n].crc = rd32(d + p + 16);
+        out[n].comp_size = rd32(d + p + 20);
+        out[n].size = rd32(d + p + 24);
+        out[n].header = rd32(d + p + 42);
         n++;
         p += 46 + nl + el + cl;
     }
@@ -708,75 +808,208 @@ static long entry_find(const check_ctx *c, const char *path)
     return v ? IDX_GET(v) : -1;
 }
 
+/* What reading an entry gave. */
+enum fetch_result {
+    FETCH_OK,
+    FETCH_BROKEN, /* libzip or inflate failed, or a CRC mismatch (PKG-008) */
+    FETCH_MORE,   /* more bytes than declared (SHF-003) */
+    FETCH_LESS,   /* fewer bytes than declared (SHF-003) */
+};
+
+/* Where entry i's data starts in the archive, when it can be read from the raw bytes (the
+ * central record agrees with libzip and the data lies inside the archive); 0 otherwise. */
+static size_t entry_data_offset(const check_ctx *c, long i)
+{
+    const zentry *e = &c->ent[i];
+    if (!c->raw)
+        return 0;
+    const raw_name *r = &c->raw[i];
+    if (r->method != e->method || r->comp_size != e->comp_size || r->size != e->size ||
+        (r->flags & 1) || (size_t)r->header + 30 > c->len)
+        return 0;
+    const unsigned char *h = c->data + r->header;
+    if (rd32(h) != 0x04034b50)
+        return 0;
+    size_t off = (size_t)r->header + 30 + rd16(h + 26) + rd16(h + 28);
+    if (off > c->len || c->len - off < r->comp_size)
+        return 0;
+    return off;
+}
+
+/* Read entry i whole (its declared size was already checked against the caps). Does not
+ * touch the context, so that several threads may read entries at once when every entry can be
+ * read from the raw bytes (`raw_only`); otherwise libzip is used, from one thread only. On
+ * FETCH_OK, *data points at the bytes: into the archive for a stored entry (*owned NULL), or
+ * into *owned, a new buffer the caller frees. `why` receives a reason on FETCH_BROKEN. */
+static int entry_fetch(const check_ctx *c, long i, struct libdeflate_decompressor *dc,
+                       const unsigned char **data, unsigned char **owned, size_t *len, char *why,
+                       size_t whylen)
+{
+    const zentry *e = &c->ent[i];
+    size_t want = (size_t)e->size, got = 0;
+    size_t off = entry_data_offset(c, i);
+    int ret = FETCH_BROKEN;
+    unsigned char *buf = NULL;
+    zip_file_t *zf = NULL;
+    *data = NULL;
+    *owned = NULL;
+    *len = 0;
+    if (off && e->method == ZIP_CM_STORE) {
+        const unsigned char *p = c->data + off;
+        if (libdeflate_crc32(0, p, want) != c->raw[i].crc) {
+            snprintf(why, whylen, "CRC error");
+            goto out;
+        }
+        *data = p;
+        *len = want;
+        ret = FETCH_OK;
+        goto out;
+    }
+    buf = xmalloc(want + 2);
+    if (off && dc) {
+        size_t actual = 0;
+        enum libdeflate_result r = libdeflate_deflate_decompress(
+            dc, c->data + off, c->raw[i].comp_size, buf, want, &actual);
+        if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+            ret = FETCH_MORE;
+            goto out;
+        }
+        if (r != LIBDEFLATE_SUCCESS) {
+            snprintf(why, whylen, "invalid or truncated compressed data");
+            goto out;
+        }
+        got = actual;
+    } else {
+        zf = zip_fopen_index(c->za, (zip_uint64_t)i, 0);
+        if (!zf) {
+            snprintf(why, whylen, "%s", zip_strerror(c->za));
+            goto out;
+        }
+        for (;;) {
+            /* read one byte past the declared size to catch entries that lie */
+            zip_int64_t r = zip_fread(zf, buf + got, want + 1 - got);
+            if (r < 0) {
+                snprintf(why, whylen, "%s", zip_file_strerror(zf));
+                goto out;
+            }
+            if (r == 0)
+                break;
+            got += (size_t)r;
+            if (got > want) {
+                ret = FETCH_MORE;
+                goto out;
+            }
+        }
+    }
+    if (got != want) {
+        *len = got;
+        ret = FETCH_LESS;
+        goto out;
+    }
+    if (off && dc && libdeflate_crc32(0, buf, got) != c->raw[i].crc) {
+        snprintf(why, whylen, "CRC error");
+        goto out;
+    }
+    buf[got] = '\0';
+    *owned = buf;
+    *data = buf;
+    buf = NULL;
+    *len = got;
+    ret = FETCH_OK;
+out:
+    if (zf)
+        zip_fclose(zf);
+    free(buf);
+    return ret;
+}
+
+/* May entry i be read, given the caps? Returns 0 after a finding (none when the entry was
+ * already reported); otherwise counts it towards the total and returns 1. `sink` and `job`
+ * receive the finding (see job_finding); with job NULL it goes to the book's list. */
+static int entry_admit(check_ctx *c, long i, size_t cap, item_job *job);
+
+/* Report what entry_fetch gave for entry i (nothing on FETCH_OK). */
+static void fetch_report(check_ctx *c, item_job *job, long i, int res, size_t got,
+                         const char *why);
+
+/* A finding about an entry: to the job when there is one, else to the book. */
+#define ENTRY_FINDING(c, job, sev, id, file, ...)                                              \
+    do {                                                                                       \
+        if (job)                                                                               \
+            job_finding(job, sev, id, file, 0, __VA_ARGS__);                                   \
+        else                                                                                   \
+            finding(c, sev, id, file, 0, __VA_ARGS__);                                         \
+    } while (0)
+
+static int entry_admit(check_ctx *c, long i, size_t cap, item_job *job)
+{
+    zentry *e = &c->ent[i];
+    if (e->skip || e->is_dir)
+        return 0;
+    if (e->size > cap) {
+        ENTRY_FINDING(c, job, DIAG_ERROR, CHECK_ID_TOO_LARGE, e->name,
+                      "the entry is %llu bytes, more than the %zu MiB sheaf checks in one file; "
+                      "it was not checked",
+                      (unsigned long long)e->size, cap >> 20);
+        return 0;
+    }
+    if (c->total_read + e->size > CHECK_TOTAL_CAP) {
+        ENTRY_FINDING(c, job, DIAG_ERROR, CHECK_ID_TOO_LARGE, e->name,
+                      "the book's entries together exceed %zu MiB decompressed; this entry was "
+                      "not checked",
+                      (size_t)(CHECK_TOTAL_CAP >> 20));
+        return 0;
+    }
+    c->total_read += (size_t)e->size;
+    return 1;
+}
+
+static void fetch_report(check_ctx *c, item_job *job, long i, int res, size_t got, const char *why)
+{
+    const zentry *e = &c->ent[i];
+    size_t want = (size_t)e->size;
+    if (res == FETCH_BROKEN)
+        ENTRY_FINDING(c, job, DIAG_ERROR, "PKG-008", e->name,
+                      "unable to read the entry: %s (the archive is corrupt)", why);
+    else if (res == FETCH_MORE)
+        ENTRY_FINDING(c, job, DIAG_ERROR, CHECK_ID_SIZE_LIE, e->name,
+                      "the entry declares %zu bytes but decompresses to more; the archive is "
+                      "corrupt or crafted (reading stopped)",
+                      want);
+    else if (res == FETCH_LESS)
+        ENTRY_FINDING(c, job, DIAG_ERROR, CHECK_ID_SIZE_LIE, e->name,
+                      "the entry declares %zu bytes but holds %zu; the archive is corrupt", want,
+                      got);
+}
+
 /* Read entry i whole, at most `cap` bytes. Returns a malloc'd NUL-terminated buffer (the
  * caller frees it) or NULL with a finding (none when the entry was already reported). */
 static unsigned char *entry_read(check_ctx *c, long i, size_t cap, size_t *len_out)
 {
     zentry *e = &c->ent[i];
-    unsigned char *buf = NULL, *ret = NULL;
-    zip_file_t *zf = NULL;
+    unsigned char *owned = NULL;
+    const unsigned char *data = NULL;
+    char why[256] = "";
     size_t got = 0;
     *len_out = 0;
-    if (e->skip || e->is_dir)
+    if (!entry_admit(c, i, cap, NULL))
         goto out;
-    if (e->size > cap) {
-        finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, e->name, 0,
-                "the entry is %llu bytes, more than the %zu MiB sheaf checks in one file; it "
-                "was not checked",
-                (unsigned long long)e->size, cap >> 20);
-        goto out;
-    }
-    if (c->total_read + e->size > CHECK_TOTAL_CAP) {
-        finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, e->name, 0,
-                "the book's entries together exceed %zu MiB decompressed; this entry was not "
-                "checked",
-                (size_t)(CHECK_TOTAL_CAP >> 20));
+    int res = entry_fetch(c, i, NULL, &data, &owned, &got, why, sizeof why);
+    if (res != FETCH_OK) {
+        c->total_read -= (size_t)e->size;
+        fetch_report(c, NULL, i, res, got, why);
         goto out;
     }
-    zf = zip_fopen_index(c->za, (zip_uint64_t)i, 0);
-    if (!zf) {
-        finding(c, DIAG_ERROR, "PKG-008", e->name, 0, "unable to read the entry: %s",
-                zip_strerror(c->za));
-        goto out;
+    if (!owned) {
+        owned = xmalloc(got + 1);
+        memcpy(owned, data, got);
+        owned[got] = '\0';
     }
-    size_t want = (size_t)e->size;
-    buf = xmalloc(want + 2);
-    for (;;) {
-        /* read one byte past the declared size to catch entries that lie */
-        zip_int64_t r = zip_fread(zf, buf + got, want + 1 - got);
-        if (r < 0) {
-            finding(c, DIAG_ERROR, "PKG-008", e->name, 0,
-                    "unable to read the entry: %s (the archive is corrupt)", zip_file_strerror(zf));
-            goto out;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-        if (got > want) {
-            finding(c, DIAG_ERROR, CHECK_ID_SIZE_LIE, e->name, 0,
-                    "the entry declares %zu bytes but decompresses to more; the archive is "
-                    "corrupt or crafted (reading stopped)",
-                    want);
-            goto out;
-        }
-    }
-    if (got != want) {
-        finding(c, DIAG_ERROR, CHECK_ID_SIZE_LIE, e->name, 0,
-                "the entry declares %zu bytes but holds %zu; the archive is corrupt", want, got);
-        goto out;
-    }
-    c->total_read += got;
-    buf[got] = '\0';
-    ret = buf;
-    buf = NULL;
     *len_out = got;
 out:
-    if (zf)
-        zip_fclose(zf);
-    free(buf);
-    if (e->skip || !ret)
+    if (e->skip || !owned)
         e->skip = 1; /* report a broken entry once */
-    return ret;
+    return owned;
 }
 
 /* The first bytes of entry i (for media type sniffing); returns how many were read. */
@@ -846,26 +1079,31 @@ static xmlParserInputPtr xml_deny_loader(const char *url, const char *id, xmlPar
 }
 
 /* Report DOCTYPE external identifiers and external entity declarations of `doc`. `allowed_pub`
- * is a public identifier that this kind of document may carry (NULL: none). */
-static void check_doctype(check_ctx *c, xmlDocPtr doc, const char *path, int xhtml,
-                          const char *allowed_pub)
+ * is a public identifier that this kind of document may carry (NULL: none). Findings go to
+ * `job` when it is not NULL (worker threads), else to the book. */
+static void doctype_check(xmlDocPtr doc, const char *path, int xhtml, const char *allowed_pub,
+                          item_job *job, check_ctx *c)
 {
     xmlDtdPtr dtd = doc ? doc->intSubset : NULL;
     if (!dtd)
         return;
     if (dtd->ExternalID || dtd->SystemID) {
         const char *pub = dtd->ExternalID ? (const char *)dtd->ExternalID : "";
+        const char *sys = dtd->SystemID ? (const char *)dtd->SystemID : "";
         int ok = allowed_pub && strcmp(pub, allowed_pub) == 0;
+        char *pub_s = shown(pub, strlen(pub)), *sys_s = shown(sys, strlen(sys));
         if (!ok && xhtml)
-            finding(c, DIAG_ERROR, "HTM-004", path, 0,
-                    "irregular DOCTYPE: found \"%s\" \"%s\"; an EPUB 3 XHTML document uses "
-                    "<!DOCTYPE html> without identifiers",
-                    pub, dtd->SystemID ? (const char *)dtd->SystemID : "");
+            ENTRY_FINDING(c, job, DIAG_ERROR, "HTM-004", path,
+                          "irregular DOCTYPE: found \"%s\" \"%s\"; an EPUB 3 XHTML document "
+                          "uses <!DOCTYPE html> without identifiers",
+                          pub_s, sys_s);
         else if (!ok)
-            finding(c, DIAG_ERROR, "OPF-073", path, 0,
-                    "external identifiers must not appear in the document type declaration "
-                    "(found \"%s\"); remove them",
-                    pub);
+            ENTRY_FINDING(c, job, DIAG_ERROR, "OPF-073", path,
+                          "external identifiers must not appear in the document type "
+                          "declaration (found \"%s\"); remove them",
+                          pub_s);
+        free(pub_s);
+        free(sys_s);
     }
     for (xmlNodePtr n = dtd->children; n; n = n->next) {
         if (n->type != XML_ENTITY_DECL)
@@ -874,14 +1112,23 @@ static void check_doctype(check_ctx *c, xmlDocPtr doc, const char *path, int xht
         if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
             ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
             ent->etype == XML_EXTERNAL_PARAMETER_ENTITY || ent->SystemID || ent->ExternalID) {
+            const char *sys = ent->SystemID ? (const char *)ent->SystemID : "";
             char *nm = shown((const char *)ent->name, strlen((const char *)ent->name));
-            finding(c, DIAG_ERROR, "HTM-003", path, 0,
-                    "external entities are not allowed in EPUB documents: entity \"%s\" refers "
-                    "to \"%s\" (it was not loaded)",
-                    nm, ent->SystemID ? (const char *)ent->SystemID : "");
+            char *sys_s = shown(sys, strlen(sys));
+            ENTRY_FINDING(c, job, DIAG_ERROR, "HTM-003", path,
+                          "external entities are not allowed in EPUB documents: entity \"%s\" "
+                          "refers to \"%s\" (it was not loaded)",
+                          nm, sys_s);
             free(nm);
+            free(sys_s);
         }
     }
+}
+
+static void check_doctype(check_ctx *c, xmlDocPtr doc, const char *path, int xhtml,
+                          const char *allowed_pub)
+{
+    doctype_check(doc, path, xhtml, allowed_pub, NULL, c);
 }
 
 /* Parse a small XML document into a tree. Returns the tree (the caller frees it with
@@ -991,17 +1238,9 @@ static int records_full(check_ctx *c, size_t n, const char *file)
 
 static void ref_add(check_ctx *c, size_t item, int line, int kind, const char *url)
 {
-    if (records_full(c, c->n_refs, c->items[item].path))
+    if (records_full(c, c->refs.n, c->items[item].path))
         return;
-    if (c->n_refs == c->cap_refs) {
-        c->cap_refs = c->cap_refs ? c->cap_refs * 2 : 64;
-        c->refs = xrealloc(c->refs, c->cap_refs * sizeof *c->refs);
-    }
-    ref *r = &c->refs[c->n_refs++];
-    r->item = item;
-    r->line = line;
-    r->kind = kind;
-    r->url = xstrdup(url);
+    ref_list_add(&c->refs, item, line, kind, url, strlen(url));
 }
 
 static long item_by_path(const check_ctx *c, const char *path)
@@ -1019,7 +1258,7 @@ static int is_content_type(const char *mt)
 
 /* Collect url() and @import references of CSS text (a stylesheet, a <style> element or a
  * style attribute), attributed to `item` from line `line0`. */
-static void css_scan(check_ctx *c, size_t item, const char *css, size_t len, int line0)
+static void css_scan(ref_list *out, size_t item, const char *css, size_t len, int line0)
 {
     int line = line0 > 0 ? line0 : 1;
     int depth = 0, font_depth = -1, font_pending = 0, import_pending = 0;
@@ -1045,9 +1284,7 @@ static void css_scan(check_ctx *c, size_t item, const char *css, size_t len, int
                 i++;
             }
             if (import_pending && i <= len) {
-                char *u = xstrndup(css + s, (i < len ? i : len) - s);
-                ref_add(c, item, line, REF_STYLESHEET, u);
-                free(u);
+                ref_list_add(out, item, line, REF_STYLESHEET, css + s, (i < len ? i : len) - s);
                 import_pending = 0;
             }
             continue;
@@ -1088,12 +1325,10 @@ static void css_scan(check_ctx *c, size_t item, const char *css, size_t len, int
             while (j < len &&
                    (q ? css[j] != q : (css[j] != ')' && !is_space((unsigned char)css[j]))))
                 j++;
-            char *u = xstrndup(css + s, (j < len ? j : len) - s);
             int kind = import_pending                          ? REF_STYLESHEET
                        : font_depth > 0 && depth >= font_depth ? REF_FONT
                                                                : REF_CSS;
-            ref_add(c, item, line, kind, u);
-            free(u);
+            ref_list_add(out, item, line, kind, css + s, (j < len ? j : len) - s);
             import_pending = 0;
             while (j < len && css[j] != ')')
                 j++;
@@ -1102,17 +1337,26 @@ static void css_scan(check_ctx *c, size_t item, const char *css, size_t len, int
     }
 }
 
-/*** Content documents (streamed) ***/
+/*** Content documents (SAX, on worker threads) ***/
 
-/* Per-document state of content_scan. */
+/* Per-document state of content_scan. Only the item's own fields (ids, needs, scanned) and
+ * the job are written: documents are scanned in parallel. */
 typedef struct scan_state {
-    check_ctx *c;
-    size_t item;
+    const check_ctx *c;
+    mitem *it;
+    item_job *job;
+    xml_err err;
     int root_seen;
-    unsigned long ordinal;
-    int in_style;   /* depth of an open <style> element + 1 */
-    char *stack[8]; /* local names of the innermost open elements, for <source> in audio/video */
     int depth;
+    unsigned long ordinal;
+    int is_xhtml_doc, nav_doc;
+    int style_depth; /* depth of an open <style> element + 1 */
+    int style_line;
+    size_t item_index;
+    strbuf style;
+    const xmlChar *stack[8]; /* local names (from the parser's dictionary) of open elements */
+    char *val;               /* the current attribute value, NUL-terminated */
+    size_t val_cap;
 } scan_state;
 
 static int script_is_data_block(const char *type)
@@ -1128,217 +1372,311 @@ static int script_is_data_block(const char *type)
     return 1;
 }
 
-static void scan_element(scan_state *st, xmlTextReaderPtr r, int line)
+/* The kind of reference an attribute `an` (no namespace unless `ans`) of element `name` makes,
+ * or -1; 100 for <link href>, decided once rel is known. */
+static int attr_ref_kind(const scan_state *st, const char *name, int xhtml, int svg,
+                         const char *an, const char *ans, int depth)
 {
-    check_ctx *c = st->c;
-    mitem *it = &c->items[st->item];
-    const char *name = (const char *)xmlTextReaderConstLocalName(r);
-    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
-    int depth = xmlTextReaderDepth(r);
+    if (xhtml && !ans) {
+        if (strcmp(an, "href") == 0) {
+            if (strcmp(name, "a") == 0 || strcmp(name, "area") == 0)
+                return st->nav_doc ? -1 : REF_LINK; /* nav links are taken from the tree */
+            if (strcmp(name, "link") == 0)
+                return 100;
+            return -1;
+        }
+        if (strcmp(an, "src") == 0) {
+            if (strcmp(name, "img") == 0 || strcmp(name, "script") == 0 ||
+                strcmp(name, "iframe") == 0 || strcmp(name, "embed") == 0 ||
+                strcmp(name, "input") == 0)
+                return REF_RESOURCE;
+            if (strcmp(name, "audio") == 0 || strcmp(name, "video") == 0 ||
+                strcmp(name, "track") == 0)
+                return REF_MEDIA;
+            if (strcmp(name, "source") == 0) {
+                const char *parent =
+                    depth > 0 && depth - 1 < 8 ? (const char *)st->stack[depth - 1] : NULL;
+                return parent && (strcmp(parent, "audio") == 0 || strcmp(parent, "video") == 0)
+                           ? REF_MEDIA
+                           : REF_RESOURCE;
+            }
+            return -1;
+        }
+        if (strcmp(an, "data") == 0 && strcmp(name, "object") == 0)
+            return REF_RESOURCE;
+        if (strcmp(an, "poster") == 0 && strcmp(name, "video") == 0)
+            return REF_RESOURCE;
+        return -1;
+    }
+    if (svg && strcmp(an, "href") == 0 && (!ans || strcmp(ans, NS_XLINK) == 0)) {
+        if (strcmp(name, "a") == 0)
+            return REF_LINK;
+        if (strcmp(name, "image") == 0)
+            return REF_RESOURCE;
+    }
+    return -1;
+}
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                      const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                      int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr p = ctx;
+    scan_state *st = p->_private;
+    mitem *it = st->it;
+    item_job *job = st->job;
+    const char *name = (const char *)localname;
+    const char *ns = (const char *)uri;
+    int depth = st->depth++;
+    int line = p->input ? p->input->line : 0;
+    (void)prefix;
+    (void)nb_namespaces;
+    (void)namespaces;
+    (void)nb_defaulted;
+    if (st->err.have || !name)
+        return;
     int xhtml = ns && strcmp(ns, NS_XHTML) == 0;
     int svg = ns && strcmp(ns, NS_SVG) == 0;
-    int is_xhtml_doc = strcmp(it->media_type, MT_XHTML) == 0;
-    if (!name)
-        return;
     st->ordinal++;
     if (!st->root_seen) {
         st->root_seen = 1;
-        if (is_xhtml_doc && !(xhtml && strcmp(name, "html") == 0))
-            finding(c, DIAG_ERROR, "RSC-005", it->path, line,
-                    "the root element is \"%s\" in namespace \"%s\"; an XHTML content document "
-                    "has <html xmlns=\"http://www.w3.org/1999/xhtml\">",
-                    name, ns ? ns : "");
-        else if (!is_xhtml_doc && !(svg && strcmp(name, "svg") == 0))
-            finding(c, DIAG_ERROR, "RSC-005", it->path, line,
-                    "the root element is \"%s\"; an SVG document has <svg "
-                    "xmlns=\"http://www.w3.org/2000/svg\">",
-                    name);
+        if (st->is_xhtml_doc && !(xhtml && strcmp(name, "html") == 0))
+            job_finding(job, DIAG_ERROR, "RSC-005", it->path, line,
+                        "the root element is \"%s\" in namespace \"%s\"; an XHTML content "
+                        "document has <html xmlns=\"http://www.w3.org/1999/xhtml\">",
+                        name, ns ? ns : "");
+        else if (!st->is_xhtml_doc && !(svg && strcmp(name, "svg") == 0))
+            job_finding(job, DIAG_ERROR, "RSC-005", it->path, line,
+                        "the root element is \"%s\"; an SVG document has <svg "
+                        "xmlns=\"http://www.w3.org/2000/svg\">",
+                        name);
     }
-    if (depth >= 0 && depth < 8) {
-        free(st->stack[depth]);
-        st->stack[depth] = xstrdup(name);
-        st->depth = depth;
+    if (depth < 8)
+        st->stack[depth] = localname;
+    if (ns && !xhtml) {
+        if (svg && strcmp(name, "svg") == 0 && st->is_xhtml_doc)
+            it->needs |= PROP_SVG;
+        else if (strcmp(ns, NS_MATHML) == 0 && strcmp(name, "math") == 0)
+            it->needs |= PROP_MATHML;
+        else if (strcmp(ns, NS_EPUB) == 0 && strcmp(name, "switch") == 0)
+            it->needs |= PROP_SWITCH;
     }
-    if (svg && strcmp(name, "svg") == 0 && is_xhtml_doc)
-        it->needs |= PROP_SVG;
-    if (ns && strcmp(ns, NS_MATHML) == 0 && strcmp(name, "math") == 0)
-        it->needs |= PROP_MATHML;
-    if (ns && strcmp(ns, NS_EPUB) == 0 && strcmp(name, "switch") == 0)
-        it->needs |= PROP_SWITCH;
 
     char *lang = NULL, *xml_lang = NULL, *script_type = NULL, *rel = NULL;
     int is_script = (xhtml || svg) && strcmp(name, "script") == 0;
-    int nav_doc = (long)st->item == c->nav_item;
     long pending_link = -1;
-    while (xmlTextReaderMoveToNextAttribute(r) == 1) {
-        const char *an = (const char *)xmlTextReaderConstLocalName(r);
-        const char *ans = (const char *)xmlTextReaderConstNamespaceUri(r);
-        const char *av = (const char *)xmlTextReaderConstValue(r);
-        if (!an || !av)
+    for (int a = 0; a < nb_attributes; a++) {
+        const char *an = (const char *)attributes[5 * a];
+        const char *ans = (const char *)attributes[5 * a + 2];
+        const char *vs = (const char *)attributes[5 * a + 3];
+        const char *ve = (const char *)attributes[5 * a + 4];
+        if (!an || !vs || !ve || ve < vs)
             continue;
-        if (ans && strcmp(ans, "http://www.w3.org/2000/xmlns/") == 0)
-            continue;
-        if ((!ans && strcmp(an, "id") == 0) ||
-            (ans && strcmp(ans, NS_XML) == 0 && strcmp(an, "id") == 0)) {
-            if (records_full(c, c->n_ids, it->path))
-                continue;
-            c->n_ids++;
-            if (!strmap_add(it->ids, av, (void *)(uintptr_t)st->ordinal)) {
-                char *s = shown(av, strlen(av));
-                finding(c, DIAG_ERROR, "RSC-005", it->path, line,
-                        "duplicate ID \"%s\": ids must be unique within a document", s);
-                free(s);
+        size_t vlen = (size_t)(ve - vs);
+        int in_xml = ans && strcmp(ans, NS_XML) == 0;
+        if ((!ans && strcmp(an, "id") == 0) || (in_xml && strcmp(an, "id") == 0)) {
+            if (job->n_ids >= CHECK_MAX_RECORDS)
+                continue; /* reported when the jobs are gathered */
+            job->n_ids++;
+            if (vlen + 1 > st->val_cap) {
+                st->val_cap = vlen + 64;
+                st->val = xrealloc(st->val, st->val_cap);
+            }
+            memcpy(st->val, vs, vlen);
+            st->val[vlen] = '\0';
+            if (!strmap_add(it->ids, st->val, (void *)(uintptr_t)st->ordinal)) {
+                char *sh = shown(vs, vlen);
+                job_finding(job, DIAG_ERROR, "RSC-005", it->path, line,
+                            "duplicate ID \"%s\": ids must be unique within a document", sh);
+                free(sh);
             }
             continue;
         }
-        if (ans && strcmp(ans, NS_XML) == 0 && strcmp(an, "lang") == 0) {
+        if (in_xml && strcmp(an, "lang") == 0) {
             free(xml_lang);
-            xml_lang = xstrdup(av);
+            xml_lang = xstrndup(vs, vlen);
             continue;
         }
         if (!ans && strcmp(an, "lang") == 0 && xhtml) {
             free(lang);
-            lang = xstrdup(av);
+            lang = xstrndup(vs, vlen);
             continue;
         }
         if (!ans && strcmp(an, "style") == 0) {
-            css_scan(c, st->item, av, strlen(av), line);
+            css_scan(&job->refs, st->item_index, vs, vlen, line);
             continue;
         }
         if (!ans && an[0] == 'o' && an[1] == 'n' && (xhtml || svg))
             it->needs |= PROP_SCRIPTED;
         if (is_script && !ans && strcmp(an, "type") == 0) {
             free(script_type);
-            script_type = xstrdup(av);
+            script_type = xstrndup(vs, vlen);
         }
         if (xhtml && !ans && strcmp(an, "rel") == 0 && strcmp(name, "link") == 0) {
             free(rel);
-            rel = xstrdup(av);
+            rel = xstrndup(vs, vlen);
         }
-        /* references */
-        int kind = -1;
-        if (xhtml && !ans) {
-            if (strcmp(an, "href") == 0 && (strcmp(name, "a") == 0 || strcmp(name, "area") == 0))
-                kind = nav_doc ? -1 : REF_LINK; /* nav links are taken from the tree */
-            else if (strcmp(an, "href") == 0 && strcmp(name, "link") == 0)
-                kind = 100; /* decided after rel is known */
-            else if (strcmp(an, "src") == 0 &&
-                     (strcmp(name, "img") == 0 || strcmp(name, "script") == 0 ||
-                      strcmp(name, "iframe") == 0 || strcmp(name, "embed") == 0 ||
-                      strcmp(name, "input") == 0))
-                kind = REF_RESOURCE;
-            else if (strcmp(an, "data") == 0 && strcmp(name, "object") == 0)
-                kind = REF_RESOURCE;
-            else if (strcmp(an, "poster") == 0 && strcmp(name, "video") == 0)
-                kind = REF_RESOURCE;
-            else if (strcmp(an, "src") == 0 &&
-                     (strcmp(name, "audio") == 0 || strcmp(name, "video") == 0 ||
-                      strcmp(name, "track") == 0))
-                kind = REF_MEDIA;
-            else if (strcmp(an, "src") == 0 && strcmp(name, "source") == 0) {
-                const char *parent = depth > 0 && depth - 1 < 8 ? st->stack[depth - 1] : NULL;
-                kind = parent && (strcmp(parent, "audio") == 0 || strcmp(parent, "video") == 0)
-                           ? REF_MEDIA
-                           : REF_RESOURCE;
-            }
-        } else if (svg && strcmp(an, "href") == 0 && (!ans || strcmp(ans, NS_XLINK) == 0)) {
-            if (strcmp(name, "a") == 0)
-                kind = REF_LINK;
-            else if (strcmp(name, "image") == 0)
-                kind = REF_RESOURCE;
-        }
+        int kind = attr_ref_kind(st, name, xhtml, svg, an, ans, depth);
         if (kind == 100) {
             /* rel may come later in attribute order: decide the kind below */
-            ref_add(c, st->item, line, REF_LINK, av);
-            pending_link = (long)c->n_refs - 1;
+            ref_list_add(&job->refs, st->item_index, line, REF_LINK, vs, vlen);
+            pending_link = (long)job->refs.n - 1;
         } else if (kind >= 0) {
-            ref_add(c, st->item, line, kind, av);
+            ref_list_add(&job->refs, st->item_index, line, kind, vs, vlen);
         }
     }
-    xmlTextReaderMoveToElement(r);
-    /* resolve a pending <link href> now that rel is known */
     if (pending_link >= 0)
-        c->refs[pending_link].kind = rel && list_has(rel, "stylesheet") ? REF_STYLESHEET : REF_LINK;
+        job->refs.v[pending_link].kind =
+            rel && list_has(rel, "stylesheet") ? REF_STYLESHEET : REF_LINK;
     if (is_script && !script_is_data_block(script_type))
         it->needs |= PROP_SCRIPTED;
-    if (xhtml && strcmp(name, "style") == 0 && !xmlTextReaderIsEmptyElement(r))
-        st->in_style = depth + 1;
+    if (xhtml && strcmp(name, "style") == 0 && !st->style_depth) {
+        st->style_depth = depth + 1;
+        st->style.len = 0;
+        st->style_line = 0;
+    }
     if (xml_lang && *xml_lang && !lang_tag_valid(xml_lang)) {
-        char *s = shown(xml_lang, strlen(xml_lang));
-        finding(c, DIAG_ERROR, "RSC-005", it->path, line,
-                "xml:lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", "
-                "\"pt-BR\")",
-                s);
-        free(s);
+        char *sh = shown(xml_lang, strlen(xml_lang));
+        job_finding(job, DIAG_ERROR, "RSC-005", it->path, line,
+                    "xml:lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", "
+                    "\"pt-BR\")",
+                    sh);
+        free(sh);
     }
     if (lang && *lang && !lang_tag_valid(lang)) {
-        char *s = shown(lang, strlen(lang));
-        finding(c, DIAG_ERROR, "RSC-005", it->path, line,
-                "lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", \"pt-BR\")", s);
-        free(s);
+        char *sh = shown(lang, strlen(lang));
+        job_finding(job, DIAG_ERROR, "RSC-005", it->path, line,
+                    "lang=\"%s\" is not a well-formed BCP 47 language tag (e.g. \"en\", "
+                    "\"pt-BR\")",
+                    sh);
+        free(sh);
     }
-    if (lang && xml_lang && str_casecmp_ascii(lang, xml_lang) != 0)
-        finding(c, DIAG_ERROR, "HTM-017", it->path, line,
-                "lang=\"%s\" and xml:lang=\"%s\" differ on the same element; give both the same "
-                "value",
-                lang, xml_lang);
+    if (lang && xml_lang && str_casecmp_ascii(lang, xml_lang) != 0) {
+        char *l1 = shown(lang, strlen(lang)), *l2 = shown(xml_lang, strlen(xml_lang));
+        job_finding(job, DIAG_ERROR, "HTM-017", it->path, line,
+                    "lang=\"%s\" and xml:lang=\"%s\" differ on the same element; give both the "
+                    "same value",
+                    l1, l2);
+        free(l1);
+        free(l2);
+    }
     free(lang);
     free(xml_lang);
     free(script_type);
     free(rel);
 }
 
-/* Parse one XHTML or SVG content document with the streaming reader (memory stays bounded
- * whatever the size): ids, references, needed properties, well-formedness, DOCTYPE. */
-static void content_scan(check_ctx *c, size_t item, const unsigned char *buf, size_t len)
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                    const xmlChar *uri)
 {
-    mitem *it = &c->items[item];
-    xml_err e;
+    xmlParserCtxtPtr p = ctx;
+    scan_state *st = p->_private;
+    (void)localname;
+    (void)prefix;
+    (void)uri;
+    if (st->depth > 0)
+        st->depth--;
+    if (st->style_depth && st->depth + 1 == st->style_depth) {
+        if (!st->err.have && st->style.len)
+            css_scan(&st->job->refs, st->item_index, st->style.data, st->style.len,
+                     st->style_line);
+        st->style_depth = 0;
+        st->style.len = 0;
+    }
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr p = ctx;
+    scan_state *st = p->_private;
+    if (!st->style_depth || len <= 0 || st->err.have)
+        return;
+    if (st->style.len == 0)
+        st->style_line = p->input ? p->input->line : 0;
+    if (st->style.len < CHECK_ENTRY_CAP)
+        strbuf_add(&st->style, (const char *)ch, (size_t)len);
+}
+
+static void sax_ignore_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)ctx;
+    (void)target;
+    (void)data;
+}
+
+static void sax_ignore_text(void *ctx, const xmlChar *value)
+{
+    (void)ctx;
+    (void)value;
+}
+
+static void sax_error(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr p = user;
+    scan_state *st = p ? p->_private : NULL;
+    if (st)
+        xml_err_keep(&st->err, err);
+}
+
+/* Parse one XHTML or SVG content document with SAX callbacks (no tree is built; memory stays
+ * bounded whatever the size): ids, references, needed properties, well-formedness, DOCTYPE.
+ * The DOCTYPE and entity declarations are kept by libxml2's own SAX2 handlers in a document
+ * without elements, and examined afterwards. Runs on a worker thread. */
+static void content_scan(const check_ctx *c, item_job *job, const unsigned char *buf, size_t len)
+{
+    mitem *it = &c->items[job->item];
     scan_state st;
-    memset(&e, 0, sizeof e);
     memset(&st, 0, sizeof st);
     st.c = c;
-    st.item = item;
-    xmlTextReaderPtr r =
-        xmlReaderForMemory((const char *)buf, (int)len, it->path, NULL, XML_OPTIONS);
-    if (!r)
+    st.it = it;
+    st.job = job;
+    st.item_index = job->item;
+    st.is_xhtml_doc = strcmp(it->media_type, MT_XHTML) == 0;
+    st.nav_doc = (long)job->item == c->nav_item;
+    if (len > INT_MAX)
         return;
-    xmlTextReaderSetStructuredErrorHandler(r, xml_reader_error, &e);
-    int ret;
-    while ((ret = xmlTextReaderRead(r)) == 1) {
-        int type = xmlTextReaderNodeType(r);
-        xmlNodePtr cur = xmlTextReaderCurrentNode(r);
-        int line = cur ? (int)xmlGetLineNo(cur) : xmlTextReaderGetParserLineNumber(r);
-        if (type == XML_READER_TYPE_ELEMENT) {
-            scan_element(&st, r, line);
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (st.in_style && xmlTextReaderDepth(r) + 1 == st.in_style)
-                st.in_style = 0;
-        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && st.in_style) {
-            const char *v = (const char *)xmlTextReaderConstValue(r);
-            if (v)
-                css_scan(c, item, v, strlen(v), line);
-        }
-        if (e.have)
-            break;
+    xmlParserCtxtPtr p = xmlCreateMemoryParserCtxt((const char *)buf, (int)len);
+    if (!p) {
+        job_finding(job, DIAG_FATAL, "RSC-016", it->path, 0,
+                    "the document could not be parsed (out of memory)");
+        return;
     }
-    xmlDocPtr doc = xmlTextReaderCurrentDoc(r);
-    if (ret < 0 || e.have) {
-        finding(c, DIAG_FATAL, "RSC-016", it->path, e.have ? e.line : 0,
-                "the document is not well-formed XML: %s", e.have ? e.msg : "parse error");
+    xmlCtxtUseOptions(p, XML_OPTIONS);
+    /* ctxt->sax is this context's own copy: changing it affects no other parse */
+    p->sax->startElementNs = sax_start;
+    p->sax->endElementNs = sax_end;
+    p->sax->characters = sax_text;
+    p->sax->ignorableWhitespace = sax_text;
+    p->sax->cdataBlock = sax_text;
+    p->sax->comment = sax_ignore_text;
+    p->sax->reference = sax_ignore_text;
+    p->sax->processingInstruction = sax_ignore_pi;
+    p->sax->serror = sax_error;
+    p->sax->error = NULL;
+    p->sax->warning = NULL;
+    p->_private = &st;
+    xmlParseDocument(p);
+    xmlDocPtr doc = p->myDoc;
+    p->myDoc = NULL;
+    if (!p->wellFormed || st.err.have) {
+        job_finding(job, DIAG_FATAL, "RSC-016", it->path, st.err.have ? st.err.line : 0,
+                    "the document is not well-formed XML: %s",
+                    st.err.have ? st.err.msg : "parse error");
     } else {
         it->scanned = 1;
         if (!st.root_seen)
-            finding(c, DIAG_ERROR, "RSC-005", it->path, 0, "the document has no root element");
+            job_finding(job, DIAG_ERROR, "RSC-005", it->path, 0,
+                        "the document has no root element");
     }
     if (doc)
-        check_doctype(c, doc, it->path, strcmp(it->media_type, MT_XHTML) == 0,
-                      strcmp(it->media_type, MT_SVG) == 0 ? "-//W3C//DTD SVG 1.1//EN" : NULL);
-    xmlFreeTextReader(r);
+        doctype_check(doc, it->path, st.is_xhtml_doc,
+                      strcmp(it->media_type, MT_SVG) == 0 ? "-//W3C//DTD SVG 1.1//EN" : NULL,
+                      job, NULL);
+    xmlFreeParserCtxt(p);
     if (doc)
         xmlFreeDoc(doc);
-    for (int i = 0; i < 8; i++)
-        free(st.stack[i]);
+    strbuf_release(&st.style);
+    free(st.val);
 }
 
 /*** container.xml ***/
@@ -2424,8 +2762,8 @@ static void check_refs(check_ctx *c)
     nav_pos prev = {-1, 0};
     strbuf toc_seq = STRBUF_INIT, ncx_seq = STRBUF_INIT;
     int toc_order_reported = 0;
-    for (size_t i = 0; i < c->n_refs; i++) {
-        ref *r = &c->refs[i];
+    for (size_t i = 0; i < c->refs.n; i++) {
+        ref *r = &c->refs.v[i];
         nav_pos pos;
         strbuf *seq = r->kind == REF_TOC ? &toc_seq : r->kind == REF_NCX ? &ncx_seq : NULL;
         check_ref(c, r, &pos, seq);
@@ -2515,26 +2853,133 @@ static void check_unlisted(check_ctx *c)
 
 /*** Entry points ***/
 
+/* Content documents and stylesheets are read and scanned on worker threads, each into its
+ * own job; the jobs are then gathered in manifest order. */
+typedef struct scan_pool {
+    check_ctx *c; /* only read by the workers */
+    item_job *jobs;
+    size_t n;
+    atomic_size_t next;
+} scan_pool;
+
+static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor *dc)
+{
+    mitem *it = &c->items[job->item];
+    const unsigned char *data = NULL;
+    unsigned char *owned = NULL;
+    size_t len = 0;
+    char why[256] = "";
+    int res = entry_fetch(c, job->entry, dc, &data, &owned, &len, why, sizeof why);
+    if (res != FETCH_OK) {
+        fetch_report(c, job, job->entry, res, len, why);
+        job->entry_failed = 1;
+        return;
+    }
+    if (is_content_type(it->media_type))
+        content_scan(c, job, data, len);
+    else
+        css_scan(&job->refs, job->item, (const char *)data, len, 1);
+    free(owned);
+}
+
+static void *scan_worker(void *arg)
+{
+    scan_pool *sp = arg;
+    struct libdeflate_decompressor *dc = libdeflate_alloc_decompressor();
+    /* libxml2's generic error handler is per thread: keep this one silent too */
+    xmlGenericErrorFunc old = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, xml_generic_silent);
+    for (;;) {
+        size_t i = atomic_fetch_add(&sp->next, 1);
+        if (i >= sp->n)
+            break;
+        item_job *job = &sp->jobs[i];
+        if (job->admitted)
+            scan_job(sp->c, job, dc);
+    }
+    xmlSetGenericErrorFunc(old_ctx, old);
+    if (dc)
+        libdeflate_free_decompressor(dc);
+    return NULL;
+}
+
+/* Add a job's findings, ids and references to the book, in order, within the book's caps. */
+static void job_gather(check_ctx *c, item_job *job)
+{
+    mitem *it = &c->items[job->item];
+    for (size_t k = 0; k < job->n_f; k++)
+        finding(c, job->f[k].sev, job->f[k].id, job->f[k].file, job->f[k].line, "%s",
+                job->f[k].msg);
+    if (!job->admitted)
+        return;
+    if (job->entry_failed) {
+        c->ent[job->entry].skip = 1; /* report a broken entry once */
+        c->total_read -= (size_t)c->ent[job->entry].size;
+    }
+    if (job->n_ids >= CHECK_MAX_RECORDS || c->n_ids + job->n_ids >= CHECK_MAX_RECORDS)
+        records_full(c, CHECK_MAX_RECORDS, it->path);
+    c->n_ids += job->n_ids;
+    for (size_t k = 0; k < job->refs.n; k++) {
+        ref *r = &job->refs.v[k];
+        if (records_full(c, c->refs.n, it->path)) {
+            free(r->url);
+            continue;
+        }
+        if (c->refs.n == c->refs.cap) {
+            c->refs.cap = c->refs.cap ? c->refs.cap * 2 : 64;
+            c->refs.v = xrealloc(c->refs.v, c->refs.cap * sizeof *c->refs.v);
+        }
+        c->refs.v[c->refs.n++] = *r;
+    }
+    job->refs.n = 0;
+}
+
 static void scan_items(check_ctx *c)
 {
+    item_job *jobs = xcalloc(c->n_items ? c->n_items : 1, sizeof *jobs);
+    size_t n = 0;
+    int all_raw = 1;
+    /* admission in manifest order: the caps decide the same whatever the threads */
     for (size_t i = 0; i < c->n_items; i++) {
         mitem *it = &c->items[i];
         if (it->entry < 0 || !it->path)
             continue;
-        int content = is_content_type(it->media_type);
-        int css = strcmp(it->media_type, MT_CSS) == 0;
-        if (!content && !css)
+        if (!is_content_type(it->media_type) && strcmp(it->media_type, MT_CSS) != 0)
             continue;
-        size_t len;
-        unsigned char *buf = entry_read(c, it->entry, CHECK_ENTRY_CAP, &len);
-        if (!buf)
-            continue;
-        if (content)
-            content_scan(c, i, buf, len);
-        else
-            css_scan(c, i, (const char *)buf, len, 1);
-        free(buf);
+        item_job *job = &jobs[n++];
+        job->item = i;
+        job->entry = it->entry;
+        job->admitted = entry_admit(c, it->entry, CHECK_ENTRY_CAP, job);
+        if (job->admitted && !entry_data_offset(c, it->entry))
+            all_raw = 0; /* read through libzip, which is not thread-safe */
     }
+    int threads = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1 || !all_raw)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    if ((size_t)threads > n)
+        threads = n ? (int)n : 1;
+    scan_pool sp;
+    sp.c = c;
+    sp.jobs = jobs;
+    sp.n = n;
+    atomic_init(&sp.next, 0);
+    pthread_t tids[16];
+    int started[16] = {0};
+    /* the calling thread is a worker too; a thread that cannot start leaves its share */
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&tids[t], NULL, scan_worker, &sp) == 0;
+    scan_worker(&sp);
+    for (int t = 1; t < threads; t++)
+        if (started[t])
+            pthread_join(tids[t], NULL);
+    for (size_t k = 0; k < n; k++) {
+        job_gather(c, &jobs[k]);
+        job_release(&jobs[k]);
+    }
+    free(jobs);
 }
 
 static void ctx_free(check_ctx *c)
@@ -2556,9 +3001,7 @@ static void ctx_free(check_ctx *c)
     strmap_free(c->item_by_id);
     strmap_free(c->item_by_path);
     strmap_free(c->remote_items);
-    for (size_t i = 0; i < c->n_refs; i++)
-        free(c->refs[i].url);
-    free(c->refs);
+    ref_list_release(&c->refs);
     free(c->opf_path);
     free(c->uid);
     if (c->za)
@@ -2630,6 +3073,8 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     int header_reported = c.n_findings != before_header;
     check_duplicate_names(&c, raw, n_raw);
     entries_load(&c, raw, n_raw);
+    if (n_raw == c.n_ent)
+        c.raw = raw;
     if (!header_reported && (c.n_ent == 0 || entry_find(&c, "mimetype") < 0))
         finding(&c, DIAG_ERROR, "PKG-006", "mimetype", 0,
                 "the mimetype entry is missing; it must be the first file in the archive");

@@ -4,6 +4,7 @@
  * the stack) and each node becomes libxml2 elements. Links are resolved against the whole book:
  * fragments to the document that holds them, other inputs to their documents, bare domains to
  * https. Raw HTML goes through sanitize.c, images through media.c. */
+#define _GNU_SOURCE /* memmem */
 #include "render.h"
 
 #include <ctype.h>
@@ -992,11 +993,7 @@ out:
 /* Does the serialised document use an element from `ns` (inline SVG, MathML)? */
 static int doc_uses_ns(const unsigned char *xml, size_t len, const char *ns)
 {
-    size_t n = strlen(ns);
-    for (size_t i = 0; i + n <= len; i++)
-        if (xml[i] == (unsigned char)ns[0] && memcmp(xml + i, ns, n) == 0)
-            return 1;
-    return 0;
+    return memmem(xml, len, ns, strlen(ns)) != NULL;
 }
 
 /* Serialise the chapter's document and deflate it for the container. */

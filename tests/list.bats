@@ -190,3 +190,45 @@ entry() { unzip -p "$1" "$2"; }
   [ "$status" -eq 0 ]
   [ -z "$output" ]
 }
+
+@test "fifty articles with images, notes and two languages build in one command into one book" {
+  "$SHEAF_TOOLS/genlist" -k 8 48 "$T/fifty" >/dev/null
+  cp "$L/intl/zh-craft.md" "$L/intl/ar-craft.md" "$T/fifty/"
+  {
+    echo "title: Fifty Conversations"
+    echo "editor: Ana Ruiz"
+    echo "lang: en"
+    echo "articles:"
+    for f in "$T"/fifty/a[0-9]*.md; do echo "  - $(basename "$f")"; done
+    echo "  - path: zh-craft.md"
+    echo "    lang: zh"
+    echo "  - path: ar-craft.md"
+    echo "    lang: ar"
+  } > "$T/fifty/fifty.yaml"
+  run "$SHEAF" build "$T/fifty/fifty.yaml" -o "$T/fifty.epub"
+  [ "$status" -eq 0 ]
+  keep "$T/fifty.epub" fifty
+  [[ "$output" == *'50 articles'* ]]
+  run "$SHEAF" check "$T/fifty.epub"
+  [ "$status" -eq 0 ]
+  nav=$(entry "$T/fifty.epub" EPUB/nav.xhtml)
+  # every article in the toc, each generated one with its byline
+  [ "$(grep -o '<span class="byline">by ' <<<"$nav" | wc -l)" -ge 48 ]
+  # images and notes made it in
+  [ "$(unzip -Z1 "$T/fifty.epub" | grep -c '^EPUB/images/')" -ge 2 ]
+  [ "$(unzip -p "$T/fifty.epub" 'EPUB/text/*.xhtml' | grep -o 'epub:type="footnote"' | wc -l)" -ge 40 ]
+  opf=$(entry "$T/fifty.epub" EPUB/package.opf)
+  [[ "$opf" == *'<dc:language>zh</dc:language>'* ]]
+  [[ "$opf" == *'<dc:language>ar</dc:language>'* ]]
+}
+
+@test "on a terminal, a long build shows progress; off a terminal it does not" {
+  command -v script >/dev/null || skip "script(1) is not installed"
+  run script -qec "'$SHEAF' build '$L/book.yaml' -o '$T/tty.epub'" /dev/null
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'sheaf: 7/7 '* ]]
+  run "$SHEAF" build "$L/book.yaml" -o "$T/notty.epub"
+  ! [[ "$output" == *'/7 '* ]]
+  run script -qec "'$SHEAF' build --quiet '$L/book.yaml' -o '$T/tty2.epub'" /dev/null
+  ! [[ "$output" == *'/7 '* ]]
+}

@@ -740,16 +740,27 @@ static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
     size_t n = pkg->n_items + 3, k = 0;
     entries = xcalloc(n, sizeof *entries);
     entries[k++] = (zip_entry_spec){"mimetype", (const unsigned char *)"application/epub+zip", 20,
-                                    ZIPWRITE_STORE, 0, 0};
+                                    ZIPWRITE_STORE, 0, 0, 0};
     entries[k++] = (zip_entry_spec){"META-INF/container.xml", container, container_len,
-                                    ZIPWRITE_DEFLATE, 0, 0};
-    entries[k++] = (zip_entry_spec){PKG_DIR "package.opf", opf, opf_len, ZIPWRITE_DEFLATE, 0, 0};
+                                    ZIPWRITE_DEFLATE, 0, 0, 0};
+    entries[k++] = (zip_entry_spec){PKG_DIR "package.opf", opf, opf_len, ZIPWRITE_DEFLATE, 0, 0,
+                                    0};
     strlist names = STRLIST_INIT;
     for (size_t i = 0; i < pkg->n_items; i++) {
         strlist_take(&names, xasprintf(PKG_DIR "%s", pkg->items[i].href));
         const manifest_item *it = &pkg->items[i];
         entries[k++] = (zip_entry_spec){names.items[names.len - 1], it->data, it->len,
-                                        it->compress, it->crc, it->raw_len};
+                                        it->compress, it->crc, it->raw_len, 0};
+    }
+    /* The deflated chapters go to zipwrite_build, which frees each once it is in the archive. */
+    for (size_t i = 0; i < b->n_articles; i++) {
+        article *a = b->articles[i];
+        for (size_t c = 0; c < a->n_chapters; c++)
+            a->chapters[c].deflated = NULL;
+    }
+    for (size_t i = 3; i < k; i++) {
+        if (entries[i].compress == ZIPWRITE_DEFLATED)
+            entries[i].give = 1;
     }
     ret = zipwrite_build(entries, k, b->opts->epoch, b->opts->threads, epub, epub_len, b->diags);
     strlist_clear(&names);

@@ -36,6 +36,10 @@
 #include "lang.h"
 #include "strmap.h"
 #include "util.h"
+#include <time.h>
+static double tnow(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
+static double t0;
+#define TMARK(l) do{ if(getenv("CKT")) fprintf(stderr,"%-12s %.3f\n",l,tnow()-t0);}while(0)
 
 #define NS_OPF "http://www.idpf.org/2007/opf"
 #define NS_DC "http://purl.org/dc/elements/1.1/"
@@ -163,37 +167,13 @@ typedef struct check_ctx {
     int threads;         /* for content documents; 0: one per core */
     size_t n_ids;       /* ids recorded over all documents */
     int records_capped; /* CHECK_MAX_RECORDS reached: fragments are no longer checked */
+    int records_reported;
 } check_ctx;
 
 #define IDX_PUT(i) ((void *)(uintptr_t)((i) + 1))
 #define IDX_GET(p) ((long)(uintptr_t)(p)-1)
 
 /*** Findings ***/
-
-static void finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
-                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
-                    const char *fmt, ...)
-{
-    va_list ap;
-    char *msg;
-    if (c->n_findings >= CHECK_MAX_FINDINGS && sev != DIAG_FATAL) {
-        if (!c->limit_reported) {
-            c->limit_reported = 1;
-            diag_add(c->out, DIAG_ERROR, CHECK_ID_LIMIT, NULL, 0,
-                     "more than %d findings; the rest are not listed (fix these first)",
-                     CHECK_MAX_FINDINGS);
-        }
-        return;
-    }
-    va_start(ap, fmt);
-    msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    diag_add(c->out, sev, id, file, line, "%s", msg);
-    free(msg);
-    c->n_findings++;
-}
 
 /* A finding made while a content document is checked on a worker thread; it is added to the
  * book's list afterwards, in manifest order, so the report does not depend on the threads. */
@@ -216,15 +196,20 @@ struct item_job {
     size_t n_f, cap_f;
     ref_list refs;
     size_t n_ids;
+    int kind;       /* JOB_CONTENT, JOB_NCX */
+    strbuf toc_seq; /* targets of the toc links (nav document's job) */
+    strbuf ncx_seq; /* targets of the navPoints (NCX job) */
 };
 
-static void job_finding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
-                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+enum { JOB_CONTENT, JOB_NCX };
 
-static void job_finding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
-                        const char *fmt, ...)
+/* The job the calling thread works on, if any: finding() and ref_add() then record into it,
+ * so that the checks written for the book as a whole can run on worker threads. */
+static _Thread_local item_job *tl_job;
+
+static void job_vfinding(item_job *j, diag_severity sev, const char *id, const char *file,
+                         int line, const char *fmt, va_list ap)
 {
-    va_list ap;
     if (j->n_f > CHECK_MAX_FINDINGS)
         return; /* the book's cap is reached when these are replayed anyway */
     if (j->n_f == j->cap_f) {
@@ -236,8 +221,18 @@ static void job_finding(item_job *j, diag_severity sev, const char *id, const ch
     p->id = id;
     p->file = file;
     p->line = line;
-    va_start(ap, fmt);
     p->msg = xvasprintf(fmt, ap);
+}
+
+static void job_finding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void job_finding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    job_vfinding(j, sev, id, file, line, fmt, ap);
     va_end(ap);
 }
 
@@ -247,6 +242,40 @@ static void job_release(item_job *j)
         free(j->f[k].msg);
     free(j->f);
     ref_list_release(&j->refs);
+    strbuf_release(&j->toc_seq);
+    strbuf_release(&j->ncx_seq);
+}
+
+
+static void finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+    if (tl_job) {
+        va_start(ap, fmt);
+        job_vfinding(tl_job, sev, id, file, line, fmt, ap);
+        va_end(ap);
+        return;
+    }
+    if (c->n_findings >= CHECK_MAX_FINDINGS && sev != DIAG_FATAL) {
+        if (!c->limit_reported) {
+            c->limit_reported = 1;
+            diag_add(c->out, DIAG_ERROR, CHECK_ID_LIMIT, NULL, 0,
+                     "more than %d findings; the rest are not listed (fix these first)",
+                     CHECK_MAX_FINDINGS);
+        }
+        return;
+    }
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    diag_add(c->out, sev, id, file, line, "%s", msg);
+    free(msg);
+    c->n_findings++;
 }
 
 /* A printable, bounded copy of untrusted bytes for messages: control bytes become '?'. The
@@ -370,6 +399,11 @@ static int hexval(int ch)
  * NUL. The caller frees it. */
 static char *pct_decode(const char *s, size_t n)
 {
+    if (!memchr(s, '%', n)) {
+        if (memchr(s, '\0', n))
+            return NULL;
+        return xstrndup(s, n);
+    }
     strbuf b = STRBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
@@ -392,8 +426,37 @@ static char *pct_decode(const char *s, size_t n)
 
 /* Resolve `rel` (already decoded) against the directory of `base` (a container path).
  * Returns a new normalised path, or NULL when it climbs above the root. The caller frees it. */
+/* Is `rel` free of empty, "." and ".." segments (nothing to normalise)? */
+static int path_plain(const char *rel)
+{
+    const char *p = rel;
+    if (!*p)
+        return 0;
+    for (;;) {
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        size_t n = (size_t)(p - s);
+        if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+            return 0;
+        if (!*p)
+            return 1;
+        p++;
+    }
+}
+
 static char *container_resolve(const char *base, const char *rel)
 {
+    if (path_plain(rel) && (!base || path_plain(base))) {
+        /* the common case: the base's folder and rel, joined */
+        const char *sl = base ? strrchr(base, '/') : NULL;
+        size_t dl = sl ? (size_t)(sl - base) + 1 : 0, rl = strlen(rel);
+        char *out = xmalloc(dl + rl + 1);
+        if (dl)
+            memcpy(out, base, dl);
+        memcpy(out + dl, rel, rl + 1);
+        return out;
+    }
     strbuf joined = STRBUF_INIT;
     strbuf out = STRBUF_INIT;
     size_t *starts = NULL, depth = 0, cap = 0;
@@ -839,8 +902,8 @@ static size_t entry_data_offset(const check_ctx *c, long i)
 /* Read entry i whole (its declared size was already checked against the caps). Does not
  * touch the context, so that several threads may read entries at once when every entry can be
  * read from the raw bytes (`raw_only`); otherwise libzip is used, from one thread only. On
- * FETCH_OK, *data points at the bytes: into the archive for a stored entry (*owned NULL), or
- * into *owned, a new buffer the caller frees. `why` receives a reason on FETCH_BROKEN. */
+ * FETCH_OK, *data and *owned point at the bytes, followed by a NUL, in a new buffer the
+ * caller frees (*owned). `why` receives a reason on FETCH_BROKEN. */
 static int entry_fetch(const check_ctx *c, long i, struct libdeflate_decompressor *dc,
                        const unsigned char **data, unsigned char **owned, size_t *len, char *why,
                        size_t whylen)
@@ -860,10 +923,11 @@ static int entry_fetch(const check_ctx *c, long i, struct libdeflate_decompresso
             snprintf(why, whylen, "CRC error");
             goto out;
         }
-        *data = p;
-        *len = want;
-        ret = FETCH_OK;
-        goto out;
+        /* copied: libxml2 needs a NUL after the bytes it parses in place */
+        buf = xmalloc(want + 1);
+        memcpy(buf, p, want);
+        got = want;
+        goto done;
     }
     buf = xmalloc(want + 2);
     if (off && dc) {
@@ -910,6 +974,7 @@ static int entry_fetch(const check_ctx *c, long i, struct libdeflate_decompresso
         snprintf(why, whylen, "CRC error");
         goto out;
     }
+done:
     buf[got] = '\0';
     *owned = buf;
     *data = buf;
@@ -1238,6 +1303,11 @@ static int records_full(check_ctx *c, size_t n, const char *file)
 
 static void ref_add(check_ctx *c, size_t item, int line, int kind, const char *url)
 {
+    if (tl_job) {
+        if (tl_job->refs.n < CHECK_MAX_RECORDS)
+            ref_list_add(&tl_job->refs, item, line, kind, url, strlen(url));
+        return;
+    }
     if (records_full(c, c->refs.n, c->items[item].path))
         return;
     ref_list_add(&c->refs, item, line, kind, url, strlen(url));
@@ -1339,6 +1409,12 @@ static void css_scan(ref_list *out, size_t item, const char *css, size_t len, in
 
 /*** Content documents (SAX, on worker threads) ***/
 
+/* Equal to a literal; the first byte rules most names out without a call. */
+#define STREQ(s, lit) ((s)[0] == (lit)[0] && strcmp((s), (lit)) == 0)
+
+/* Namespaces content_scan tells apart. */
+enum { NSK_NONE, NSK_XHTML, NSK_SVG, NSK_MATHML, NSK_EPUB, NSK_XML, NSK_XLINK, NSK_OTHER };
+
 /* Per-document state of content_scan. Only the item's own fields (ids, needs, scanned) and
  * the job are written: documents are scanned in parallel. */
 typedef struct scan_state {
@@ -1356,6 +1432,8 @@ typedef struct scan_state {
     strbuf style;
     const xmlChar *stack[8]; /* local names (from the parser's dictionary) of open elements */
     char *val;               /* the current attribute value, NUL-terminated */
+    const xmlChar *ns_last[2]; /* the parser's interned namespace names last classified ... */
+    int ns_last_kind[2];       /* ... and their kinds */
     size_t val_cap;
 } scan_state;
 
@@ -1375,46 +1453,70 @@ static int script_is_data_block(const char *type)
 /* The kind of reference an attribute `an` (no namespace unless `ans`) of element `name` makes,
  * or -1; 100 for <link href>, decided once rel is known. */
 static int attr_ref_kind(const scan_state *st, const char *name, int xhtml, int svg,
-                         const char *an, const char *ans, int depth)
+                         const char *an, const char *ans, int ansk, int depth)
 {
     if (xhtml && !ans) {
-        if (strcmp(an, "href") == 0) {
-            if (strcmp(name, "a") == 0 || strcmp(name, "area") == 0)
+        if (STREQ(an, "href")) {
+            if (STREQ(name, "a") || STREQ(name, "area"))
                 return st->nav_doc ? -1 : REF_LINK; /* nav links are taken from the tree */
-            if (strcmp(name, "link") == 0)
+            if (STREQ(name, "link"))
                 return 100;
             return -1;
         }
-        if (strcmp(an, "src") == 0) {
-            if (strcmp(name, "img") == 0 || strcmp(name, "script") == 0 ||
-                strcmp(name, "iframe") == 0 || strcmp(name, "embed") == 0 ||
-                strcmp(name, "input") == 0)
+        if (STREQ(an, "src")) {
+            if (STREQ(name, "img") || STREQ(name, "script") ||
+                STREQ(name, "iframe") || STREQ(name, "embed") ||
+                STREQ(name, "input"))
                 return REF_RESOURCE;
-            if (strcmp(name, "audio") == 0 || strcmp(name, "video") == 0 ||
-                strcmp(name, "track") == 0)
+            if (STREQ(name, "audio") || STREQ(name, "video") ||
+                STREQ(name, "track"))
                 return REF_MEDIA;
-            if (strcmp(name, "source") == 0) {
+            if (STREQ(name, "source")) {
                 const char *parent =
                     depth > 0 && depth - 1 < 8 ? (const char *)st->stack[depth - 1] : NULL;
-                return parent && (strcmp(parent, "audio") == 0 || strcmp(parent, "video") == 0)
+                return parent && (STREQ(parent, "audio") || STREQ(parent, "video"))
                            ? REF_MEDIA
                            : REF_RESOURCE;
             }
             return -1;
         }
-        if (strcmp(an, "data") == 0 && strcmp(name, "object") == 0)
+        if (STREQ(an, "data") && STREQ(name, "object"))
             return REF_RESOURCE;
-        if (strcmp(an, "poster") == 0 && strcmp(name, "video") == 0)
+        if (STREQ(an, "poster") && STREQ(name, "video"))
             return REF_RESOURCE;
         return -1;
     }
-    if (svg && strcmp(an, "href") == 0 && (!ans || strcmp(ans, NS_XLINK) == 0)) {
-        if (strcmp(name, "a") == 0)
+    if (svg && STREQ(an, "href") && (!ans || ansk == NSK_XLINK)) {
+        if (STREQ(name, "a"))
             return REF_LINK;
-        if (strcmp(name, "image") == 0)
+        if (STREQ(name, "image"))
             return REF_RESOURCE;
     }
     return -1;
+}
+
+/* The kind of namespace `uri`. The parser hands out namespace names from its dictionary, so
+ * the same pointer means the same name for the whole document: cache the last two. */
+static int ns_kind(scan_state *st, const xmlChar *uri)
+{
+    if (!uri)
+        return NSK_NONE;
+    for (int k = 0; k < 2; k++)
+        if (st->ns_last[k] == uri)
+            return st->ns_last_kind[k];
+    const char *u = (const char *)uri;
+    int kind = strcmp(u, NS_XHTML) == 0    ? NSK_XHTML
+               : strcmp(u, NS_SVG) == 0    ? NSK_SVG
+               : strcmp(u, NS_MATHML) == 0 ? NSK_MATHML
+               : strcmp(u, NS_EPUB) == 0   ? NSK_EPUB
+               : strcmp(u, NS_XML) == 0    ? NSK_XML
+               : strcmp(u, NS_XLINK) == 0  ? NSK_XLINK
+                                           : NSK_OTHER;
+    st->ns_last[1] = st->ns_last[0];
+    st->ns_last_kind[1] = st->ns_last_kind[0];
+    st->ns_last[0] = uri;
+    st->ns_last_kind[0] = kind;
+    return kind;
 }
 
 static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -1435,17 +1537,18 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     (void)nb_defaulted;
     if (st->err.have || !name)
         return;
-    int xhtml = ns && strcmp(ns, NS_XHTML) == 0;
-    int svg = ns && strcmp(ns, NS_SVG) == 0;
+    int nsk = ns_kind(st, uri);
+    int xhtml = nsk == NSK_XHTML;
+    int svg = nsk == NSK_SVG;
     st->ordinal++;
     if (!st->root_seen) {
         st->root_seen = 1;
-        if (st->is_xhtml_doc && !(xhtml && strcmp(name, "html") == 0))
+        if (st->is_xhtml_doc && !(xhtml && STREQ(name, "html")))
             job_finding(job, DIAG_ERROR, "RSC-005", it->path, line,
                         "the root element is \"%s\" in namespace \"%s\"; an XHTML content "
                         "document has <html xmlns=\"http://www.w3.org/1999/xhtml\">",
                         name, ns ? ns : "");
-        else if (!st->is_xhtml_doc && !(svg && strcmp(name, "svg") == 0))
+        else if (!st->is_xhtml_doc && !(svg && STREQ(name, "svg")))
             job_finding(job, DIAG_ERROR, "RSC-005", it->path, line,
                         "the root element is \"%s\"; an SVG document has <svg "
                         "xmlns=\"http://www.w3.org/2000/svg\">",
@@ -1453,28 +1556,27 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     }
     if (depth < 8)
         st->stack[depth] = localname;
-    if (ns && !xhtml) {
-        if (svg && strcmp(name, "svg") == 0 && st->is_xhtml_doc)
-            it->needs |= PROP_SVG;
-        else if (strcmp(ns, NS_MATHML) == 0 && strcmp(name, "math") == 0)
-            it->needs |= PROP_MATHML;
-        else if (strcmp(ns, NS_EPUB) == 0 && strcmp(name, "switch") == 0)
-            it->needs |= PROP_SWITCH;
-    }
+    if (svg && STREQ(name, "svg") && st->is_xhtml_doc)
+        it->needs |= PROP_SVG;
+    else if (nsk == NSK_MATHML && STREQ(name, "math"))
+        it->needs |= PROP_MATHML;
+    else if (nsk == NSK_EPUB && STREQ(name, "switch"))
+        it->needs |= PROP_SWITCH;
 
     char *lang = NULL, *xml_lang = NULL, *script_type = NULL, *rel = NULL;
-    int is_script = (xhtml || svg) && strcmp(name, "script") == 0;
+    int is_script = (xhtml || svg) && STREQ(name, "script");
     long pending_link = -1;
     for (int a = 0; a < nb_attributes; a++) {
         const char *an = (const char *)attributes[5 * a];
-        const char *ans = (const char *)attributes[5 * a + 2];
+        int ansk = ns_kind(st, attributes[5 * a + 2]);
+        const char *ans = ansk == NSK_NONE ? NULL : (const char *)attributes[5 * a + 2];
         const char *vs = (const char *)attributes[5 * a + 3];
         const char *ve = (const char *)attributes[5 * a + 4];
         if (!an || !vs || !ve || ve < vs)
             continue;
         size_t vlen = (size_t)(ve - vs);
-        int in_xml = ans && strcmp(ans, NS_XML) == 0;
-        if ((!ans && strcmp(an, "id") == 0) || (in_xml && strcmp(an, "id") == 0)) {
+        int in_xml = ansk == NSK_XML;
+        if ((!ans && STREQ(an, "id")) || (in_xml && STREQ(an, "id"))) {
             if (job->n_ids >= CHECK_MAX_RECORDS)
                 continue; /* reported when the jobs are gathered */
             job->n_ids++;
@@ -1492,31 +1594,31 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
             }
             continue;
         }
-        if (in_xml && strcmp(an, "lang") == 0) {
+        if (in_xml && STREQ(an, "lang")) {
             free(xml_lang);
             xml_lang = xstrndup(vs, vlen);
             continue;
         }
-        if (!ans && strcmp(an, "lang") == 0 && xhtml) {
+        if (!ans && STREQ(an, "lang") && xhtml) {
             free(lang);
             lang = xstrndup(vs, vlen);
             continue;
         }
-        if (!ans && strcmp(an, "style") == 0) {
+        if (!ans && STREQ(an, "style")) {
             css_scan(&job->refs, st->item_index, vs, vlen, line);
             continue;
         }
         if (!ans && an[0] == 'o' && an[1] == 'n' && (xhtml || svg))
             it->needs |= PROP_SCRIPTED;
-        if (is_script && !ans && strcmp(an, "type") == 0) {
+        if (is_script && !ans && STREQ(an, "type")) {
             free(script_type);
             script_type = xstrndup(vs, vlen);
         }
-        if (xhtml && !ans && strcmp(an, "rel") == 0 && strcmp(name, "link") == 0) {
+        if (xhtml && !ans && STREQ(an, "rel") && STREQ(name, "link")) {
             free(rel);
             rel = xstrndup(vs, vlen);
         }
-        int kind = attr_ref_kind(st, name, xhtml, svg, an, ans, depth);
+        int kind = attr_ref_kind(st, name, xhtml, svg, an, ans, ansk, depth);
         if (kind == 100) {
             /* rel may come later in attribute order: decide the kind below */
             ref_list_add(&job->refs, st->item_index, line, REF_LINK, vs, vlen);
@@ -1530,7 +1632,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
             rel && list_has(rel, "stylesheet") ? REF_STYLESHEET : REF_LINK;
     if (is_script && !script_is_data_block(script_type))
         it->needs |= PROP_SCRIPTED;
-    if (xhtml && strcmp(name, "style") == 0 && !st->style_depth) {
+    if (xhtml && STREQ(name, "style") && !st->style_depth) {
         st->style_depth = depth + 1;
         st->style.len = 0;
         st->style_line = 0;
@@ -1635,6 +1737,7 @@ static void content_scan(const check_ctx *c, item_job *job, const unsigned char 
     st.nav_doc = (long)job->item == c->nav_item;
     if (len > INT_MAX)
         return;
+    /* (libxml2 2.9.14's static input buffers do not work with a pull parse: it copies) */
     xmlParserCtxtPtr p = xmlCreateMemoryParserCtxt((const char *)buf, (int)len);
     if (!p) {
         job_finding(job, DIAG_FATAL, "RSC-016", it->path, 0,
@@ -2063,20 +2166,21 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
         }
         char *path = NULL, *frag = NULL;
         int cls = url_classify(opf, it->href, &path, &frag);
-        char *href_s = shown(it->href, strlen(it->href));
+        char *href_s = NULL; /* shown only when a finding needs it */
+#define HREF_S (href_s ? href_s : (href_s = shown(it->href, strlen(it->href))))
         if (cls == URL_REMOTE) {
             strmap_add(c->remote_items, it->href, IDX_PUT(idx));
             if (!media_remote_ok(it->media_type))
                 finding(c, DIAG_ERROR, "RSC-006", opf, it->line,
                         "remote resource \"%s\" is not allowed; only audio, video and fonts may "
                         "be remote: put the file in the EPUB",
-                        href_s);
+                        HREF_S);
         } else if (cls == URL_OUTSIDE) {
             finding(c, DIAG_ERROR, "RSC-026", opf, it->line,
-                    "manifest href \"%s\" points outside the EPUB container", href_s);
+                    "manifest href \"%s\" points outside the EPUB container", HREF_S);
         } else if (cls != URL_LOCAL || frag) {
             finding(c, DIAG_ERROR, "RSC-020", opf, it->line,
-                    "manifest href \"%s\" is not a valid URL to a file in the container", href_s);
+                    "manifest href \"%s\" is not a valid URL to a file in the container", HREF_S);
         } else {
             it->path = path;
             path = NULL;
@@ -2084,7 +2188,7 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
                 finding(c, DIAG_ERROR, "OPF-074", opf, it->line,
                         "package resource \"%s\" is declared in several manifest items; keep "
                         "one",
-                        href_s);
+                        HREF_S);
             it->entry = entry_find(c, it->path);
             if (it->entry < 0)
                 finding(c, DIAG_ERROR, "RSC-001", opf, it->line,
@@ -2100,6 +2204,7 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
                         "the manifest must not list the package document itself");
         }
         free(href_s);
+#undef HREF_S
         free(path);
         free(frag);
         if (strcmp(it->media_type, "text/html") == 0)
@@ -2435,18 +2540,19 @@ static void nav_walk(check_ctx *c, const xmlNode *n, int *n_toc, int depth)
     }
 }
 
-static void check_nav(check_ctx *c)
+/* The navigation document's structure and links, from its bytes (once its scan found it
+ * well-formed). Runs on a worker thread, in the nav document's job. */
+static void check_nav(check_ctx *c, const unsigned char *buf, size_t len)
 {
     mitem *it = &c->items[c->nav_item];
-    size_t len;
-    unsigned char *buf = NULL;
     xmlDocPtr doc = NULL;
-    if (!it->scanned || it->entry < 0)
-        goto out; /* not well-formed: already reported */
-    buf = entry_read(c, it->entry, CHECK_TREE_CAP, &len);
-    if (!buf)
+    if (len > CHECK_TREE_CAP) {
+        finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, c->ent[it->entry].name, 0,
+                "the entry is %zu bytes, more than the %zu MiB sheaf checks in one file; it "
+                "was not checked",
+                len, CHECK_TREE_CAP >> 20);
         goto out;
-    c->total_read -= len; /* read twice; count once */
+    }
     doc = xml_tree_parse(c, it->path, buf, len);
     if (!doc)
         goto out;
@@ -2464,7 +2570,6 @@ static void check_nav(check_ctx *c)
 out:
     if (doc)
         xmlFreeDoc(doc);
-    free(buf);
 }
 
 /* A reader attribute value (the caller frees it), or NULL. */
@@ -2506,21 +2611,17 @@ static void ncx_point_close(check_ctx *c, const char *path, ncx_point *p)
 }
 
 /* Stream the NCX (memory stays bounded): root, dtb:uid, navPoint ids, labels and targets. */
-static void check_ncx(check_ctx *c)
+/* Stream the NCX from its bytes. Runs on a worker thread, in the NCX's job. */
+static void check_ncx(check_ctx *c, const unsigned char *buf, size_t len)
 {
     mitem *it = &c->items[c->ncx_item];
-    size_t len;
-    unsigned char *buf = NULL;
     xmlTextReaderPtr r = NULL;
     strmap *ids = strmap_new();
     ncx_point stack[300];
     int top = 0, label_depth = -1, root_seen = 0, ret = 0;
     xml_err e;
     memset(&e, 0, sizeof e);
-    if (it->entry < 0)
-        goto out;
-    buf = entry_read(c, it->entry, CHECK_ENTRY_CAP, &len);
-    if (!buf)
+    if (len > INT_MAX)
         goto out;
     r = xmlReaderForMemory((const char *)buf, (int)len, it->path, NULL, XML_OPTIONS);
     if (!r)
@@ -2615,7 +2716,6 @@ out:
             xmlFreeDoc(doc);
     }
     strmap_free(ids);
-    free(buf);
 }
 
 /*** Resolving references ***/
@@ -2650,7 +2750,8 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
     mitem *from = &c->items[r->item];
     const char *file = from->path;
     char *path = NULL, *frag = NULL;
-    char *url_s = shown(r->url, strlen(r->url));
+    char *url_s = NULL; /* shown only when a finding needs it */
+#define URL_S (url_s ? url_s : (url_s = shown(r->url, strlen(r->url))))
     int hyper = r->kind == REF_LINK || r->kind == REF_TOC || r->kind == REF_NCX;
     pos->spine = -1;
     pos->ordinal = 0;
@@ -2661,17 +2762,17 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
         break;
     case URL_INVALID:
         finding(c, DIAG_ERROR, "RSC-020", file, r->line,
-                "\"%s\" is not a valid URL (bad %%-escape or backslash)", url_s);
+                "\"%s\" is not a valid URL (bad %%-escape or backslash)", URL_S);
         break;
     case URL_OUTSIDE:
         finding(c, DIAG_ERROR, "RSC-026", file, r->line,
                 "the %s \"%s\" points outside the EPUB container; use a path relative to this "
                 "document",
-                ref_kind_name(r->kind), url_s);
+                ref_kind_name(r->kind), URL_S);
         break;
     case URL_FILE:
         finding(c, DIAG_ERROR, "RSC-030", file, r->line,
-                "file URLs are not allowed in EPUB: \"%s\"", url_s);
+                "file URLs are not allowed in EPUB: \"%s\"", URL_S);
         break;
     case URL_DATA:
         if (hyper)
@@ -2681,20 +2782,20 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
     case URL_REMOTE:
         if (r->kind == REF_TOC)
             finding(c, DIAG_ERROR, "NAV-010", file, r->line,
-                    "\"toc\" nav must not link to remote resources; found link to \"%s\"", url_s);
+                    "\"toc\" nav must not link to remote resources; found link to \"%s\"", URL_S);
         else if (r->kind == REF_MEDIA || r->kind == REF_FONT) {
             from->needs |= PROP_REMOTE;
             if (!strmap_has(c->remote_items, r->url))
                 finding(c, DIAG_ERROR, "RSC-008", file, r->line,
                         "remote resource \"%s\" is not declared in the package manifest; list "
                         "it there (with its media type)",
-                        url_s);
+                        URL_S);
         } else if (!hyper) {
             from->needs |= PROP_REMOTE;
             finding(c, DIAG_ERROR, "RSC-006", file, r->line,
                     "remote resource reference \"%s\" is not allowed; put the file in the EPUB "
                     "(only audio, video and fonts may be remote)",
-                    url_s);
+                    URL_S);
         }
         break;
     case URL_FRAGMENT:
@@ -2721,22 +2822,22 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
             finding(c, DIAG_ERROR, "RSC-011", file, r->line,
                     "the %s \"%s\" points to a document that is not in the spine; add it to the "
                     "spine or remove the link",
-                    ref_kind_name(r->kind), url_s);
+                    ref_kind_name(r->kind), URL_S);
         }
         if (r->kind == REF_STYLESHEET && frag)
             finding(c, DIAG_ERROR, "RSC-013", file, r->line,
-                    "a fragment identifier is used in a reference to a stylesheet: \"%s\"", url_s);
+                    "a fragment identifier is used in a reference to a stylesheet: \"%s\"", URL_S);
         if (frag && !content && str_starts_with(to->media_type, "image/"))
             finding(c, DIAG_WARNING, "RSC-009", file, r->line,
                     "a non-SVG image resource should not be referenced with a fragment: \"%s\"",
-                    url_s);
+                    URL_S);
         unsigned long ord = 0;
         if (frag && *frag && content && to->scanned && !c->records_capped &&
             !str_starts_with(frag, "epubcfi(")) {
             void *v = strmap_get(to->ids, frag);
             if (!v && !(strcmp(to->media_type, MT_SVG) == 0 && strchr(frag, '(')))
                 finding(c, DIAG_ERROR, "RSC-012", file, r->line,
-                        "fragment identifier \"%s\" is not defined in \"%s\"", url_s, to->path);
+                        "fragment identifier \"%s\" is not defined in \"%s\"", URL_S, to->path);
             ord = (unsigned long)(uintptr_t)v;
         }
         pos->spine = to->spine;
@@ -2754,18 +2855,19 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
     }
     free(path);
     free(frag);
-    free(url_s);
+    free(URL_S);
 }
 
-static void check_refs(check_ctx *c)
+/* Check the references of `l` in order; the targets of toc and NCX links are listed in
+ * toc_seq and ncx_seq. */
+static void check_ref_list(check_ctx *c, const ref_list *l, strbuf *toc_seq, strbuf *ncx_seq)
 {
     nav_pos prev = {-1, 0};
-    strbuf toc_seq = STRBUF_INIT, ncx_seq = STRBUF_INIT;
     int toc_order_reported = 0;
-    for (size_t i = 0; i < c->refs.n; i++) {
-        ref *r = &c->refs.v[i];
+    for (size_t i = 0; i < l->n; i++) {
+        const ref *r = &l->v[i];
         nav_pos pos;
-        strbuf *seq = r->kind == REF_TOC ? &toc_seq : r->kind == REF_NCX ? &ncx_seq : NULL;
+        strbuf *seq = r->kind == REF_TOC ? toc_seq : r->kind == REF_NCX ? ncx_seq : NULL;
         check_ref(c, r, &pos, seq);
         if (r->kind == REF_TOC && pos.spine >= 0) {
             if (!toc_order_reported &&
@@ -2782,14 +2884,16 @@ static void check_refs(check_ctx *c)
             prev = pos;
         }
     }
-    if (c->ncx_item >= 0 && c->nav_item >= 0 && ncx_seq.data && toc_seq.data &&
-        strcmp(ncx_seq.data, toc_seq.data) != 0)
+}
+
+static void check_toc_vs_ncx(check_ctx *c, const strbuf *toc_seq, const strbuf *ncx_seq)
+{
+    if (c->ncx_item >= 0 && c->nav_item >= 0 && ncx_seq->data && toc_seq->data &&
+        strcmp(ncx_seq->data, toc_seq->data) != 0)
         finding(c, DIAG_WARNING, CHECK_ID_NCX_NAV, c->items[c->ncx_item].path, 0,
                 "the NCX navMap and the navigation document's toc list different targets (or in "
                 "a different order); reading systems using the NCX will show another table of "
                 "contents");
-    strbuf_release(&toc_seq);
-    strbuf_release(&ncx_seq);
 }
 
 /*** Properties and unlisted files ***/
@@ -2853,12 +2957,15 @@ static void check_unlisted(check_ctx *c)
 
 /*** Entry points ***/
 
-/* Content documents and stylesheets are read and scanned on worker threads, each into its
- * own job; the jobs are then gathered in manifest order. */
+/* Content documents, stylesheets and the NCX are read and scanned on worker threads, each
+ * into its own job (phase 1); then each job's references are checked, again in parallel, once
+ * every document's ids are known (phase 2). The jobs are gathered in manifest order, so the
+ * report is the same whatever the number of threads. */
 typedef struct scan_pool {
-    check_ctx *c; /* only read by the workers */
+    check_ctx *c; /* only read by the workers, but for their own items' fields */
     item_job *jobs;
     size_t n;
+    int phase;
     atomic_size_t next;
 } scan_pool;
 
@@ -2875,28 +2982,41 @@ static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor
         job->entry_failed = 1;
         return;
     }
-    if (is_content_type(it->media_type))
+    if (job->kind == JOB_NCX) {
+        check_ncx(c, data, len);
+    } else if (is_content_type(it->media_type)) {
         content_scan(c, job, data, len);
-    else
+        if ((long)job->item == c->nav_item && it->scanned)
+            check_nav(c, data, len);
+    } else {
         css_scan(&job->refs, job->item, (const char *)data, len, 1);
+    }
     free(owned);
 }
 
 static void *scan_worker(void *arg)
 {
     scan_pool *sp = arg;
-    struct libdeflate_decompressor *dc = libdeflate_alloc_decompressor();
+    struct libdeflate_decompressor *dc = NULL;
     /* libxml2's generic error handler is per thread: keep this one silent too */
     xmlGenericErrorFunc old = xmlGenericError;
     void *old_ctx = xmlGenericErrorContext;
     xmlSetGenericErrorFunc(NULL, xml_generic_silent);
+    if (sp->phase == 1)
+        dc = libdeflate_alloc_decompressor();
     for (;;) {
         size_t i = atomic_fetch_add(&sp->next, 1);
         if (i >= sp->n)
             break;
         item_job *job = &sp->jobs[i];
-        if (job->admitted)
+        if (!job->admitted || job->entry_failed)
+            continue;
+        tl_job = job;
+        if (sp->phase == 1)
             scan_job(sp->c, job, dc);
+        else
+            check_ref_list(sp->c, &job->refs, &job->toc_seq, &job->ncx_seq);
+        tl_job = NULL;
     }
     xmlSetGenericErrorFunc(old_ctx, old);
     if (dc)
@@ -2904,8 +3024,25 @@ static void *scan_worker(void *arg)
     return NULL;
 }
 
-/* Add a job's findings, ids and references to the book, in order, within the book's caps. */
-static void job_gather(check_ctx *c, item_job *job)
+/* Run one phase over the jobs on `threads` threads (the caller is one of them). */
+static void scan_run(scan_pool *sp, int phase, int threads)
+{
+    pthread_t tids[16];
+    int started[16] = {0};
+    sp->phase = phase;
+    atomic_store(&sp->next, 0);
+    /* a thread that cannot start leaves its share to the others */
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&tids[t], NULL, scan_worker, sp) == 0;
+    scan_worker(sp);
+    for (int t = 1; t < threads; t++)
+        if (started[t])
+            pthread_join(tids[t], NULL);
+}
+
+/* Add a job's findings to the book, in order, within the book's caps. */
+static void job_gather(check_ctx *c, item_job *job, size_t *n_refs, strbuf *toc_seq,
+                       strbuf *ncx_seq)
 {
     mitem *it = &c->items[job->item];
     for (size_t k = 0; k < job->n_f; k++)
@@ -2917,45 +3054,49 @@ static void job_gather(check_ctx *c, item_job *job)
         c->ent[job->entry].skip = 1; /* report a broken entry once */
         c->total_read -= (size_t)c->ent[job->entry].size;
     }
-    if (job->n_ids >= CHECK_MAX_RECORDS || c->n_ids + job->n_ids >= CHECK_MAX_RECORDS)
-        records_full(c, CHECK_MAX_RECORDS, it->path);
     c->n_ids += job->n_ids;
-    for (size_t k = 0; k < job->refs.n; k++) {
-        ref *r = &job->refs.v[k];
-        if (records_full(c, c->refs.n, it->path)) {
-            free(r->url);
-            continue;
-        }
-        if (c->refs.n == c->refs.cap) {
-            c->refs.cap = c->refs.cap ? c->refs.cap * 2 : 64;
-            c->refs.v = xrealloc(c->refs.v, c->refs.cap * sizeof *c->refs.v);
-        }
-        c->refs.v[c->refs.n++] = *r;
+    *n_refs += job->refs.n;
+    if (c->records_capped && !c->records_reported &&
+        (c->n_ids >= CHECK_MAX_RECORDS || *n_refs >= CHECK_MAX_RECORDS)) {
+        c->records_reported = 1;
+        finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, it->path, 0,
+                "the book has more than %d ids or references; fragment identifiers were not "
+                "checked",
+                CHECK_MAX_RECORDS);
     }
-    job->refs.n = 0;
+    if (job->toc_seq.data)
+        strbuf_add(toc_seq, job->toc_seq.data, job->toc_seq.len);
+    if (job->ncx_seq.data)
+        strbuf_add(ncx_seq, job->ncx_seq.data, job->ncx_seq.len);
 }
 
 static void scan_items(check_ctx *c)
 {
-    item_job *jobs = xcalloc(c->n_items ? c->n_items : 1, sizeof *jobs);
-    size_t n = 0;
+    item_job *jobs = xcalloc(c->n_items + 1, sizeof *jobs);
+    size_t n = 0, n_ids = 0, n_refs = 0;
     int all_raw = 1;
+    strbuf toc_seq = STRBUF_INIT, ncx_seq = STRBUF_INIT;
     /* admission in manifest order: the caps decide the same whatever the threads */
-    for (size_t i = 0; i < c->n_items; i++) {
-        mitem *it = &c->items[i];
+    for (size_t i = 0; i <= c->n_items; i++) {
+        int ncx = i == c->n_items;
+        size_t item = ncx ? (size_t)c->ncx_item : i;
+        if (ncx && c->ncx_item < 0)
+            continue;
+        mitem *it = &c->items[item];
         if (it->entry < 0 || !it->path)
             continue;
-        if (!is_content_type(it->media_type) && strcmp(it->media_type, MT_CSS) != 0)
+        if (!ncx && !is_content_type(it->media_type) && strcmp(it->media_type, MT_CSS) != 0)
             continue;
         item_job *job = &jobs[n++];
-        job->item = i;
+        job->item = item;
         job->entry = it->entry;
+        job->kind = ncx ? JOB_NCX : JOB_CONTENT;
         job->admitted = entry_admit(c, it->entry, CHECK_ENTRY_CAP, job);
         if (job->admitted && !entry_data_offset(c, it->entry))
             all_raw = 0; /* read through libzip, which is not thread-safe */
     }
     int threads = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (threads < 1 || !all_raw)
+    if (threads < 1)
         threads = 1;
     if (threads > 16)
         threads = 16;
@@ -2966,19 +3107,27 @@ static void scan_items(check_ctx *c)
     sp.jobs = jobs;
     sp.n = n;
     atomic_init(&sp.next, 0);
-    pthread_t tids[16];
-    int started[16] = {0};
-    /* the calling thread is a worker too; a thread that cannot start leaves its share */
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&tids[t], NULL, scan_worker, &sp) == 0;
-    scan_worker(&sp);
-    for (int t = 1; t < threads; t++)
-        if (started[t])
-            pthread_join(tids[t], NULL);
+    TMARK("admitted");
+    scan_run(&sp, 1, all_raw ? threads : 1);
+    TMARK("phase1");
     for (size_t k = 0; k < n; k++) {
-        job_gather(c, &jobs[k]);
+        n_ids += jobs[k].n_ids;
+        n_refs += jobs[k].refs.n;
+    }
+    /* past the caps, fragments are not checked (decided before phase 2, for every job) */
+    if (n_ids >= CHECK_MAX_RECORDS || n_refs >= CHECK_MAX_RECORDS)
+        c->records_capped = 1;
+    scan_run(&sp, 2, threads);
+    TMARK("phase2");
+    n_refs = 0;
+    for (size_t k = 0; k < n; k++) {
+        job_gather(c, &jobs[k], &n_refs, &toc_seq, &ncx_seq);
         job_release(&jobs[k]);
     }
+    TMARK("gather");
+    check_toc_vs_ncx(c, &toc_seq, &ncx_seq);
+    strbuf_release(&toc_seq);
+    strbuf_release(&ncx_seq);
     free(jobs);
 }
 
@@ -3021,17 +3170,20 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     c.data = data;
     c.len = len;
     c.nav_item = -1;
+    if (getenv("CKTHREADS")) c.threads = atoi(getenv("CKTHREADS"));
     c.ncx_item = -1;
     c.item_by_id = strmap_new();
     c.item_by_path = strmap_new();
     c.remote_items = strmap_new();
     zip_error_init(&zerr);
+    t0 = tnow();
 
     xmlInitParser();
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
     xmlGenericErrorFunc old_generic = xmlGenericError;
     void *old_generic_ctx = xmlGenericErrorContext;
     xmlSetExternalEntityLoader(xml_deny_loader);
+    TMARK("start");
     xmlSetGenericErrorFunc(NULL, xml_generic_silent);
 
     if (len == 0) {
@@ -3046,6 +3198,7 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
         goto out;
     }
     c.za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    TMARK("open");
     size_t n_raw = raw_names_read(data, len, &raw);
     if (!c.za) {
         int ze = zip_error_code_zip(&zerr);
@@ -3057,6 +3210,7 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
                     c.book);
         } else if (ze == ZIP_ER_INCONS || ze == ZIP_ER_EXISTS) {
             check_duplicate_names(&c, raw, n_raw);
+    TMARK("dupnames");
             finding(&c, DIAG_FATAL, CHECK_ID_INCONSISTENT, NULL, 0,
                     "%s has an inconsistent ZIP directory (%s): duplicate, overlapping or "
                     "mismatched entries; rebuild the archive",
@@ -3073,6 +3227,7 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     int header_reported = c.n_findings != before_header;
     check_duplicate_names(&c, raw, n_raw);
     entries_load(&c, raw, n_raw);
+    TMARK("entries");
     if (n_raw == c.n_ent)
         c.raw = raw;
     if (!header_reported && (c.n_ent == 0 || entry_find(&c, "mimetype") < 0))
@@ -3081,11 +3236,10 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     ret = 0;
     if (check_container(&c) < 0)
         goto out;
+    TMARK("container");
     if (check_package(&c) < 0)
         goto out;
-    scan_items(&c);
-    if (c.nav_item >= 0)
-        check_nav(&c);
+    TMARK("package");
     if (c.ncx_item < 0) {
         for (size_t i = 0; i < c.n_items; i++)
             if (strcmp(c.items[i].media_type, MT_NCX) == 0 && c.items[i].path) {
@@ -3093,11 +3247,11 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
                 break;
             }
     }
-    if (c.ncx_item >= 0)
-        check_ncx(&c);
-    check_refs(&c);
+    scan_items(&c);
+    TMARK("scan");
     check_properties(&c);
     check_unlisted(&c);
+    TMARK("unlisted");
 out:
     if (ret < 0 && diag_list_count_at_least(findings, DIAG_FATAL) == 0)
         finding(&c, DIAG_FATAL, "PKG-008", NULL, 0, "unable to read %s", c.book);
@@ -3105,6 +3259,7 @@ out:
     xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
     free(raw);
     ctx_free(&c);
+    TMARK("freed");
     zip_error_fini(&zerr);
     return ret;
 }

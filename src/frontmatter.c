@@ -1,17 +1,16 @@
 /* frontmatter.c: the YAML front matter block at the top of a Markdown file.
  *
- * libyaml's event parser feeds a small tree (bounded in depth, without aliases) that is then
- * read key by key into a meta. */
+ * yamldoc parses it into a small tree (bounded in size and depth, without aliases) that is
+ * then read key by key into a meta. */
 #include "frontmatter.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "lang.h"
 #include "util.h"
+#include "yamldoc.h"
 
 /*** splitting ***/
 
@@ -71,18 +70,7 @@ int frontmatter_split(const char *text, size_t len, const char **yaml, size_t *y
     return 0;
 }
 
-/*** YAML to a small tree ***/
-
-typedef enum fm_kind { FM_SCALAR, FM_SEQUENCE, FM_MAPPING } fm_kind;
-
-/* A node of the front matter tree; mappings hold key, value, key, value... as children. */
-typedef struct fm_node {
-    fm_kind kind;
-    int line;     /* file line */
-    char *value;  /* scalars: the text */
-    int is_null;  /* scalars: empty, ~ or null written plain */
-    struct fm_node *first, *last, *next;
-} fm_node;
+/*** messages ***/
 
 typedef struct fm_parser {
     arena *arena;
@@ -104,164 +92,83 @@ static void fm_error(fm_parser *fp, int line, const char *fmt, ...)
     free(msg);
 }
 
-static int is_null_scalar(const yaml_event_t *ev)
+/* Word what yamldoc_parse refused, for front matter; `len` is the YAML's size. */
+static void fm_parse_error(fm_parser *fp, const yamldoc_error *e, size_t len)
 {
-    const char *v = (const char *)ev->data.scalar.value;
-    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return 0;
-    return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-           strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
-}
-
-/* Build the tree of the YAML document; NULL root when the document is empty. */
-static int fm_build(fm_parser *fp, const char *yaml, size_t len, fm_node **root)
-{
-    yaml_parser_t parser;
-    fm_node *stack[FRONTMATTER_MAX_DEPTH + 1];
-    int depth = 0, ret = -1, done = 0, documents = 0;
-
-    *root = NULL;
-    if (!yaml_parser_initialize(&parser)) {
-        fm_error(fp, fp->first_line, "cannot start the YAML parser (out of memory)");
-        return -1;
+    switch (e->kind) {
+    case YAMLDOC_ERR_NOMEM:
+        fm_error(fp, e->line, "cannot start the YAML parser (out of memory)");
+        break;
+    case YAMLDOC_ERR_SIZE:
+        fm_error(fp, e->line, "is larger than 1 MiB (%zu bytes); move long text into the body",
+                 len);
+        break;
+    case YAMLDOC_ERR_SYNTAX:
+        fm_error(fp, e->line,
+                 "not valid YAML (%s%s%s); check the indentation, and put values that "
+                 "contain \": \" or start with a special character in quotes",
+                 e->problem ? e->problem : "malformed YAML", e->context ? " " : "",
+                 e->context ? e->context : "");
+        break;
+    case YAMLDOC_ERR_DOCUMENTS:
+        fm_error(fp, e->line, "holds more than one YAML document; keep only one");
+        break;
+    case YAMLDOC_ERR_ALIAS:
+        fm_error(fp, e->line, "YAML aliases (*%s) are not supported; write the value out",
+                 e->anchor);
+        break;
+    case YAMLDOC_ERR_DEPTH:
+        fm_error(fp, e->line, "nests deeper than %d levels; flatten it", FRONTMATTER_MAX_DEPTH);
+        break;
+    case YAMLDOC_OK:
+        break;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
-    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    while (!done) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev)) {
-            const char *problem = parser.problem ? parser.problem : "malformed YAML";
-            fm_error(fp, fp->first_line + (int)parser.problem_mark.line,
-                     "not valid YAML (%s%s%s); check the indentation, and put values that "
-                     "contain \": \" or start with a special character in quotes",
-                     problem, parser.context ? " " : "", parser.context ? parser.context : "");
-            goto out;
-        }
-        int line = fp->first_line + (int)ev.start_mark.line;
-        fm_node *node = NULL;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = 1;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++documents > 1) {
-                fm_error(fp, line, "holds more than one YAML document; keep only one");
-                yaml_event_delete(&ev);
-                goto out;
-            }
-            break;
-        case YAML_ALIAS_EVENT:
-            fm_error(fp, line, "YAML aliases (*%s) are not supported; write the value out",
-                     (const char *)ev.data.alias.anchor);
-            yaml_event_delete(&ev);
-            goto out;
-        case YAML_SCALAR_EVENT:
-            node = arena_alloc(fp->arena, sizeof *node);
-            node->kind = FM_SCALAR;
-            node->value = arena_strndup(fp->arena, (const char *)ev.data.scalar.value,
-                                        ev.data.scalar.length);
-            node->is_null = is_null_scalar(&ev);
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT:
-            if (depth == FRONTMATTER_MAX_DEPTH) {
-                fm_error(fp, line, "nests deeper than %d levels; flatten it",
-                         FRONTMATTER_MAX_DEPTH);
-                yaml_event_delete(&ev);
-                goto out;
-            }
-            node = arena_alloc(fp->arena, sizeof *node);
-            node->kind = ev.type == YAML_SEQUENCE_START_EVENT ? FM_SEQUENCE : FM_MAPPING;
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            if (depth > 0)
-                depth--;
-            break;
-        default:
-            break;
-        }
-        if (node) {
-            node->line = line;
-            if (depth == 0) {
-                if (!*root)
-                    *root = node;
-            } else {
-                fm_node *parent = stack[depth - 1];
-                if (parent->last)
-                    parent->last->next = node;
-                else
-                    parent->first = node;
-                parent->last = node;
-            }
-            if (node->kind != FM_SCALAR)
-                stack[depth++] = node;
-        }
-        yaml_event_delete(&ev);
-    }
-    ret = 0;
-out:
-    yaml_parser_delete(&parser);
-    return ret;
 }
 
 /*** reading the tree into a meta ***/
 
-static const char *kind_name(const fm_node *n)
-{
-    return n->kind == FM_SEQUENCE ? "a list" : n->kind == FM_MAPPING ? "a mapping" : "a text";
-}
-
 /* The scalar's text with surrounding whitespace removed, in the arena; NULL when null/empty. */
-static char *scalar_text(fm_parser *fp, const fm_node *n)
+static char *scalar_text(fm_parser *fp, const yamldoc_node *n)
 {
-    if (n->kind != FM_SCALAR || n->is_null)
+    const char *v = yamldoc_text(n);
+    if (!v)
         return NULL;
-    char *s = str_trim(arena_strdup(fp->arena, n->value));
+    char *s = str_trim(arena_strdup(fp->arena, v));
     return *s ? s : NULL;
 }
 
 /* The string value of `key`; 0 with *out NULL when not given, -1 (with an error) when the value
  * is not a scalar. */
-static int want_string(fm_parser *fp, const char *key, const fm_node *v, char **out)
+static int want_string(fm_parser *fp, const char *key, const yamldoc_node *v, char **out)
 {
     *out = NULL;
-    if (v->kind != FM_SCALAR) {
-        fm_error(fp, v->line, "'%s' must be a text, got %s", key, kind_name(v));
+    if (v->kind != YAMLDOC_SCALAR) {
+        fm_error(fp, v->line, "'%s' must be a text, got %s", key, yamldoc_kind_name(v));
         return -1;
     }
     *out = scalar_text(fp, v);
     return 0;
 }
 
-/* Child `name` (ASCII case-insensitive) of a mapping, or NULL. */
-static const fm_node *map_get(const fm_node *map, const char *name)
-{
-    for (const fm_node *k = map->first; k && k->next; k = k->next->next)
-        if (k->kind == FM_SCALAR && str_casecmp_ascii(k->value, name) == 0)
-            return k->next;
-    return NULL;
-}
-
 /* Names (authors, editors): a text, or a list of texts or of mappings with `name`. */
-static int read_names(fm_parser *fp, const char *key, const fm_node *v, strlist *out)
+static int read_names(fm_parser *fp, const char *key, const yamldoc_node *v, strlist *out)
 {
     char *s = NULL;
-    if (v->kind == FM_MAPPING) {
+    if (v->kind == YAMLDOC_MAPPING) {
         fm_error(fp, v->line, "'%s' must be a name or a list of names, got a mapping", key);
         return -1;
     }
-    if (v->kind == FM_SCALAR) {
+    if (v->kind == YAMLDOC_SCALAR) {
         if ((s = scalar_text(fp, v)))
             strlist_add(out, s);
         return 0;
     }
     int ret = 0;
-    for (const fm_node *item = v->first; item; item = item->next) {
-        const fm_node *name = item;
-        if (item->kind == FM_MAPPING)
-            name = map_get(item, "name");
-        if (!name || name->kind != FM_SCALAR) {
+    for (const yamldoc_node *item = v->first; item; item = item->next) {
+        const yamldoc_node *name = item;
+        if (item->kind == YAMLDOC_MAPPING)
+            name = yamldoc_map_get(item, "name");
+        if (!name || name->kind != YAMLDOC_SCALAR) {
             fm_error(fp, item->line,
                      "each entry of '%s' must be a name (or a mapping with 'name: ...')", key);
             ret = -1;
@@ -274,13 +181,13 @@ static int read_names(fm_parser *fp, const char *key, const fm_node *v, strlist 
 }
 
 /* Tags: a list of texts, or one text of comma-separated tags. */
-static int read_tags(fm_parser *fp, const char *key, const fm_node *v, strlist *out)
+static int read_tags(fm_parser *fp, const char *key, const yamldoc_node *v, strlist *out)
 {
-    if (v->kind == FM_MAPPING) {
+    if (v->kind == YAMLDOC_MAPPING) {
         fm_error(fp, v->line, "'%s' must be a list of tags, got a mapping", key);
         return -1;
     }
-    if (v->kind == FM_SCALAR) {
+    if (v->kind == YAMLDOC_SCALAR) {
         char *s = scalar_text(fp, v);
         while (s && *s) {
             char *comma = strchr(s, ',');
@@ -294,10 +201,10 @@ static int read_tags(fm_parser *fp, const char *key, const fm_node *v, strlist *
         return 0;
     }
     int ret = 0;
-    for (const fm_node *item = v->first; item; item = item->next) {
-        if (item->kind != FM_SCALAR) {
+    for (const yamldoc_node *item = v->first; item; item = item->next) {
+        if (item->kind != YAMLDOC_SCALAR) {
             fm_error(fp, item->line, "each entry of '%s' must be a tag, got %s", key,
-                     kind_name(item));
+                     yamldoc_kind_name(item));
             ret = -1;
             continue;
         }
@@ -308,94 +215,7 @@ static int read_tags(fm_parser *fp, const char *key, const fm_node *v, strlist *
     return ret;
 }
 
-static int digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-static int num(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-/* HH:MM[:SS[.frac]] followed by nothing, or [ ]Z / [ ]+HH[:MM] / [ ]-HHMM. */
-static int valid_time(const char *t)
-{
-    if (!digits(t, 2) || t[2] != ':' || !digits(t + 3, 2) || num(t, 2) > 24 || num(t + 3, 2) > 59)
-        return 0;
-    t += 5;
-    if (t[0] == ':') {
-        if (!digits(t + 1, 2) || num(t + 1, 2) > 60)
-            return 0;
-        t += 3;
-        if (t[0] == '.' || t[0] == ',') {
-            if (!digits(t + 1, 1))
-                return 0;
-            t++;
-            while (*t >= '0' && *t <= '9')
-                t++;
-        }
-    }
-    if (t[0] == ' ')
-        t++;
-    if (t[0] == 'Z' || t[0] == 'z')
-        return t[1] == '\0';
-    if (t[0] == '+' || t[0] == '-') {
-        if (!digits(t + 1, 2) || num(t + 1, 2) > 23)
-            return 0;
-        t += 3;
-        if (t[0] == ':')
-            t++;
-        if (t[0] == '\0')
-            return 1;
-        return digits(t, 2) && num(t, 2) <= 59 && t[2] == '\0';
-    }
-    return t[0] == '\0';
-}
-
-/* The date part (YYYY, YYYY-MM or YYYY-MM-DD) of an ISO 8601 date or date-time, in out; 0, or
- * -1 when `s` is not one. */
-static int parse_date(const char *s, char out[11])
-{
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    size_t n = strlen(s);
-    if (n < 4 || !digits(s, 4))
-        return -1;
-    if (n == 4)
-        goto ok;
-    if (s[4] != '-' || n < 7 || !digits(s + 5, 2) || num(s + 5, 2) < 1 || num(s + 5, 2) > 12)
-        return -1;
-    if (n == 7) {
-        n = 7;
-        goto ok;
-    }
-    int year = num(s, 4), month = num(s + 5, 2);
-    if (s[7] != '-' || n < 10 || !digits(s + 8, 2))
-        return -1;
-    int day = num(s + 8, 2);
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap))
-        return -1;
-    if (n > 10) {
-        if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-            return -1;
-        if (!valid_time(s + 11))
-            return -1;
-    }
-    n = 10;
-ok:
-    memcpy(out, s, n);
-    out[n] = '\0';
-    return 0;
-}
-
-static speaker_role parse_role(fm_parser *fp, const char *label, const fm_node *v, int *err)
+static speaker_role parse_role(fm_parser *fp, const char *label, const yamldoc_node *v, int *err)
 {
     char *s = NULL;
     if (want_string(fp, "role", v, &s) < 0) {
@@ -417,17 +237,17 @@ static speaker_role parse_role(fm_parser *fp, const char *label, const fm_node *
 
 /* One speaker described by a mapping {name, label, role}; `label` when the mapping is the value
  * of a label key. */
-static int read_speaker_mapping(fm_parser *fp, const char *label, const fm_node *m,
+static int read_speaker_mapping(fm_parser *fp, const char *label, const yamldoc_node *m,
                                 speaker_list *out)
 {
     int ret = 0;
     char *name = NULL, *lab = NULL;
-    const fm_node *v;
+    const yamldoc_node *v;
     speaker_role role = SPEAKER_ROLE_UNKNOWN;
 
-    if ((v = map_get(m, "name")) && want_string(fp, "name", v, &name) < 0)
+    if ((v = yamldoc_map_get(m, "name")) && want_string(fp, "name", v, &name) < 0)
         ret = -1;
-    if (!label && (v = map_get(m, "label")) && want_string(fp, "label", v, &lab) < 0)
+    if (!label && (v = yamldoc_map_get(m, "label")) && want_string(fp, "label", v, &lab) < 0)
         ret = -1;
     if (label)
         lab = (char *)label;
@@ -435,17 +255,17 @@ static int read_speaker_mapping(fm_parser *fp, const char *label, const fm_node 
         fm_error(fp, m->line, "each speaker needs a 'name' (or a 'label')");
         return -1;
     }
-    if ((v = map_get(m, "role")))
+    if ((v = yamldoc_map_get(m, "role")))
         role = parse_role(fp, lab ? lab : name, v, &ret);
     if (ret == 0)
         speaker_list_add(out, lab, name, role);
     return ret;
 }
 
-static int read_speakers(fm_parser *fp, const fm_node *v, speaker_list *out)
+static int read_speakers(fm_parser *fp, const yamldoc_node *v, speaker_list *out)
 {
     int ret = 0;
-    if (v->kind == FM_SCALAR) {
+    if (v->kind == YAMLDOC_SCALAR) {
         if (v->is_null)
             return 0;
         fm_error(fp, v->line,
@@ -453,13 +273,13 @@ static int read_speakers(fm_parser *fp, const fm_node *v, speaker_list *out)
                  "text");
         return -1;
     }
-    if (v->kind == FM_SEQUENCE) {
-        for (const fm_node *item = v->first; item; item = item->next) {
-            if (item->kind == FM_SCALAR) {
+    if (v->kind == YAMLDOC_SEQUENCE) {
+        for (const yamldoc_node *item = v->first; item; item = item->next) {
+            if (item->kind == YAMLDOC_SCALAR) {
                 char *s = scalar_text(fp, item);
                 if (s)
                     speaker_list_add(out, s, s, SPEAKER_ROLE_UNKNOWN);
-            } else if (item->kind == FM_MAPPING) {
+            } else if (item->kind == YAMLDOC_MAPPING) {
                 if (read_speaker_mapping(fp, NULL, item, out) < 0)
                     ret = -1;
             } else {
@@ -470,17 +290,17 @@ static int read_speakers(fm_parser *fp, const fm_node *v, speaker_list *out)
         }
         return ret;
     }
-    for (const fm_node *k = v->first; k && k->next; k = k->next->next) {
-        const fm_node *val = k->next;
-        char *label = k->kind == FM_SCALAR ? scalar_text(fp, k) : NULL;
+    for (const yamldoc_node *k = v->first; k && k->next; k = k->next->next) {
+        const yamldoc_node *val = k->next;
+        char *label = k->kind == YAMLDOC_SCALAR ? scalar_text(fp, k) : NULL;
         if (!label) {
             fm_error(fp, k->line, "each speaker in 'speakers' needs a label before the ':'");
             ret = -1;
             continue;
         }
-        if (val->kind == FM_SCALAR) {
+        if (val->kind == YAMLDOC_SCALAR) {
             speaker_list_add(out, label, scalar_text(fp, val), SPEAKER_ROLE_UNKNOWN);
-        } else if (val->kind == FM_MAPPING) {
+        } else if (val->kind == YAMLDOC_MAPPING) {
             if (read_speaker_mapping(fp, label, val, out) < 0)
                 ret = -1;
         } else {
@@ -530,8 +350,8 @@ static const char *shown(fm_parser *fp, const char *s)
     return t;
 }
 
-static int read_field(fm_parser *fp, fm_field f, const char *key, const fm_node *k,
-                      const fm_node *v, meta *out)
+static int read_field(fm_parser *fp, fm_field f, const char *key, const yamldoc_node *k,
+                      const yamldoc_node *v, meta *out)
 {
     char *s = NULL;
     char **target = NULL;
@@ -567,7 +387,7 @@ static int read_field(fm_parser *fp, fm_field f, const char *key, const fm_node 
     }
     if (f == F_DATE) {
         char date[11];
-        if (parse_date(s, date) < 0) {
+        if (yamldoc_date(s, YAMLDOC_DATE_TIME | YAMLDOC_DATE_CALENDAR, date) < 0) {
             fm_error(fp, v->line,
                      "'%s' must be YYYY-MM-DD (or YYYY-MM, YYYY, or an ISO 8601 date and time), "
                      "got \"%s\"",
@@ -607,30 +427,30 @@ int frontmatter_parse(const char *yaml, size_t len, const char *file, int first_
                       diag_list *diags)
 {
     fm_parser fp = {arena_new(), file, first_line, diags};
-    fm_node *root = NULL;
+    const yamldoc_options opts = {first_line, FRONTMATTER_MAX_SIZE, FRONTMATTER_MAX_DEPTH, 0, 1};
+    yamldoc *doc = NULL;
+    const yamldoc_node *root;
     int ret = -1;
     int seen_line[FM_NKEYS] = {0};
 
-    if (len > FRONTMATTER_MAX_SIZE) {
-        fm_error(&fp, first_line, "is larger than 1 MiB (%zu bytes); move long text into the body",
-                 len);
+    if (yamldoc_parse(yaml, len, &opts, &doc) < 0) {
+        fm_parse_error(&fp, &doc->error, len);
         goto out;
     }
-    if (fm_build(&fp, yaml ? yaml : "", yaml ? len : 0, &root) < 0)
-        goto out;
-    if (!root || (root->kind == FM_SCALAR && root->is_null)) {
+    root = doc->root;
+    if (yamldoc_is_null(root)) {
         ret = 0; /* empty front matter */
         goto out;
     }
-    if (root->kind != FM_MAPPING) {
+    if (root->kind != YAMLDOC_MAPPING) {
         fm_error(&fp, root->line, "must be 'key: value' lines (such as 'title: ...'), got %s",
-                 kind_name(root));
+                 yamldoc_kind_name(root));
         goto out;
     }
     ret = 0;
-    for (const fm_node *k = root->first; k && k->next; k = k->next->next) {
-        const fm_node *v = k->next;
-        if (k->kind != FM_SCALAR)
+    for (const yamldoc_node *k = root->first; k && k->next; k = k->next->next) {
+        const yamldoc_node *v = k->next;
+        if (k->kind != YAMLDOC_SCALAR)
             continue;
         size_t i = 0;
         while (i < FM_NKEYS && str_casecmp_ascii(k->value, fm_keys[i].key) != 0)
@@ -648,6 +468,7 @@ int frontmatter_parse(const char *yaml, size_t len, const char *file, int first_
             ret = -1;
     }
 out:
+    yamldoc_free(doc);
     arena_free(fp.arena);
     return ret;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "strmap.h"
 #include "util.h"
 
 #define MEDIA_XHTML_NS "http://www.w3.org/1999/xhtml"
@@ -517,11 +518,14 @@ struct media_store {
     media_item **items;
     unsigned char (*digests)[SHA256_DIGEST_SIZE];
     size_t len, cap;
+    strmap *by_path; /* file path -> href, so that a file used again is not read again */
 };
 
 media_store *media_store_new(void)
 {
-    return xcalloc(1, sizeof(media_store));
+    media_store *s = xcalloc(1, sizeof(media_store));
+    s->by_path = strmap_new();
+    return s;
 }
 
 void media_store_free(media_store *s)
@@ -536,6 +540,7 @@ void media_store_free(media_store *s)
     }
     free(s->items);
     free(s->digests);
+    strmap_free(s->by_path);
     free(s);
 }
 
@@ -707,6 +712,9 @@ const char *media_store_add_file(media_store *s, const char *fs_path, const char
     size_t len = 0;
     struct stat st;
 
+    ret = strmap_get(s->by_path, fs_path);
+    if (ret)
+        goto out;
     if (stat(fs_path, &st) == 0 && S_ISDIR(st.st_mode)) {
         diag_add(diags, DIAG_WARNING, NULL, article_file, line,
                  "image '%s' is a directory, not an image file; its alt text is kept", fs_path);
@@ -729,6 +737,8 @@ const char *media_store_add_file(media_store *s, const char *fs_path, const char
         goto out;
     }
     ret = store_add(s, (const unsigned char *)data, len, fs_path, article_file, line, diags);
+    if (ret)
+        strmap_put(s->by_path, fs_path, (void *)ret);
 out:
     free(data);
     return ret;

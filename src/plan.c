@@ -1,6 +1,6 @@
 /* plan.c: what a build is made of: reading lists (YAML), folders, and the entry list itself.
  *
- * A reading list is read with libyaml's event API into a small tree that keeps the line of every
+ * A reading list is read with yamldoc into a small tree that keeps the line of every
  * node (so each message can name the list file and line). Aliases are refused (they are how
  * "billion laughs" documents grow), as are documents nested deeper than PLAN_MAX_DEPTH and files
  * larger than PLAN_MAX_LIST_BYTES. */
@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "lang.h"
+#include "yamldoc.h"
 
 #define PLAN_MAX_LIST_BYTES (16u * 1024u * 1024u)
 #define PLAN_MAX_DEPTH 64
@@ -161,135 +161,46 @@ out:
     return ret;
 }
 
-/*** A YAML tree with line numbers ***/
+/*** Reading the YAML ***/
 
-typedef enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP } ynode_kind;
-
-typedef struct ynode {
-    ynode_kind kind;
-    int line;
-    char *value;         /* scalar text */
-    int plain;           /* an unquoted scalar: "", "~" and "null" then mean "nothing" */
-    struct ynode **kids; /* sequence items, or mapping keys and values alternating */
-    size_t len, cap;
-} ynode;
-
-static void ynode_free(ynode *n)
+/* Parse a reading list with yamldoc into *doc (the caller frees it with yamldoc_free, also on
+ * failure). Returns 0 or -1 with an error naming `file` and the line. */
+static int list_load(const char *file, const char *data, size_t len, yamldoc **doc,
+                     diag_list *diags)
 {
-    if (!n)
-        return;
-    for (size_t i = 0; i < n->len; i++)
-        ynode_free(n->kids[i]);
-    free(n->kids);
-    free(n->value);
-    free(n);
-}
-
-static void ynode_append(ynode *parent, ynode *kid)
-{
-    if (parent->len == parent->cap) {
-        parent->cap = parent->cap ? parent->cap * 2 : 8;
-        parent->kids = xrealloc(parent->kids, parent->cap * sizeof *parent->kids);
-    }
-    parent->kids[parent->len++] = kid;
-}
-
-static int ynode_is_null(const ynode *n)
-{
-    if (!n)
-        return 1;
-    if (n->kind != YNODE_SCALAR || !n->plain)
+    const yamldoc_options opts = {1, PLAN_MAX_LIST_BYTES, PLAN_MAX_DEPTH, 1, 0};
+    if (yamldoc_parse(data, len, &opts, doc) == 0)
         return 0;
-    const char *v = n->value;
-    return !*v || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-           strcmp(v, "NULL") == 0;
-}
-
-/* Parse the first YAML document of data into *root (NULL for an empty document); the caller
- * frees it with ynode_free. Returns 0 or -1 with an error naming `file` and the line. */
-static int yaml_load(const char *file, const char *data, size_t len, ynode **root, diag_list *diags)
-{
-    int ret = -1, done = 0;
-    yaml_parser_t parser;
-    yaml_event_t ev;
-    ynode *stack[PLAN_MAX_DEPTH + 1];
-    size_t depth = 0;
-
-    *root = NULL;
-    if (!yaml_parser_initialize(&parser)) {
+    const yamldoc_error *e = &(*doc)->error;
+    switch (e->kind) {
+    case YAMLDOC_ERR_NOMEM:
         diag_add(diags, DIAG_ERROR, NULL, file, 0, "cannot start the YAML parser (out of memory)");
-        return -1;
+        break;
+    case YAMLDOC_ERR_SIZE:
+        diag_add(diags, DIAG_ERROR, NULL, file, 0, "larger than 16 MiB; this is not a reading list");
+        break;
+    case YAMLDOC_ERR_SYNTAX:
+        diag_add(diags, DIAG_ERROR, NULL, file, e->line,
+                 "not valid YAML: %s%s%s; check the indentation and quoting on this line "
+                 "or the one before",
+                 e->problem ? e->problem : "syntax error", e->context ? " " : "",
+                 e->context ? e->context : "");
+        break;
+    case YAMLDOC_ERR_ALIAS:
+        diag_add(diags, DIAG_ERROR, NULL, file, e->line,
+                 "YAML aliases (*%s) are not allowed in a reading list; write the value out",
+                 e->anchor);
+        break;
+    case YAMLDOC_ERR_DEPTH:
+        diag_add(diags, DIAG_ERROR, NULL, file, e->line,
+                 "nested more than %d levels deep; a reading list needs only a few",
+                 PLAN_MAX_DEPTH);
+        break;
+    case YAMLDOC_ERR_DOCUMENTS: /* not with first_doc_only */
+    case YAMLDOC_OK:
+        break;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-    while (!done) {
-        if (!yaml_parser_parse(&parser, &ev)) {
-            diag_add(diags, DIAG_ERROR, NULL, file, (int)parser.problem_mark.line + 1,
-                     "not valid YAML: %s%s%s; check the indentation and quoting on this line "
-                     "or the one before",
-                     parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
-                     parser.context ? parser.context : "");
-            goto out;
-        }
-        int line = (int)ev.start_mark.line + 1;
-        ynode *n = NULL;
-        switch (ev.type) {
-        case YAML_ALIAS_EVENT:
-            diag_add(diags, DIAG_ERROR, NULL, file, line,
-                     "YAML aliases (*%s) are not allowed in a reading list; write the value out",
-                     (const char *)ev.data.alias.anchor);
-            yaml_event_delete(&ev);
-            goto out;
-        case YAML_SCALAR_EVENT:
-            n = xcalloc(1, sizeof *n);
-            n->kind = YNODE_SCALAR;
-            n->value = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
-            n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT:
-            if (depth == PLAN_MAX_DEPTH) {
-                diag_add(diags, DIAG_ERROR, NULL, file, line,
-                         "nested more than %d levels deep; a reading list needs only a few",
-                         PLAN_MAX_DEPTH);
-                yaml_event_delete(&ev);
-                goto out;
-            }
-            n = xcalloc(1, sizeof *n);
-            n->kind = ev.type == YAML_MAPPING_START_EVENT ? YNODE_MAP : YNODE_SEQ;
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            if (depth)
-                depth--;
-            break;
-        case YAML_DOCUMENT_END_EVENT:
-        case YAML_STREAM_END_EVENT:
-            done = 1; /* only the first document is read */
-            break;
-        default:
-            break;
-        }
-        if (n) {
-            n->line = line;
-            if (depth)
-                ynode_append(stack[depth - 1], n);
-            else if (!*root)
-                *root = n;
-            else
-                ynode_free(n);
-            if (n->kind != YNODE_SCALAR)
-                stack[depth++] = n;
-        }
-        yaml_event_delete(&ev);
-    }
-    ret = 0;
-out:
-    if (ret) {
-        ynode_free(*root);
-        *root = NULL;
-    }
-    yaml_parser_delete(&parser);
-    return ret;
+    return -1;
 }
 
 /*** Reading lists ***/
@@ -357,82 +268,58 @@ static void entry_unreadable(list_reader *r, int line, const char *name, const c
     free(msg);
 }
 
-static const char *kind_name(const ynode *n)
+/* As yamldoc_kind_name, but a reading list's messages say "text", not "a text". */
+static const char *kind_name(const yamldoc_node *n)
 {
-    return n->kind == YNODE_MAP ? "a mapping" : n->kind == YNODE_SEQ ? "a list" : "text";
+    return n->kind == YAMLDOC_SCALAR ? "text" : yamldoc_kind_name(n);
 }
 
 /* The text of a scalar value, NULL when it is null or (with an error) not a scalar. */
-static const char *node_text(list_reader *r, const ynode *n, const char *key)
+static const char *node_text(list_reader *r, const yamldoc_node *n, const char *key)
 {
-    if (ynode_is_null(n))
+    if (yamldoc_is_null(n))
         return NULL;
-    if (n->kind != YNODE_SCALAR) {
+    if (n->kind != YAMLDOC_SCALAR) {
         list_error(r, n->line, "'%s' must be text, not %s", key, kind_name(n));
         return NULL;
     }
-    return n->value;
+    return yamldoc_text(n);
 }
 
 /* Text or a list of texts, appended to l. */
-static void node_texts(list_reader *r, const ynode *n, const char *key, strlist *l)
+static void node_texts(list_reader *r, const yamldoc_node *n, const char *key, strlist *l)
 {
-    if (ynode_is_null(n))
+    if (yamldoc_is_null(n))
         return;
-    if (n->kind == YNODE_SCALAR) {
+    if (n->kind == YAMLDOC_SCALAR) {
         strlist_add(l, n->value);
         return;
     }
-    if (n->kind != YNODE_SEQ) {
+    if (n->kind != YAMLDOC_SEQUENCE) {
         list_error(r, n->line, "'%s' must be text or a list of texts, not a mapping", key);
         return;
     }
-    for (size_t i = 0; i < n->len; i++) {
-        const char *s = node_text(r, n->kids[i], key);
+    for (const yamldoc_node *item = n->first; item; item = item->next) {
+        const char *s = node_text(r, item, key);
         if (s)
             strlist_add(l, s);
     }
 }
 
-static int date_valid(const char *s)
-{
-    size_t n = strlen(s);
-    if (n != 4 && n != 7 && n != 10)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i == 4 || i == 7) {
-            if (s[i] != '-')
-                return 0;
-        } else if (s[i] < '0' || s[i] > '9') {
-            return 0;
-        }
-    }
-    if (n >= 7) {
-        int month = (s[5] - '0') * 10 + (s[6] - '0');
-        if (month < 1 || month > 12)
-            return 0;
-    }
-    if (n == 10) {
-        int day = (s[8] - '0') * 10 + (s[9] - '0');
-        if (day < 1 || day > 31)
-            return 0;
-    }
-    return 1;
-}
-
-static void set_date(list_reader *r, const ynode *v, char **field)
+static void set_date(list_reader *r, const yamldoc_node *v, char **field)
 {
     const char *s = node_text(r, v, "date");
     if (!s)
         return;
-    if (!date_valid(s)) {
+    char date[11];
+    if (yamldoc_date(s, 0, date) < 0) {
         list_error(r, v->line, "'date' must be YYYY, YYYY-MM or YYYY-MM-DD, got \"%s\"", s);
         return;
     }
     meta_set(field, s);
 }
 
-static void set_dir(list_reader *r, const ynode *v, char **field)
+static void set_dir(list_reader *r, const yamldoc_node *v, char **field)
 {
     const char *s = node_text(r, v, "dir");
     if (!s)
@@ -444,7 +331,7 @@ static void set_dir(list_reader *r, const ynode *v, char **field)
     meta_set(field, s);
 }
 
-static void set_lang(list_reader *r, const ynode *v, char **field)
+static void set_lang(list_reader *r, const yamldoc_node *v, char **field)
 {
     const char *s = node_text(r, v, "lang");
     if (!s)
@@ -586,23 +473,23 @@ static void add_path(list_reader *r, const char *name, int line, const meta *ove
     free(path);
 }
 
-static void read_entry(list_reader *r, const ynode *n, int part)
+static void read_entry(list_reader *r, const yamldoc_node *n, int part)
 {
     meta over;
     const char *name = NULL;
     int name_line = n->line;
 
     meta_init(&over);
-    if (ynode_is_null(n)) {
+    if (yamldoc_is_null(n)) {
         list_warn(r, n->line, "empty entry ignored");
         goto out;
     }
-    if (n->kind == YNODE_SCALAR) {
+    if (n->kind == YAMLDOC_SCALAR) {
         name = n->value;
-    } else if (n->kind == YNODE_MAP) {
-        for (size_t i = 0; i + 1 < n->len; i += 2) {
-            const ynode *k = n->kids[i], *v = n->kids[i + 1];
-            const char *key = k->kind == YNODE_SCALAR ? k->value : "";
+    } else if (n->kind == YAMLDOC_MAPPING) {
+        for (const yamldoc_node *k = n->first; k && k->next; k = k->next->next) {
+            const yamldoc_node *v = k->next;
+            const char *key = k->kind == YAMLDOC_SCALAR ? k->value : "";
             if (strcmp(key, "path") == 0) {
                 name = node_text(r, v, "path");
                 name_line = v->line;
@@ -639,36 +526,36 @@ out:
     meta_free(&over);
 }
 
-static void read_entries(list_reader *r, const ynode *seq, const char *key, int part)
+static void read_entries(list_reader *r, const yamldoc_node *seq, const char *key, int part)
 {
-    if (ynode_is_null(seq))
+    if (yamldoc_is_null(seq))
         return;
-    if (seq->kind != YNODE_SEQ) {
+    if (seq->kind != YAMLDOC_SEQUENCE) {
         list_error(r, seq->line, "'%s' must be a list (one '- path' a line), not %s", key,
                    kind_name(seq));
         return;
     }
-    for (size_t i = 0; i < seq->len; i++)
-        read_entry(r, seq->kids[i], part);
+    for (const yamldoc_node *item = seq->first; item; item = item->next)
+        read_entry(r, item, part);
 }
 
-static void read_parts(list_reader *r, const ynode *seq)
+static void read_parts(list_reader *r, const yamldoc_node *seq)
 {
-    if (seq->kind != YNODE_SEQ) {
+    if (seq->kind != YAMLDOC_SEQUENCE) {
         list_error(r, seq->line, "'parts' must be a list of {title, articles}, not %s",
                    kind_name(seq));
         return;
     }
-    for (size_t i = 0; i < seq->len; i++) {
-        const ynode *part = seq->kids[i], *articles = NULL;
+    for (const yamldoc_node *part = seq->first; part; part = part->next) {
+        const yamldoc_node *articles = NULL;
         const char *title = NULL;
-        if (part->kind != YNODE_MAP) {
+        if (part->kind != YAMLDOC_MAPPING) {
             list_error(r, part->line, "a part must be a mapping with 'title' and 'articles'");
             continue;
         }
-        for (size_t j = 0; j + 1 < part->len; j += 2) {
-            const ynode *k = part->kids[j], *v = part->kids[j + 1];
-            const char *key = k->kind == YNODE_SCALAR ? k->value : "";
+        for (const yamldoc_node *k = part->first; k && k->next; k = k->next->next) {
+            const yamldoc_node *v = k->next;
+            const char *key = k->kind == YAMLDOC_SCALAR ? k->value : "";
             if (strcmp(key, "title") == 0)
                 title = node_text(r, v, "title");
             else if (strcmp(key, "articles") == 0)
@@ -682,8 +569,8 @@ static void read_parts(list_reader *r, const ynode *seq)
             list_error(r, part->line, "this part has no 'title'");
             continue;
         }
-        if (!articles || ynode_is_null(articles) ||
-            (articles->kind == YNODE_SEQ && articles->len == 0)) {
+        if (!articles || yamldoc_is_null(articles) ||
+            (articles->kind == YAMLDOC_SEQUENCE && articles->len == 0)) {
             list_warn(r, part->line, "part '%s' lists no articles; it is left out", title);
             continue;
         }
@@ -696,7 +583,7 @@ static void read_parts(list_reader *r, const ynode *seq)
     }
 }
 
-static void read_book_key(list_reader *r, const char *key, const ynode *k, const ynode *v)
+static void read_book_key(list_reader *r, const char *key, const yamldoc_node *k, const yamldoc_node *v)
 {
     meta *b = &r->p->book;
     if (strcmp(key, "title") == 0) {
@@ -762,11 +649,11 @@ static void read_book_key(list_reader *r, const char *key, const ynode *k, const
     }
 }
 
-/* 1 when `key` appeared earlier in the mapping (whose keys are at even indexes before i). */
-static int key_repeated(const ynode *map, size_t i, const char *key)
+/* 1 when `key` appeared in the mapping before the key node `at`. */
+static int key_repeated(const yamldoc_node *map, const yamldoc_node *at, const char *key)
 {
-    for (size_t j = 0; j < i; j += 2)
-        if (map->kids[j]->kind == YNODE_SCALAR && strcmp(map->kids[j]->value, key) == 0)
+    for (const yamldoc_node *k = map->first; k && k != at; k = k->next->next)
+        if (k->kind == YAMLDOC_SCALAR && strcmp(k->value, key) == 0)
             return 1;
     return 0;
 }
@@ -776,8 +663,9 @@ int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *di
     int ret = -1;
     char *data = NULL;
     size_t len = 0;
-    ynode *root = NULL;
-    const ynode *articles = NULL, *parts = NULL;
+    yamldoc *doc = NULL;
+    const yamldoc_node *root = NULL;
+    const yamldoc_node *articles = NULL, *parts = NULL;
     int parts_line = 0;
     size_t before = p->len;
     list_reader r;
@@ -801,23 +689,24 @@ int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *di
                      strerror(errno));
         goto out;
     }
-    if (yaml_load(list_path, data, len, &root, diags) != 0)
+    if (list_load(list_path, data, len, &doc, diags) != 0)
         goto out;
-    if (ynode_is_null(root)) {
+    root = doc->root;
+    if (yamldoc_is_null(root)) {
         diag_add(diags, DIAG_ERROR, NULL, list_path, 0,
                  "the reading list is empty; give at least 'articles:' with one path");
         goto out;
     }
-    if (root->kind == YNODE_SEQ) {
+    if (root->kind == YAMLDOC_SEQUENCE) {
         articles = root; /* a bare list of paths */
-    } else if (root->kind == YNODE_MAP) {
-        for (size_t i = 0; i + 1 < root->len; i += 2) {
-            const ynode *k = root->kids[i], *v = root->kids[i + 1];
-            if (k->kind != YNODE_SCALAR) {
+    } else if (root->kind == YAMLDOC_MAPPING) {
+        for (const yamldoc_node *k = root->first; k && k->next; k = k->next->next) {
+            const yamldoc_node *v = k->next;
+            if (k->kind != YAMLDOC_SCALAR) {
                 list_warn(&r, k->line, "a key that is not text is ignored");
                 continue;
             }
-            if (key_repeated(root, i, k->value)) {
+            if (key_repeated(root, k, k->value)) {
                 list_warn(&r, k->line, "'%s' is given twice; this one is ignored", k->value);
                 continue;
             }
@@ -848,7 +737,7 @@ int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *di
     }
     if (articles)
         read_entries(&r, articles, "articles", -1);
-    else if (!ynode_is_null(parts))
+    else if (!yamldoc_is_null(parts))
         read_parts(&r, parts);
     if (r.errors)
         goto out;
@@ -867,7 +756,7 @@ out:
         free(r.seen[i].real);
     free(r.seen);
     free(r.dir);
-    ynode_free(root);
+    yamldoc_free(doc);
     free(data);
     return ret;
 }

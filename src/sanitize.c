@@ -579,6 +579,17 @@ static void copy_common(walk *w, xmlNodePtr src, xmlNodePtr out, const char *ext
     }
 }
 
+/* `src` copied as element `name` under `out`, with its common attributes (and `extra_class`),
+ * then its children in `pl`. Returns the new element. */
+static xmlNodePtr emit_copy(walk *w, xmlNodePtr src, xmlNodePtr out, const char *name,
+                           const char *extra_class, place pl)
+{
+    xmlNodePtr el = new_el(w, out, name);
+    copy_common(w, src, el, extra_class);
+    emit_children(w, src, el, pl);
+    return el;
+}
+
 /*** elements ***/
 
 static int in_link(xmlNodePtr out)
@@ -753,11 +764,64 @@ static void emit_embed(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     free(title);
 }
 
+/* The children of a list-like element (ul/ol, dl) into `box`: blank text is kept, `item` emits
+ * those that are items (returning 1 for them), and anything else goes into a `wrap_name`
+ * element, one for each run of such children. */
+static void emit_items(walk *w, xmlNodePtr src, xmlNodePtr box, const char *wrap_name, place flow,
+                       int (*item)(walk *w, xmlNodePtr c, xmlNodePtr box, place flow))
+{
+    xmlNodePtr wrap = NULL;
+    for (xmlNodePtr c = src->children; c; c = c->next) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+            is_blank(c->content)) {
+            add_text(w, box, c->content);
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE && c->type != XML_TEXT_NODE &&
+            c->type != XML_CDATA_SECTION_NODE)
+            continue;
+        if (item(w, c, box, flow)) {
+            wrap = NULL;
+            continue;
+        }
+        if (!wrap || wrap != box->last)
+            wrap = new_el(w, box, wrap_name);
+        emit_node(w, c, wrap, flow);
+    }
+}
+
+/* An li of a ul/ol; 0 when c is something else. */
+static int emit_li(walk *w, xmlNodePtr c, xmlNodePtr list, place flow)
+{
+    char *v;
+    long n;
+    if (!name_is(c, "li"))
+        return 0;
+    xmlNodePtr li = new_el(w, list, "li");
+    copy_common(w, c, li, NULL);
+    v = name_is(list, "ol") ? attr_get(c, "value") : NULL;
+    if (v && parse_int(v, &n))
+        set_attr(li, "value", v);
+    free(v);
+    emit_children(w, c, li, flow);
+    return 1;
+}
+
+/* A dt or dd of a dl; 0 when c is something else. */
+static int emit_dt_dd(walk *w, xmlNodePtr c, xmlNodePtr dl, place flow)
+{
+    place ph = {1, flow.in_a};
+    if (!name_is(c, "dt") && !name_is(c, "dd"))
+        return 0;
+    emit_copy(w, c, dl, (const char *)c->name, NULL, name_is(c, "dt") ? ph : flow);
+    return 1;
+}
+
 /* ul/ol (and dir/menu): li children; anything else is put in an li. */
 static void emit_list(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     int ordered = name_is(src, "ol");
-    xmlNodePtr list = new_el(w, out, ordered ? "ol" : "ul"), wrap = NULL;
+    xmlNodePtr list = new_el(w, out, ordered ? "ol" : "ul");
     char *v;
     long n;
     place flow = {0, pl.in_a};
@@ -772,57 +836,16 @@ static void emit_list(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
             set_attr(list, "type", v);
         free(v);
     }
-    for (xmlNodePtr c = src->children; c; c = c->next) {
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-            is_blank(c->content)) {
-            add_text(w, list, c->content);
-            continue;
-        }
-        if (c->type != XML_ELEMENT_NODE && c->type != XML_TEXT_NODE &&
-            c->type != XML_CDATA_SECTION_NODE)
-            continue;
-        if (name_is(c, "li")) {
-            xmlNodePtr li = new_el(w, list, "li");
-            copy_common(w, c, li, NULL);
-            v = ordered ? attr_get(c, "value") : NULL;
-            if (v && parse_int(v, &n))
-                set_attr(li, "value", v);
-            free(v);
-            emit_children(w, c, li, flow);
-            wrap = NULL;
-            continue;
-        }
-        if (!wrap || wrap != list->last)
-            wrap = new_el(w, list, "li");
-        emit_node(w, c, wrap, flow);
-    }
+    emit_items(w, src, list, "li", flow, emit_li);
 }
 
+/* dl: dt and dd children; anything else is put in a dd. */
 static void emit_dl(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
-    xmlNodePtr dl = new_el(w, out, "dl"), wrap = NULL;
-    place flow = {0, pl.in_a}, ph = {1, pl.in_a};
+    xmlNodePtr dl = new_el(w, out, "dl");
+    place flow = {0, pl.in_a};
     copy_common(w, src, dl, NULL);
-    for (xmlNodePtr c = src->children; c; c = c->next) {
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-            is_blank(c->content)) {
-            add_text(w, dl, c->content);
-            continue;
-        }
-        if (c->type != XML_ELEMENT_NODE && c->type != XML_TEXT_NODE &&
-            c->type != XML_CDATA_SECTION_NODE)
-            continue;
-        if (name_is(c, "dt") || name_is(c, "dd")) {
-            xmlNodePtr d = new_el(w, dl, (const char *)c->name);
-            copy_common(w, c, d, NULL);
-            emit_children(w, c, d, name_is(c, "dt") ? ph : flow);
-            wrap = NULL;
-            continue;
-        }
-        if (!wrap || wrap != dl->last)
-            wrap = new_el(w, dl, "dd");
-        emit_node(w, c, wrap, flow);
-    }
+    emit_items(w, src, dl, "dd", flow, emit_dt_dd);
 }
 
 static void emit_cell(walk *w, xmlNodePtr c, xmlNodePtr tr, place pl)
@@ -896,9 +919,7 @@ static void emit_table(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     copy_common(w, src, table, NULL);
     for (xmlNodePtr c = src->children; c; c = c->next) {
         if (name_is(c, "caption")) {
-            xmlNodePtr cap = new_el(w, table, "caption");
-            copy_common(w, c, cap, NULL);
-            emit_children(w, c, cap, flow);
+            emit_copy(w, c, table, "caption", NULL, flow);
         } else if (name_is(c, "colgroup")) {
             xmlNodePtr cg = new_el(w, table, "colgroup");
             int has_cols = 0;
@@ -961,34 +982,25 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         }
     } else if (strcmp(name, "summary") == 0 && name_is(out, "details") && !out->children &&
                !pl.phrasing) {
-        xmlNodePtr s = new_el(w, out, "summary");
-        copy_common(w, src, s, NULL);
-        emit_children(w, src, s, ph);
+        emit_copy(w, src, out, "summary", NULL, ph);
     } else if (strcmp(name, "figcaption") == 0 && name_is(out, "figure") && !pl.phrasing) {
-        xmlNodePtr s = new_el(w, out, "figcaption");
-        copy_common(w, src, s, NULL);
-        emit_children(w, src, s, flow);
+        emit_copy(w, src, out, "figcaption", NULL, flow);
     } else if ((strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0) && name_is(out, "ruby")) {
-        xmlNodePtr s = new_el(w, out, name);
-        copy_common(w, src, s, NULL);
-        emit_children(w, src, s, ph);
+        emit_copy(w, src, out, name, NULL, ph);
     } else if (strcmp(name, "rp") == 0 || strcmp(name, "col") == 0 ||
                strcmp(name, "colgroup") == 0) {
         /* outside their parent they mean nothing */
     } else if (strcmp(name, "bdo") == 0) {
         char *dir = attr_get(src, "dir");
         int ok = dir && (str_casecmp_ascii(dir, "ltr") == 0 || str_casecmp_ascii(dir, "rtl") == 0);
-        xmlNodePtr s = new_el(w, out, ok ? "bdo" : "span");
-        copy_common(w, src, s, NULL);
-        emit_children(w, src, s, ph);
+        emit_copy(w, src, out, ok ? "bdo" : "span", NULL, ph);
         free(dir);
     } else if (!pl.phrasing && (!strcmp(name, "li") || !strcmp(name, "dt") || !strcmp(name, "dd") ||
                                 !strcmp(name, "caption") || !strcmp(name, "summary") ||
                                 !strcmp(name, "figcaption"))) {
         /* list, table and figure parts out of place: a plain block */
-        xmlNodePtr s = new_el(w, out, strcmp(name, "summary") == 0 ? "p" : "div");
-        copy_common(w, src, s, NULL);
-        emit_children(w, src, s, strcmp(name, "summary") == 0 ? ph : flow);
+        int summary = strcmp(name, "summary") == 0;
+        emit_copy(w, src, out, summary ? "p" : "div", NULL, summary ? ph : flow);
     } else {
         /* tr, td, th, thead, tbody, tfoot outside a table, rt outside ruby, block parts in
          * phrasing context: keep the content */
@@ -1021,9 +1033,7 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         emit_children(w, src, el, kind == R_FLOW ? flow : ph);
         break;
     case R_PHRASE:
-        el = new_el(w, out, oname);
-        copy_common(w, src, el, r->cls);
-        emit_children(w, src, el, ph);
+        emit_copy(w, src, out, oname, r->cls, ph);
         break;
     case R_HR:
         if (!pl.phrasing) {

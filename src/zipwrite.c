@@ -305,6 +305,10 @@ static void deflate_pool_release(deflate_pool *p, size_t i)
 {
     pthread_mutex_lock(&p->lock);
     if (p->out[i].borrowed) {
+        if (p->entries[i].give) {
+            free(p->out[i].data);
+            p->out[i].data = NULL;
+        }
         pthread_mutex_unlock(&p->lock);
         return;
     }
@@ -579,6 +583,17 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
     }
     zip_source_keep(mem); /* the sink must outlive zip_close */
 
+    /* The archive's size is known closely in advance for stored and deflated entries: reserve
+     * it, rather than double a buffer of tens of megabytes. */
+    {
+        size_t estimate = 22 + 64 * 1024;
+        for (size_t i = 0; i < n; i++)
+            estimate += 2 * (46 + strlen(entries[i].name)) +
+                        (entries[i].compress == ZIPWRITE_DEFLATE ? entries[i].len / 3
+                                                                  : entries[i].len);
+        sink.data = xmalloc(estimate);
+        sink.cap = estimate;
+    }
     pool.out = xcalloc(n, sizeof *pool.out);
     for (size_t i = 0; i < n; i++) {
         if (entries[i].compress != ZIPWRITE_DEFLATED)
@@ -627,7 +642,7 @@ out:
     free(workers);
     if (pool.out)
         for (size_t i = 0; i < n; i++)
-            if (!pool.out[i].borrowed)
+            if (!pool.out[i].borrowed || entries[i].give)
                 free(pool.out[i].data);
     free(pool.out);
     if (pool.own)

@@ -29,6 +29,9 @@ typedef struct zip_entry_spec {
     int compress; /* ZIPWRITE_STORE, ZIPWRITE_DEFLATE or ZIPWRITE_DEFLATED */
     uint32_t crc;   /* ZIPWRITE_DEFLATED only */
     size_t raw_len; /* ZIPWRITE_DEFLATED only */
+    int give;       /* ZIPWRITE_DEFLATED only: the malloc'd data is handed over; zipwrite_build
+                       frees it once written (in any case before it returns), so that the
+                       deflated documents and the archive are not both held whole */
 } zip_entry_spec;
 
 /* A deflate compressor at the container's level, to compress entries ahead of packaging (one

@@ -1,14 +1,26 @@
 /* check.c: the structural EPUB checker (see check.h).
  *
- * Order of work: raw bytes (first local header, central directory names) -> libzip with
+ * Order of work: raw bytes (first local header, central directory records) -> libzip with
  * ZIP_CHECKCONS (entry table, caps, hostile entries) -> container.xml -> package document ->
- * content documents and stylesheets (streamed with xmlTextReader: ids, references, needed
- * properties) -> navigation document and NCX (trees) -> references resolved against the
- * virtual container -> properties and unlisted files.
+ * content documents, stylesheets and the NCX, on worker threads (phase 1: each entry is
+ * inflated from the raw bytes with libdeflate and scanned with SAX callbacks, no tree: ids,
+ * references, needed properties; the nav document is also walked as a tree) -> their
+ * references resolved against the virtual container, again on worker threads once every
+ * document's ids are known (phase 2) -> findings gathered in manifest order -> properties and
+ * unlisted files.
  *
- * Every XML parse goes through xml_tree_parse or content_scan: from memory, XML_PARSE_NONET,
- * never NOENT/DTDLOAD/DTDATTR/DTDVALID/HUGE, a deny-all external entity loader, libxml2's
- * default depth and entity-amplification limits, and errors collected instead of printed. */
+ * Threads: every job (one manifest item) records its findings and references in its own
+ * item_job (the thread-local tl_job routes finding() and ref_add() there), and only writes its
+ * own item's fields; the jobs are gathered in manifest order, so the report does not depend on
+ * the number of threads. libzip is not thread-safe: when an entry cannot be read from the raw
+ * bytes (ZIP64, records that disagree with libzip), phase 1 runs on one thread.
+ *
+ * Every XML parse goes through xml_tree_parse, content_scan or the NCX reader: from memory,
+ * XML_PARSE_NONET, never NOENT/DTDLOAD/DTDATTR/DTDVALID/HUGE, libxml2's default depth and
+ * entity-amplification limits, errors collected per parser context (structured handler on the
+ * context's own SAX table) instead of printed. The deny-all external entity loader is process
+ * wide in libxml2 2.9.14: it is set before the workers start and restored after they are
+ * joined; the generic error handler is per thread: each worker silences its own. */
 #include "check.h"
 
 #include <errno.h>
@@ -22,24 +34,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
-#include <libdeflate.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <limits.h>
 #include <zip.h>
 
 #include "lang.h"
 #include "strmap.h"
 #include "util.h"
-#include <time.h>
-static double tnow(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
-static double t0;
-#define TMARK(l) do{ if(getenv("CKT")) fprintf(stderr,"%-12s %.3f\n",l,tnow()-t0);}while(0)
 
 #define NS_OPF "http://www.idpf.org/2007/opf"
 #define NS_DC "http://purl.org/dc/elements/1.1/"
@@ -165,8 +173,8 @@ typedef struct check_ctx {
     ref_list refs;
     const raw_name *raw; /* central directory records, in libzip's order; NULL if unusable */
     int threads;         /* for content documents; 0: one per core */
-    size_t n_ids;       /* ids recorded over all documents */
-    int records_capped; /* CHECK_MAX_RECORDS reached: fragments are no longer checked */
+    size_t n_ids;        /* ids recorded over all documents */
+    int records_capped;  /* CHECK_MAX_RECORDS reached: fragments are no longer checked */
     int records_reported;
 } check_ctx;
 
@@ -207,8 +215,8 @@ enum { JOB_CONTENT, JOB_NCX };
  * so that the checks written for the book as a whole can run on worker threads. */
 static _Thread_local item_job *tl_job;
 
-static void job_vfinding(item_job *j, diag_severity sev, const char *id, const char *file,
-                         int line, const char *fmt, va_list ap)
+static void job_vfinding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
+                         const char *fmt, va_list ap)
 {
     if (j->n_f > CHECK_MAX_FINDINGS)
         return; /* the book's cap is reached when these are replayed anyway */
@@ -245,7 +253,6 @@ static void job_release(item_job *j)
     strbuf_release(&j->toc_seq);
     strbuf_release(&j->ncx_seq);
 }
-
 
 static void finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -293,6 +300,18 @@ static char *shown(const char *s, size_t len)
     if (!b.data)
         strbuf_adds(&b, "");
     return strbuf_detach(&b, NULL);
+}
+
+/* shown(s, len), made once into *cache on first use (the caller frees *cache). A function,
+ * so that two uses in one call's arguments are sequenced. */
+static const char *shown_once(char **cache, const char *s, size_t len)
+    __attribute__((returns_nonnull));
+
+static const char *shown_once(char **cache, const char *s, size_t len)
+{
+    if (!*cache)
+        *cache = shown(s, len);
+    return *cache;
 }
 
 /*** Small string helpers ***/
@@ -680,33 +699,148 @@ static size_t raw_names_read(const unsigned char *d, size_t len, raw_name **name
     return n;
 }
 
-/* Names that are equal byte for byte, or after ASCII case folding. */
+/* Simple Unicode case folding (CaseFolding.txt, status C and S) for Latin (ASCII, Latin-1,
+ * Latin Extended-A and the regular pairs of Extended-B), Greek and Cyrillic; other code points
+ * are returned as they are. */
+static uint32_t fold_cp(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    if (cp == 0xb5)
+        return 0x3bc; /* micro sign -> Greek mu */
+    if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
+        return cp + 32;
+    if (cp < 0x100)
+        return cp;
+    if (cp <= 0x17f) { /* Latin Extended-A */
+        if (cp == 0x178)
+            return 0xff;
+        if (cp == 0x17f)
+            return 's';
+        if ((cp <= 0x12f) || (cp >= 0x132 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
+            return cp & 1 ? cp : cp + 1;
+        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+            return cp & 1 ? cp + 1 : cp;
+        return cp;
+    }
+    if (cp <= 0x24f) { /* Latin Extended-B: the regular pairs */
+        if (cp >= 0x1cd && cp <= 0x1dc)
+            return cp & 1 ? cp + 1 : cp;
+        if ((cp >= 0x1de && cp <= 0x1ef) || (cp >= 0x1f8 && cp <= 0x21f) ||
+            (cp >= 0x222 && cp <= 0x233) || (cp >= 0x246 && cp <= 0x24f))
+            return cp & 1 ? cp : cp + 1;
+        return cp;
+    }
+    if (cp >= 0x370 && cp <= 0x3ff) { /* Greek */
+        if (cp == 0x386)
+            return 0x3ac;
+        if (cp >= 0x388 && cp <= 0x38a)
+            return cp + 37;
+        if (cp == 0x38c)
+            return 0x3cc;
+        if (cp == 0x38e || cp == 0x38f)
+            return cp + 63;
+        if ((cp >= 0x391 && cp <= 0x3a1) || (cp >= 0x3a3 && cp <= 0x3ab))
+            return cp + 32;
+        if (cp == 0x3c2)
+            return 0x3c3; /* final sigma */
+        if (cp >= 0x3d8 && cp <= 0x3ef)
+            return cp & 1 ? cp : cp + 1;
+        return cp;
+    }
+    if (cp >= 0x400 && cp <= 0x52f) { /* Cyrillic and its supplement */
+        if (cp <= 0x40f)
+            return cp + 80;
+        if (cp <= 0x42f)
+            return cp + 32;
+        if (cp == 0x4c0)
+            return 0x4cf;
+        if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48a && cp <= 0x4bf) ||
+            (cp >= 0x4d0 && cp <= 0x52f))
+            return cp & 1 ? cp : cp + 1;
+        if (cp >= 0x4c1 && cp <= 0x4ce)
+            return cp & 1 ? cp + 1 : cp;
+        return cp;
+    }
+    return cp;
+}
+
+static void utf8_put(strbuf *b, uint32_t cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xc0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xe0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        u[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        u[0] = (char)(0xf0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        u[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    strbuf_add(b, u, n);
+}
+
+/* The case-folded form of a name (bytes that are not UTF-8 are kept as they are) into `b`,
+ * which is emptied first. */
+static void name_fold(strbuf *b, const unsigned char *p, size_t len)
+{
+    b->len = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode(p + i, len - i, &cp);
+        if (k == 0) {
+            strbuf_addc(b, (char)p[i]);
+            i++;
+            continue;
+        }
+        if (cp < 0x80)
+            strbuf_addc(b, (char)fold_cp(cp));
+        else
+            utf8_put(b, fold_cp(cp));
+        i += k;
+    }
+    if (!b->data)
+        strbuf_adds(b, "");
+}
+
+/* Names that are equal byte for byte, or after case folding (OPF-060). */
 static void check_duplicate_names(check_ctx *c, const raw_name *names, size_t n)
 {
     strmap *exact = strmap_new(), *folded = strmap_new();
+    strbuf fold = STRBUF_INIT;
     for (size_t i = 0; i < n; i++) {
+        if (memchr(names[i].p, 0, names[i].len))
+            continue; /* reported with the name checks */
         char *nm = xstrndup((const char *)names[i].p, names[i].len);
-        char *fold = xstrdup(nm);
-        for (char *q = fold; *q; q++)
-            if (*q >= 'A' && *q <= 'Z')
-                *q = (char)(*q - 'A' + 'a');
-        char *disp = shown((const char *)names[i].p, names[i].len);
-        if (memchr(names[i].p, 0, names[i].len)) {
-            /* reported with the name checks */
-        } else if (!strmap_add(exact, nm, IDX_PUT(i))) {
+        name_fold(&fold, names[i].p, names[i].len);
+        if (!strmap_add(exact, nm, IDX_PUT(i))) {
+            char *disp = shown((const char *)names[i].p, names[i].len);
             finding(c, DIAG_ERROR, "OPF-060", disp, 0,
                     "duplicate entry in the ZIP file: \"%s\" appears more than once; keep one",
                     disp);
-        } else if (!strmap_add(folded, fold, IDX_PUT(i))) {
+            free(disp);
+        } else if (!strmap_add(folded, fold.data, IDX_PUT(i))) {
+            char *disp = shown((const char *)names[i].p, names[i].len);
             finding(c, DIAG_ERROR, "OPF-060", disp, 0,
                     "duplicate entry in the ZIP file after case folding: \"%s\" differs from "
                     "another entry only in letter case; rename one",
                     disp);
+            free(disp);
         }
-        free(disp);
-        free(fold);
         free(nm);
     }
+    strbuf_release(&fold);
     strmap_free(exact);
     strmap_free(folded);
 }
@@ -715,7 +849,8 @@ static void check_duplicate_names(check_ctx *c, const raw_name *names, size_t n)
 static int check_name(check_ctx *c, const unsigned char *p, size_t len)
 {
     int unsafe = 0, forbidden = 0, nonascii = 0, bad_utf8 = 0;
-    char *disp = shown((const char *)p, len);
+    char *disp = NULL; /* shown only when a finding needs it */
+#define DISP shown_once(&disp, (const char *)p, len)
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t k = utf8_decode(p + i, len - i, &cp);
@@ -733,20 +868,21 @@ static int check_name(check_ctx *c, const unsigned char *p, size_t len)
     if (memchr(p, 0, len) || memchr(p, '\\', len))
         unsafe = 1;
     if (bad_utf8) {
-        finding(c, DIAG_ERROR, CHECK_ID_NAME_UTF8, disp, 0,
-                "the file name \"%s\" is not valid UTF-8; OCF file names must be UTF-8", disp);
+        const char *d = DISP;
+        finding(c, DIAG_ERROR, CHECK_ID_NAME_UTF8, d, 0,
+                "the file name \"%s\" is not valid UTF-8; OCF file names must be UTF-8", d);
         unsafe = 1;
     }
     if (forbidden)
-        finding(c, DIAG_ERROR, "PKG-009", disp, 0,
+        finding(c, DIAG_ERROR, "PKG-009", DISP, 0,
                 "the file name \"%s\" contains characters that are not allowed in OCF file "
                 "names (control characters, \" * : < > ? \\ | or private-use code points)",
-                disp);
+                DISP);
     if (len && p[0] == '/') {
-        finding(c, DIAG_ERROR, CHECK_ID_UNSAFE_NAME, disp, 0,
+        finding(c, DIAG_ERROR, CHECK_ID_UNSAFE_NAME, DISP, 0,
                 "the entry name \"%s\" is an absolute path; entry names must be relative to "
                 "the container root",
-                disp);
+                DISP);
         unsafe = 1;
     }
     /* segments: "..", trailing dots, spaces */
@@ -766,25 +902,25 @@ static int check_name(check_ctx *c, const unsigned char *p, size_t len)
             i++;
     }
     if (dotdot) {
-        finding(c, DIAG_ERROR, CHECK_ID_UNSAFE_NAME, disp, 0,
+        finding(c, DIAG_ERROR, CHECK_ID_UNSAFE_NAME, DISP, 0,
                 "the entry name \"%s\" has \".\" or \"..\" segments, which would reach outside "
                 "its folder when extracted",
-                disp);
+                DISP);
         unsafe = 1;
     }
     if (trailing_dot)
-        finding(c, DIAG_ERROR, "PKG-011", disp, 0,
-                "the file name \"%s\" ends with \".\", which is not allowed", disp);
+        finding(c, DIAG_ERROR, "PKG-011", DISP, 0,
+                "the file name \"%s\" ends with \".\", which is not allowed", DISP);
     if (memchr(p, ' ', len))
-        finding(c, DIAG_WARNING, "PKG-010", disp, 0,
+        finding(c, DIAG_WARNING, "PKG-010", DISP, 0,
                 "the file name \"%s\" contains spaces; references must escape them as %%20, "
                 "consider removing them",
-                disp);
+                DISP);
     if (nonascii && !bad_utf8)
-        finding(c, DIAG_INFO, "PKG-012", disp, 0,
+        finding(c, DIAG_INFO, "PKG-012", DISP, 0,
                 "the file name \"%s\" contains non-ASCII characters; some reading systems "
                 "mishandle them",
-                disp);
+                DISP);
     free(disp);
     return unsafe;
 }
@@ -994,16 +1130,15 @@ out:
 static int entry_admit(check_ctx *c, long i, size_t cap, item_job *job);
 
 /* Report what entry_fetch gave for entry i (nothing on FETCH_OK). */
-static void fetch_report(check_ctx *c, item_job *job, long i, int res, size_t got,
-                         const char *why);
+static void fetch_report(check_ctx *c, item_job *job, long i, int res, size_t got, const char *why);
 
 /* A finding about an entry: to the job when there is one, else to the book. */
-#define ENTRY_FINDING(c, job, sev, id, file, ...)                                              \
-    do {                                                                                       \
-        if (job)                                                                               \
-            job_finding(job, sev, id, file, 0, __VA_ARGS__);                                   \
-        else                                                                                   \
-            finding(c, sev, id, file, 0, __VA_ARGS__);                                         \
+#define ENTRY_FINDING(c, job, sev, id, file, ...)                                                  \
+    do {                                                                                           \
+        if (job)                                                                                   \
+            job_finding(job, sev, id, file, 0, __VA_ARGS__);                                       \
+        else                                                                                       \
+            finding(c, sev, id, file, 0, __VA_ARGS__);                                             \
     } while (0)
 
 static int entry_admit(check_ctx *c, long i, size_t cap, item_job *job)
@@ -1430,8 +1565,8 @@ typedef struct scan_state {
     int style_line;
     size_t item_index;
     strbuf style;
-    const xmlChar *stack[8]; /* local names (from the parser's dictionary) of open elements */
-    char *val;               /* the current attribute value, NUL-terminated */
+    const xmlChar *stack[8];   /* local names (from the parser's dictionary) of open elements */
+    char *val;                 /* the current attribute value, NUL-terminated */
     const xmlChar *ns_last[2]; /* the parser's interned namespace names last classified ... */
     int ns_last_kind[2];       /* ... and their kinds */
     size_t val_cap;
@@ -1452,8 +1587,8 @@ static int script_is_data_block(const char *type)
 
 /* The kind of reference an attribute `an` (no namespace unless `ans`) of element `name` makes,
  * or -1; 100 for <link href>, decided once rel is known. */
-static int attr_ref_kind(const scan_state *st, const char *name, int xhtml, int svg,
-                         const char *an, const char *ans, int ansk, int depth)
+static int attr_ref_kind(const scan_state *st, const char *name, int xhtml, int svg, const char *an,
+                         const char *ans, int ansk, int depth)
 {
     if (xhtml && !ans) {
         if (STREQ(an, "href")) {
@@ -1464,19 +1599,16 @@ static int attr_ref_kind(const scan_state *st, const char *name, int xhtml, int 
             return -1;
         }
         if (STREQ(an, "src")) {
-            if (STREQ(name, "img") || STREQ(name, "script") ||
-                STREQ(name, "iframe") || STREQ(name, "embed") ||
-                STREQ(name, "input"))
+            if (STREQ(name, "img") || STREQ(name, "script") || STREQ(name, "iframe") ||
+                STREQ(name, "embed") || STREQ(name, "input"))
                 return REF_RESOURCE;
-            if (STREQ(name, "audio") || STREQ(name, "video") ||
-                STREQ(name, "track"))
+            if (STREQ(name, "audio") || STREQ(name, "video") || STREQ(name, "track"))
                 return REF_MEDIA;
             if (STREQ(name, "source")) {
                 const char *parent =
                     depth > 0 && depth - 1 < 8 ? (const char *)st->stack[depth - 1] : NULL;
-                return parent && (STREQ(parent, "audio") || STREQ(parent, "video"))
-                           ? REF_MEDIA
-                           : REF_RESOURCE;
+                return parent && (STREQ(parent, "audio") || STREQ(parent, "video")) ? REF_MEDIA
+                                                                                    : REF_RESOURCE;
             }
             return -1;
         }
@@ -1668,8 +1800,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     free(rel);
 }
 
-static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                    const xmlChar *uri)
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
 {
     xmlParserCtxtPtr p = ctx;
     scan_state *st = p->_private;
@@ -1680,8 +1811,7 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         st->depth--;
     if (st->style_depth && st->depth + 1 == st->style_depth) {
         if (!st->err.have && st->style.len)
-            css_scan(&st->job->refs, st->item_index, st->style.data, st->style.len,
-                     st->style_line);
+            css_scan(&st->job->refs, st->item_index, st->style.data, st->style.len, st->style_line);
         st->style_depth = 0;
         st->style.len = 0;
     }
@@ -1773,8 +1903,8 @@ static void content_scan(const check_ctx *c, item_job *job, const unsigned char 
     }
     if (doc)
         doctype_check(doc, it->path, st.is_xhtml_doc,
-                      strcmp(it->media_type, MT_SVG) == 0 ? "-//W3C//DTD SVG 1.1//EN" : NULL,
-                      job, NULL);
+                      strcmp(it->media_type, MT_SVG) == 0 ? "-//W3C//DTD SVG 1.1//EN" : NULL, job,
+                      NULL);
     xmlFreeParserCtxt(p);
     if (doc)
         xmlFreeDoc(doc);
@@ -1938,9 +2068,9 @@ static int w3cdtf_ok(const char *s)
 /* The fifteen elements of the Dublin Core Metadata Element Set. */
 static int dc_element_known(const char *name)
 {
-    static const char *const dc[] = {"contributor", "coverage", "creator", "date",
+    static const char *const dc[] = {"contributor", "coverage", "creator",    "date",
                                      "description", "format",   "identifier", "language",
-                                     "publisher",   "relation", "rights",  "source",
+                                     "publisher",   "relation", "rights",     "source",
                                      "subject",     "title",    "type"};
     for (size_t i = 0; i < sizeof dc / sizeof *dc; i++)
         if (strcmp(name, dc[i]) == 0)
@@ -2167,7 +2297,7 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
         char *path = NULL, *frag = NULL;
         int cls = url_classify(opf, it->href, &path, &frag);
         char *href_s = NULL; /* shown only when a finding needs it */
-#define HREF_S (href_s ? href_s : (href_s = shown(it->href, strlen(it->href))))
+#define HREF_S shown_once(&href_s, it->href, strlen(it->href))
         if (cls == URL_REMOTE) {
             strmap_add(c->remote_items, it->href, IDX_PUT(idx));
             if (!media_remote_ok(it->media_type))
@@ -2751,7 +2881,7 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
     const char *file = from->path;
     char *path = NULL, *frag = NULL;
     char *url_s = NULL; /* shown only when a finding needs it */
-#define URL_S (url_s ? url_s : (url_s = shown(r->url, strlen(r->url))))
+#define URL_S shown_once(&url_s, r->url, strlen(r->url))
     int hyper = r->kind == REF_LINK || r->kind == REF_TOC || r->kind == REF_NCX;
     pos->spine = -1;
     pos->ordinal = 0;
@@ -2855,7 +2985,7 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
     }
     free(path);
     free(frag);
-    free(URL_S);
+    free(url_s);
 }
 
 /* Check the references of `l` in order; the targets of toc and NCX links are listed in
@@ -3107,9 +3237,7 @@ static void scan_items(check_ctx *c)
     sp.jobs = jobs;
     sp.n = n;
     atomic_init(&sp.next, 0);
-    TMARK("admitted");
     scan_run(&sp, 1, all_raw ? threads : 1);
-    TMARK("phase1");
     for (size_t k = 0; k < n; k++) {
         n_ids += jobs[k].n_ids;
         n_refs += jobs[k].refs.n;
@@ -3118,13 +3246,11 @@ static void scan_items(check_ctx *c)
     if (n_ids >= CHECK_MAX_RECORDS || n_refs >= CHECK_MAX_RECORDS)
         c->records_capped = 1;
     scan_run(&sp, 2, threads);
-    TMARK("phase2");
     n_refs = 0;
     for (size_t k = 0; k < n; k++) {
         job_gather(c, &jobs[k], &n_refs, &toc_seq, &ncx_seq);
         job_release(&jobs[k]);
     }
-    TMARK("gather");
     check_toc_vs_ncx(c, &toc_seq, &ncx_seq);
     strbuf_release(&toc_seq);
     strbuf_release(&ncx_seq);
@@ -3157,7 +3283,8 @@ static void ctx_free(check_ctx *c)
         zip_discard(c->za);
 }
 
-int check_epub_memory(const unsigned char *data, size_t len, const char *name, diag_list *findings)
+int check_epub_memory_threads(const unsigned char *data, size_t len, const char *name,
+                              diag_list *findings, int threads)
 {
     int ret = -1;
     check_ctx c;
@@ -3170,20 +3297,18 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     c.data = data;
     c.len = len;
     c.nav_item = -1;
-    if (getenv("CKTHREADS")) c.threads = atoi(getenv("CKTHREADS"));
+    c.threads = threads;
     c.ncx_item = -1;
     c.item_by_id = strmap_new();
     c.item_by_path = strmap_new();
     c.remote_items = strmap_new();
     zip_error_init(&zerr);
-    t0 = tnow();
 
     xmlInitParser();
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
     xmlGenericErrorFunc old_generic = xmlGenericError;
     void *old_generic_ctx = xmlGenericErrorContext;
     xmlSetExternalEntityLoader(xml_deny_loader);
-    TMARK("start");
     xmlSetGenericErrorFunc(NULL, xml_generic_silent);
 
     if (len == 0) {
@@ -3198,7 +3323,6 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
         goto out;
     }
     c.za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
-    TMARK("open");
     size_t n_raw = raw_names_read(data, len, &raw);
     if (!c.za) {
         int ze = zip_error_code_zip(&zerr);
@@ -3210,7 +3334,6 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
                     c.book);
         } else if (ze == ZIP_ER_INCONS || ze == ZIP_ER_EXISTS) {
             check_duplicate_names(&c, raw, n_raw);
-    TMARK("dupnames");
             finding(&c, DIAG_FATAL, CHECK_ID_INCONSISTENT, NULL, 0,
                     "%s has an inconsistent ZIP directory (%s): duplicate, overlapping or "
                     "mismatched entries; rebuild the archive",
@@ -3227,7 +3350,6 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     int header_reported = c.n_findings != before_header;
     check_duplicate_names(&c, raw, n_raw);
     entries_load(&c, raw, n_raw);
-    TMARK("entries");
     if (n_raw == c.n_ent)
         c.raw = raw;
     if (!header_reported && (c.n_ent == 0 || entry_find(&c, "mimetype") < 0))
@@ -3236,10 +3358,8 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     ret = 0;
     if (check_container(&c) < 0)
         goto out;
-    TMARK("container");
     if (check_package(&c) < 0)
         goto out;
-    TMARK("package");
     if (c.ncx_item < 0) {
         for (size_t i = 0; i < c.n_items; i++)
             if (strcmp(c.items[i].media_type, MT_NCX) == 0 && c.items[i].path) {
@@ -3248,10 +3368,8 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
             }
     }
     scan_items(&c);
-    TMARK("scan");
     check_properties(&c);
     check_unlisted(&c);
-    TMARK("unlisted");
 out:
     if (ret < 0 && diag_list_count_at_least(findings, DIAG_FATAL) == 0)
         finding(&c, DIAG_FATAL, "PKG-008", NULL, 0, "unable to read %s", c.book);
@@ -3259,9 +3377,13 @@ out:
     xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
     free(raw);
     ctx_free(&c);
-    TMARK("freed");
     zip_error_fini(&zerr);
     return ret;
+}
+
+int check_epub_memory(const unsigned char *data, size_t len, const char *name, diag_list *findings)
+{
+    return check_epub_memory_threads(data, len, name, findings, 0);
 }
 
 int check_epub_file(const char *path, diag_list *findings)

@@ -46,6 +46,12 @@
  * call. */
 int check_epub_memory(const unsigned char *data, size_t len, const char *name, diag_list *findings);
 
+/* The same, on `threads` threads (0: one per online core). Content documents, stylesheets and
+ * the NCX are read, parsed and their references checked in parallel; the findings are the
+ * same, in the same order, whatever the number of threads. */
+int check_epub_memory_threads(const unsigned char *data, size_t len, const char *name,
+                              diag_list *findings, int threads);
+
 /* The same for a file on disk (read whole into memory, at most CHECK_FILE_CAP bytes). Returns
  * -1 with a FATAL finding (file NULL) when it cannot be read. */
 int check_epub_file(const char *path, diag_list *findings);

@@ -460,6 +460,27 @@ static void block_emit(const text_block *b, xmlNodePtr group, double top, double
     }
 }
 
+/* Lay out block `b` from `top` in a group set in `family` at the block's size in `fill`; when
+ * `latin_attr` is set and the text takes Latin styling, the group also gets latin_attr=latin_value
+ * (italics, letter-spacing). */
+static void block_emit_styled(xmlNodePtr svg, const text_block *b, const char *book_dir,
+                              const char *family, const char *fill, const char *latin_attr,
+                              const char *latin_value, double top, double width)
+{
+    char sz[16];
+    snprintf(sz, sizeof sz, "%.0f", b->size);
+    const char *st[] = {"font-family",
+                        family,
+                        "font-size",
+                        sz,
+                        "fill",
+                        fill,
+                        latin_attr && takes_latin_styling(&b->text) ? latin_attr : NULL,
+                        latin_value,
+                        NULL};
+    block_emit(b, add_group(svg, text_direction(&b->text, book_dir), st), top, width);
+}
+
 static void block_free(text_block *b)
 {
     free(b->text.cp);
@@ -550,30 +571,15 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
     if (top < area_top)
         top = area_top;
     if (title.lines.len) {
-        char sz[16];
-        snprintf(sz, sizeof sz, "%.0f", title.size);
-        const char *st[] = {"font-family", "serif", "font-size", sz, "fill", INK_ON_BAND, NULL};
-        block_emit(&title, add_group(svg, text_direction(&title.text, book_dir), st), top,
-                   TEXT_WIDTH);
+        block_emit_styled(svg, &title, book_dir, "serif", INK_ON_BAND, NULL, NULL, top, TEXT_WIDTH);
         top += block_height(&title) + rule_gap;
         add_rect(svg, COVER_WIDTH / 2.0 - 80, top, 160, rule_h, pal->accent);
         top += rule_h + rule_gap;
     }
     if (subtitle.lines.len) {
-        char sz[16];
-        snprintf(sz, sizeof sz, "%.0f", subtitle.size);
         /* Chinese, Japanese, Korean and Arabic have no italics; a slanted fake looks wrong. */
-        const char *st[] = {"font-family",
-                            "serif",
-                            "font-size",
-                            sz,
-                            "fill",
-                            SOFT_ON_BAND,
-                            takes_latin_styling(&subtitle.text) ? "font-style" : NULL,
-                            "italic",
-                            NULL};
-        block_emit(&subtitle, add_group(svg, text_direction(&subtitle.text, book_dir), st), top,
-                   TEXT_WIDTH - 80);
+        block_emit_styled(svg, &subtitle, book_dir, "serif", SOFT_ON_BAND, "font-style", "italic",
+                          top, TEXT_WIDTH - 80);
     }
 
     /* The paper: names (authors, else editors with a label), then the foot. */
@@ -603,28 +609,12 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
         top += 80;
     }
     if (names.lines.len) {
-        char sz[16];
-        snprintf(sz, sizeof sz, "%.0f", names.size);
-        const char *st[] = {"font-family",
-                            "sans-serif",
-                            "font-size",
-                            sz,
-                            "fill",
-                            INK,
-                            takes_latin_styling(&names.text) ? "letter-spacing" : NULL,
-                            "1",
-                            NULL};
-        block_emit(&names, add_group(svg, text_direction(&names.text, book_dir), st), top,
-                   TEXT_WIDTH);
+        block_emit_styled(svg, &names, book_dir, "sans-serif", INK, "letter-spacing", "1", top,
+                          TEXT_WIDTH);
         top += block_height(&names) + 30;
     }
-    if (extra.lines.len) {
-        char sz[16];
-        snprintf(sz, sizeof sz, "%.0f", extra.size);
-        const char *st[] = {"font-family", "sans-serif", "font-size", sz, "fill", GREY, NULL};
-        block_emit(&extra, add_group(svg, text_direction(&extra.text, book_dir), st), top,
-                   TEXT_WIDTH);
-    }
+    if (extra.lines.len)
+        block_emit_styled(svg, &extra, book_dir, "sans-serif", GREY, NULL, NULL, top, TEXT_WIDTH);
 
     /* The year is enough on a cover; anything but YYYY... is left out. */
     if (book->date && strspn(book->date, "0123456789") >= 4)
@@ -634,16 +624,9 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
         text_block pub;
         static const double pub_sizes[] = {40, 34};
         block_fit(&pub, book->publisher, pub_sizes, 2, 1, TEXT_WIDTH, 1.2, 1e9);
-        const char *st[] = {"font-family",
-                            "sans-serif",
-                            "font-size",
-                            pub.size > 36 ? "40" : "34",
-                            "fill",
-                            GREY,
-                            takes_latin_styling(&pub.text) ? "letter-spacing" : NULL,
-                            "6",
-                            NULL};
-        block_emit(&pub, add_group(svg, text_direction(&pub.text, book_dir), st), foot, TEXT_WIDTH);
+        /* fit() picks one of pub_sizes, so the size is written "40" or "34" */
+        block_emit_styled(svg, &pub, book_dir, "sans-serif", GREY, "letter-spacing", "6", foot,
+                          TEXT_WIDTH);
         block_free(&pub);
         foot -= 100;
     }

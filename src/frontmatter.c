@@ -75,7 +75,6 @@ int frontmatter_split(const char *text, size_t len, const char **yaml, size_t *y
 typedef struct fm_parser {
     arena *arena;
     const char *file;
-    int first_line;
     diag_list *diags;
 } fm_parser;
 
@@ -426,8 +425,12 @@ static int read_field(fm_parser *fp, fm_field f, const char *key, const yamldoc_
 int frontmatter_parse(const char *yaml, size_t len, const char *file, int first_line, meta *out,
                       diag_list *diags)
 {
-    fm_parser fp = {arena_new(), file, first_line, diags};
-    const yamldoc_options opts = {first_line, FRONTMATTER_MAX_SIZE, FRONTMATTER_MAX_DEPTH, 0, 1};
+    fm_parser fp = {arena_new(), file, diags};
+    const yamldoc_options opts = {.first_line = first_line,
+                                  .max_size = FRONTMATTER_MAX_SIZE,
+                                  .max_depth = FRONTMATTER_MAX_DEPTH,
+                                  .first_doc_only = 0,
+                                  .utf8 = 1};
     yamldoc *doc = NULL;
     const yamldoc_node *root;
     int ret = -1;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mdtree.h"
+
 /*** Small text helpers ***/
 
 static int is_space(char c)
@@ -273,19 +275,10 @@ static int break_label(const char *s)
 
 /*** Tree helpers ***/
 
-static cmark_node *text_new(const char *s, size_t n)
-{
-    cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
-    char *tmp = xstrndup(s, n);
-    cmark_node_set_literal(t, tmp);
-    free(tmp);
-    return t;
-}
-
 static cmark_node *span_new(arena *a, const char *cls, const char *s, size_t n)
 {
     cmark_node *span = sem_node_new(a, SEM_SPAN, cls, NULL);
-    cmark_node_append_child(span, text_new(s, n));
+    cmark_node_append_child(span, mdtree_text_new(s, n));
     return span;
 }
 
@@ -376,7 +369,7 @@ static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode
                 before_end--;
         }
         if (before_end > done)
-            cmark_node_insert_before(t, text_new(s + done, before_end - done));
+            cmark_node_insert_before(t, mdtree_text_new(s + done, before_end - done));
         if (!(k == MARK_TIMESTAMP && ts_mode == INTERVIEW_TIMESTAMPS_DROP))
             cmark_node_insert_before(
                 t, span_new(a, k == MARK_TIMESTAMP ? "timestamp" : "annotation", s + i, len));
@@ -385,7 +378,7 @@ static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode
     }
     if (changed) {
         if (s[done])
-            cmark_node_insert_before(t, text_new(s + done, strlen(s + done)));
+            cmark_node_insert_before(t, mdtree_text_new(s + done, strlen(s + done)));
         cmark_node_free(t);
     }
     free(s);
@@ -737,7 +730,7 @@ static void label_prepend(cmark_node *p, arena *a, const char *name, const char 
     int n = 0;
     if (timestamp && ts_mode == INTERVIEW_TIMESTAMPS_KEEP) {
         seq[n++] = span_new(a, "timestamp", timestamp, strlen(timestamp));
-        seq[n++] = text_new(" ", 1);
+        seq[n++] = mdtree_text_new(" ", 1);
     }
     seq[n++] = span_new(a, "speaker", name, strlen(name));
     seq[n++] = span_new(a, "speaker-sep", ": ", 2);

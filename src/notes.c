@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mdtree.h"
+
 typedef struct note_def {
     char *label;      /* owned */
     cmark_node *body; /* SEM_DIV, detached; NULL for a definition cmark took as a link def */
@@ -61,15 +63,6 @@ static int block_line(cmark_node *n)
     return 0;
 }
 
-static cmark_node *text_new(const char *s, size_t n)
-{
-    cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
-    char *tmp = xstrndup(s, n);
-    cmark_node_set_literal(t, tmp);
-    free(tmp);
-    return t;
-}
-
 /*** Definitions ***/
 
 /* A paragraph "[^a]: one\n[^b]: two" holds two definitions: split it at each soft break that
@@ -91,14 +84,8 @@ static int split_definitions(cmark_node *p, int *lines, int max)
         if (t == CMARK_NODE_SOFTBREAK && next && made < max &&
             cmark_node_get_type(next) == CMARK_NODE_TEXT && (s = cmark_node_get_literal(next)) &&
             footnote_mark(s, &n) && s[footnote_mark(s, &n)] == ':') {
-            cmark_node *q = cmark_node_new(CMARK_NODE_PARAGRAPH);
-            cmark_node *m;
-            while ((m = cmark_node_next(c)))
-                cmark_node_append_child(q, m);
-            cmark_node_free(c);
-            cmark_node_insert_after(p, q);
-            p = q;
-            c = cmark_node_first_child(q);
+            p = mdtree_split_at(c, p);
+            c = cmark_node_first_child(p);
             lines[made++] = line;
             continue;
         }
@@ -259,14 +246,14 @@ static void refs_in_text(cmark_node *t, arena *a, note_defs *defs, int *next_num
             continue;
         }
         if (i > done)
-            cmark_node_insert_before(t, text_new(s + done, i - done));
+            cmark_node_insert_before(t, mdtree_text_new(s + done, i - done));
         cmark_node_insert_before(t, noteref_new(a, def, next_number));
         done = i = i + m;
         changed = 1;
     }
     if (changed) {
         if (s[done])
-            cmark_node_insert_before(t, text_new(s + done, strlen(s + done)));
+            cmark_node_insert_before(t, mdtree_text_new(s + done, strlen(s + done)));
         cmark_node_free(t);
     }
     free(s);
@@ -288,10 +275,10 @@ static void ref_from_link(cmark_node *link, arena *a, note_defs *defs, int *next
         if (strstr(url, "://") || str_starts_with(url, "www.")) {
             cmark_node *l = cmark_node_new(CMARK_NODE_LINK);
             cmark_node_set_url(l, url);
-            cmark_node_append_child(l, text_new(url, strlen(url)));
+            cmark_node_append_child(l, mdtree_text_new(url, strlen(url)));
             cmark_node_append_child(p, l);
         } else {
-            cmark_node_append_child(p, text_new(url, strlen(url)));
+            cmark_node_append_child(p, mdtree_text_new(url, strlen(url)));
         }
         cmark_node_append_child(def->body, p);
     }
@@ -384,19 +371,19 @@ static void numbered_refs(cmark_node *doc, arena *a)
                 continue;
             }
             if (j > done)
-                cmark_node_insert_before(texts[i], text_new(s + done, j - done));
+                cmark_node_insert_before(texts[i], mdtree_text_new(s + done, j - done));
             char url[32];
             snprintf(url, sizeof url, "#ref-%d", num);
             cmark_node *l = cmark_node_new(CMARK_NODE_LINK);
             cmark_node_set_url(l, url);
-            cmark_node_append_child(l, text_new(s + j, e + 1 - j));
+            cmark_node_append_child(l, mdtree_text_new(s + j, e + 1 - j));
             cmark_node_insert_before(texts[i], l);
             done = j = e + 1;
             changed = 1;
         }
         if (changed) {
             if (s[done])
-                cmark_node_insert_before(texts[i], text_new(s + done, strlen(s + done)));
+                cmark_node_insert_before(texts[i], mdtree_text_new(s + done, strlen(s + done)));
             cmark_node_free(texts[i]);
         }
         free(s);

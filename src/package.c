@@ -98,6 +98,17 @@ static xmlNsPtr epub_ns_get(xmlDocPtr doc)
     return ns;
 }
 
+/* Fill doc's template slots with `values`, free the holders (they keep whatever a user template
+ * had no slot for) and serialise doc. The caller frees the result. */
+static unsigned char *page_finish(xmlDocPtr doc, const template_value *values, size_t nvalues,
+                                  const xmlNodePtr *holders, size_t nholders, size_t *len)
+{
+    template_apply(doc, values, nvalues);
+    for (size_t i = 0; i < nholders; i++)
+        xmlFreeNode(holders[i]);
+    return xml_serialize(doc, len);
+}
+
 /*** title page and other pages ***/
 
 unsigned char *package_titlepage(book_pkg *b, const strlist *stylesheets, const char *href,
@@ -128,9 +139,7 @@ unsigned char *package_titlepage(book_pkg *b, const strlist *stylesheets, const 
         {"rights", b->meta.rights, NULL, 0},
         {"stylesheets", NULL, links->children, 1},
     };
-    template_apply(doc, values, sizeof values / sizeof values[0]);
-    xmlFreeNode(links);
-    out = xml_serialize(doc, len);
+    out = page_finish(doc, values, sizeof values / sizeof values[0], &links, 1, len);
 out:
     free(authors);
     free(editors);
@@ -159,10 +168,8 @@ unsigned char *package_cover_page(book_pkg *b, const strlist *stylesheets, const
         {"stylesheets", NULL, links->children, 1},
         {"cover", NULL, holder->children, 1},
     };
-    template_apply(doc, values, sizeof values / sizeof values[0]);
-    xmlFreeNode(links);
-    xmlFreeNode(holder);
-    out = xml_serialize(doc, len);
+    const xmlNodePtr holders[] = {links, holder};
+    out = page_finish(doc, values, sizeof values / sizeof values[0], holders, 2, len);
 out:
     if (doc)
         xmlFreeDoc(doc);
@@ -277,12 +284,8 @@ unsigned char *package_nav(book_pkg *b, const strlist *stylesheets, size_t *len,
         {"toc", NULL, toc_holder->children, 1},
         {"landmarks", NULL, lm_holder->children, 1},
     };
-    template_apply(doc, values, sizeof values / sizeof values[0]);
-    /* Holders keep whatever a user template did not place. */
-    xmlFreeNode(links);
-    xmlFreeNode(toc_holder);
-    xmlFreeNode(lm_holder);
-    out = xml_serialize(doc, len);
+    const xmlNodePtr holders[] = {links, toc_holder, lm_holder};
+    out = page_finish(doc, values, sizeof values / sizeof values[0], holders, 3, len);
 out:
     if (doc)
         xmlFreeDoc(doc);
@@ -341,21 +344,16 @@ unsigned char *package_ncx(book_pkg *b, size_t *len, diag_list *diags)
     xmlNodePtr map = xmlNewDocNode(doc, ns, (const xmlChar *)"navMap", NULL);
     size_t i = 0;
     int order = 1;
-    if (b->n_toc) {
-        ncx_points_build(b, map, ns, &i, 1, &order);
-    } else {
+    if (!b->n_toc)
         book_pkg_toc_add(b, b->meta.title, NULL, b->titlepage_href, 1);
-        ncx_points_build(b, map, ns, &i, 1, &order);
-    }
+    ncx_points_build(b, map, ns, &i, 1, &order);
     template_value values[] = {
         {"head", NULL, head->children, 1},
         {"title", b->meta.title, NULL, 0},
         {"navmap", NULL, map->children, 1},
     };
-    template_apply(doc, values, sizeof values / sizeof values[0]);
-    xmlFreeNode(head);
-    xmlFreeNode(map);
-    out = xml_serialize(doc, len);
+    const xmlNodePtr holders[] = {head, map};
+    out = page_finish(doc, values, sizeof values / sizeof values[0], holders, 2, len);
 out:
     if (doc)
         xmlFreeDoc(doc);
@@ -511,11 +509,8 @@ unsigned char *package_opf(book_pkg *b, size_t *len, diag_list *diags)
         {"spine", NULL, spine->children, 1},
         {"guide", NULL, guide->children, 1},
     };
-    template_apply(doc, values, sizeof values / sizeof values[0]);
-    xmlNodePtr holders[] = {md_scratch, man, spine, guide};
-    for (size_t i = 0; i < 4; i++)
-        xmlFreeNode(holders[i]);
-    out = xml_serialize(doc, len);
+    const xmlNodePtr holders[] = {md_scratch, man, spine, guide};
+    out = page_finish(doc, values, sizeof values / sizeof values[0], holders, 4, len);
 out:
     if (doc)
         xmlFreeDoc(doc);
@@ -528,8 +523,7 @@ unsigned char *package_container(const build_options *o, size_t *len, diag_list 
     xmlDocPtr doc = template_load(o->template_dir, "container.xml", diags);
     if (!doc)
         return NULL;
-    template_apply(doc, NULL, 0);
-    out = xml_serialize(doc, len);
+    out = page_finish(doc, NULL, 0, NULL, 0, len);
     xmlFreeDoc(doc);
     return out;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mdtree.h"
 #include "util.h"
 
 /*** Bullets as characters ***/
@@ -137,13 +138,9 @@ static int split_item(cmark_node *item)
     if (!brk)
         return 0;
     cmark_node *list = cmark_node_parent(item);
-    cmark_node *tail = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node *tail = mdtree_split_at(brk, list);
     cmark_node *c;
-    while ((c = cmark_node_next(brk)))
-        cmark_node_append_child(tail, c);
-    cmark_node_free(brk);
     /* blocks after the first paragraph of the item (rare in pasted text) go with the tail */
-    cmark_node_insert_after(list, tail);
     cmark_node *after = tail;
     while ((c = cmark_node_next(para))) {
         cmark_node_insert_after(after, c);

@@ -168,7 +168,12 @@ out:
 static int list_load(const char *file, const char *data, size_t len, yamldoc **doc,
                      diag_list *diags)
 {
-    const yamldoc_options opts = {1, PLAN_MAX_LIST_BYTES, PLAN_MAX_DEPTH, 1, 0};
+    /* Only the first document is read; the encoding is left to libyaml (UTF-16 lists). */
+    const yamldoc_options opts = {.first_line = 1,
+                                  .max_size = PLAN_MAX_LIST_BYTES,
+                                  .max_depth = PLAN_MAX_DEPTH,
+                                  .first_doc_only = 1,
+                                  .utf8 = 0};
     if (yamldoc_parse(data, len, &opts, doc) == 0)
         return 0;
     const yamldoc_error *e = &(*doc)->error;
@@ -177,7 +182,8 @@ static int list_load(const char *file, const char *data, size_t len, yamldoc **d
         diag_add(diags, DIAG_ERROR, NULL, file, 0, "cannot start the YAML parser (out of memory)");
         break;
     case YAMLDOC_ERR_SIZE:
-        diag_add(diags, DIAG_ERROR, NULL, file, 0, "larger than 16 MiB; this is not a reading list");
+        diag_add(diags, DIAG_ERROR, NULL, file, 0,
+                 "larger than 16 MiB; this is not a reading list");
         break;
     case YAMLDOC_ERR_SYNTAX:
         diag_add(diags, DIAG_ERROR, NULL, file, e->line,
@@ -583,7 +589,8 @@ static void read_parts(list_reader *r, const yamldoc_node *seq)
     }
 }
 
-static void read_book_key(list_reader *r, const char *key, const yamldoc_node *k, const yamldoc_node *v)
+static void read_book_key(list_reader *r, const char *key, const yamldoc_node *k,
+                          const yamldoc_node *v)
 {
     meta *b = &r->p->book;
     if (strcmp(key, "title") == 0) {

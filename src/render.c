@@ -37,6 +37,16 @@ typedef struct rctx {
     size_t n_note_order;
 } rctx;
 
+/* A context for chapter `ci` of `a`, everything else empty. */
+static void rctx_init(rctx *r, const render_env *env, article *a, size_t ci)
+{
+    memset(r, 0, sizeof *r);
+    r->env = env;
+    r->a = a;
+    r->ci = ci;
+    r->ch = &a->chapters[ci];
+}
+
 /*** small XML helpers ***/
 
 xmlNodePtr xhtml_new(xmlDocPtr doc, const char *name)
@@ -940,11 +950,7 @@ int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflat
     int ret = -1;
     chapter *ch = &a->chapters[ci];
     rctx r;
-    memset(&r, 0, sizeof r);
-    r.env = env;
-    r.a = a;
-    r.ci = ci;
-    r.ch = ch;
+    rctx_init(&r, env, a, ci);
     r.doc = xmlCopyDoc(env->chapter_template, 1);
     if (!r.doc)
         goto out;
@@ -1039,11 +1045,7 @@ static void pending_links_fix(const render_env *env, article *a, size_t ci, xmlN
                 continue;
             }
             rctx r;
-            memset(&r, 0, sizeof r);
-            r.env = env;
-            r.a = a;
-            r.ci = ci;
-            r.ch = ch;
+            rctx_init(&r, env, a, ci);
             size_t tci = 0;
             char *id = *frag ? fragment_find(to, frag, &tci) : NULL;
             if (*frag && !id)

@@ -582,7 +582,7 @@ static void copy_common(walk *w, xmlNodePtr src, xmlNodePtr out, const char *ext
 /* `src` copied as element `name` under `out`, with its common attributes (and `extra_class`),
  * then its children in `pl`. Returns the new element. */
 static xmlNodePtr emit_copy(walk *w, xmlNodePtr src, xmlNodePtr out, const char *name,
-                           const char *extra_class, place pl)
+                            const char *extra_class, place pl)
 {
     xmlNodePtr el = new_el(w, out, name);
     copy_common(w, src, el, extra_class);

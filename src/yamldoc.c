@@ -84,8 +84,7 @@ static int build(yamldoc *doc, yaml_parser_t *parser, const yamldoc_options *opt
                 return -1;
             }
             node = arena_alloc(doc->arena, sizeof *node);
-            node->kind =
-                ev.type == YAML_SEQUENCE_START_EVENT ? YAMLDOC_SEQUENCE : YAMLDOC_MAPPING;
+            node->kind = ev.type == YAML_SEQUENCE_START_EVENT ? YAMLDOC_SEQUENCE : YAMLDOC_MAPPING;
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:

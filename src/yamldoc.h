@@ -16,20 +16,20 @@ typedef enum yamldoc_kind { YAMLDOC_SCALAR, YAMLDOC_SEQUENCE, YAMLDOC_MAPPING } 
 /* A node; a mapping holds key, value, key, value... as children. */
 typedef struct yamldoc_node {
     yamldoc_kind kind;
-    int line;      /* file line (see yamldoc_options.first_line) */
-    char *value;   /* scalars: the text */
-    int is_null;   /* scalars: written plain as "", "~", "null", "Null" or "NULL" */
-    size_t len;    /* number of children */
+    int line;    /* file line (see yamldoc_options.first_line) */
+    char *value; /* scalars: the text */
+    int is_null; /* scalars: written plain as "", "~", "null", "Null" or "NULL" */
+    size_t len;  /* number of children */
     struct yamldoc_node *first, *last, *next;
 } yamldoc_node;
 
 typedef struct yamldoc_options {
-    int first_line;      /* file line of the text's first line (1 for a whole file) */
-    size_t max_size;     /* larger texts are refused (YAMLDOC_ERR_SIZE); 0: no cap */
-    int max_depth;       /* deepest nesting of mappings and sequences (YAMLDOC_ERR_DEPTH) */
-    int first_doc_only;  /* 1: read the first document and stop; 0: a second document is
-                          * YAMLDOC_ERR_DOCUMENTS */
-    int utf8;            /* 1: the text is UTF-8; 0: libyaml detects the encoding */
+    int first_line;     /* file line of the text's first line (1 for a whole file) */
+    size_t max_size;    /* larger texts are refused (YAMLDOC_ERR_SIZE); 0: no cap */
+    int max_depth;      /* deepest nesting of mappings and sequences (YAMLDOC_ERR_DEPTH) */
+    int first_doc_only; /* 1: read the first document and stop; 0: a second document is
+                         * YAMLDOC_ERR_DOCUMENTS */
+    int utf8;           /* 1: the text is UTF-8; 0: libyaml detects the encoding */
 } yamldoc_options;
 
 typedef enum yamldoc_error_kind {
@@ -57,8 +57,9 @@ typedef struct yamldoc {
     yamldoc_error error; /* kind YAMLDOC_OK on success */
 } yamldoc;
 
-/* Parse `len` bytes of YAML into *out, which is always set (the caller frees it with
- * yamldoc_free, also on failure). Returns 0, or -1 with (*out)->error saying what is wrong. */
+/* Parse `len` bytes of YAML at `text` (NULL: an empty text, but len still counts against
+ * max_size) into *out, which is always set (the caller frees it with yamldoc_free, also on
+ * failure). Returns 0, or -1 with (*out)->error saying what is wrong. */
 int yamldoc_parse(const char *text, size_t len, const yamldoc_options *opts, yamldoc **out);
 void yamldoc_free(yamldoc *doc);
 
@@ -72,9 +73,10 @@ const char *yamldoc_kind_name(const yamldoc_node *n);
 const yamldoc_node *yamldoc_map_get(const yamldoc_node *map, const char *name);
 
 /* Date checks for yamldoc_date. */
-#define YAMLDOC_DATE_TIME 1     /* accept an ISO 8601 date-time (its date part is kept) */
-#define YAMLDOC_DATE_CALENDAR 2 /* the day must exist (30 April, 29 February in leap years);
-                                 * without it any day 01..31 passes */
+#define YAMLDOC_DATE_TIME 1 /* accept an ISO 8601 date-time (its date part is kept) */
+#define YAMLDOC_DATE_CALENDAR                                                                      \
+    2 /* the day must exist (30 April, 29 February in leap years);                                 \
+       * without it any day 01..31 passes */
 
 /* When `s` is YYYY, YYYY-MM or YYYY-MM-DD (or, with YAMLDOC_DATE_TIME, a date-time), copy its
  * date part into `out` and return 0; otherwise return -1. */

@@ -87,6 +87,27 @@ expect() {
     expect name-case-duplicate "OPF-003 OPF-060" 1
 }
 
+@test "check name-case-latin1: Latin-1 names differing only in case" {
+    expect name-case-latin1 "OPF-003 OPF-060 PKG-012" 1
+    [[ "$output" == *"[OPF-060] duplicate entry in the ZIP file after case folding: \"OEBPS/"* ]]
+}
+
+@test "check name-case-latin-ext: Latin Extended-A names differing only in case" {
+    expect name-case-latin-ext "OPF-003 OPF-060 PKG-012" 1
+}
+
+@test "check name-case-greek: Greek names differing only in case (with a tonos)" {
+    expect name-case-greek "OPF-003 OPF-060 PKG-012" 1
+}
+
+@test "check name-case-cyrillic: Cyrillic names differing only in case" {
+    expect name-case-cyrillic "OPF-003 OPF-060 PKG-012" 1
+}
+
+@test "check name-case-distinct: sharp s and ss, Cyrillic and Latin e stay distinct" {
+    expect name-case-distinct "OPF-003 PKG-012" 0
+}
+
 @test "check name-duplicate: the same name twice" {
     expect name-duplicate "OPF-060 SHF-010" 2
 }

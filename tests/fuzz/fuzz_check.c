@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     diag_list findings = DIAG_LIST_INIT;
-    int ret = check_epub_memory(data, size, "fuzz.epub", &findings);
+    /* one thread or two, by the input's length: both paths are fuzzed, reproducibly */
+    int ret = check_epub_memory_threads(data, size, "fuzz.epub", &findings, size % 2 ? 2 : 1);
     if (ret != 0 && ret != -1)
         abort();
     if (ret == -1 && findings.count[DIAG_FATAL] == 0)

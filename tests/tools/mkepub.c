@@ -487,6 +487,16 @@ static const fixture fixtures[] = {
     {"name-trailing-dot", "OPF-003 PKG-011", "a file name ending with a dot"},
     {"name-space", "OPF-003 PKG-010", "a file name with a space"},
     {"name-case-duplicate", "OPF-003 OPF-060", "two names equal after case folding"},
+    {"name-case-latin1", "OPF-003 OPF-060 PKG-012",
+     "\"\xc3\xa9t\xc3\xa9\" and \"\xc3\x89T\xc3\x89\" (Latin-1)"},
+    {"name-case-latin-ext", "OPF-003 OPF-060 PKG-012",
+     "\"\xc5\x82\xc3\xb3"
+     "d\xc5\xba\" and \"\xc5\x81\xc3\x93"
+     "D\xc5\xb9\" (Latin Extended-A)"},
+    {"name-case-greek", "OPF-003 OPF-060 PKG-012", "Greek names differing only in case"},
+    {"name-case-cyrillic", "OPF-003 OPF-060 PKG-012", "Cyrillic names differing only in case"},
+    {"name-case-distinct", "OPF-003 PKG-012",
+     "\"\xc3\x9f\" and \"ss\", \"\xd0\xb5\" and \"e\": different names"},
     {"name-duplicate", "OPF-060 SHF-010", "the same name twice"},
     {"name-dotdot", "SHF-007", "an entry named ../evil.txt"},
     {"name-absolute", "SHF-007", "an entry named /etc/evil.txt"},
@@ -950,6 +960,34 @@ static int write_case(const char *name, const char *out)
         book_add(&b, "OEBPS/my notes.txt", "x");
     if (IS("name-case-duplicate"))
         book_add(&b, "OEBPS/C1.xhtml", "x");
+    if (IS("name-case-latin1")) {
+        book_add(&b, "OEBPS/\xc3\xa9t\xc3\xa9.txt", "x"); /* été */
+        book_add(&b, "OEBPS/\xc3\x89T\xc3\x89.txt", "x"); /* ÉTÉ */
+    }
+    if (IS("name-case-latin-ext")) {
+        book_add(&b,
+                 "OEBPS/\xc5\x82\xc3\xb3"
+                 "d\xc5\xba.txt",
+                 "x"); /* łódź */
+        book_add(&b,
+                 "OEBPS/\xc5\x81\xc3\x93"
+                 "D\xc5\xb9.txt",
+                 "x"); /* ŁÓDŹ */
+    }
+    if (IS("name-case-greek")) {
+        book_add(&b, "OEBPS/\xcf\x83\xce\xbf\xcf\x86\xce\xaf\xce\xb1.txt", "x"); /* σοφία */
+        book_add(&b, "OEBPS/\xce\xa3\xce\x9f\xce\xa6\xce\x8a\xce\x91.txt", "x"); /* ΣΟΦΊΑ */
+    }
+    if (IS("name-case-cyrillic")) {
+        book_add(&b, "OEBPS/\xd0\xba\xd0\xbd\xd0\xb8\xd0\xb3\xd0\xb0.txt", "x"); /* книга */
+        book_add(&b, "OEBPS/\xd0\x9a\xd0\x9d\xd0\x98\xd0\x93\xd0\x90.txt", "x"); /* КНИГА */
+    }
+    if (IS("name-case-distinct")) {
+        book_add(&b, "OEBPS/\xc3\x9f.txt", "x"); /* ß */
+        book_add(&b, "OEBPS/ss.txt", "x");
+        book_add(&b, "OEBPS/\xd0\xb5.txt", "x"); /* Cyrillic e */
+        book_add(&b, "OEBPS/e.txt", "x");
+    }
     if (IS("name-duplicate"))
         book_add(&b, "OEBPS/c2.xhtml", "x");
     if (IS("name-dotdot"))

@@ -15,7 +15,6 @@
 #define MEDIA_XHTML_NS "http://www.w3.org/1999/xhtml"
 #define MEDIA_SVG_NS "http://www.w3.org/2000/svg"
 #define MEDIA_XLINK_NS "http://www.w3.org/1999/xlink"
-#define MEDIA_STEM_MAX 40
 
 /*** sniffing ***/
 
@@ -562,33 +561,6 @@ const media_item *media_store_find(const media_store *s, const char *href)
     return NULL;
 }
 
-/* A file-name stem safe in any EPUB and on any file system: lowercase ASCII letters, digits,
- * '-' and '_'; at most MEDIA_STEM_MAX characters; "image" when nothing is left. Caller frees. */
-static char *stem_from_name(const char *name)
-{
-    char *base = path_basename(name && *name ? name : "image");
-    char *dot = strrchr(base, '.');
-    strbuf b = STRBUF_INIT;
-    if (dot && dot != base)
-        *dot = '\0';
-    for (const char *p = base; *p && b.len < MEDIA_STEM_MAX; p++) {
-        char ch = *p;
-        if (ch >= 'A' && ch <= 'Z')
-            ch = (char)(ch - 'A' + 'a');
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
-            ch = '-';
-        if (ch == '-' && (b.len == 0 || b.data[b.len - 1] == '-'))
-            continue;
-        strbuf_addc(&b, ch);
-    }
-    while (b.len && b.data[b.len - 1] == '-')
-        b.data[--b.len] = '\0';
-    if (!b.len)
-        strbuf_adds(&b, "image");
-    free(base);
-    return strbuf_detach(&b, NULL);
-}
-
 static int store_has_id(const media_store *s, const char *id)
 {
     for (size_t i = 0; i < s->len; i++)
@@ -605,7 +577,7 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
     unsigned char *clean = NULL;
     const unsigned char *bytes = data;
     size_t blen = len;
-    char *stem = NULL, *hex = NULL;
+    char *hex = NULL;
     unsigned char digest[SHA256_DIGEST_SIZE];
     struct sha256_ctx sha;
     media_kind kind = media_sniff(data, len);
@@ -652,15 +624,15 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
         hex[2 * i + 1] = digits[digest[i] & 15];
     }
     hex[2 * sizeof digest] = '\0';
-    stem = stem_from_name(shown);
-
     media_item *it = xcalloc(1, sizeof *it);
-    /* 8 hex digits name an image; more only when two images share a stem and those digits */
-    for (int n = 8; n <= 64; n *= 2) {
+    /* An image is named by its content alone: the same bytes met through two file names, in
+     * whatever order parallel workers meet them, always get the same name, so the book is the
+     * same bytes on every build. 16 hex digits; more only if two images ever shared them. */
+    for (int n = 16; n <= 64; n *= 2) {
         free(it->href);
         free(it->id);
-        it->href = xasprintf("images/%s-%.*s.%s", stem, n, hex, media_kind_ext(kind));
-        it->id = xasprintf("img-%s-%.*s", stem, n, hex);
+        it->href = xasprintf("images/%.*s.%s", n, hex, media_kind_ext(kind));
+        it->id = xasprintf("img-%.*s", n, hex);
         if (!media_store_find(s, it->href) && !store_has_id(s, it->id))
             break;
     }
@@ -685,7 +657,6 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
     ret = it->href;
 out:
     free(clean);
-    free(stem);
     free(hex);
     return ret;
 }

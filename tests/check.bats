@@ -490,6 +490,18 @@ expect() {
     done
 }
 
+@test "valid books: the big book's NCX has unique ids and playOrder 1..N in document order" {
+    "$SHEAF_TOOLS/mkepub" --big 40 big.epub
+    unzip -p big.epub OEBPS/toc.ncx >toc.ncx
+    local n dups orders
+    n=$(grep -o '<navPoint ' toc.ncx | wc -l)
+    [ "$n" -eq 79 ]
+    dups=$(grep -o 'navPoint id="[^"]*"' toc.ncx | sort | uniq -d)
+    [ -z "$dups" ]
+    orders=$(grep -o 'playOrder="[0-9]*"' toc.ncx | grep -o '[0-9][0-9]*' | tr '\n' ' ')
+    [ "$orders" = "$(seq -s ' ' 1 "$n") " ]
+}
+
 # --- command line ---------------------------------------------------------------------------------
 
 @test "cli: findings name the book, the entry, the line, the ID and the missing file" {

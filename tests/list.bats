@@ -98,12 +98,18 @@ entry() { unzip -p "$1" "$2"; }
   run "$SHEAF" build "$L/flat.yaml" -o "$T/flat.epub"
   [ "$status" -eq 0 ]
   list=$(unzip -Z1 "$T/flat.epub")
+  # images are named by their content (the first 16 hex digits of their SHA-256)
+  named() { echo "EPUB/images/$(sha256sum "$1" | cut -c1-16).png"; }
   # /assets/logo.png from site/static
-  [[ "$list" == *EPUB/images/logo-*.png* ]]
-  # photo.png and photo-copy.png have the same bytes: one file
-  [ "$(grep -c '^EPUB/images/photo' <<<"$list")" -eq 1 ]
+  grep -qx "$(named "$L/site/static/assets/logo.png")" <<<"$list"
+  # photo.png and photo-copy.png have the same bytes: one file, used by both articles
+  [ "$(named "$L/essays/img/photo.png")" = "$(named "$L/interviews/img/photo-copy.png")" ]
+  grep -qx "$(named "$L/essays/img/photo.png")" <<<"$list"
   # two different figure.png files: two entries
-  [ "$(grep -c '^EPUB/images/figure-' <<<"$list")" -eq 2 ]
+  grep -qx "$(named "$L/same/img-a/figure.png")" <<<"$list"
+  grep -qx "$(named "$L/same/img-b/figure.png")" <<<"$list"
+  # and nothing else but the generated cover
+  [ "$(grep -c '^EPUB/images/' <<<"$list")" -eq 5 ]
 }
 
 @test "a missing image keeps its alt text with one warning naming the article and path" {
@@ -128,15 +134,15 @@ entry() { unzip -p "$1" "$2"; }
 @test "a cover from the list becomes the cover image and the first page" {
   run "$SHEAF" build "$L/book.yaml" -o "$T/book.epub"
   opf=$(entry "$T/book.epub" EPUB/package.opf)
-  [[ "$opf" =~ \<item\ id=\"cover-image\"\ href=\"images/cover-[0-9a-f]+\.png\"\ media-type=\"image/png\"\ properties=\"cover-image\"/\> ]]
+  [[ "$opf" =~ \<item\ id=\"cover-image\"\ href=\"images/[0-9a-f]+\.png\"\ media-type=\"image/png\"\ properties=\"cover-image\"/\> ]]
   [[ "$opf" == *'<itemref idref="cover"/><itemref idref="titlepage"/>'* ]]
 }
 
 @test "without a cover, a typographic SVG cover is generated from the title" {
   run "$SHEAF" build "$L/flat.yaml" -o "$T/flat.epub"
   opf=$(entry "$T/flat.epub" EPUB/package.opf)
-  [[ "$opf" =~ href=\"images/cover-[0-9a-f]+\.svg\"\ media-type=\"image/svg\+xml\"\ properties=\"cover-image\" ]]
-  svg=$(unzip -p "$T/flat.epub" 'EPUB/images/cover-*.svg')
+  [[ "$opf" =~ href=\"(images/[0-9a-f]+\.svg)\"\ media-type=\"image/svg\+xml\"\ properties=\"cover-image\" ]]
+  svg=$(unzip -p "$T/flat.epub" "EPUB/${BASH_REMATCH[1]}")
   [[ "$svg" == *'手艺对话'* ]]
   [[ "$svg" == *'Ana Ruiz'* ]]
 }

@@ -205,12 +205,15 @@ static void test_store_file_and_name(void **state)
     char *path = write_tmp("My Pixel (1).GIF", gif1, sizeof gif1);
     const char *href = media_store_add_file(s, path, "post.md", 3, &d);
     assert_non_null(href);
-    /* the name says what it is: stem of the file name, hash, extension from the bytes */
-    assert_string_equal(href, "images/my-pixel-1-" GIF1_SHA8 ".gif");
+    /* named by the content's hash (so the same bytes always get the same name, whichever file
+     * name they came under), with the extension from the bytes */
+    assert_true(str_starts_with(href, "images/" GIF1_SHA8));
+    assert_true(str_ends_with(href, ".gif"));
+    assert_int_equal(strlen(href), strlen("images/") + 16 + strlen(".gif"));
     assert_int_equal(media_store_count(s), 1);
     const media_item *it = media_store_get(s, 0);
     assert_string_equal(it->href, href);
-    assert_string_equal(it->id, "img-my-pixel-1-" GIF1_SHA8);
+    assert_true(str_starts_with(it->id, "img-" GIF1_SHA8));
     assert_string_equal(it->mime, "image/gif");
     assert_int_equal(it->is_svg, 0);
     assert_int_equal(it->len, sizeof gif1);
@@ -238,7 +241,7 @@ static void test_store_dedup_identical_bytes(void **state)
     assert_non_null(h1);
     assert_ptr_equal(h1, h2);
     assert_ptr_equal(h1, h3);
-    assert_true(str_starts_with(h1, "images/cat-"));
+    assert_null(strstr(h1, "cat"));
     assert_int_equal(media_store_count(s), 1);
     assert_int_equal(d.len, 0);
     free(p1);
@@ -261,8 +264,8 @@ static void test_store_same_name_different_images(void **state)
     assert_non_null(h1);
     assert_non_null(h2);
     assert_string_not_equal(h1, h2);
-    assert_true(str_starts_with(h1, "images/photo-"));
-    assert_true(str_starts_with(h2, "images/photo-"));
+    assert_true(str_starts_with(h1, "images/"));
+    assert_true(str_starts_with(h2, "images/"));
     assert_string_not_equal(media_store_get(s, 0)->id, media_store_get(s, 1)->id);
     /* insertion order */
     assert_string_equal(media_store_get(s, 0)->href, h1);
@@ -283,16 +286,17 @@ static void test_store_names_are_safe(void **state)
     media_store *s = media_store_new();
     const char *h = media_store_add_bytes(s, gif1, sizeof gif1, "Caf\xC3\xA9 & cr\xC3\xA8me.gif",
                                           "a.md", 1, &d);
-    assert_string_equal(h, "images/caf-cr-me-" GIF1_SHA8 ".gif");
+    assert_true(str_starts_with(h, "images/" GIF1_SHA8));
+    assert_true(str_ends_with(h, ".gif"));
     media_store_free(s);
     s = media_store_new();
     /* the extension comes from the bytes, never from the name; no name at all is fine */
     h = media_store_add_bytes(s, gif1, sizeof gif1, "..", "a.md", 1, &d);
-    assert_string_equal(h, "images/image-" GIF1_SHA8 ".gif");
+    assert_true(str_starts_with(h, "images/" GIF1_SHA8));
     media_store_free(s);
     s = media_store_new();
     h = media_store_add_bytes(s, webp1, sizeof webp1, "picture.jpg", "a.md", 1, &d);
-    assert_true(str_starts_with(h, "images/picture-"));
+    assert_true(str_starts_with(h, "images/"));
     assert_true(str_ends_with(h, ".webp"));
     assert_string_equal(media_store_get(s, 0)->mime, "image/webp");
     assert_int_equal(d.len, 0);
@@ -406,7 +410,7 @@ static void test_svg_store_warns_once_and_keeps(void **state)
     char *path = write_tmp("hostile.svg", svg_hostile, strlen(svg_hostile));
     const char *href = media_store_add_file(s, path, "essay.md", 8, &d);
     assert_non_null(href);
-    assert_true(str_starts_with(href, "images/hostile-"));
+    assert_true(str_starts_with(href, "images/"));
     assert_true(str_ends_with(href, ".svg"));
     assert_int_equal(media_store_get(s, 0)->is_svg, 1);
     assert_string_equal(media_store_get(s, 0)->mime, "image/svg+xml");
@@ -418,7 +422,7 @@ static void test_svg_store_warns_once_and_keeps(void **state)
     /* a clean SVG: no warning, the bytes keep their meaning */
     href = media_store_add_bytes(s, (const unsigned char *)svg_plain, strlen(svg_plain),
                                  "cover.svg", "list.yaml", 1, &d);
-    assert_true(str_starts_with(href, "images/cover-"));
+    assert_true(str_starts_with(href, "images/") && str_ends_with(href, ".svg"));
     assert_int_equal(d.len, 0);
     assert_non_null(strstr((const char *)media_store_get(s, 1)->data, "<circle cx=\"5\""));
     free(path);

@@ -238,3 +238,11 @@ entry() { unzip -p "$1" "$2"; }
   run script -qec "'$SHEAF' build --quiet '$L/book.yaml' -o '$T/tty2.epub'" /dev/null
   ! [[ "$output" == *'/7 '* ]]
 }
+
+@test "a list whose articles share images is the same bytes however many threads build it" {
+  "$SHEAF" build -q -j 1 "$L/book.yaml" -o "$T/j1.epub"
+  for i in 1 2 3 4 5; do
+    "$SHEAF" build -q -j 4 "$L/book.yaml" -o "$T/j4.epub"
+    cmp "$T/j1.epub" "$T/j4.epub"
+  done
+}

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "lang.h"
 #include "plan.h"
+#include "strmap.h"
 #include "util.h"
 
 static void build_usage(FILE *out)
@@ -156,15 +157,22 @@ static int plan_make(plan *p, char **inputs, int n, int keep_going, diag_list *d
         return plan_read_list(p, inputs[0], keep_going, diags);
     if (n == 1 && stat(inputs[0], &st) == 0 && S_ISDIR(st.st_mode))
         return plan_read_dir(p, inputs[0], diags);
-    for (int i = 0; i < n; i++) {
+    int ret = 0;
+    strmap *seen = strmap_new();
+    for (int i = 0; i < n && ret == 0; i++) {
         if (is_list_file(inputs[i]) || (stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode))) {
             diag_add(diags, DIAG_ERROR, NULL, inputs[i], 0,
                      "a reading list or a folder must be the only input");
-            return -1;
+            ret = -1;
+        } else if (strcmp(inputs[i], "-") != 0 && !strmap_add(seen, inputs[i], NULL)) {
+            diag_add(diags, DIAG_WARNING, NULL, inputs[i], 0,
+                     "is named twice; the book holds it once");
+        } else {
+            plan_add(p, inputs[i]);
         }
-        plan_add(p, inputs[i]);
     }
-    return 0;
+    strmap_free(seen);
+    return ret;
 }
 
 enum {

@@ -8,8 +8,9 @@ PKGS    := libzip libxml-2.0 libcmark yaml-0.1 nettle libdeflate
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lpthread
+# Asked of pkg-config on first use only, so that `make sample` can install the packages first.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) -lpthread)$(PKG_LIBS)
 
 # Variant: plain build in build/, sanitizer build in build/san.
 # BUILD may be set to keep several build trees apart (e.g. make BUILD=build/mine).
@@ -27,7 +28,7 @@ else
 endif
 BIN := $(B)/sheaf
 
-ALL_CFLAGS  := $(WARN) $(PKG_CFLAGS) -Isrc -I$(B) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_CFLAGS   = $(WARN) $(PKG_CFLAGS) -Isrc -I$(B) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 LIB_SRC  := $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))

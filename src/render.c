@@ -459,6 +459,22 @@ static void html_sanitize(rctx *r, const char *html, xmlNodePtr parent, int inli
 
 /*** notes ***/
 
+/* A link between a note reference and its note: <a href class role>label</a>, href and label
+ * formatted with the note's number. */
+static xmlNodePtr note_link_new(xmlDocPtr doc, const char *href_fmt, const char *label_fmt,
+                                int number, const char *cls, const char *role)
+{
+    xmlNodePtr a = xhtml_new(doc, "a");
+    char buf[48];
+    snprintf(buf, sizeof buf, href_fmt, number);
+    attr_set(a, "href", buf);
+    attr_set(a, "class", cls);
+    attr_set(a, "role", role);
+    snprintf(buf, sizeof buf, label_fmt, number);
+    xmlNodeAddContent(a, (const xmlChar *)buf);
+    return a;
+}
+
 static void note_use(rctx *r, int number, xmlNodePtr parent)
 {
     if (number < 1 || (size_t)number > r->a->n_notes) {
@@ -470,19 +486,12 @@ static void note_use(rctx *r, int number, xmlNodePtr parent)
     int uses = ++r->notes_used[number];
     if (uses == 1)
         r->note_order[r->n_note_order++] = number;
-    xmlNodePtr a = xhtml_add(parent, "a", NULL);
     char *id = uses == 1 ? xasprintf("fnref-%d", number) : xasprintf("fnref-%d-%d", number, uses);
-    char *href = xasprintf("#fn-%d", number);
-    char *label = xasprintf("%d", number);
+    xmlNodePtr a = note_link_new(r->doc, "#fn-%d", "%d", number, "noteref", "doc-noteref");
     xmlSetNsProp(a, r->epub_ns, (const xmlChar *)"type", (const xmlChar *)"noteref");
-    attr_set(a, "href", href);
     attr_set(a, "id", id);
-    attr_set(a, "class", "noteref");
-    attr_set(a, "role", "doc-noteref");
-    xmlNodeAddContent(a, (const xmlChar *)label);
+    xmlAddChild(parent, a);
     free(id);
-    free(href);
-    free(label);
 }
 
 static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePtr parent,
@@ -498,10 +507,10 @@ static void notes_emit(rctx *r, xmlNodePtr body)
     attr_set(sec, "role", "doc-endnotes");
     for (size_t i = 0; i < r->n_note_order; i++) {
         int number = r->note_order[i];
-        const note *nt = NULL;
-        for (size_t k = 0; k < r->a->n_notes; k++)
-            if (r->a->notes[k].number == number)
-                nt = &r->a->notes[k];
+        /* Notes are numbered 1..n in the order notes_collect returns them. */
+        const note *nt = &r->a->notes[number - 1];
+        if (nt->number != number)
+            nt = NULL;
         if (!nt)
             continue;
         xmlNodePtr aside = xhtml_add(sec, "aside", NULL);
@@ -525,15 +534,8 @@ static void notes_emit(rctx *r, xmlNodePtr body)
             else
                 xmlAddChild(aside, holder);
         }
-        xmlNodePtr back = xhtml_new(r->doc, "a");
-        char *href = xasprintf("#fnref-%d", number);
-        char *label = xasprintf("%d.", number);
-        attr_set(back, "href", href);
-        attr_set(back, "class", "backlink");
-        attr_set(back, "role", "doc-backlink");
-        xmlNodeAddContent(back, (const xmlChar *)label);
-        free(href);
-        free(label);
+        xmlNodePtr back =
+            note_link_new(r->doc, "#fnref-%d", "%d.", number, "backlink", "doc-backlink");
         if (holder->children) {
             xmlAddPrevSibling(holder->children, back);
             xmlAddNextSibling(back, xmlNewDocText(r->doc, (const xmlChar *)" "));

@@ -4,7 +4,6 @@
  * the stack) and each node becomes libxml2 elements. Links are resolved against the whole book:
  * fragments to the document that holds them, other inputs to their documents, bare domains to
  * https. Raw HTML goes through sanitize.c, images through media.c. */
-#define _GNU_SOURCE /* memmem */
 #include "render.h"
 
 #include <ctype.h>
@@ -998,10 +997,25 @@ out:
     return ret;
 }
 
-/* Does the serialised document use an element from `ns` (inline SVG, MathML)? */
-static int doc_uses_ns(const unsigned char *xml, size_t len, const char *ns)
+/* Does the document use an element in namespace `ns` (inline SVG, MathML)? Walked without
+ * recursion; the text of the document does not count, only its elements. */
+static int doc_uses_ns(xmlDocPtr doc, const char *ns)
 {
-    return memmem(xml, len, ns, strlen(ns)) != NULL;
+    xmlNodePtr n = xmlDocGetRootElement(doc);
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+            strcmp((const char *)n->ns->href, ns) == 0)
+            return 1;
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && !n->next)
+            n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
+        if (n)
+            n = n->next;
+    }
+    return 0;
 }
 
 /* Serialise the chapter's document and deflate it for the container. */
@@ -1009,8 +1023,8 @@ static void chapter_finish(chapter *ch, xmlDocPtr doc, zipwrite_deflater *deflat
 {
     size_t len = 0;
     unsigned char *xml = xml_serialize(doc, &len);
-    ch->has_svg = doc_uses_ns(xml, len, "http://www.w3.org/2000/svg");
-    ch->has_mathml = doc_uses_ns(xml, len, "http://www.w3.org/1998/Math/MathML");
+    ch->has_svg = doc_uses_ns(doc, "http://www.w3.org/2000/svg");
+    ch->has_mathml = doc_uses_ns(doc, "http://www.w3.org/1998/Math/MathML");
     ch->xhtml_len = len;
     ch->deflated = zipwrite_deflate(deflater, xml, len, &ch->deflated_len, &ch->crc);
     free(xml);

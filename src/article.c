@@ -426,22 +426,31 @@ static void title_settle(article *a, const build_options *o)
     cmark_node *h1 = first;
     for (int k = 0; h1 && k < 3 && !node_is_heading(h1); k++)
         h1 = cmark_node_next(h1);
-    if (h1 && node_is_heading(h1) && cmark_node_get_heading_level(h1) == 1) {
+    char *h1_text = h1 && node_is_heading(h1) && cmark_node_get_heading_level(h1) == 1
+                        ? node_plain_text(h1)
+                        : NULL;
+    if (h1_text && *h1_text) {
         /* Only the first heading, and only when it is the one level-1 heading: otherwise the
-         * article's sections are level-1 headings and stay where they are. */
+         * article's sections are level-1 headings and stay where they are. An empty heading
+         * names nothing. */
         int other_h1 = 0;
         for (cmark_node *n = cmark_node_next(h1); n; n = cmark_node_next(n))
             if (node_is_heading(n) && cmark_node_get_heading_level(n) == 1)
                 other_h1 = 1;
         if (!other_h1) {
-            if (!a->meta.title)
-                a->meta.title = node_plain_text(h1);
+            if (!a->meta.title) {
+                a->meta.title = h1_text;
+                h1_text = NULL;
+            }
+            free(h1_text);
             cmark_node_free(h1);
             return;
         }
     }
-    if (a->meta.title)
+    free(h1_text);
+    if (a->meta.title && *a->meta.title)
         return;
+    meta_set(&a->meta.title, NULL);
     if (!o->infer_sections_off && first) {
         char *text = NULL, *again = NULL;
         if (paragraph_is_title_like(first, &text)) {

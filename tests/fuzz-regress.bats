@@ -16,3 +16,13 @@ setup() {
   ! unzip -p "$T/ns.epub" EPUB/package.opf | grep -q 'properties="[^"]*\(mathml\|svg\)'
   unzip -p "$T/ns.epub" 'EPUB/text/*.xhtml' | grep -q 'http://www.w3.org/1998/Math/MathML'
 }
+
+@test "fuzz_build: an empty level-1 heading never becomes an empty book title" {
+  run "$SHEAF" build "$F/empty-heading-title.md" -o "$T/empty.epub"
+  [ "$status" -eq 0 ]
+  cp "$T/empty.epub" "$SHEAF_EPUB_OUT/fuzz-empty-heading-title.epub"
+  run "$SHEAF" check "$T/empty.epub"
+  [ "$status" -eq 0 ]
+  # the file name stands in: "empty-heading-title.md" -> "Empty heading title"
+  unzip -p "$T/empty.epub" EPUB/package.opf | grep -q '<dc:title id="title">Empty heading title</dc:title>'
+}

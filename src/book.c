@@ -136,7 +136,7 @@ static void chapters_name(article *a)
         if (c == 0)
             ch->title = xstrdup(a->meta.title);
         else if (hi < a->n_headings && a->headings[hi].chapter == c &&
-                 a->headings[hi].node == ch->first)
+                 a->headings[hi].node == ch->first && *a->headings[hi].text)
             ch->title = xstrdup(a->headings[hi].text);
         else
             ch->title = xasprintf("%s (continued)", a->meta.title);

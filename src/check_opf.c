@@ -7,11 +7,22 @@
 /*** container.xml ***/
 
 /* Find the package document. Returns 0, or -1 when the book cannot be examined further. */
+/* Entry `ei` (at `path`) read, parsed as a tree and its DOCTYPE checked; NULL when it cannot
+ * be (findings say why). The caller frees the document. */
+static xmlDocPtr opf_tree_load(check_ctx *c, long ei, const char *path)
+{
+    size_t len;
+    unsigned char *buf = check_zip_entry_read(c, ei, CHECK_TREE_CAP, &len);
+    xmlDocPtr doc = buf ? check_xml_parse(c, path, buf, len) : NULL;
+    if (doc)
+        check_xml_doctype_book(c, doc, path, 0, NULL);
+    free(buf);
+    return doc;
+}
+
 int check_opf_container(check_ctx *c)
 {
     int ret = -1;
-    size_t len;
-    unsigned char *buf = NULL;
     xmlDocPtr doc = NULL;
     const char *cpath = "META-INF/container.xml";
     long ei = check_zip_entry_find(c, cpath);
@@ -21,13 +32,9 @@ int check_opf_container(check_ctx *c)
                       "name its package document");
         goto out;
     }
-    buf = check_zip_entry_read(c, ei, CHECK_TREE_CAP, &len);
-    if (!buf)
-        goto out;
-    doc = check_xml_parse(c, cpath, buf, len);
+    doc = opf_tree_load(c, ei, cpath);
     if (!doc)
         goto out;
-    check_xml_doctype_book(c, doc, cpath, 0, NULL);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!check_xml_is(root, NS_OCF, "container")) {
         check_finding(c, DIAG_ERROR, "RSC-005", cpath, root ? xmlGetLineNo(root) : 0,
@@ -87,7 +94,6 @@ int check_opf_container(check_ctx *c)
 out:
     if (doc)
         xmlFreeDoc(doc);
-    free(buf);
     return ret;
 }
 
@@ -595,17 +601,11 @@ static void check_spine(check_ctx *c, const xmlNode *spine)
 int check_opf_package(check_ctx *c)
 {
     int ret = -1;
-    size_t len;
-    unsigned char *buf = NULL;
     xmlDocPtr doc = NULL;
     const char *opf = c->opf_path;
-    buf = check_zip_entry_read(c, check_zip_entry_find(c, opf), CHECK_TREE_CAP, &len);
-    if (!buf)
-        goto out;
-    doc = check_xml_parse(c, opf, buf, len);
+    doc = opf_tree_load(c, check_zip_entry_find(c, opf), opf);
     if (!doc)
         goto out;
-    check_xml_doctype_book(c, doc, opf, 0, NULL);
     xmlNodePtr pkg = xmlDocGetRootElement(doc);
     if (!check_xml_is(pkg, NS_OPF, "package")) {
         check_finding(c, DIAG_ERROR, "RSC-005", opf, pkg ? (int)xmlGetLineNo(pkg) : 0,
@@ -654,7 +654,6 @@ int check_opf_package(check_ctx *c)
 out:
     if (doc)
         xmlFreeDoc(doc);
-    free(buf);
     return ret;
 }
 

@@ -75,20 +75,25 @@ static void source_peek(void *ud, size_t i, int worker)
         meta_set(&a->meta.source, e->overrides.source);
         return;
     }
+    /* Front matter sits at the top: the first 64 KiB are enough, and a file that does not start
+     * with "---" has none. */
+    const size_t peek_max = 64 << 10;
     if (e->data) {
-        len = e->data_len < (1 << 20) ? e->data_len : (1 << 20);
+        len = e->data_len < peek_max ? e->data_len : peek_max;
         head = xstrndup(e->data, len);
     } else if (strcmp(e->path, "-") != 0) {
         FILE *f = fopen(e->path, "rb");
         if (!f)
             return;
-        head = xmalloc((1 << 20) + 1);
-        len = fread(head, 1, 1 << 20, f);
+        head = xmalloc(peek_max + 1);
+        len = fread(head, 1, peek_max, f);
         head[len] = '\0';
         fclose(f);
     }
-    if (!head)
+    if (!head || !(str_starts_with(head, "---") || str_starts_with(head, "\xEF\xBB\xBF---"))) {
+        free(head);
         return;
+    }
     const char *yaml;
     size_t yaml_len, body_off;
     int body_line;

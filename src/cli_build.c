@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "strmap.h"
 #include "util.h"
+#include "yamldoc.h"
 
 static void build_usage(FILE *out)
 {
@@ -63,28 +64,6 @@ static void build_usage(FILE *out)
         out);
 }
 
-/* YYYY, YYYY-MM, YYYY-MM-DD (the forms dc:date takes from sheaf). */
-static int date_valid(const char *s)
-{
-    size_t n = strlen(s);
-    static const char *const shapes[] = {"dddd", "dddd-dd", "dddd-dd-dd", NULL};
-    for (int i = 0; shapes[i]; i++) {
-        if (strlen(shapes[i]) != n)
-            continue;
-        int ok = 1;
-        for (size_t k = 0; k < n && ok; k++)
-            ok = shapes[i][k] == 'd' ? (s[k] >= '0' && s[k] <= '9') : s[k] == shapes[i][k];
-        if (!ok)
-            continue;
-        static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        int year = atoi(s), month = n >= 7 ? atoi(s + 5) : 1, day = n == 10 ? atoi(s + 8) : 1;
-        if (month < 1 || month > 12 || day < 1 || day > days[month - 1])
-            return 0;
-        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        return !(month == 2 && day == 29 && !leap);
-    }
-    return 0;
-}
 
 struct progress_state {
     int enabled;
@@ -289,13 +268,15 @@ int cli_build(int argc, char **argv)
             }
             meta_set(&o.overrides.lang, optarg);
             break;
-        case OPT_DATE:
-            if (!date_valid(optarg)) {
+        case OPT_DATE: {
+            char day[11];
+            if (yamldoc_date(optarg, YAMLDOC_DATE_CALENDAR, day) != 0) {
                 ret = usage_error("--date '%s' must be YYYY, YYYY-MM or YYYY-MM-DD", optarg);
                 goto out;
             }
             meta_set(&o.overrides.date, optarg);
             break;
+        }
         case OPT_PUBLISHER: meta_set(&o.overrides.publisher, optarg); break;
         case OPT_DESCRIPTION: meta_set(&o.overrides.description, optarg); break;
         case OPT_IDENTIFIER: meta_set(&o.overrides.identifier, optarg); break;

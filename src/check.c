@@ -72,6 +72,7 @@ static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor
     } else {
         check_content_css(&job->refs, job->item, (const char *)data, len, 1);
     }
+    check_ref_list_trim(&job->refs);
     free(owned);
 }
 

@@ -9,7 +9,7 @@
 void check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n)
 {
     if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
+        l->cap = l->cap ? l->cap * 2 : 8;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
     }
     ref *r = &l->v[l->n++];
@@ -17,6 +17,14 @@ void check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char
     r->line = line;
     r->kind = kind;
     r->url = xstrndup(url, n);
+}
+
+void check_ref_list_trim(ref_list *l)
+{
+    if (l->cap > l->n && l->n > 0) {
+        l->v = xrealloc(l->v, l->n * sizeof *l->v);
+        l->cap = l->n;
+    }
 }
 
 void check_ref_list_release(ref_list *l)

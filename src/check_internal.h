@@ -244,6 +244,9 @@ int check_list_has(const char *list, const char *word);
 void check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n);
 void check_ref_list_release(ref_list *l);
 
+/* Give back the unused part of `l` (lists kept until every document is scanned). */
+void check_ref_list_trim(ref_list *l);
+
 /* Record a reference made by item `item` (to the thread's job, or to the book within its cap). */
 void check_ref_add(check_ctx *c, size_t item, int line, int kind, const char *url);
 

@@ -66,7 +66,8 @@ manifest_item *book_pkg_add(book_pkg *b, const char *href, const char *id, const
     it->owned = owned;
     it->spine = spine;
     /* Text compresses well; images are compressed already. */
-    it->compress = strncmp(media_type, "image/", 6) != 0 || strcmp(media_type, "image/svg+xml") == 0;
+    it->compress =
+        strncmp(media_type, "image/", 6) != 0 || strcmp(media_type, "image/svg+xml") == 0;
     return it;
 }
 
@@ -109,6 +110,94 @@ static unsigned char *page_finish(xmlDocPtr doc, const template_value *values, s
     return xml_serialize(doc, len);
 }
 
+/* The long lists of a big book (the nav's toc and the NCX navMap: an entry per document; the
+ * manifest and spine: an item per file; tens of thousands of each) are not built as one tree:
+ * the page is serialised with a placeholder processing instruction where each list goes, and
+ * the list is written there one entry at a time, each built as a small subtree in its place in
+ * the document (so that libxml2 writes it in the same namespace context), serialised and freed.
+ * The bytes are the same as those of the whole tree. */
+#define STREAM_PI "sheaf-list-here"
+
+/* Build entry *i (and what nests under it) as the last child of `parent`, advancing *i; NULL
+ * when entry *i has nothing to show in this list. */
+typedef xmlNodePtr (*entry_build_fn)(book_pkg *b, xmlNodePtr parent, size_t *i, void *ud);
+
+/* One list written in by page_stream. */
+typedef struct list_stream {
+    const char *name; /* data of the placeholder PI */
+    xmlNodePtr pi;    /* the placeholder, in the document */
+    entry_build_fn build;
+    void *ud;
+    size_t n;                /* entries */
+    const unsigned char *at; /* where the placeholder is in the serialised page */
+    size_t mark_len;
+} list_stream;
+
+/* A placeholder for the list `name`, as the last child of `parent`. */
+static xmlNodePtr stream_mark(xmlNodePtr parent, const char *name)
+{
+    return xmlAddChild(parent,
+                       xmlNewDocPI(parent->doc, (const xmlChar *)STREAM_PI, (const xmlChar *)name));
+}
+
+static int stream_cmp(const void *x, const void *y)
+{
+    const list_stream *a = x, *b = y;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* Serialise doc (its slots filled) with the lists written where their placeholders stand.
+ * Returns the bytes (the caller frees them) or NULL with an error diagnostic. */
+static unsigned char *page_stream(book_pkg *b, xmlDocPtr doc, list_stream *ls, size_t n_ls,
+                                  size_t *len, diag_list *diags)
+{
+    unsigned char *out = NULL;
+    size_t page_len = 0;
+    unsigned char *page = xml_serialize(doc, &page_len);
+    strbuf res = STRBUF_INIT;
+    for (size_t k = 0; k < n_ls; k++) {
+        char *mark = xasprintf("<?%s %s?>", STREAM_PI, ls[k].name);
+        ls[k].mark_len = strlen(mark);
+        ls[k].at = mem_find(page, page_len, mark, ls[k].mark_len);
+        int twice = ls[k].at && mem_find(ls[k].at + 1, page_len - (size_t)(ls[k].at - page) - 1,
+                                         mark, ls[k].mark_len);
+        free(mark);
+        if (!ls[k].at || twice) {
+            diag_add(diags, DIAG_ERROR, NULL, NULL, 0,
+                     "a template uses the processing instruction <?%s?>, which sheaf keeps for "
+                     "itself; remove it from the template",
+                     STREAM_PI);
+            goto out;
+        }
+    }
+    qsort(ls, n_ls, sizeof *ls, stream_cmp);
+    xmlBufferPtr list = xmlBufferCreate();
+    const unsigned char *from = page;
+    for (size_t k = 0; k < n_ls; k++) {
+        strbuf_add(&res, from, (size_t)(ls[k].at - from));
+        xmlOutputBufferPtr ob = xmlOutputBufferCreateBuffer(list, NULL);
+        for (size_t i = 0; i < ls[k].n;) {
+            xmlNodePtr entry = ls[k].build(b, ls[k].pi->parent, &i, ls[k].ud);
+            if (!entry)
+                continue;
+            xmlNodeDumpOutput(ob, doc, entry, 0, 0, "UTF-8");
+            xmlUnlinkNode(entry);
+            xmlFreeNode(entry);
+        }
+        xmlOutputBufferClose(ob);
+        strbuf_add(&res, xmlBufferContent(list), (size_t)xmlBufferLength(list));
+        xmlBufferEmpty(list);
+        from = ls[k].at + ls[k].mark_len;
+    }
+    strbuf_add(&res, from, page_len - (size_t)(from - page));
+    xmlBufferFree(list);
+    out = (unsigned char *)strbuf_detach(&res, len);
+out:
+    strbuf_release(&res);
+    free(page);
+    return out;
+}
+
 /*** title page and other pages ***/
 
 unsigned char *package_titlepage(book_pkg *b, const strlist *stylesheets, const char *href,
@@ -128,16 +217,11 @@ unsigned char *package_titlepage(book_pkg *b, const strlist *stylesheets, const 
         free(names);
     }
     template_value values[] = {
-        {"title", b->meta.title, NULL, 0},
-        {"subtitle", b->meta.subtitle, NULL, 0},
-        {"authors", authors, NULL, 0},
-        {"editors", editors, NULL, 0},
-        {"date", b->meta.date, NULL, 0},
-        {"publisher", b->meta.publisher, NULL, 0},
-        {"summary", b->summary, NULL, 0},
-        {"description", b->meta.description, NULL, 0},
-        {"rights", b->meta.rights, NULL, 0},
-        {"stylesheets", NULL, links->children, 1},
+        {"title", b->meta.title, NULL, 0},   {"subtitle", b->meta.subtitle, NULL, 0},
+        {"authors", authors, NULL, 0},       {"editors", editors, NULL, 0},
+        {"date", b->meta.date, NULL, 0},     {"publisher", b->meta.publisher, NULL, 0},
+        {"summary", b->summary, NULL, 0},    {"description", b->meta.description, NULL, 0},
+        {"rights", b->meta.rights, NULL, 0}, {"stylesheets", NULL, links->children, 1},
     };
     out = page_finish(doc, values, sizeof values / sizeof values[0], &links, 1, len);
 out:
@@ -177,8 +261,7 @@ out:
 }
 
 xmlDocPtr package_page_new(const book_pkg *b, const strlist *stylesheets, const char *href,
-                           const char *title, const char *lang, xmlNodePtr *body,
-                           diag_list *diags)
+                           const char *title, const char *lang, xmlNodePtr *body, diag_list *diags)
 {
     xmlDocPtr doc = template_load(b->opts->template_dir, "chapter.xhtml", diags);
     if (!doc)
@@ -211,26 +294,40 @@ xmlDocPtr package_page_new(const book_pkg *b, const strlist *stylesheets, const 
 
 /*** navigation ***/
 
+static void nav_list_build(book_pkg *b, xmlNodePtr parent, size_t *i, int depth);
+
+/* One <li> for toc entry *i under `ol`, with the entries nested under it. */
+static xmlNodePtr nav_item_build(book_pkg *b, xmlNodePtr ol, size_t *i, int depth)
+{
+    toc_entry *e = &b->toc[*i];
+    xmlNodePtr li = xhtml_add(ol, "li", NULL);
+    char *rel = path_relative(b->nav_href, e->href);
+    xmlNodePtr a = xhtml_add(li, "a", e->label);
+    attr_set(a, "href", rel);
+    free(rel);
+    if (e->byline) {
+        xmlNodeAddContent(a, (const xmlChar *)" ");
+        xmlNodePtr by = xhtml_add(a, "span", e->byline);
+        attr_set(by, "class", "byline");
+    }
+    (*i)++;
+    if (*i < b->n_toc && b->toc[*i].depth > depth)
+        nav_list_build(b, li, i, depth + 1);
+    return li;
+}
+
 /* Nest toc entries as <ol><li> lists following their depths. */
-static void nav_list_build(book_pkg *b, xmlDocPtr doc, xmlNodePtr parent, size_t *i, int depth)
+static void nav_list_build(book_pkg *b, xmlNodePtr parent, size_t *i, int depth)
 {
     xmlNodePtr ol = xhtml_add(parent, "ol", NULL);
-    while (*i < b->n_toc && b->toc[*i].depth >= depth) {
-        toc_entry *e = &b->toc[*i];
-        xmlNodePtr li = xhtml_add(ol, "li", NULL);
-        char *rel = path_relative(b->nav_href, e->href);
-        xmlNodePtr a = xhtml_add(li, "a", e->label);
-        attr_set(a, "href", rel);
-        free(rel);
-        if (e->byline) {
-            xmlNodeAddContent(a, (const xmlChar *)" ");
-            xmlNodePtr by = xhtml_add(a, "span", e->byline);
-            attr_set(by, "class", "byline");
-        }
-        (*i)++;
-        if (*i < b->n_toc && b->toc[*i].depth > depth)
-            nav_list_build(b, doc, li, i, depth + 1);
-    }
+    while (*i < b->n_toc && b->toc[*i].depth >= depth)
+        nav_item_build(b, ol, i, depth);
+}
+
+static xmlNodePtr nav_top_build(book_pkg *b, xmlNodePtr ol, size_t *i, void *ud)
+{
+    (void)ud;
+    return nav_item_build(b, ol, i, b->toc[*i].depth);
 }
 
 static void landmark_add(xmlNodePtr ol, xmlNsPtr epub, const char *type, const char *href,
@@ -254,11 +351,10 @@ unsigned char *package_nav(book_pkg *b, const strlist *stylesheets, size_t *len,
 
     xmlNodePtr links = xhtml_stylesheet_links(doc, stylesheets, b->nav_href);
     xmlNodePtr toc_holder = xhtml_new(doc, "div");
-    size_t i = 0;
-    if (b->n_toc)
-        nav_list_build(b, doc, toc_holder, &i, 1);
-    else
-        xhtml_add(toc_holder, "ol", NULL);
+    xmlNodePtr toc_ol = xhtml_add(toc_holder, "ol", NULL);
+    xmlNodePtr pi = NULL;
+    if (b->n_toc) /* the entries are written in by page_stream */
+        pi = stream_mark(toc_ol, "toc");
 
     xmlNodePtr lm_holder = xhtml_new(doc, "div");
     xmlNodePtr ol = xhtml_add(lm_holder, "ol", NULL);
@@ -278,14 +374,19 @@ unsigned char *package_nav(book_pkg *b, const strlist *stylesheets, size_t *len,
         free(rel);
     }
     template_value values[] = {
-        {"toc-title", "Contents", NULL, 0},
-        {"landmarks-title", "Landmarks", NULL, 0},
-        {"stylesheets", NULL, links->children, 1},
-        {"toc", NULL, toc_holder->children, 1},
+        {"toc-title", "Contents", NULL, 0},          {"landmarks-title", "Landmarks", NULL, 0},
+        {"stylesheets", NULL, links->children, 1},   {"toc", NULL, toc_holder->children, 1},
         {"landmarks", NULL, lm_holder->children, 1},
     };
     const xmlNodePtr holders[] = {links, toc_holder, lm_holder};
-    out = page_finish(doc, values, sizeof values / sizeof values[0], holders, 3, len);
+    template_apply(doc, values, sizeof values / sizeof values[0]);
+    list_stream ls = {"toc", pi, nav_top_build, NULL, b->n_toc, NULL, 0};
+    if (pi && toc_ol->parent != toc_holder)
+        out = page_stream(b, doc, &ls, 1, len, diags);
+    else
+        out = page_finish(doc, NULL, 0, NULL, 0, len); /* a template without a "toc" slot */
+    for (size_t k = 0; k < 3; k++)
+        xmlFreeNode(holders[k]);
 out:
     if (doc)
         xmlFreeDoc(doc);
@@ -295,25 +396,47 @@ out:
 /*** NCX ***/
 
 static void ncx_points_build(book_pkg *b, xmlNodePtr parent, xmlNsPtr ns, size_t *i, int depth,
+                             int *order);
+
+/* One navPoint for toc entry *i under `parent`, with the entries nested under it. */
+static xmlNodePtr ncx_point_build(book_pkg *b, xmlNodePtr parent, xmlNsPtr ns, size_t *i, int depth,
+                                  int *order)
+{
+    toc_entry *e = &b->toc[*i];
+    xmlNodePtr np = xmlNewChild(parent, ns, (const xmlChar *)"navPoint", NULL);
+    char id[32], po[16];
+    snprintf(id, sizeof id, "np-%d", *order);
+    snprintf(po, sizeof po, "%d", *order);
+    (*order)++;
+    attr_set(np, "id", id);
+    attr_set(np, "playOrder", po);
+    xmlNodePtr label = xmlNewChild(np, ns, (const xmlChar *)"navLabel", NULL);
+    xmlNewTextChild(label, ns, (const xmlChar *)"text", (const xmlChar *)e->label);
+    xmlNodePtr content = xmlNewChild(np, ns, (const xmlChar *)"content", NULL);
+    attr_set(content, "src", e->href);
+    (*i)++;
+    if (*i < b->n_toc && b->toc[*i].depth > depth)
+        ncx_points_build(b, np, ns, i, depth + 1, order);
+    return np;
+}
+
+static void ncx_points_build(book_pkg *b, xmlNodePtr parent, xmlNsPtr ns, size_t *i, int depth,
                              int *order)
 {
-    while (*i < b->n_toc && b->toc[*i].depth >= depth) {
-        toc_entry *e = &b->toc[*i];
-        xmlNodePtr np = xmlNewChild(parent, ns, (const xmlChar *)"navPoint", NULL);
-        char id[32], po[16];
-        snprintf(id, sizeof id, "np-%d", *order);
-        snprintf(po, sizeof po, "%d", *order);
-        (*order)++;
-        attr_set(np, "id", id);
-        attr_set(np, "playOrder", po);
-        xmlNodePtr label = xmlNewChild(np, ns, (const xmlChar *)"navLabel", NULL);
-        xmlNewTextChild(label, ns, (const xmlChar *)"text", (const xmlChar *)e->label);
-        xmlNodePtr content = xmlNewChild(np, ns, (const xmlChar *)"content", NULL);
-        attr_set(content, "src", e->href);
-        (*i)++;
-        if (*i < b->n_toc && b->toc[*i].depth > depth)
-            ncx_points_build(b, np, ns, i, depth + 1, order);
-    }
+    while (*i < b->n_toc && b->toc[*i].depth >= depth)
+        ncx_point_build(b, parent, ns, i, depth, order);
+}
+
+/* What page_stream needs to write navPoints. */
+typedef struct ncx_stream {
+    xmlNsPtr ns;
+    int order;
+} ncx_stream;
+
+static xmlNodePtr ncx_top_build(book_pkg *b, xmlNodePtr parent, size_t *i, void *ud)
+{
+    ncx_stream *st = ud;
+    return ncx_point_build(b, parent, st->ns, i, b->toc[*i].depth, &st->order);
 }
 
 unsigned char *package_ncx(book_pkg *b, size_t *len, diag_list *diags)
@@ -342,18 +465,24 @@ unsigned char *package_ncx(book_pkg *b, size_t *len, diag_list *diags)
         attr_set(m, "content", metas[i][1]);
     }
     xmlNodePtr map = xmlNewDocNode(doc, ns, (const xmlChar *)"navMap", NULL);
-    size_t i = 0;
-    int order = 1;
     if (!b->n_toc)
         book_pkg_toc_add(b, b->meta.title, NULL, b->titlepage_href, 1);
-    ncx_points_build(b, map, ns, &i, 1, &order);
+    /* the navPoints are written in by page_stream */
+    xmlNodePtr pi = stream_mark(map, "navmap");
     template_value values[] = {
         {"head", NULL, head->children, 1},
         {"title", b->meta.title, NULL, 0},
         {"navmap", NULL, map->children, 1},
     };
-    const xmlNodePtr holders[] = {head, map};
-    out = page_finish(doc, values, sizeof values / sizeof values[0], holders, 2, len);
+    template_apply(doc, values, sizeof values / sizeof values[0]);
+    ncx_stream st = {ns, 1};
+    list_stream ls = {"navmap", pi, ncx_top_build, &st, b->n_toc, NULL, 0};
+    if (pi->parent != map)
+        out = page_stream(b, doc, &ls, 1, len, diags);
+    else
+        out = page_finish(doc, NULL, 0, NULL, 0, len); /* a template without a "navmap" slot */
+    xmlFreeNode(head);
+    xmlFreeNode(map);
 out:
     if (doc)
         xmlFreeDoc(doc);
@@ -371,8 +500,8 @@ static xmlNodePtr dc_add(xmlNodePtr parent, xmlNsPtr dc, const char *name, const
     return n;
 }
 
-static xmlNodePtr meta_add(xmlNodePtr parent, xmlNsPtr opf, const char *property,
-                           const char *value, const char *refines)
+static xmlNodePtr meta_add(xmlNodePtr parent, xmlNsPtr opf, const char *property, const char *value,
+                           const char *refines)
 {
     xmlNodePtr n = xmlNewTextChild(parent, opf, (const xmlChar *)"meta", (const xmlChar *)value);
     attr_set(n, "property", property);
@@ -452,6 +581,32 @@ static void metadata_build(book_pkg *b, xmlNodePtr md, xmlNsPtr opf, xmlNsPtr dc
     }
 }
 
+/* A manifest <item> for item *i (page_stream). */
+static xmlNodePtr opf_item_build(book_pkg *b, xmlNodePtr parent, size_t *i, void *ud)
+{
+    const manifest_item *it = &b->items[(*i)++];
+    xmlNodePtr item = xmlNewChild(parent, ud, (const xmlChar *)"item", NULL);
+    attr_set(item, "id", it->id);
+    attr_set(item, "href", it->href);
+    attr_set(item, "media-type", it->media_type);
+    if (it->properties)
+        attr_set(item, "properties", it->properties);
+    return item;
+}
+
+/* A spine <itemref> for item *i when it is in the spine (page_stream). */
+static xmlNodePtr opf_itemref_build(book_pkg *b, xmlNodePtr parent, size_t *i, void *ud)
+{
+    const manifest_item *it = &b->items[(*i)++];
+    if (!it->spine)
+        return NULL;
+    xmlNodePtr ref = xmlNewChild(parent, ud, (const xmlChar *)"itemref", NULL);
+    attr_set(ref, "idref", it->id);
+    if (it->spine == 2)
+        attr_set(ref, "linear", "no");
+    return ref;
+}
+
 unsigned char *package_opf(book_pkg *b, size_t *len, diag_list *diags)
 {
     unsigned char *out = NULL;
@@ -473,23 +628,10 @@ unsigned char *package_opf(book_pkg *b, size_t *len, diag_list *diags)
         dc = xmlNewNs(root, (const xmlChar *)DC_NS, (const xmlChar *)"dc");
     metadata_build(b, md_scratch, opf, dc);
 
+    /* the items and itemrefs are written in by page_stream */
     xmlNodePtr man = xmlNewDocNode(doc, opf, (const xmlChar *)"manifest", NULL);
     xmlNodePtr spine = xmlNewDocNode(doc, opf, (const xmlChar *)"spine", NULL);
-    for (size_t i = 0; i < b->n_items; i++) {
-        manifest_item *it = &b->items[i];
-        xmlNodePtr item = xmlNewChild(man, opf, (const xmlChar *)"item", NULL);
-        attr_set(item, "id", it->id);
-        attr_set(item, "href", it->href);
-        attr_set(item, "media-type", it->media_type);
-        if (it->properties)
-            attr_set(item, "properties", it->properties);
-        if (it->spine) {
-            xmlNodePtr ref = xmlNewChild(spine, opf, (const xmlChar *)"itemref", NULL);
-            attr_set(ref, "idref", it->id);
-            if (it->spine == 2)
-                attr_set(ref, "linear", "no");
-        }
-    }
+    xmlNodePtr man_pi = stream_mark(man, "manifest"), spine_pi = stream_mark(spine, "spine");
     xmlNodePtr guide = xmlNewDocNode(doc, opf, (const xmlChar *)"guide", NULL);
     const char *refs[][3] = {{"cover", b->cover_page_href, "Cover"},
                              {"title-page", b->titlepage_href, "Title Page"},
@@ -509,8 +651,21 @@ unsigned char *package_opf(book_pkg *b, size_t *len, diag_list *diags)
         {"spine", NULL, spine->children, 1},
         {"guide", NULL, guide->children, 1},
     };
-    const xmlNodePtr holders[] = {md_scratch, man, spine, guide};
-    out = page_finish(doc, values, sizeof values / sizeof values[0], holders, 4, len);
+    template_apply(doc, values, sizeof values / sizeof values[0]);
+    list_stream ls[] = {
+        {"manifest", man_pi, opf_item_build, opf, b->n_items, NULL, 0},
+        {"spine", spine_pi, opf_itemref_build, opf, b->n_items, NULL, 0},
+    };
+    if (man_pi->parent != man && spine_pi->parent != spine)
+        out = page_stream(b, doc, ls, 2, len, diags);
+    else
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0,
+                 "the package.opf template has no \"manifest\" or no \"spine\" slot; add "
+                 "<s:slot name=\"manifest\"/> and <s:slot name=\"spine\"/>");
+    xmlFreeNode(md_scratch);
+    xmlFreeNode(man);
+    xmlFreeNode(spine);
+    xmlFreeNode(guide);
 out:
     if (doc)
         xmlFreeDoc(doc);

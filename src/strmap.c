@@ -30,10 +30,8 @@ static uint64_t hash_str(const char *s)
 
 strmap *strmap_new(void)
 {
-    strmap *m = xcalloc(1, sizeof *m);
-    m->cap = 16;
-    m->slots = xcalloc(m->cap, sizeof *m->slots);
-    return m;
+    /* no slots until the first key: most maps (the ids of a short document) stay small or empty */
+    return xcalloc(1, sizeof(strmap));
 }
 
 void strmap_free(strmap *m)
@@ -61,7 +59,7 @@ static void strmap_grow(strmap *m)
 {
     struct slot *old = m->slots;
     size_t oldcap = m->cap;
-    m->cap *= 2;
+    m->cap = oldcap ? oldcap * 2 : 4;
     m->slots = xcalloc(m->cap, sizeof *m->slots);
     for (size_t i = 0; i < oldcap; i++) {
         if (!old[i].key)
@@ -74,7 +72,7 @@ static void strmap_grow(strmap *m)
 
 static struct slot *slot_claim(strmap *m, const char *key, int *fresh)
 {
-    if ((m->count + 1) * 4 > m->cap * 3)
+    if ((m->count + 1) * 4 > m->cap * 3) /* also makes the first slots */
         strmap_grow(m);
     uint64_t h = hash_str(key);
     struct slot *s = slot_find(m, key, h);
@@ -108,12 +106,16 @@ int strmap_add(strmap *m, const char *key, void *value)
 
 void *strmap_get(const strmap *m, const char *key)
 {
+    if (m->count == 0)
+        return NULL;
     struct slot *s = slot_find(m, key, hash_str(key));
     return s->key ? s->value : NULL;
 }
 
 int strmap_has(const strmap *m, const char *key)
 {
+    if (m->count == 0)
+        return 0;
     return slot_find(m, key, hash_str(key))->key != NULL;
 }
 

@@ -476,3 +476,19 @@ double clock_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+const unsigned char *mem_find(const unsigned char *hay, size_t hlen, const char *needle,
+                              size_t nlen)
+{
+    if (nlen == 0)
+        return hay;
+    for (size_t at = 0; at + nlen <= hlen;) {
+        const unsigned char *p = memchr(hay + at, (unsigned char)needle[0], hlen - nlen + 1 - at);
+        if (!p)
+            break;
+        if (memcmp(p, needle, nlen) == 0)
+            return p;
+        at = (size_t)(p - hay) + 1;
+    }
+    return NULL;
+}

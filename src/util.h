@@ -92,4 +92,8 @@ char *path_relative(const char *from, const char *to);
 /* Monotonic clock in seconds, for --verbose stage timing. */
 double clock_now(void);
 
+/* The first occurrence of needle[0..nlen) in hay[0..hlen), or NULL (memmem, which C11 lacks). */
+const unsigned char *mem_find(const unsigned char *hay, size_t hlen, const char *needle,
+                              size_t nlen);
+
 #endif

@@ -312,6 +312,90 @@ EOF
     ! entry book.epub "$tp" | grep -q my-colophon || false
 }
 
+@test "templates: a user nav and NCX template get every toc entry, nested, where their slots are" {
+    mkdir tpl
+    cat >tpl/nav.xhtml <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"
+      xmlns:s="urn:sheaf:template">
+  <head>
+    <meta charset="utf-8"/>
+    <title><s:slot name="toc-title"/></title>
+    <s:slot name="stylesheets"/>
+  </head>
+  <body>
+    <section class="my-nav">
+      <nav epub:type="toc" id="toc">
+        <h1>My contents</h1>
+        <s:slot name="toc"/>
+      </nav>
+      <p class="my-after">after the list</p>
+    </section>
+    <nav epub:type="landmarks" id="landmarks" hidden="hidden">
+      <h2><s:slot name="landmarks-title"/></h2>
+      <s:slot name="landmarks"/>
+    </nav>
+  </body>
+</html>
+EOF
+    cat >tpl/toc.ncx <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" xmlns:s="urn:sheaf:template" version="2005-1">
+  <head><s:slot name="head"/></head>
+  <docTitle><text><s:slot name="title"/></text></docTitle>
+  <navMap><s:slot name="navmap"/></navMap>
+</ncx>
+EOF
+    sb --template-dir tpl "$FIX/first.md" "$FIX/interview.md" "$FIX/second.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local nav ncx
+    nav=$(docs book.epub | grep nav)
+    ncx=$(dirname "$nav")/toc.ncx
+    # the list sits where the slot is, inside the user's own elements
+    [ "$(xq book.epub "$nav" 'count(//section[@class="my-nav"]/nav/ol)')" -eq 1 ]
+    [ "$(xq book.epub "$nav" 'string(//section[@class="my-nav"]/nav/h1)')" = "My contents" ]
+    [ "$(xq book.epub "$nav" 'string(//section[@class="my-nav"]/p)')" = "after the list" ]
+    # one entry per article (and the sources page) at the top, sections nested under them
+    [ "$(xq book.epub "$nav" 'count(//section[@class="my-nav"]/nav/ol/li)')" -eq 4 ]
+    [ "$(xq book.epub "$nav" 'string(//section[@class="my-nav"]/nav/ol/li[2]/a)')" = \
+        "Salt and Smoke by Ilse Brandvold" ]
+    [ "$(xq book.epub "$nav" 'count(//section[@class="my-nav"]/nav/ol/li/ol/li)')" -ge 1 ]
+    # the NCX lists the same targets in the same order, nested the same way
+    local toc_hrefs ncx_srcs
+    toc_hrefs=$(xattrs book.epub "$nav" '//nav[@id="toc"]//a/@href')
+    ncx_srcs=$(xattrs book.epub "$ncx" '//navPoint/content/@src')
+    [ -n "$toc_hrefs" ]
+    [ "$toc_hrefs" = "$ncx_srcs" ]
+    [ "$(xq book.epub "$ncx" 'count(/ncx/navMap/navPoint)')" -eq 4 ]
+    # every document is in the manifest once and in the spine in reading order
+    [ "$(xq book.epub "$(opf_path book.epub)" 'count(//manifest/item)')" -eq "$(entries book.epub |
+        grep -vc '^mimetype$\|^META-INF/\|\.opf$\|/$')" ]
+    run "$SHEAF" check book.epub
+    [ "$status" -eq 0 ]
+}
+
+@test "templates: a template that uses sheaf's own list placeholder is refused, naming it" {
+    mkdir tpl
+    sed -e 's#<s:slot name="navmap"/>#<s:slot name="navmap"/><?sheaf-list-here navmap?>#' \
+        "$BATS_TEST_DIRNAME/../templates/toc.ncx" >tpl/toc.ncx
+    grep -q 'sheaf-list-here' tpl/toc.ncx
+    sb --template-dir tpl "$FIX/first.md" -o book.epub
+    [ "$status" -eq 1 ]
+    has "sheaf-list-here"
+    no_file book.epub
+}
+
+@test "templates: a package.opf template without a manifest slot is an error that says what to add" {
+    mkdir tpl
+    grep -v 'name="manifest"' "$BATS_TEST_DIRNAME/../templates/package.opf" >tpl/package.opf
+    sb --template-dir tpl "$FIX/first.md" -o book.epub
+    [ "$status" -eq 1 ]
+    has 's:slot name="manifest"'
+    no_file book.epub
+}
+
 @test "templates: a --template-dir that does not exist is an error, not silently ignored" {
     sb --template-dir no-such-templates "$FIX/first.md" -o book.epub
     [ "$status" -eq 1 ]

@@ -43,7 +43,8 @@ static void test_title_sources(void **state)
     (void)state;
     build_options o;
     build_options_init(&o);
-    article *a = article_from("x.md", "---\ntitle: From Front Matter\n---\n# Heading One\n\ntext\n", &o);
+    article *a =
+        article_from("x.md", "---\ntitle: From Front Matter\n---\n# Heading One\n\ntext\n", &o);
     assert_string_equal(a->meta.title, "From Front Matter");
     article_free(a);
     a = article_from("x.md", "# Heading One\n\ntext\n\n## Part\n\nmore\n", &o);
@@ -119,10 +120,11 @@ static void test_heading_ids_unique_and_stable(void **state)
     (void)state;
     build_options o;
     build_options_init(&o);
-    article *a = article_from("x.md",
-                              "# T\n\n## Intro\n\n## Intro\n\n## 2024 Plans\n\n## Fn 1\n\n## fn-1\n\n"
-                              "## Ça va?\n",
-                              &o);
+    article *a =
+        article_from("x.md",
+                     "# T\n\n## Intro\n\n## Intro\n\n## 2024 Plans\n\n## Fn 1\n\n## fn-1\n\n"
+                     "## Ça va?\n",
+                     &o);
     assert_int_equal(a->n_headings, 6);
     assert_string_equal(a->headings[0].id, "intro");
     assert_string_equal(a->headings[1].id, "intro-1");
@@ -162,6 +164,23 @@ static void test_paths(void **state)
 static void test_strmap(void **state)
 {
     (void)state;
+    /* an empty map (no slots yet) answers lookups and takes its first keys */
+    strmap *e = strmap_new();
+    assert_null(strmap_get(e, "a"));
+    assert_int_equal(strmap_has(e, ""), 0);
+    assert_int_equal(strmap_count(e), 0);
+    assert_null(strmap_put(e, "", (void *)1));
+    assert_int_equal(strmap_has(e, ""), 1);
+    assert_int_equal(strmap_add(e, "b", (void *)2), 1);
+    assert_int_equal(strmap_add(e, "c", (void *)3), 1);
+    assert_int_equal(strmap_add(e, "d", (void *)4), 1); /* past the first slots */
+    assert_int_equal((intptr_t)strmap_get(e, "b"), 2);
+    assert_int_equal((intptr_t)strmap_get(e, "d"), 4);
+    assert_int_equal((intptr_t)strmap_put(e, "", (void *)5), 1);
+    assert_int_equal(strmap_count(e), 4);
+    strmap_free(e);
+    strmap_free(NULL);
+
     strmap *m = strmap_new();
     char key[32];
     for (int i = 0; i < 5000; i++) {
@@ -174,6 +193,20 @@ static void test_strmap(void **state)
     assert_null(strmap_get(m, "nope"));
     assert_int_equal(strmap_count(m), 5000);
     strmap_free(m);
+}
+
+static void test_mem_find(void **state)
+{
+    (void)state;
+    const unsigned char hay[] = "ab<?x?>cd<?x?>\0<?y?>";
+    size_t n = sizeof hay - 1;
+    assert_ptr_equal(mem_find(hay, n, "<?x?>", 5), hay + 2);
+    assert_ptr_equal(mem_find(hay + 3, n - 3, "<?x?>", 5), hay + 9);
+    assert_ptr_equal(mem_find(hay, n, "<?y?>", 5), hay + 15); /* past a NUL byte */
+    assert_null(mem_find(hay, n, "<?z?>", 5));
+    assert_null(mem_find(hay, 6, "<?x?>", 5)); /* cut short: not all of it is there */
+    assert_ptr_equal(mem_find(hay, 7, "<?x?>", 5), hay + 2);
+    assert_null(mem_find(hay, 0, "a", 1));
 }
 
 static void test_atomic_write_keeps_old_file_on_failure(void **state)
@@ -206,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_heading_ids_unique_and_stable),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_mem_find),
         cmocka_unit_test(test_atomic_write_keeps_old_file_on_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

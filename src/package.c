@@ -327,7 +327,7 @@ static void nav_list_build(book_pkg *b, xmlNodePtr parent, size_t *i, int depth)
 static xmlNodePtr nav_top_build(book_pkg *b, xmlNodePtr ol, size_t *i, void *ud)
 {
     (void)ud;
-    return nav_item_build(b, ol, i, b->toc[*i].depth);
+    return nav_item_build(b, ol, i, 1);
 }
 
 static void landmark_add(xmlNodePtr ol, xmlNsPtr epub, const char *type, const char *href,
@@ -384,7 +384,7 @@ unsigned char *package_nav(book_pkg *b, const strlist *stylesheets, size_t *len,
     if (pi && toc_ol->parent != toc_holder)
         out = page_stream(b, doc, &ls, 1, len, diags);
     else
-        out = page_finish(doc, NULL, 0, NULL, 0, len); /* a template without a "toc" slot */
+        out = xml_serialize(doc, len); /* a template without a "toc" slot */
     for (size_t k = 0; k < 3; k++)
         xmlFreeNode(holders[k]);
 out:
@@ -436,7 +436,7 @@ typedef struct ncx_stream {
 static xmlNodePtr ncx_top_build(book_pkg *b, xmlNodePtr parent, size_t *i, void *ud)
 {
     ncx_stream *st = ud;
-    return ncx_point_build(b, parent, st->ns, i, b->toc[*i].depth, &st->order);
+    return ncx_point_build(b, parent, st->ns, i, 1, &st->order);
 }
 
 unsigned char *package_ncx(book_pkg *b, size_t *len, diag_list *diags)
@@ -480,7 +480,7 @@ unsigned char *package_ncx(book_pkg *b, size_t *len, diag_list *diags)
     if (pi->parent != map)
         out = page_stream(b, doc, &ls, 1, len, diags);
     else
-        out = page_finish(doc, NULL, 0, NULL, 0, len); /* a template without a "navmap" slot */
+        out = xml_serialize(doc, len); /* a template without a "navmap" slot */
     xmlFreeNode(head);
     xmlFreeNode(map);
 out:

@@ -226,7 +226,6 @@ static void ctx_free(check_ctx *c)
     strmap_free(c->item_by_id);
     strmap_free(c->item_by_path);
     strmap_free(c->remote_items);
-    check_ref_list_release(&c->refs);
     free(c->opf_path);
     free(c->uid);
     if (c->za)

@@ -509,31 +509,10 @@ const xmlNode *check_xml_next(const xmlNode *n)
 
 /*** References ***/
 
-/* Ids and references are kept for the whole book: past CHECK_MAX_RECORDS of either, the book
- * is reported as too large to check in full and no more are recorded. */
-static int records_full(check_ctx *c, size_t n, const char *file)
+void check_ref_add(size_t item, int line, int kind, const char *url)
 {
-    if (n < CHECK_MAX_RECORDS)
-        return 0;
-    if (!c->records_capped) {
-        c->records_capped = 1;
-        check_finding(c, DIAG_ERROR, CHECK_ID_TOO_LARGE, file, 0,
-                      "the book has more than %d ids or references; the rest were not checked",
-                      CHECK_MAX_RECORDS);
-    }
-    return 1;
-}
-
-void check_ref_add(check_ctx *c, size_t item, int line, int kind, const char *url)
-{
-    if (check_tl_job) {
-        if (check_tl_job->refs.n < CHECK_MAX_RECORDS)
-            check_ref_list_add(&check_tl_job->refs, item, line, kind, url, strlen(url));
-        return;
-    }
-    if (records_full(c, c->refs.n, c->items[item].path))
-        return;
-    check_ref_list_add(&c->refs, item, line, kind, url, strlen(url));
+    if (check_tl_job->refs.n < CHECK_MAX_RECORDS)
+        check_ref_list_add(&check_tl_job->refs, item, line, kind, url, strlen(url));
 }
 
 long check_item_by_path(const check_ctx *c, const char *path)

@@ -104,7 +104,6 @@ enum { NSK_NONE, NSK_XHTML, NSK_SVG, NSK_MATHML, NSK_EPUB, NSK_XML, NSK_XLINK, N
 /* Per-document state of check_content_scan. Only the item's own fields (ids, needs, scanned) and
  * the job are written: documents are scanned in parallel. */
 typedef struct scan_state {
-    const check_ctx *c;
     mitem *it;
     item_job *job;
     xml_err err;
@@ -412,7 +411,6 @@ void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *
     mitem *it = &c->items[job->item];
     scan_state st;
     memset(&st, 0, sizeof st);
-    st.c = c;
     st.it = it;
     st.job = job;
     st.item_index = job->item;
@@ -551,9 +549,9 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq)
         break;
     case URL_FRAGMENT:
     case URL_LOCAL: {
-        long e = check_zip_entry_find(c, path);
         long ti = check_item_by_path(c, path);
-        if (e < 0 && ti < 0) {
+        /* the entry table is looked at only for the rare target that is not a manifest item */
+        if (ti < 0 && check_zip_entry_find(c, path) < 0) {
             char *p = check_shown(path, strlen(path));
             check_finding(c, DIAG_ERROR, "RSC-007", file, r->line,
                           "referenced resource \"%s\" could not be found in the EPUB", p);

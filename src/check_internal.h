@@ -132,7 +132,6 @@ typedef struct check_ctx {
     strmap *item_by_path; /* path -> index + 1 */
     strmap *remote_items; /* href of remote manifest items -> index + 1 */
     long nav_item, ncx_item;
-    ref_list refs;
     const raw_name *raw; /* central directory records, in libzip's order; NULL if unusable */
     int threads;         /* for content documents; 0: one per core */
     size_t n_ids;        /* ids recorded over all documents */
@@ -247,8 +246,9 @@ void check_ref_list_release(ref_list *l);
 /* Give back the unused part of `l` (lists kept until every document is scanned). */
 void check_ref_list_trim(ref_list *l);
 
-/* Record a reference made by item `item` (to the thread's job, or to the book within its cap). */
-void check_ref_add(check_ctx *c, size_t item, int line, int kind, const char *url);
+/* Record a reference made by item `item` in the calling thread's job (check_tl_job), within
+ * CHECK_MAX_RECORDS. */
+void check_ref_add(size_t item, int line, int kind, const char *url);
 
 /* The manifest item at container path `path`, or -1. */
 long check_item_by_path(const check_ctx *c, const char *path);

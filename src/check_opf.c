@@ -64,9 +64,7 @@ int check_opf_container(check_ctx *c)
                                   "package document's path");
                 } else {
                     found = 1;
-                    char *dec = check_url_decode(fp, strlen(fp)); /* full-path is a plain path */
                     c->opf_path = fp[0] == '/' ? NULL : check_url_resolve(NULL, fp);
-                    free(dec);
                     if (!c->opf_path || check_zip_entry_find(c, c->opf_path) < 0) {
                         char *s = check_shown(fp, strlen(fp));
                         check_finding(c, DIAG_FATAL, "OPF-002", cpath, line,

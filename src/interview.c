@@ -793,13 +793,8 @@ static void split_lazy_labels(cmark_node *doc, const speaker_list *declared)
             if (cmark_node_get_type(c) != CMARK_NODE_SOFTBREAK || !n ||
                 cmark_node_get_type(n) != CMARK_NODE_STRONG || !lazy_label(n, declared))
                 continue;
-            cmark_node *q = cmark_node_new(CMARK_NODE_PARAGRAPH);
-            cmark_node *m;
-            while ((m = cmark_node_next(c)))
-                cmark_node_append_child(q, m);
-            cmark_node_free(c);
-            cmark_node_insert_after(b, q);
-            break; /* q is visited next and split further if need be */
+            mdtree_split_at(c, b);
+            break; /* the new paragraph is visited next and split further if need be */
         }
     }
 }
@@ -874,9 +869,9 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
         if (li < n_labels && labels[li].para == b)
             l = &labels[li++];
         label_verdict v = l ? label_judge(&ctx, l) : VERDICT_NONE;
+        int brk = v == VERDICT_NONE && t == CMARK_NODE_PARAGRAPH && break_paragraph(b);
         int ends_turn =
-            t == CMARK_NODE_HEADING || t == CMARK_NODE_THEMATIC_BREAK || v != VERDICT_NONE ||
-            (t == CMARK_NODE_PARAGRAPH && break_paragraph(b)) ||
+            t == CMARK_NODE_HEADING || t == CMARK_NODE_THEMATIC_BREAK || v != VERDICT_NONE || brk ||
             (t == CMARK_NODE_CUSTOM_BLOCK && sem_get(b) && sem_get(b)->kind == SEM_BREAK);
         if (ends_turn && pending_name && turn) {
             pending_para = cmark_node_new(CMARK_NODE_PARAGRAPH);
@@ -886,8 +881,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
         }
         if (ends_turn)
             turn = NULL;
-        if (v == VERDICT_BREAK ||
-            (v == VERDICT_NONE && t == CMARK_NODE_PARAGRAPH && break_paragraph(b))) {
+        if (v == VERDICT_BREAK || brk) {
             cmark_node_insert_before(b, sem_node_new(a, SEM_BREAK, "scene-break", NULL));
             cmark_node_free(b);
             continue;

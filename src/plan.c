@@ -10,12 +10,14 @@
 #include <errno.h>
 #include <glob.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "lang.h"
+#include "strmap.h"
 #include "yamldoc.h"
 
 #define PLAN_MAX_LIST_BYTES (16u * 1024u * 1024u)
@@ -211,11 +213,6 @@ static int list_load(const char *file, const char *data, size_t len, yamldoc **d
 
 /*** Reading lists ***/
 
-typedef struct seen_file {
-    char *real; /* realpath of a listed file */
-    int line;
-} seen_file;
-
 typedef struct list_reader {
     plan *p;
     const char *file; /* the list file, as named */
@@ -223,8 +220,7 @@ typedef struct list_reader {
     int keep_going;
     int errors;
     diag_list *diags;
-    seen_file *seen;
-    size_t nseen, capseen;
+    strmap *seen; /* realpath of each listed file -> the line it was first listed at */
 } list_reader;
 
 static void list_error(list_reader *r, int line, const char *fmt, ...)
@@ -361,20 +357,11 @@ static int seen_check(list_reader *r, const char *path, int line)
     char *real = realpath(path, NULL);
     if (!real)
         real = xstrdup(path);
-    for (size_t i = 0; i < r->nseen; i++) {
-        if (strcmp(r->seen[i].real, real) == 0) {
-            free(real);
-            return r->seen[i].line > 0 ? r->seen[i].line : 1;
-        }
-    }
-    if (r->nseen == r->capseen) {
-        r->capseen = r->capseen ? r->capseen * 2 : 16;
-        r->seen = xrealloc(r->seen, r->capseen * sizeof *r->seen);
-    }
-    r->seen[r->nseen].real = real;
-    r->seen[r->nseen].line = line;
-    r->nseen++;
-    return 0;
+    void *first = strmap_get(r->seen, real);
+    if (!first)
+        strmap_add(r->seen, real, (void *)(intptr_t)(line > 0 ? line : 1));
+    free(real);
+    return first ? (int)(intptr_t)first : 0;
 }
 
 static void entry_push(list_reader *r, const char *path, int line, const meta *over, int part)
@@ -683,6 +670,7 @@ int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *di
     r.dir = path_dirname(list_path);
     r.keep_going = keep_going;
     r.diags = diags;
+    r.seen = strmap_new();
     /* Files already in the plan count as listed, so a list never adds one twice. */
     for (size_t i = 0; i < p->len; i++)
         seen_check(&r, p->entries[i].path, p->entries[i].line);
@@ -759,9 +747,7 @@ int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *di
     }
     ret = 0;
 out:
-    for (size_t i = 0; i < r.nseen; i++)
-        free(r.seen[i].real);
-    free(r.seen);
+    strmap_free(r.seen);
     free(r.dir);
     yamldoc_free(doc);
     free(data);

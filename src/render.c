@@ -997,15 +997,20 @@ out:
     return ret;
 }
 
-/* Does the document use an element in namespace `ns` (inline SVG, MathML)? Walked without
- * recursion; the text of the document does not count, only its elements. */
-static int doc_uses_ns(xmlDocPtr doc, const char *ns)
+/* Does the document use elements in the SVG or the MathML namespace (inline SVG, MathML)? One
+ * walk, without recursion, ending once both are found; only elements count, not text. */
+static void doc_ns_uses(xmlDocPtr doc, int *svg, int *mathml)
 {
     xmlNodePtr n = xmlDocGetRootElement(doc);
-    while (n) {
-        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-            strcmp((const char *)n->ns->href, ns) == 0)
-            return 1;
+    *svg = *mathml = 0;
+    while (n && !(*svg && *mathml)) {
+        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href) {
+            const char *href = (const char *)n->ns->href;
+            if (strcmp(href, "http://www.w3.org/2000/svg") == 0)
+                *svg = 1;
+            else if (strcmp(href, "http://www.w3.org/1998/Math/MathML") == 0)
+                *mathml = 1;
+        }
         if (n->children && n->type == XML_ELEMENT_NODE) {
             n = n->children;
             continue;
@@ -1015,7 +1020,6 @@ static int doc_uses_ns(xmlDocPtr doc, const char *ns)
         if (n)
             n = n->next;
     }
-    return 0;
 }
 
 /* Serialise the chapter's document and deflate it for the container. */
@@ -1023,8 +1027,7 @@ static void chapter_finish(chapter *ch, xmlDocPtr doc, zipwrite_deflater *deflat
 {
     size_t len = 0;
     unsigned char *xml = xml_serialize(doc, &len);
-    ch->has_svg = doc_uses_ns(doc, "http://www.w3.org/2000/svg");
-    ch->has_mathml = doc_uses_ns(doc, "http://www.w3.org/1998/Math/MathML");
+    doc_ns_uses(doc, &ch->has_svg, &ch->has_mathml);
     ch->xhtml_len = len;
     ch->deflated = zipwrite_deflate(deflater, xml, len, &ch->deflated_len, &ch->crc);
     free(xml);

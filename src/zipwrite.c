@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libdeflate.h>
 #include <zip.h>
 
+#include "pool.h"
 #include "util.h"
 
 /*** Time ***/
@@ -180,13 +180,22 @@ void zipwrite_deflater_free(zipwrite_deflater *d)
     free(d);
 }
 
+/* Deflate in[0..len) with `c` into a new buffer of the compress bound (the caller frees it);
+ * *out_len is 0 only on failure. */
+static unsigned char *deflate_bytes(struct libdeflate_compressor *c, const unsigned char *in,
+                                    size_t len, size_t *out_len, uint32_t *crc)
+{
+    size_t bound = libdeflate_deflate_compress_bound(c, len);
+    unsigned char *buf = xmalloc(bound);
+    *out_len = libdeflate_deflate_compress(c, in, len, buf, bound);
+    *crc = (uint32_t)libdeflate_crc32(0, in, len);
+    return buf;
+}
+
 unsigned char *zipwrite_deflate(zipwrite_deflater *d, const unsigned char *in, size_t len,
                                 size_t *out_len, uint32_t *crc)
 {
-    size_t bound = libdeflate_deflate_compress_bound(d->c, len);
-    unsigned char *buf = xmalloc(bound);
-    *out_len = libdeflate_deflate_compress(d->c, in, len, buf, bound);
-    *crc = (uint32_t)libdeflate_crc32(0, in, len);
+    unsigned char *buf = deflate_bytes(d->c, in, len, out_len, crc);
     return xrealloc(buf, *out_len ? *out_len : 1);
 }
 
@@ -194,10 +203,9 @@ unsigned char *zipwrite_deflate(zipwrite_deflater *d, const unsigned char *in, s
 static void deflate_one(deflate_pool *p, struct libdeflate_compressor *c, size_t i)
 {
     const zip_entry_spec *e = &p->entries[i];
-    size_t bound = libdeflate_deflate_compress_bound(c, e->len);
-    unsigned char *buf = xmalloc(bound);
-    size_t len = libdeflate_deflate_compress(c, e->data, e->len, buf, bound);
-    uint32_t crc = (uint32_t)libdeflate_crc32(0, e->data, e->len);
+    size_t len;
+    uint32_t crc;
+    unsigned char *buf = deflate_bytes(c, e->data, e->len, &len, &crc);
 
     pthread_mutex_lock(&p->lock);
     if (len == 0) { /* cannot happen with the bound; a failure, not data */
@@ -527,22 +535,14 @@ static int add_entry(zip_t *za, deflate_pool *pool, size_t i, unsigned short dti
     return 0;
 }
 
-/* How many workers to start besides the caller's thread: `threads` (0: online CPUs) less
- * one, no more than there are entries to deflate besides the first. */
+/* How many workers to start besides the caller's thread: as many threads as pool_for would
+ * use for the entries to deflate, less the caller's own. */
 static size_t worker_count(const zip_entry_spec *entries, size_t n, int threads)
 {
     size_t jobs = 0;
     for (size_t i = 0; i < n; i++)
         jobs += (size_t)wants_deflate(&entries[i]);
-    size_t want = threads > 0 ? (size_t)threads : 0;
-    if (want == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        want = cpus > 0 ? (size_t)cpus : 1;
-    }
-    if (want > 256)
-        want = 256;
-    want -= 1;
-    return jobs == 0 ? 0 : want < jobs - 1 ? want : jobs - 1;
+    return jobs ? (size_t)pool_threads(jobs, threads) - 1 : 0;
 }
 
 int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,

@@ -1,5 +1,6 @@
 /* main.c: the sheaf command: dispatches to `build` and `check`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -21,8 +22,20 @@ static void usage_print(FILE *out)
           out);
 }
 
+/* libzip converts every entry's DOS time with mktime()/localtime() (when it reads a central
+ * directory, checks local headers, and when it writes); with TZ unset, glibc stat()s
+ * /etc/localtime on each call to notice a change: two system calls per entry, 0.2 s of a
+ * 33,000-entry book. Naming the same zone file in TZ makes glibc read it once. A TZ the user
+ * set is left as it is. */
+static void timezone_pin(void)
+{
+    if (!getenv("TZ"))
+        setenv("TZ", ":/etc/localtime", 0);
+}
+
 int main(int argc, char **argv)
 {
+    timezone_pin();
     if (argc < 2) {
         usage_print(stderr);
         return 2;

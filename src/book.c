@@ -658,7 +658,7 @@ static int media_cmp(const void *x, const void *y)
     return strcmp((*a)->href, (*b)->href);
 }
 
-static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
+static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub_len)
 {
     int ret = -1;
     book_pkg *pkg = &b->pkg;
@@ -767,7 +767,12 @@ static int package_assemble(build *b, unsigned char **epub, size_t *epub_len)
         if (entries[i].compress == ZIPWRITE_DEFLATED)
             entries[i].give = 1;
     }
-    ret = zipwrite_build(entries, k, b->opts->epoch, b->opts->threads, epub, epub_len, b->diags);
+    if (fd >= 0)
+        ret = zipwrite_build_fd(entries, k, b->opts->epoch, b->opts->threads, fd, epub_len,
+                                b->diags);
+    else
+        ret = zipwrite_build(entries, k, b->opts->epoch, b->opts->threads, epub, epub_len,
+                             b->diags);
     strlist_clear(&names);
 out:
     free(entries);
@@ -794,8 +799,8 @@ static void build_free(build *b)
     strlist_clear(&b->stylesheets);
 }
 
-int book_build(const plan *p, const build_options *o, unsigned char **epub, size_t *epub_len,
-               build_stats *stats, diag_list *diags)
+int book_build(const plan *p, const build_options *o, int fd, unsigned char **epub,
+               size_t *epub_len, build_stats *stats, diag_list *diags)
 {
     int ret = -1;
     build b;
@@ -815,13 +820,14 @@ int book_build(const plan *p, const build_options *o, unsigned char **epub, size
     if (articles_process(&b, stats) != 0)
         goto out;
     stats->articles = b.n_articles;
+    memory_release(1); /* the workers' trees; the documents, as the archive takes them */
     double t0 = clock_now();
     metadata_settle(&b);
     links_finish(&b);
     if (cover_add(&b) != 0)
         goto out;
     toc_build(&b);
-    if (package_assemble(&b, epub, epub_len) != 0)
+    if (package_assemble(&b, fd, epub, epub_len) != 0)
         goto out;
     stats->t_package = clock_now() - t0;
     stats->images = media_store_count(b.env.media);

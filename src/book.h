@@ -7,8 +7,9 @@
  *   -> render_chapter (render.c: cmark tree -> XHTML libxml2 tree -> bytes; sanitize.c for raw
  *      HTML, media.c for images)
  *   -> package_* (package.c: title page, nav, NCX, package document, container)
- *   -> zipwrite_build (zipwrite.c: the EPUB bytes, in memory)
- *   -> check_epub_memory (check.c) and file_write_atomic, in cli_build.c. */
+ *   -> zipwrite_build_fd (zipwrite.c: the EPUB, into a temporary file next to the output)
+ *   -> check_epub_memory (check.c, over the file mapped in memory), then the temporary file is
+ *      renamed to the output (file_temp_commit), in cli_build.c. */
 #ifndef SHEAF_BOOK_H
 #define SHEAF_BOOK_H
 
@@ -113,10 +114,12 @@ typedef struct article {
     diag_list diags;     /* this article's messages, merged in order */
 } article;
 
-/* Build the book described by `p` with options `o`. On success returns 0 and the EPUB bytes in
- * *epub (the caller frees them). Diagnostics (warnings; errors on failure) are appended to
- * diags. Returns -1 when the book cannot be built. */
-int book_build(const plan *p, const build_options *o, unsigned char **epub, size_t *epub_len,
-               build_stats *stats, diag_list *diags);
+/* Build the book described by `p` with options `o`. On success returns 0 and the EPUB's size in
+ * *epub_len; the EPUB itself is written to the file open for reading and writing on `fd` when
+ * fd >= 0 (the caller keeps the descriptor; *epub is left alone), else returned in *epub (the
+ * caller frees it). Diagnostics (warnings; errors on failure) are appended to diags. Returns -1
+ * when the book cannot be built. */
+int book_build(const plan *p, const build_options *o, int fd, unsigned char **epub,
+               size_t *epub_len, build_stats *stats, diag_list *diags);
 
 #endif

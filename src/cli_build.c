@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,6 +101,38 @@ static int output_dir_check(const char *out)
     }
     free(dir);
     return ret;
+}
+
+/* The book cannot be written next to `output` (errno `err`). */
+static void output_write_error(diag_list *diags, const char *output, int err)
+{
+    char *dir = path_dirname(output);
+    diag_add(diags, DIAG_ERROR, NULL, output, 0,
+             "cannot write the book in the folder '%s': %s; choose a folder you can write in",
+             dir, strerror(err));
+    free(dir);
+}
+
+/* Run sheaf's own check over the len-byte book in the file on fd (mapped, not read). Findings
+ * go to `findings`; returns -1 with an error in diags when the file cannot be mapped. */
+static int book_check(int fd, size_t len, const char *output, diag_list *findings,
+                      diag_list *diags)
+{
+    int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE; /* every page is read: one call instead of a fault per page */
+#endif
+    void *map = len ? mmap(NULL, len, PROT_READ, flags, fd, 0) : MAP_FAILED;
+    if (map == MAP_FAILED) {
+        diag_add(diags, DIAG_ERROR, NULL, output, 0,
+                 "cannot read back the book just written for its check: %s; try again, or "
+                 "write it to another folder",
+                 len ? strerror(errno) : "it is empty");
+        return -1;
+    }
+    check_epub_memory(map, len, output, findings);
+    munmap(map, len);
+    return 0;
 }
 
 static int same_file(const struct stat *a, const char *path)
@@ -238,8 +271,10 @@ int cli_build(int argc, char **argv)
     build_options o;
     plan p;
     diag_list diags = DIAG_LIST_INIT, findings = DIAG_LIST_INIT;
-    unsigned char *epub = NULL;
+    unsigned char *epub = NULL; /* stays NULL: the book goes to the temporary file */
     size_t epub_len = 0;
+    char *tmp = NULL; /* the temporary file the book is written to, until renamed */
+    int tmp_fd = -1;
     build_stats stats;
     struct progress_state ps = {0, 0};
     double t_start = clock_now();
@@ -391,10 +426,20 @@ int cli_build(int argc, char **argv)
         goto report;
     }
     strlist_extend(&o.resource_paths, &p.resource_paths);
-    if (book_build(&p, &o, &epub, &epub_len, &stats, &diags) != 0)
+    /* The archive is written straight into a temporary file next to the output, checked from
+     * there, and renamed to the output only when the check passes: the book is never held in
+     * memory whole next to its parts, and a failed build leaves the output as it was. */
+    tmp_fd = file_temp_open(output, &tmp);
+    if (tmp_fd < 0) {
+        output_write_error(&diags, output, errno);
         goto report;
+    }
+    if (book_build(&p, &o, tmp_fd, &epub, &epub_len, &stats, &diags) != 0)
+        goto report;
+    memory_release(0); /* the parts of the book, before its check */
     double t_check = clock_now();
-    check_epub_memory(epub, epub_len, output, &findings);
+    if (book_check(tmp_fd, epub_len, output, &findings, &diags) != 0)
+        goto report;
     t_check = clock_now() - t_check;
     if (diag_list_count_at_least(&findings, DIAG_ERROR) > 0) {
         diag_add(&diags, DIAG_ERROR, NULL, output, 0,
@@ -402,14 +447,10 @@ int cli_build(int argc, char **argv)
                  "this is a bug in sheaf: please report it with the input");
         goto report;
     }
-    if (file_write_atomic(output, epub, epub_len) != 0) {
-        int err = errno;
-        char *dir = path_dirname(output);
-        diag_add(&diags, DIAG_ERROR, NULL, output, 0,
-                 "cannot write the book in the folder '%s': %s; choose a folder you can write "
-                 "in",
-                 dir, strerror(err));
-        free(dir);
+    int rc = file_temp_commit(tmp_fd, &tmp, output);
+    tmp_fd = -1;
+    if (rc != 0) {
+        output_write_error(&diags, output, errno);
         goto report;
     }
     ret = 0;
@@ -434,6 +475,8 @@ report:
                 stats.chapters == 1 ? "" : "s", stats.images, stats.images == 1 ? "" : "s",
                 (double)epub_len / 1024.0, clock_now() - t_start);
 out:
+    if (tmp)
+        file_temp_discard(tmp_fd, &tmp);
     free(epub);
     diag_list_clear(&diags);
     diag_list_clear(&findings);

@@ -9,7 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Between the stages of a large build: give the memory freed so far back to the system, so
+ * that the next stage's peak is not added to the last one's leftovers, and with `eager` set
+ * keep giving freed memory back at once (more system calls, a lower peak) until called again
+ * with it clear. Not thread-safe: call it when no other thread allocates. */
+void memory_release(int eager);
+
 /* Allocate or abort. The caller frees the result with free(). */
+/* Say "out of memory" on stderr and abort: what every x* allocator does when malloc fails. */
+_Noreturn void oom_abort(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -70,6 +78,17 @@ int file_read_all(const char *path, size_t max, char **data, size_t *len);
  * rename. On failure nothing is left behind, an existing file at `path` is untouched, errno
  * says why and -1 is returned. */
 int file_write_atomic(const char *path, const void *data, size_t len);
+
+/* The same in steps, for a file written by other code: file_temp_open creates
+ * "PATH.sheaf-XXXXXX" next to path (mode 0600 until committed), open for reading and writing,
+ * and returns its descriptor with the malloc'd name in *tmp, or -1 with errno set.
+ * file_temp_commit gives it the umask's mode, fsyncs it and renames it to path: 0, or -1 with
+ * errno set and the temporary file removed; the descriptor is closed and *tmp freed either
+ * way. file_temp_discard closes the descriptor (when >= 0), removes the file and frees *tmp,
+ * leaving errno as it was. */
+int file_temp_open(const char *path, char **tmp);
+int file_temp_commit(int fd, char **tmp, const char *path);
+void file_temp_discard(int fd, char **tmp);
 
 int str_starts_with(const char *s, const char *prefix);
 int str_ends_with(const char *s, const char *suffix);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <libdeflate.h>
 #include <zip.h>
@@ -404,16 +406,42 @@ static zip_int64_t precompressed_cb(void *ud, void *data, zip_uint64_t len,
     }
 }
 
-/*** The archive in memory ***/
+/*** Where the archive goes: memory or a file ***/
 
-/* A writable libzip source over our own growing buffer, so that the finished archive is
- * handed to the caller without a copy. It starts as an empty archive. */
+/* A writable libzip source over our own growing buffer (fd < 0), so that the finished archive
+ * is handed to the caller without a copy, or over a file open for reading and writing (fd >=
+ * 0), so that the archive never sits in memory next to the deflated documents it is made of.
+ * It starts as an empty archive. */
 typedef struct zip_sink {
-    unsigned char *data;
+    int fd;
+    unsigned char *data; /* memory only */
     size_t len, cap;
     size_t wpos, rpos;
     zip_error_t error;
 } zip_sink;
+
+/* Write or read (`writing`) len bytes at off of the sink's file, retrying short transfers.
+ * Returns the bytes moved (fewer than len only at the end of the file when reading) or -1
+ * with the sink's error set. */
+static zip_int64_t sink_file_io(zip_sink *s, void *data, size_t len, size_t off, int writing)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t k = writing ? pwrite(s->fd, (const char *)data + done, len - done,
+                                     (off_t)(off + done))
+                            : pread(s->fd, (char *)data + done, len - done, (off_t)(off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            zip_error_set(&s->error, writing ? ZIP_ER_WRITE : ZIP_ER_READ, errno);
+            return -1;
+        }
+        if (k == 0)
+            break;
+        done += (size_t)k;
+    }
+    return (zip_int64_t)done;
+}
 
 static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
@@ -427,8 +455,14 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
     case ZIP_SOURCE_READ: {
         size_t left = s->len - s->rpos;
         size_t k = len < left ? (size_t)len : left;
-        if (k)
+        if (s->fd >= 0) {
+            zip_int64_t got = sink_file_io(s, data, k, s->rpos, 0);
+            if (got < 0)
+                return -1;
+            k = (size_t)got;
+        } else if (k) {
             memcpy(data, s->data + s->rpos, k);
+        }
         s->rpos += k;
         return (zip_int64_t)k;
     }
@@ -455,16 +489,25 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
     case ZIP_SOURCE_ROLLBACK_WRITE:
     case ZIP_SOURCE_REMOVE:
         s->len = s->wpos = 0;
+        if (s->fd >= 0 && ftruncate(s->fd, 0) != 0) {
+            zip_error_set(&s->error, ZIP_ER_WRITE, errno);
+            return -1;
+        }
         return 0;
     case ZIP_SOURCE_WRITE:
-        if (s->wpos + len > s->cap) {
-            size_t cap = s->cap ? s->cap : 65536;
-            while (cap < s->wpos + len)
-                cap *= 2;
-            s->data = xrealloc(s->data, cap);
-            s->cap = cap;
+        if (s->fd >= 0) {
+            if (sink_file_io(s, data, (size_t)len, s->wpos, 1) < 0)
+                return -1;
+        } else {
+            if (s->wpos + len > s->cap) {
+                size_t cap = s->cap ? s->cap : 65536;
+                while (cap < s->wpos + len)
+                    cap *= 2;
+                s->data = xrealloc(s->data, cap);
+                s->cap = cap;
+            }
+            memcpy(s->data + s->wpos, data, (size_t)len);
         }
-        memcpy(s->data + s->wpos, data, (size_t)len);
         s->wpos += (size_t)len;
         if (s->wpos > s->len)
             s->len = s->wpos;
@@ -482,13 +525,26 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
     case ZIP_SOURCE_ERROR:
         return zip_error_to_data(&s->error, data, len);
     case ZIP_SOURCE_FREE:
-        return 0; /* the sink lives in zipwrite_build's frame */
+        return 0; /* the sink lives in archive_write's frame */
     case ZIP_SOURCE_SUPPORTS:
         return ZIP_SOURCE_SUPPORTS_WRITABLE;
     default:
         zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
         return -1;
     }
+}
+
+/* Set the DOS times in the archive just written to the sink's file (see patch_dos_times),
+ * through a shared mapping. Returns 0 or -1 with errno set. */
+static int sink_file_patch(zip_sink *s, unsigned dtime, unsigned ddate)
+{
+    if (s->len == 0)
+        return 0;
+    void *map = mmap(NULL, s->len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+    if (map == MAP_FAILED)
+        return -1;
+    (void)patch_dos_times(map, s->len, dtime, ddate);
+    return munmap(map, s->len);
 }
 
 /*** Building ***/
@@ -545,13 +601,14 @@ static size_t worker_count(const zip_entry_spec *entries, size_t n, int threads)
     return jobs ? (size_t)pool_threads(jobs, threads) - 1 : 0;
 }
 
-int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
-                   unsigned char **out, size_t *out_len, diag_list *diags)
+/* Write the archive of `entries` into `sink` (empty, its error initialised). Returns 0 or -1
+ * with an error appended to diags. */
+static int archive_write(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
+                         zip_sink *sink, diag_list *diags)
 {
     int ret = -1;
     zip_error_t zerr;
-    zip_sink sink = {NULL, 0, 0, 0, 0, {0, 0, NULL}};
-    zip_source_t *mem = NULL;
+    zip_source_t *src = NULL;
     zip_t *za = NULL;
     unsigned short dtime, ddate;
     deflate_pool pool = {entries, NULL, n, 0, 0, 0, n, 0, 0, 0, NULL, PTHREAD_MUTEX_INITIALIZER,
@@ -559,40 +616,37 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
     pthread_t *workers = NULL;
     size_t nworkers = 0, started = 0;
 
-    *out = NULL;
-    *out_len = 0;
     zip_error_init(&zerr);
-    zip_error_init(&sink.error);
     zipwrite_dos_time(epoch, &dtime, &ddate);
 
     if (n == 0) {
         diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't package an empty book: no entries");
         goto out;
     }
-    mem = zip_source_function_create(sink_cb, &sink, &zerr);
-    if (!mem) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't create the in-memory book: %s",
+    src = zip_source_function_create(sink_cb, sink, &zerr);
+    if (!src) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't create the book's container: %s",
                  zip_error_strerror(&zerr));
         goto out;
     }
-    za = zip_open_from_source(mem, ZIP_TRUNCATE, &zerr);
+    za = zip_open_from_source(src, ZIP_TRUNCATE, &zerr);
     if (!za) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't start the in-memory book: %s",
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't start the book's container: %s",
                  zip_error_strerror(&zerr));
         goto out;
     }
-    zip_source_keep(mem); /* the sink must outlive zip_close */
+    zip_source_keep(src); /* the sink must outlive zip_close */
 
-    /* The archive's size is known closely in advance for stored and deflated entries: reserve
-     * it, rather than double a buffer of tens of megabytes. */
-    {
+    if (sink->fd < 0) {
+        /* The archive's size is known closely in advance for stored and deflated entries:
+         * reserve it, rather than double a buffer of tens of megabytes. */
         size_t estimate = 22 + 64 * 1024;
         for (size_t i = 0; i < n; i++)
             estimate += 2 * (46 + strlen(entries[i].name)) +
                         (entries[i].compress == ZIPWRITE_DEFLATE ? entries[i].len / 3
                                                                   : entries[i].len);
-        sink.data = xmalloc(estimate);
-        sink.cap = estimate;
+        sink->data = xmalloc(estimate);
+        sink->cap = estimate;
     }
     pool.out = xcalloc(n, sizeof *pool.out);
     for (size_t i = 0; i < n; i++) {
@@ -623,16 +677,19 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
     za = NULL;
     /* Fails only on archives over 4 GB; their times came from zip_file_set_dostime and are
      * right everywhere but in DST gaps. */
-    (void)patch_dos_times(sink.data, sink.len, dtime, ddate);
-    *out = sink.len < sink.cap ? xrealloc(sink.data, sink.len ? sink.len : 1) : sink.data;
-    *out_len = sink.len;
-    sink.data = NULL;
+    if (sink->fd < 0)
+        (void)patch_dos_times(sink->data, sink->len, dtime, ddate);
+    else if (sink_file_patch(sink, dtime, ddate) != 0) {
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't finish the book's zip container: %s",
+                 strerror(errno));
+        goto out;
+    }
     ret = 0;
 out:
     if (za)
         zip_discard(za); /* frees the precompressed sources */
-    if (mem)
-        zip_source_free(mem);
+    if (src)
+        zip_source_free(src);
     pthread_mutex_lock(&pool.lock);
     pool.stop = 1;
     pthread_cond_broadcast(&pool.space);
@@ -650,8 +707,35 @@ out:
     pthread_cond_destroy(&pool.done);
     pthread_cond_destroy(&pool.space);
     pthread_mutex_destroy(&pool.lock);
+    zip_error_fini(&zerr);
+    return ret;
+}
+
+int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
+                   unsigned char **out, size_t *out_len, diag_list *diags)
+{
+    zip_sink sink = {-1, NULL, 0, 0, 0, 0, {0, 0, NULL}};
+    zip_error_init(&sink.error);
+    int ret = archive_write(entries, n, epoch, threads, &sink, diags);
+    *out = NULL;
+    *out_len = 0;
+    if (ret == 0) {
+        *out = sink.len < sink.cap ? xrealloc(sink.data, sink.len ? sink.len : 1) : sink.data;
+        *out_len = sink.len;
+        sink.data = NULL;
+    }
     free(sink.data);
     zip_error_fini(&sink.error);
-    zip_error_fini(&zerr);
+    return ret;
+}
+
+int zipwrite_build_fd(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
+                      int fd, size_t *out_len, diag_list *diags)
+{
+    zip_sink sink = {fd, NULL, 0, 0, 0, 0, {0, 0, NULL}};
+    zip_error_init(&sink.error);
+    int ret = archive_write(entries, n, epoch, threads, &sink, diags);
+    *out_len = ret == 0 ? sink.len : 0;
+    zip_error_fini(&sink.error);
     return ret;
 }

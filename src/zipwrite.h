@@ -1,4 +1,5 @@
-/* zipwrite.h: the EPUB container writer. Packs named entries into a zip archive in memory.
+/* zipwrite.h: the EPUB container writer. Packs named entries into a zip archive, in memory or
+ * in a file.
  *
  * The archive is reproducible: entries in the order given, one fixed DOS timestamp for all of
  * them derived from an epoch (UTC, independent of TZ), no extra fields, so the same entries
@@ -6,7 +7,8 @@
  *
  * Compressed entries are deflated with libdeflate by worker threads, a few entries ahead of
  * libzip, which writes the deflated bytes as they are; each entry's compressed copy is freed
- * once written, so memory beyond the caller's entries is about the size of the archive. */
+ * once written, so memory beyond the caller's entries is about the size of the archive (none of
+ * it when the archive goes to a file). */
 #ifndef SHEAF_ZIPWRITE_H
 #define SHEAF_ZIPWRITE_H
 
@@ -61,6 +63,13 @@ unsigned char *zipwrite_deflate(zipwrite_deflater *d, const unsigned char *in, s
  * error appended to `diags` (*out is then NULL). */
 int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
                    unsigned char **out, size_t *out_len, diag_list *diags);
+
+/* The same archive, written to the file open for reading and writing on `fd` (truncated first;
+ * the caller keeps the descriptor) instead of memory, so that a large book is never held in
+ * memory next to its deflated documents. Returns 0 and the archive's size in *out_len, or -1
+ * with an error appended to `diags` (the file's content is then undefined). */
+int zipwrite_build_fd(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
+                      int fd, size_t *out_len, diag_list *diags);
 
 /* The DOS date and time fields for `epoch` in UTC (clamped as above). Exposed for tests. */
 void zipwrite_dos_time(long long epoch, unsigned short *dos_time, unsigned short *dos_date);

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <zip.h>
@@ -440,6 +443,51 @@ static void test_precompressed(void **state)
     diag_list_clear(&diags);
 }
 
+/* Written to a file (what `sheaf build` does), the archive is the same bytes as in memory,
+ * times included (they are patched in the file), whatever the file held before; a file that
+ * cannot be written is an error, not a short book. */
+static void test_to_file(void **state)
+{
+    (void)state;
+    book b;
+    book_init(&b);
+    unsigned char *mem = NULL;
+    size_t mem_len = 0;
+    build_ok(&b, 1615689000LL, 2, &mem, &mem_len);
+
+    char path[] = "/tmp/sheaf-test-zipwrite-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    unsigned char junk[4096];
+    memset(junk, 'j', sizeof junk);
+    for (size_t k = 0; k <= mem_len / sizeof junk + 1; k++)
+        assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    diag_list d = DIAG_LIST_INIT;
+    size_t len = 0;
+    assert_int_equal(zipwrite_build_fd(b.e, b.n, 1615689000LL, 2, fd, &len, &d), 0);
+    assert_int_equal(d.len, 0);
+    assert_int_equal(len, mem_len);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal((size_t)st.st_size, mem_len);
+    unsigned char *got = xmalloc(len);
+    assert_int_equal(pread(fd, got, len, 0), (ssize_t)len);
+    assert_memory_equal(got, mem, len);
+    free(got);
+    close(fd);
+
+    fd = open("/dev/null", O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(zipwrite_build_fd(b.e, b.n, 0, 1, fd, &len, &d), -1);
+    assert_int_equal(len, 0);
+    assert_int_equal(diag_list_count_at_least(&d, DIAG_ERROR), 1);
+    close(fd);
+    diag_list_clear(&d);
+    free(mem);
+    book_free(&b);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -475,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_many_entries),
         cmocka_unit_test(test_zip64_entry_count),
         cmocka_unit_test(test_precompressed),
+        cmocka_unit_test(test_to_file),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

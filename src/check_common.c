@@ -256,6 +256,35 @@ out:
     return ret;
 }
 
+/* The length of the scheme url starts with (RFC 3986: a letter, then letters, digits, "+", "-"
+ * or ".", then ":"), not counting the colon; 0 when it has none. */
+static size_t url_scheme_len(const char *url, size_t n)
+{
+    size_t i = 0;
+    if (n == 0 || !((url[0] | 0x20) >= 'a' && (url[0] | 0x20) <= 'z'))
+        return 0;
+    while (i < n && (((url[i] | 0x20) >= 'a' && (url[i] | 0x20) <= 'z') ||
+                     (url[i] >= '0' && url[i] <= '9') || url[i] == '+' || url[i] == '-' ||
+                     url[i] == '.'))
+        i++;
+    return i < n && url[i] == ':' ? i : 0;
+}
+
+/* Is the n-byte scheme s the lowercase `name`, in any case? */
+static int scheme_is(const char *s, size_t n, const char *name)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!name[k] || (s[k] | 0x20) != name[k])
+            return 0;
+    return name[n] == '\0';
+}
+
+int check_url_foreign(const char *url, size_t n)
+{
+    size_t i = url_scheme_len(url, n);
+    return i && !scheme_is(url, i, "data") && !scheme_is(url, i, "file") && !memchr(url, '\\', n);
+}
+
 /* Classify `url` found in the document at `base`. For URL_LOCAL and URL_FRAGMENT, *path (new
  * string, the target container path; for URL_FRAGMENT the base itself) and *frag (new string,
  * decoded fragment, or NULL when there is none) are set; the caller frees both. */
@@ -272,25 +301,15 @@ int check_url_classify(const char *base, const char *url, char **path, char **fr
         return URL_EMPTY;
     if (memchr(url, '\\', n))
         return URL_INVALID;
-    /* scheme */
-    size_t i = 0;
-    if ((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z')) {
-        while (i < n && (((url[i] | 0x20) >= 'a' && (url[i] | 0x20) <= 'z') ||
-                         (url[i] >= '0' && url[i] <= '9') || url[i] == '+' || url[i] == '-' ||
-                         url[i] == '.'))
-            i++;
-        if (i < n && url[i] == ':') {
-            char *scheme = xstrndup(url, i);
-            int cls = URL_OTHER;
-            if (str_casecmp_ascii(scheme, "http") == 0 || str_casecmp_ascii(scheme, "https") == 0)
-                cls = URL_REMOTE;
-            else if (str_casecmp_ascii(scheme, "data") == 0)
-                cls = URL_DATA;
-            else if (str_casecmp_ascii(scheme, "file") == 0)
-                cls = URL_FILE;
-            free(scheme);
-            return cls;
-        }
+    size_t i = url_scheme_len(url, n);
+    if (i) {
+        if (scheme_is(url, i, "http") || scheme_is(url, i, "https"))
+            return URL_REMOTE;
+        if (scheme_is(url, i, "data"))
+            return URL_DATA;
+        if (scheme_is(url, i, "file"))
+            return URL_FILE;
+        return URL_OTHER;
     }
     if (n >= 2 && url[0] == '/' && url[1] == '/')
         return URL_REMOTE;

@@ -305,7 +305,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
             /* rel may come later in attribute order: decide the kind below */
             check_ref_list_add(&job->refs, st->item_index, line, REF_LINK, vs, vlen);
             pending_link = (long)job->refs.n - 1;
-        } else if (kind >= 0) {
+        } else if (kind >= 0 && !(kind == REF_LINK && check_url_foreign(vs, vlen))) {
             check_ref_list_add(&job->refs, st->item_index, line, kind, vs, vlen);
         }
     }

@@ -43,7 +43,7 @@
 #define MT_NCX "application/x-dtbncx+xml"
 #define MT_CSS "text/css"
 
-#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOWARNING)
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_COMPACT)
 
 /* Manifest item properties sheaf knows about. */
 enum {
@@ -271,6 +271,10 @@ char *check_url_resolve(const char *base, const char *rel);
 /* Classify `url` found in the document at `base` (enum url_class); sets *path and *frag (new
  * strings the caller frees) for URL_LOCAL and URL_FRAGMENT. */
 int check_url_classify(const char *base, const char *url, char **path, char **frag);
+/* Does the n-byte url name a scheme of its own (http:, https:, mailto:, ...), neither data: nor
+ * file:, with no backslash? A hyperlink to such a URL never gives a finding, so it is not
+ * recorded (most links of an article point to the web). */
+int check_url_foreign(const char *url, size_t n);
 
 /*** check_common.c: XML (hostile input) ***/
 

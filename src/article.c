@@ -654,17 +654,49 @@ static void headings_collect(article *a, int top_level)
         cmark_node_set_user_data(a->headings[i].node, &a->headings[i]);
 }
 
+/* Eight bytes at a time needs byte k of a loaded uint64_t to be bits 8k..8k+7. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDS_SWAR 1
+#else
+#define WORDS_SWAR 0
+#endif
+#define BYTES_HI 0x8080808080808080ull
+#define BYTES_LO 0x7F7F7F7F7F7F7F7Full
+#define BYTES_ALL(c) (0x0101010101010101ull * (c))
+
+/* The high bit of each byte of x that equals c. */
+static uint64_t bytes_equal(uint64_t x, unsigned char c)
+{
+    uint64_t t = x ^ BYTES_ALL(c);
+    return ~(((t & BYTES_LO) + BYTES_LO) | t) & BYTES_HI;
+}
+
+/* Words for the reading time: a word starts at a byte that is not a space (' ', '\n', '\t')
+ * after a space or at the start. A CJK character (U+3000..U+9FFF, lead bytes E3..E9) ends a
+ * word and counts as half a word. Plain text is counted eight bytes at a time (byte by byte it
+ * was 3% of a build); a block with a byte above 0x7F is looked at byte by byte. */
 static void words_count(article *a)
 {
-    size_t words = 0, cjk = 0;
-    int in_word = 0;
     const unsigned char *s = (const unsigned char *)a->text;
-    for (size_t i = 0; i < a->text_len; i++) {
+    size_t n = a->text_len, words = 0, cjk = 0, i = 0;
+    int in_word = 0;
+    while (i < n) {
+        uint64_t x;
+        if (WORDS_SWAR && i + 8 <= n && (memcpy(&x, s + i, 8), (x & BYTES_HI) == 0)) {
+            /* byte k of the block is bits 8k..8k+7: it starts a word when it is not a space
+             * and byte k-1 (the previous block's last one for k = 0) is */
+            uint64_t sp = bytes_equal(x, ' ') | bytes_equal(x, '\n') | bytes_equal(x, '\t');
+            uint64_t prev = (sp << 8) | (in_word ? 0 : 0x80);
+            uint64_t starts = prev & ~sp & BYTES_HI;
+            words += (size_t)__builtin_popcountll(starts);
+            in_word = !(sp >> 63);
+            i += 8;
+            continue;
+        }
         unsigned char c = s[i];
-        if (c >= 0xE3 && c <= 0xE9 && i + 2 < a->text_len) {
-            /* U+3000..U+9FFF (CJK): count characters, two of them reading like a word. */
+        if (c >= 0xE3 && c <= 0xE9 && i + 2 < n) {
             cjk++;
-            i += 2;
+            i += 3;
             in_word = 0;
             continue;
         }
@@ -672,6 +704,7 @@ static void words_count(article *a)
         if (!space && !in_word)
             words++;
         in_word = !space;
+        i++;
     }
     a->words = words + cjk / 2;
 }

@@ -87,8 +87,9 @@ static size_t timestamp_at(const char *s, int bare_ok)
 
 static int word_in(const char *w, size_t n, const char *const *list)
 {
+    /* w has no NUL in its n bytes: a match of n bytes means list[i] is at least that long */
     for (size_t i = 0; list[i]; i++)
-        if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
+        if (strncasecmp(w, list[i], n) == 0 && list[i][n] == '\0')
             return 1;
     return 0;
 }
@@ -348,7 +349,7 @@ static mark_kind mark_at(const char *s, size_t *len, int transcript)
 static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode, int transcript)
 {
     const char *lit = cmark_node_get_literal(t);
-    if (!lit || (!strchr(lit, '[') && !strchr(lit, '(')))
+    if (!lit || !strpbrk(lit, "[("))
         return;
     char *s = xstrdup(lit);
     size_t done = 0, i = 0, changed = 0;

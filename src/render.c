@@ -94,14 +94,21 @@ xmlNodePtr xhtml_stylesheet_links(xmlDocPtr doc, const strlist *stylesheets, con
 
 unsigned char *xml_serialize(xmlDocPtr doc, size_t *len)
 {
-    xmlChar *mem = NULL;
-    int n = 0;
-    xmlDocDumpMemoryEnc(doc, &mem, &n, "UTF-8");
-    unsigned char *out = xmalloc((size_t)n + 1);
-    memcpy(out, mem, (size_t)n);
+    /* Saved without naming an encoding: libxml2 then writes UTF-8 as it is (the document says
+     * UTF-8, so nothing is turned into character references) and skips the UTF-8 -> UTF-8
+     * conversion pass it makes over every byte when an encoding is named. */
+    if (!doc->encoding)
+        doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+    xmlBufferPtr buf = xmlBufferCreateSize(16384);
+    xmlSaveCtxtPtr save = buf ? xmlSaveToBuffer(buf, NULL, XML_SAVE_AS_XML) : NULL;
+    if (!save || xmlSaveDoc(save, doc) < 0 || xmlSaveClose(save) < 0 || !buf->content)
+        oom_abort(); /* libxml2 fails here only when it cannot allocate */
+    size_t n = (size_t)xmlBufferLength(buf);
+    unsigned char *out = xmalloc(n + 1);
+    memcpy(out, xmlBufferContent(buf), n);
     out[n] = '\0';
-    xmlFree(mem);
-    *len = (size_t)n;
+    xmlBufferFree(buf);
+    *len = n;
     return out;
 }
 

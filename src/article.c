@@ -176,20 +176,22 @@ static int frontmatter_unclosed(const char *text)
  * content document far above the size e-readers page through): an error naming the line. */
 static int long_line_check(const char *text, size_t len, const char *file, diag_list *diags)
 {
-    size_t start = 0;
+    const char *start = text, *end = text + len;
     int line = 1;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && text[i] != '\n')
-            continue;
-        if (i - start > ARTICLE_MAX_LINE) {
+    while (start <= end) {
+        const char *nl = memchr(start, '\n', (size_t)(end - start));
+        const char *stop = nl ? nl : end;
+        if ((size_t)(stop - start) > ARTICLE_MAX_LINE) {
             diag_add(diags, DIAG_ERROR, NULL, file, line,
                      "this line is %zu KB long, more than the %zu KB sheaf takes in one line; "
                      "is this really a Markdown article? If it is, break the text into "
                      "paragraphs with blank lines",
-                     (i - start) / 1024, ARTICLE_MAX_LINE / 1024);
+                     (size_t)(stop - start) / 1024, ARTICLE_MAX_LINE / 1024);
             return -1;
         }
-        start = i + 1;
+        if (!nl)
+            break;
+        start = nl + 1;
         line++;
     }
     return 0;

@@ -649,6 +649,7 @@ static int label_strip(const speaker_label *l)
 typedef struct label_count {
     const char *label; /* borrowed from a speaker_label */
     int bold, plain;
+    int editorial; /* a stop or break label (stop_label, break_label): never a speaker's name */
 } label_count;
 
 static label_count *count_find(label_count *c, size_t n, const char *label)
@@ -676,11 +677,19 @@ static int undeclared_name_ok(const char *label, int max_words)
     return name_shaped(label, max_words) && !stop_label(label) && !break_label(label);
 }
 
+/* undeclared_name_ok for a counted label, with the word-list lookups done once per label. */
+static int counted_name_ok(const label_count *c, const char *label, int max_words)
+{
+    if (!c)
+        return undeclared_name_ok(label, max_words);
+    return !c->editorial && name_shaped(label, max_words);
+}
+
 static label_verdict label_judge(const label_context *ctx, const speaker_label *l)
 {
     const speaker *d = ctx->declared ? speaker_list_find(ctx->declared, l->label) : NULL;
     /* **Break:** [01:12], **Outro:** [55:19] */
-    if (!d && break_label(l->label) && l->only_time)
+    if (!d && l->only_time && break_label(l->label))
         return VERDICT_BREAK;
     if (!ctx->speakers_on)
         return VERDICT_NONE;
@@ -697,11 +706,11 @@ static label_verdict label_judge(const label_context *ctx, const speaker_label *
     switch (l->form) {
     case FORM_BOLD_COLON:
     case FORM_BOLD_BARE:
-        if (!undeclared_name_ok(l->label, 5))
+        if (!counted_name_ok(c, l->label, 5))
             return VERDICT_NONE;
         return total >= 2 || ctx->bold_transcript ? VERDICT_TURN : VERDICT_NONE;
     case FORM_PLAIN:
-        if (!undeclared_name_ok(l->label, 4))
+        if (!counted_name_ok(c, l->label, 4))
             return VERDICT_NONE;
         return total >= 2 && (ctx->plain_dialogue || (c && c->bold > 0)) ? VERDICT_TURN
                                                                          : VERDICT_NONE;
@@ -806,7 +815,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
 {
     int turns = 0; /* turns made */
     speaker_label *labels = NULL;
-    size_t n_labels = 0;
+    size_t n_labels = 0, cap_labels = 0;
     label_context ctx = {0};
     speaker_list detected = {0};
     cmark_node *pending_para;
@@ -821,7 +830,10 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
         speaker_label l;
         if (!label_parse(b, &l))
             continue;
-        labels = xrealloc(labels, (n_labels + 1) * sizeof *labels);
+        if (n_labels == cap_labels) {
+            cap_labels = cap_labels ? 2 * cap_labels : 32;
+            labels = xrealloc(labels, cap_labels * sizeof *labels);
+        }
         labels[n_labels++] = l;
     }
 
@@ -839,6 +851,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
         if (!c) {
             c = &ctx.counts[ctx.n_counts++];
             c->label = l->label;
+            c->editorial = stop_label(l->label) || break_label(l->label);
         }
         if (l->form == FORM_PLAIN)
             c->plain++;
@@ -847,7 +860,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
     }
     for (size_t i = 0; i < ctx.n_counts; i++) {
         const label_count *c = &ctx.counts[i];
-        if (!undeclared_name_ok(c->label, 5))
+        if (!counted_name_ok(c, c->label, 5))
             continue;
         if (c->bold >= 2)
             ctx.bold_transcript++;

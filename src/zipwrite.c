@@ -414,11 +414,16 @@ static zip_int64_t precompressed_cb(void *ud, void *data, zip_uint64_t len,
  * It starts as an empty archive. */
 typedef struct zip_sink {
     int fd;
-    unsigned char *data; /* memory only */
-    size_t len, cap;
+    unsigned char *data; /* memory: the archive; file: bytes not yet written, from data_off */
+    size_t len, cap;     /* len: the archive's size so far (in the file, what it will be) */
+    size_t data_len, data_off; /* file only */
     size_t wpos, rpos;
     zip_error_t error;
 } zip_sink;
+
+/* libzip writes an archive in pieces of a few kilobytes and less (two headers and the data of
+ * each entry: 230,000 writes for 33,000 entries); the file gets them a megabyte at a time. */
+enum { SINK_FILE_BUFFER = 1 << 20 };
 
 /* Write or read (`writing`) len bytes at off of the sink's file, retrying short transfers.
  * Returns the bytes moved (fewer than len only at the end of the file when reading) or -1
@@ -443,6 +448,35 @@ static zip_int64_t sink_file_io(zip_sink *s, void *data, size_t len, size_t off,
     return (zip_int64_t)done;
 }
 
+/* Write the buffered bytes to the file. Returns 0 or -1 with the sink's error set. */
+static int sink_file_flush(zip_sink *s)
+{
+    if (s->data_len && sink_file_io(s, s->data, s->data_len, s->data_off, 1) < 0)
+        return -1;
+    s->data_len = 0;
+    return 0;
+}
+
+/* Write len bytes at the write position, through the buffer when they follow what it holds or
+ * fall within it (libzip goes back to each entry's local header once the entry is written). */
+static int sink_file_write(zip_sink *s, const void *data, size_t len)
+{
+    if (s->data_len && s->wpos >= s->data_off && s->wpos + len <= s->data_off + s->data_len) {
+        memcpy(s->data + (s->wpos - s->data_off), data, len);
+        return 0;
+    }
+    if (s->data_len && (s->wpos != s->data_off + s->data_len || s->data_len + len > s->cap) &&
+        sink_file_flush(s) < 0)
+        return -1;
+    if (len >= s->cap)
+        return sink_file_io(s, (void *)data, len, s->wpos, 1) < 0 ? -1 : 0;
+    if (!s->data_len)
+        s->data_off = s->wpos;
+    memcpy(s->data + s->data_len, data, len);
+    s->data_len += len;
+    return 0;
+}
+
 static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
     zip_sink *s = ud;
@@ -456,6 +490,8 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
         size_t left = s->len - s->rpos;
         size_t k = len < left ? (size_t)len : left;
         if (s->fd >= 0) {
+            if (sink_file_flush(s) < 0)
+                return -1;
             zip_int64_t got = sink_file_io(s, data, k, s->rpos, 0);
             if (got < 0)
                 return -1;
@@ -489,6 +525,7 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
     case ZIP_SOURCE_ROLLBACK_WRITE:
     case ZIP_SOURCE_REMOVE:
         s->len = s->wpos = 0;
+        s->data_len = 0;
         if (s->fd >= 0 && ftruncate(s->fd, 0) != 0) {
             zip_error_set(&s->error, ZIP_ER_WRITE, errno);
             return -1;
@@ -496,7 +533,7 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
         return 0;
     case ZIP_SOURCE_WRITE:
         if (s->fd >= 0) {
-            if (sink_file_io(s, data, (size_t)len, s->wpos, 1) < 0)
+            if (sink_file_write(s, data, (size_t)len) < 0)
                 return -1;
         } else {
             if (s->wpos + len > s->cap) {
@@ -521,7 +558,7 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
     case ZIP_SOURCE_TELL_WRITE:
         return (zip_int64_t)s->wpos;
     case ZIP_SOURCE_COMMIT_WRITE:
-        return 0;
+        return s->fd >= 0 ? sink_file_flush(s) : 0;
     case ZIP_SOURCE_ERROR:
         return zip_error_to_data(&s->error, data, len);
     case ZIP_SOURCE_FREE:
@@ -637,7 +674,10 @@ static int archive_write(const zip_entry_spec *entries, size_t n, long long epoc
     }
     zip_source_keep(src); /* the sink must outlive zip_close */
 
-    if (sink->fd < 0) {
+    if (sink->fd >= 0) {
+        sink->data = xmalloc(SINK_FILE_BUFFER);
+        sink->cap = SINK_FILE_BUFFER;
+    } else {
         /* The archive's size is known closely in advance for stored and deflated entries:
          * reserve it, rather than double a buffer of tens of megabytes. */
         size_t estimate = 22 + 64 * 1024;
@@ -714,7 +754,7 @@ out:
 int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
                    unsigned char **out, size_t *out_len, diag_list *diags)
 {
-    zip_sink sink = {-1, NULL, 0, 0, 0, 0, {0, 0, NULL}};
+    zip_sink sink = {-1, NULL, 0, 0, 0, 0, 0, 0, {0, 0, NULL}};
     zip_error_init(&sink.error);
     int ret = archive_write(entries, n, epoch, threads, &sink, diags);
     *out = NULL;
@@ -732,10 +772,11 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
 int zipwrite_build_fd(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
                       int fd, size_t *out_len, diag_list *diags)
 {
-    zip_sink sink = {fd, NULL, 0, 0, 0, 0, {0, 0, NULL}};
+    zip_sink sink = {fd, NULL, 0, 0, 0, 0, 0, 0, {0, 0, NULL}};
     zip_error_init(&sink.error);
     int ret = archive_write(entries, n, epoch, threads, &sink, diags);
     *out_len = ret == 0 ? sink.len : 0;
+    free(sink.data);
     zip_error_fini(&sink.error);
     return ret;
 }

@@ -451,6 +451,13 @@ static void test_to_file(void **state)
     (void)state;
     book b;
     book_init(&b);
+    /* entries larger than the file writer's buffer, stored and deflated, between small ones */
+    unsigned char *big = make_chapter(3000000, 9);
+    b.e[7] = b.e[6];
+    b.e[6] = entry_spec("EPUB/images/big.bin", big, 3000000, 0);
+    b.e[5].len = 70000;
+    b.e[2] = entry_spec("EPUB/text/ch001.xhtml", big, 2500000, 1);
+    b.n = 8;
     unsigned char *mem = NULL;
     size_t mem_len = 0;
     build_ok(&b, 1615689000LL, 2, &mem, &mem_len);
@@ -485,6 +492,7 @@ static void test_to_file(void **state)
     close(fd);
     diag_list_clear(&d);
     free(mem);
+    free(big);
     book_free(&b);
 }
 

@@ -727,6 +727,7 @@ int article_parse(article *a, const build_options *o)
         len = nlen;
     }
 #endif
+    a->raw_html = memchr(text, '<', len) != NULL; /* raw HTML in Markdown starts with '<' */
     a->doc = cmark_parse_document(text, len, CMARK_OPT_SMART);
     if (!a->doc) {
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot parse the Markdown");

@@ -109,6 +109,7 @@ typedef struct article {
     size_t n_chapters;
     strmap *ids;         /* id -> (chapter index + 1), cast to pointer */
     size_t words;        /* for reading time */
+    int raw_html;        /* the Markdown has a '<': its tree may hold raw HTML */
     unsigned char digest[20]; /* SHA-1 of the text, for the book's derived identifier */
     int failed;          /* could not be read or parsed: left out of the book */
     diag_list diags;     /* this article's messages, merged in order */

@@ -385,23 +385,21 @@ static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode
     free(s);
 }
 
-static int inside_sem(cmark_node *n)
-{
-    for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p))
-        if (cmark_node_get_type(p) == CMARK_NODE_CUSTOM_INLINE && sem_get(p))
-            return 1;
-    return 0;
-}
-
 static void mark_all(cmark_node *doc, arena *a, interview_timestamps ts_mode, int transcript)
 {
     cmark_node **texts = NULL;
     size_t n = 0, cap = 0;
+    int in_sem = 0; /* inside spans a pass made (labels, earlier marks): left alone */
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *cur = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(cur) != CMARK_NODE_TEXT)
+        cmark_node_type t = cmark_node_get_type(cur);
+        if (t == CMARK_NODE_CUSTOM_INLINE && sem_get(cur)) {
+            in_sem += ev == CMARK_EVENT_ENTER ? 1 : ev == CMARK_EVENT_EXIT ? -1 : 0;
+            continue;
+        }
+        if (ev != CMARK_EVENT_ENTER || t != CMARK_NODE_TEXT || in_sem)
             continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -411,8 +409,7 @@ static void mark_all(cmark_node *doc, arena *a, interview_timestamps ts_mode, in
     }
     cmark_iter_free(it);
     for (size_t i = 0; i < n; i++)
-        if (!inside_sem(texts[i]))
-            mark_text_node(texts[i], a, ts_mode, transcript);
+        mark_text_node(texts[i], a, ts_mode, transcript);
     free(texts);
 }
 

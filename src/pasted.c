@@ -9,28 +9,30 @@
 
 /*** Bullets as characters ***/
 
-/* Length of a pasted bullet character at s (•, ·, ▪, ◦, –), 0 when none. */
-static size_t bullet_len(const unsigned char *s)
+/* Length of a pasted bullet character at s (•, ·, ▪, ◦, –) within its n bytes, 0 when none. */
+static size_t bullet_len(const unsigned char *s, size_t n)
 {
-    if (s[0] == 0xc2 && s[1] == 0xb7)
+    if (n >= 2 && s[0] == 0xc2 && s[1] == 0xb7)
         return 2; /* · */
-    if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa2 || s[2] == 0x93))
+    if (n < 3 || s[0] != 0xe2)
+        return 0;
+    if (s[1] == 0x80 && (s[2] == 0xa2 || s[2] == 0x93))
         return 3; /* • – */
-    if (s[0] == 0xe2 && s[1] == 0x96 && s[2] == 0xaa)
+    if (s[1] == 0x96 && s[2] == 0xaa)
         return 3; /* ▪ */
-    if (s[0] == 0xe2 && s[1] == 0x97 && s[2] == 0xa6)
+    if (s[1] == 0x97 && s[2] == 0xa6)
         return 3; /* ◦ */
     return 0;
 }
 
-/* Length of the white space (space, tab, no-break space) at s. */
-static size_t blank_len(const unsigned char *s)
+/* Length of the white space (space, tab, no-break space) at s, within its n bytes. */
+static size_t blank_len(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     for (;;) {
-        if (s[i] == ' ' || s[i] == '\t')
+        if (i < n && (s[i] == ' ' || s[i] == '\t'))
             i++;
-        else if (s[i] == 0xc2 && s[i + 1] == 0xa0)
+        else if (i + 1 < n && s[i] == 0xc2 && s[i + 1] == 0xa0)
             i += 2;
         else
             return i;
@@ -59,7 +61,8 @@ static int fence_at(const char *line, size_t n, char *fc, size_t *fl)
 
 char *pasted_normalize(const char *text, size_t len, size_t *outlen)
 {
-    strbuf out = STRBUF_INIT;
+    strbuf out = STRBUF_INIT; /* from the first changed line on; empty while nothing changed */
+    size_t copied = 0;        /* text[0..copied) is in out */
     int changed = 0;
     char fence_c = 0;
     size_t fence_l = 0;
@@ -79,32 +82,28 @@ char *pasted_normalize(const char *text, size_t len, size_t *outlen)
                 fence_c = 0;
             }
         } else if (!fence_c) {
-            /* the line is NUL-terminated or followed by '\n', so reading a few bytes past
-             * the indentation never leaves the buffer */
-            char *tmp = xstrndup(line, n);
-            const unsigned char *u = (const unsigned char *)tmp;
-            size_t ind = blank_len(u);
-            size_t bl = bullet_len(u + ind);
-            size_t sp = bl ? blank_len(u + ind + bl) : 0;
-            if (bl && sp && u[ind + bl + sp] != '\0') {
+            const unsigned char *u = (const unsigned char *)line;
+            size_t ind = blank_len(u, n);
+            size_t bl = bullet_len(u + ind, n - ind);
+            size_t sp = bl ? blank_len(u + ind + bl, n - ind - bl) : 0;
+            if (bl && sp && ind + bl + sp < n) {
+                /* "• item" becomes "+ item" */
+                strbuf_add(&out, text + copied, pos - copied);
                 strbuf_adds(&out, "+ ");
-                strbuf_add(&out, tmp + ind + bl + sp, n - ind - bl - sp);
+                strbuf_add(&out, line + ind + bl + sp, n - ind - bl - sp);
                 if (nl)
                     strbuf_addc(&out, '\n');
+                copied = next;
                 changed = 1;
-                free(tmp);
-                pos = next;
-                continue;
             }
-            free(tmp);
         }
-        strbuf_add(&out, line, next - pos);
         pos = next;
     }
     if (!changed) {
         strbuf_release(&out);
         return NULL;
     }
+    strbuf_add(&out, text + copied, len - copied);
     return strbuf_detach(&out, outlen);
 }
 

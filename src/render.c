@@ -753,7 +753,7 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 break;
             case CMARK_NODE_PARAGRAPH:
                 push = 1;
-                if (node_has_html_inline(n)) {
+                if (r->a->raw_html && node_has_html_inline(n)) {
                     /* Raw inline HTML spans several nodes: render the paragraph as HTML and
                      * let the sanitizer rebuild it as XHTML. */
                     sem_inlines_to_html(r, n);

@@ -57,7 +57,14 @@ xmlNodePtr xhtml_new(xmlDocPtr doc, const char *name)
 
 xmlNodePtr xhtml_add(xmlNodePtr parent, const char *name, const char *text)
 {
-    xmlNodePtr n = xhtml_new(parent->doc, name);
+    /* Under an XHTML element in the default namespace (nearly always) the child takes the
+     * parent's namespace: the same unprefixed name, without a search from the root for each
+     * of the millions of elements of a large book. */
+    xmlNsPtr pns = parent->type == XML_ELEMENT_NODE ? parent->ns : NULL;
+    int inherit = pns && !pns->prefix && pns->href &&
+                  strcmp((const char *)pns->href, XHTML_NS) == 0;
+    xmlNodePtr n = inherit ? xmlNewDocNode(parent->doc, pns, (const xmlChar *)name, NULL)
+                           : xhtml_new(parent->doc, name);
     if (text)
         xmlNodeAddContent(n, (const xmlChar *)text);
     xmlAddChild(parent, n);

@@ -117,8 +117,8 @@ typedef struct article {
 
 /* Build the book described by `p` with options `o`. On success returns 0 and the EPUB's size in
  * *epub_len; the EPUB itself is written to the file open for reading and writing on `fd` when
- * fd >= 0 (the caller keeps the descriptor; *epub is left alone), else returned in *epub (the
- * caller frees it). Diagnostics (warnings; errors on failure) are appended to diags. Returns -1
+ * fd >= 0 (the caller keeps the descriptor; epub is not used and may be NULL), else returned
+ * in *epub (the caller frees it). Diagnostics (warnings; errors on failure) are appended to diags. Returns -1
  * when the book cannot be built. */
 int book_build(const plan *p, const build_options *o, int fd, unsigned char **epub,
                size_t *epub_len, build_stats *stats, diag_list *diags);

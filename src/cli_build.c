@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,26 +114,78 @@ static void output_write_error(diag_list *diags, const char *output, int err)
     free(dir);
 }
 
-/* Run sheaf's own check over the len-byte book in the file on fd (mapped, not read). Findings
- * go to `findings`; returns -1 with an error in diags when the file cannot be mapped. */
+/* Run sheaf's own check over the len-byte book in the file on fd: mapped, or read when the file
+ * system cannot map it. Findings go to `findings`; returns -1 with an error in diags when the
+ * file cannot be read back. */
 static int book_check(int fd, size_t len, const char *output, diag_list *findings,
                       diag_list *diags)
 {
-    int flags = MAP_PRIVATE;
+    int ret = -1, flags = MAP_PRIVATE;
+    unsigned char *copy = NULL;
 #ifdef MAP_POPULATE
     flags |= MAP_POPULATE; /* every page is read: one call instead of a fault per page */
 #endif
     void *map = len ? mmap(NULL, len, PROT_READ, flags, fd, 0) : MAP_FAILED;
-    if (map == MAP_FAILED) {
-        diag_add(diags, DIAG_ERROR, NULL, output, 0,
-                 "cannot read back the book just written for its check: %s; try again, or "
-                 "write it to another folder",
-                 len ? strerror(errno) : "it is empty");
-        return -1;
+    const unsigned char *data = map;
+    if (map == MAP_FAILED && len) {
+        copy = xmalloc(len);
+        size_t got = 0;
+        while (got < len) {
+            ssize_t k = pread(fd, copy + got, len - got, (off_t)got);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                break;
+            got += (size_t)k;
+        }
+        if (got < len)
+            goto out;
+        data = copy;
+    } else if (!len) {
+        errno = 0;
+        goto out;
     }
-    check_epub_memory(map, len, output, findings);
-    munmap(map, len);
-    return 0;
+    check_epub_memory(data, len, output, findings);
+    ret = 0;
+out:
+    if (ret != 0)
+        diag_add(diags, DIAG_ERROR, NULL, output, 0,
+                 "cannot read back the book just written, for its check: %s; try again, or "
+                 "write it to another folder",
+                 errno ? strerror(errno) : "it is shorter than written");
+    if (map != MAP_FAILED)
+        munmap(map, len);
+    free(copy);
+    return ret;
+}
+
+/* The temporary book while it is being written: removed if the build is interrupted. */
+static const char *volatile interrupted_tmp;
+
+static void interrupt_cleanup(int sig)
+{
+    const char *tmp = interrupted_tmp;
+    if (tmp)
+        unlink(tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Catch SIGINT, SIGTERM and SIGHUP while `tmp` exists (NULL: stop catching them). A signal
+ * the process was started ignoring (SIGINT in a background job) stays ignored. */
+static void interrupt_guard(const char *tmp)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    interrupted_tmp = tmp;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa, old;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = tmp ? interrupt_cleanup : SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 static int same_file(const struct stat *a, const char *path)
@@ -271,7 +324,6 @@ int cli_build(int argc, char **argv)
     build_options o;
     plan p;
     diag_list diags = DIAG_LIST_INIT, findings = DIAG_LIST_INIT;
-    unsigned char *epub = NULL; /* stays NULL: the book goes to the temporary file */
     size_t epub_len = 0;
     char *tmp = NULL; /* the temporary file the book is written to, until renamed */
     int tmp_fd = -1;
@@ -434,7 +486,8 @@ int cli_build(int argc, char **argv)
         output_write_error(&diags, output, errno);
         goto report;
     }
-    if (book_build(&p, &o, tmp_fd, &epub, &epub_len, &stats, &diags) != 0)
+    interrupt_guard(tmp);
+    if (book_build(&p, &o, tmp_fd, NULL, &epub_len, &stats, &diags) != 0)
         goto report;
     memory_release(0); /* the parts of the book, before its check */
     double t_check = clock_now();
@@ -447,6 +500,7 @@ int cli_build(int argc, char **argv)
                  "this is a bug in sheaf: please report it with the input");
         goto report;
     }
+    interrupt_guard(NULL);
     int rc = file_temp_commit(tmp_fd, &tmp, output);
     tmp_fd = -1;
     if (rc != 0) {
@@ -475,9 +529,10 @@ report:
                 stats.chapters == 1 ? "" : "s", stats.images, stats.images == 1 ? "" : "s",
                 (double)epub_len / 1024.0, clock_now() - t_start);
 out:
-    if (tmp)
+    if (tmp) {
+        interrupt_guard(NULL);
         file_temp_discard(tmp_fd, &tmp);
-    free(epub);
+    }
     diag_list_clear(&diags);
     diag_list_clear(&findings);
     plan_free(&p);

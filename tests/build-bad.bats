@@ -292,3 +292,28 @@ fails_cleanly() {
     local f
     [ "$(for f in $(adocs same.epub); do xattrs same.epub "$f" '//h3/@id'; done | sort -u | wc -l)" -eq 10000 ]
 }
+
+@test "bad: an interrupted build leaves nothing behind" {
+    # The book is written into a temporary file next to the output and renamed when it is
+    # complete and checked. An input that is a pipe nobody writes to holds the build in its
+    # read stage, with that temporary file present, until the build is stopped. (SIGINT is
+    # ignored by background jobs of a script like this one, so TERM and HUP stand for it.)
+    mkfifo slow.md
+    mkdir out
+    for sig in TERM HUP; do
+        "$SHEAF" build slow.md -o out/book.epub 2>/dev/null &
+        local pid=$! n=0
+        until compgen -G "out/book.epub.sheaf-*" >/dev/null; do
+            n=$((n + 1))
+            [ "$n" -lt 200 ] || { kill -KILL "$pid"; echo "no temporary file appeared"; return 1; }
+            sleep 0.05
+        done
+        kill -"$sig" "$pid"
+        (sleep 20 && kill -KILL "$pid" 2>/dev/null) &
+        local watchdog=$! st=0
+        wait "$pid" || st=$?
+        kill "$watchdog" 2>/dev/null || true
+        [ "$st" -ne 0 ] || { echo "SIG$sig: the build exited 0"; return 1; }
+        [ -z "$(ls -A out)" ] || { echo "SIG$sig: left behind in out/: $(ls -A out)"; return 1; }
+    done
+}

@@ -662,9 +662,6 @@ static void headings_collect(article *a, int top_level)
 #else
 #define WORDS_SWAR 0
 #endif
-#define BYTES_HI 0x8080808080808080ull
-#define BYTES_LO 0x7F7F7F7F7F7F7F7Full
-#define BYTES_ALL(c) (0x0101010101010101ull * (c))
 
 /* The high bit of each byte of x that equals c. */
 static uint64_t bytes_equal(uint64_t x, unsigned char c)

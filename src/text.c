@@ -110,8 +110,14 @@ char *text_clean(const char *in, size_t len, const char *file, size_t *outlen, d
     if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
         i = 3;
     while (i < len) {
-        /* Copy the run of printable ASCII at once. */
+        /* Copy the run of printable ASCII at once; find its end eight bytes at a time (no byte
+         * with the high bit set, none below 0x20), then byte by byte. */
         size_t run = i;
+        for (uint64_t x; run + 8 <= len; run += 8) {
+            memcpy(&x, s + run, 8);
+            if ((x & BYTES_HI) || ((x - BYTES_ALL(0x20)) & ~x & BYTES_HI))
+                break;
+        }
         while (run < len && s[run] >= 0x20 && s[run] < 0x80)
             run++;
         if (run > i) {

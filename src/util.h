@@ -9,6 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Eight bytes at a time, in a uint64_t: the high bit of every byte, the low seven, and byte c
+ * in every position. */
+#define BYTES_HI 0x8080808080808080ull
+#define BYTES_LO 0x7F7F7F7F7F7F7F7Full
+#define BYTES_ALL(c) (0x0101010101010101ull * (c))
+
 /* Between the stages of a large build: give the memory freed so far back to the system, so
  * that the next stage's peak is not added to the last one's leftovers, and with `eager` set
  * keep giving freed memory back at once (more system calls, a lower peak) until called again

@@ -834,5 +834,6 @@ int book_build(const plan *p, const build_options *o, int fd, unsigned char **ep
     ret = 0;
 out:
     build_free(&b);
+    memory_release(0); /* the documents the archive took, before the caller checks it */
     return ret;
 }

@@ -117,72 +117,75 @@ static void output_write_error(diag_list *diags, const char *output, int err)
 /* Run sheaf's own check over the len-byte book in the file on fd: mapped, or read when the file
  * system cannot map it. Findings go to `findings`; returns -1 with an error in diags when the
  * file cannot be read back. */
-static int book_check(int fd, size_t len, const char *output, diag_list *findings,
-                      diag_list *diags)
+static int output_check(int fd, size_t len, const char *output, diag_list *findings,
+                        diag_list *diags)
 {
     int ret = -1, flags = MAP_PRIVATE;
     unsigned char *copy = NULL;
+    const unsigned char *data = NULL;
+    const char *why = "it is empty";
 #ifdef MAP_POPULATE
     flags |= MAP_POPULATE; /* every page is read: one call instead of a fault per page */
 #endif
     void *map = len ? mmap(NULL, len, PROT_READ, flags, fd, 0) : MAP_FAILED;
-    const unsigned char *data = map;
-    if (map == MAP_FAILED && len) {
-        copy = xmalloc(len);
+    if (map != MAP_FAILED) {
+        data = map;
+    } else if (len) {
         size_t got = 0;
-        while (got < len) {
-            ssize_t k = pread(fd, copy + got, len - got, (off_t)got);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            got += (size_t)k;
-        }
-        if (got < len)
-            goto out;
-        data = copy;
-    } else if (!len) {
-        errno = 0;
+        copy = xmalloc(len);
+        if (file_pio_all(fd, copy, len, 0, 0, &got) != 0)
+            why = strerror(errno);
+        else if (got < len)
+            why = "it is shorter than what was written";
+        else
+            data = copy;
+    }
+    if (!data) {
+        diag_add(diags, DIAG_ERROR, NULL, output, 0,
+                 "cannot read back the book just written, for its check: %s; try again, or "
+                 "write it to another folder",
+                 why);
         goto out;
     }
     check_epub_memory(data, len, output, findings);
     ret = 0;
 out:
-    if (ret != 0)
-        diag_add(diags, DIAG_ERROR, NULL, output, 0,
-                 "cannot read back the book just written, for its check: %s; try again, or "
-                 "write it to another folder",
-                 errno ? strerror(errno) : "it is shorter than written");
     if (map != MAP_FAILED)
         munmap(map, len);
     free(copy);
     return ret;
 }
 
-/* The temporary book while it is being written: removed if the build is interrupted. */
-static const char *volatile interrupted_tmp;
+/* The temporary book while it is being written, removed by the signal handler if the build is
+ * interrupted: a copy of its name, as the string itself is freed when it is renamed. */
+static char interrupted_tmp[PATH_MAX];
+static volatile sig_atomic_t interrupted_armed;
 
 static void interrupt_cleanup(int sig)
 {
-    const char *tmp = interrupted_tmp;
-    if (tmp)
-        unlink(tmp);
+    if (interrupted_armed)
+        unlink(interrupted_tmp);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-/* Catch SIGINT, SIGTERM and SIGHUP while `tmp` exists (NULL: stop catching them). A signal
- * the process was started ignoring (SIGINT in a background job) stays ignored. */
+/* Catch SIGINT, SIGTERM, SIGHUP and SIGABRT (out of memory) while `tmp` exists (NULL: stop
+ * catching them). A signal the process was started ignoring (SIGINT in a background job) stays
+ * ignored. After the rename the handler's unlink finds nothing to remove. */
 static void interrupt_guard(const char *tmp)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    interrupted_tmp = tmp;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGABRT};
+    interrupted_armed = 0;
+    if (tmp && strlen(tmp) < sizeof interrupted_tmp) {
+        memcpy(interrupted_tmp, tmp, strlen(tmp) + 1);
+        interrupted_armed = 1;
+    }
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction sa, old;
         if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
             continue;
         memset(&sa, 0, sizeof sa);
-        sa.sa_handler = tmp ? interrupt_cleanup : SIG_DFL;
+        sa.sa_handler = interrupted_armed ? interrupt_cleanup : SIG_DFL;
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
@@ -489,9 +492,8 @@ int cli_build(int argc, char **argv)
     interrupt_guard(tmp);
     if (book_build(&p, &o, tmp_fd, NULL, &epub_len, &stats, &diags) != 0)
         goto report;
-    memory_release(0); /* the parts of the book, before its check */
     double t_check = clock_now();
-    if (book_check(tmp_fd, epub_len, output, &findings, &diags) != 0)
+    if (output_check(tmp_fd, epub_len, output, &findings, &diags) != 0)
         goto report;
     t_check = clock_now() - t_check;
     if (diag_list_count_at_least(&findings, DIAG_ERROR) > 0) {
@@ -500,9 +502,9 @@ int cli_build(int argc, char **argv)
                  "this is a bug in sheaf: please report it with the input");
         goto report;
     }
-    interrupt_guard(NULL);
     int rc = file_temp_commit(tmp_fd, &tmp, output);
     tmp_fd = -1;
+    interrupt_guard(NULL);
     if (rc != 0) {
         output_write_error(&diags, output, errno);
         goto report;

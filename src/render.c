@@ -108,7 +108,7 @@ unsigned char *xml_serialize(xmlDocPtr doc, size_t *len)
         doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
     xmlBufferPtr buf = xmlBufferCreateSize(16384);
     xmlSaveCtxtPtr save = buf ? xmlSaveToBuffer(buf, NULL, XML_SAVE_AS_XML) : NULL;
-    if (!save || xmlSaveDoc(save, doc) < 0 || xmlSaveClose(save) < 0 || !buf->content)
+    if (!save || xmlSaveDoc(save, doc) < 0 || xmlSaveClose(save) < 0 || !xmlBufferContent(buf))
         oom_abort(); /* libxml2 fails here only when it cannot allocate */
     size_t n = (size_t)xmlBufferLength(buf);
     unsigned char *out = xmalloc(n + 1);

@@ -46,7 +46,8 @@ void xhtml_set_lang(xmlNodePtr root, const char *lang);
 /* A holder element (not in the tree; the caller frees it) whose children are
  * <link rel="stylesheet"> elements for `stylesheets`, relative to `doc_href`. */
 xmlNodePtr xhtml_stylesheet_links(xmlDocPtr doc, const strlist *stylesheets, const char *doc_href);
-/* Serialise doc to UTF-8 bytes the caller frees. */
+/* Serialise doc to UTF-8 bytes the caller frees. A doc that names no encoding is marked UTF-8
+ * (its XML declaration then says so). */
 unsigned char *xml_serialize(xmlDocPtr doc, size_t *len);
 /* "By A, B and C" style list: names joined with ", " and " and ". Caller frees. */
 char *names_join(const strlist *names);

@@ -357,26 +357,47 @@ out:
     return ret;
 }
 
+int file_pio_all(int fd, void *buf, size_t len, size_t off, int writing, size_t *done)
+{
+    size_t n = 0;
+    int ret = 0;
+    while (n < len) {
+        ssize_t k = writing ? pwrite(fd, (const char *)buf + n, len - n, (off_t)(off + n))
+                            : pread(fd, (char *)buf + n, len - n, (off_t)(off + n));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            ret = -1;
+            break;
+        }
+        if (k == 0) {
+            if (writing) {
+                errno = EIO;
+                ret = -1;
+            }
+            break;
+        }
+        n += (size_t)k;
+    }
+    if (done)
+        *done = n;
+    return ret;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len)
 {
     char *tmp = NULL;
-    const char *p = data;
-    size_t left = len;
+    int ret = -1;
     int fd = file_temp_open(path, &tmp);
     if (fd < 0)
-        return -1;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            file_temp_discard(fd, &tmp);
-            return -1;
-        }
-        p += w;
-        left -= (size_t)w;
+        goto out;
+    if (file_pio_all(fd, (void *)data, len, 0, 1, NULL) != 0) {
+        file_temp_discard(fd, &tmp);
+        goto out;
     }
-    return file_temp_commit(fd, &tmp, path);
+    ret = file_temp_commit(fd, &tmp, path);
+out:
+    return ret;
 }
 
 /*** strings ***/

@@ -21,9 +21,9 @@
  * with it clear. Not thread-safe: call it when no other thread allocates. */
 void memory_release(int eager);
 
-/* Allocate or abort. The caller frees the result with free(). */
 /* Say "out of memory" on stderr and abort: what every x* allocator does when malloc fails. */
 _Noreturn void oom_abort(void);
+/* Allocate or abort. The caller frees the result with free(). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -93,6 +93,10 @@ int file_write_atomic(const char *path, const void *data, size_t len);
  * way. file_temp_discard closes the descriptor (when >= 0), removes the file and frees *tmp,
  * leaving errno as it was. */
 int file_temp_open(const char *path, char **tmp);
+/* Read (writing 0) or write len bytes at offset off of fd, retrying short transfers and EINTR.
+ * Returns 0 with *done = len (*done may be NULL), or -1 with errno set; a read that meets the
+ * end of the file first returns 0 with *done < len. */
+int file_pio_all(int fd, void *buf, size_t len, size_t off, int writing, size_t *done);
 int file_temp_commit(int fd, char **tmp, const char *path);
 void file_temp_discard(int fd, char **tmp);
 

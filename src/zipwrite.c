@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <libdeflate.h>
@@ -425,25 +424,14 @@ typedef struct zip_sink {
  * each entry: 230,000 writes for 33,000 entries); the file gets them a megabyte at a time. */
 enum { SINK_FILE_BUFFER = 1 << 20 };
 
-/* Write or read (`writing`) len bytes at off of the sink's file, retrying short transfers.
- * Returns the bytes moved (fewer than len only at the end of the file when reading) or -1
- * with the sink's error set. */
+/* Write or read (`writing`) len bytes at off of the sink's file. Returns the bytes moved (fewer
+ * than len only at the end of the file when reading) or -1 with the sink's error set. */
 static zip_int64_t sink_file_io(zip_sink *s, void *data, size_t len, size_t off, int writing)
 {
     size_t done = 0;
-    while (done < len) {
-        ssize_t k = writing ? pwrite(s->fd, (const char *)data + done, len - done,
-                                     (off_t)(off + done))
-                            : pread(s->fd, (char *)data + done, len - done, (off_t)(off + done));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            zip_error_set(&s->error, writing ? ZIP_ER_WRITE : ZIP_ER_READ, errno);
-            return -1;
-        }
-        if (k == 0)
-            break;
-        done += (size_t)k;
+    if (file_pio_all(s->fd, data, len, off, writing, &done) != 0) {
+        zip_error_set(&s->error, writing ? ZIP_ER_WRITE : ZIP_ER_READ, errno);
+        return -1;
     }
     return (zip_int64_t)done;
 }
@@ -571,17 +559,34 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
     }
 }
 
-/* Set the DOS times in the archive just written to the sink's file (see patch_dos_times),
- * through a shared mapping. Returns 0 or -1 with errno set. */
+/* Set the DOS times in the archive just written to the sink's file (see patch_dos_times). Every
+ * entry was given the same time, which libzip converts alike for all of them: when the first
+ * local header has it right (always, but for a UTC time in a local DST gap), they all have.
+ * Otherwise the archive is read, patched and written back. Returns 0 or -1 with errno set. */
 static int sink_file_patch(zip_sink *s, unsigned dtime, unsigned ddate)
 {
-    if (s->len == 0)
-        return 0;
-    void *map = mmap(NULL, s->len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
-    if (map == MAP_FAILED)
-        return -1;
-    (void)patch_dos_times(map, s->len, dtime, ddate);
-    return munmap(map, s->len);
+    int ret = -1;
+    unsigned char head[30], *all = NULL;
+    size_t got = 0;
+    if (file_pio_all(s->fd, head, sizeof head, 0, 0, &got) != 0)
+        goto out;
+    if (got == sizeof head && rd32(head) == 0x04034b50u && rd16(head + 10) == dtime &&
+        rd16(head + 12) == ddate) {
+        ret = 0;
+        goto out;
+    }
+    all = xmalloc(s->len ? s->len : 1);
+    if (file_pio_all(s->fd, all, s->len, 0, 0, &got) != 0)
+        goto out;
+    if (got != s->len) {
+        errno = EIO;
+        goto out;
+    }
+    (void)patch_dos_times(all, s->len, dtime, ddate);
+    ret = file_pio_all(s->fd, all, s->len, 0, 1, NULL);
+out:
+    free(all);
+    return ret;
 }
 
 /*** Building ***/
@@ -711,7 +716,10 @@ static int archive_write(const zip_entry_spec *entries, size_t n, long long epoc
 
     if (zip_close(za) < 0) {
         diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't write the book's zip container: %s%s",
-                 zip_strerror(za), pool.failed ? " (out of memory while compressing)" : "");
+                 zip_strerror(za),
+                 pool.failed      ? " (out of memory while compressing)"
+                 : sink->fd >= 0 ? "; make room on the disk, or write the book to another folder"
+                                 : "");
         goto out;
     }
     za = NULL;
@@ -720,7 +728,9 @@ static int archive_write(const zip_entry_spec *entries, size_t n, long long epoc
     if (sink->fd < 0)
         (void)patch_dos_times(sink->data, sink->len, dtime, ddate);
     else if (sink_file_patch(sink, dtime, ddate) != 0) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't finish the book's zip container: %s",
+        diag_add(diags, DIAG_ERROR, NULL, NULL, 0,
+                 "can't finish the book's zip container: %s; make room on the disk, or write "
+                 "the book to another folder",
                  strerror(errno));
         goto out;
     }

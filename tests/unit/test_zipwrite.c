@@ -462,27 +462,37 @@ static void test_to_file(void **state)
     size_t mem_len = 0;
     build_ok(&b, 1615689000LL, 2, &mem, &mem_len);
 
-    char path[] = "/tmp/sheaf-test-zipwrite-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    unlink(path);
-    unsigned char junk[4096];
-    memset(junk, 'j', sizeof junk);
-    for (size_t k = 0; k <= mem_len / sizeof junk + 1; k++)
-        assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    /* in New York the time falls in the spring-forward gap: libzip gets it wrong there and the
+     * file is patched after the fact */
+    static const char *zones[] = {"UTC", "America/New_York"};
+    char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
     diag_list d = DIAG_LIST_INIT;
     size_t len = 0;
-    assert_int_equal(zipwrite_build_fd(b.e, b.n, 1615689000LL, 2, fd, &len, &d), 0);
-    assert_int_equal(d.len, 0);
-    assert_int_equal(len, mem_len);
-    struct stat st;
-    assert_int_equal(fstat(fd, &st), 0);
-    assert_int_equal((size_t)st.st_size, mem_len);
-    unsigned char *got = xmalloc(len);
-    assert_int_equal(pread(fd, got, len, 0), (ssize_t)len);
-    assert_memory_equal(got, mem, len);
-    free(got);
-    close(fd);
+    int fd;
+    for (size_t zi = 0; zi < sizeof zones / sizeof zones[0]; zi++) {
+        char path[] = "/tmp/sheaf-test-zipwrite-XXXXXX";
+        fd = mkstemp(path);
+        assert_true(fd >= 0);
+        unlink(path);
+        unsigned char junk[4096];
+        memset(junk, 'j', sizeof junk);
+        for (size_t k = 0; k <= mem_len / sizeof junk + 1; k++)
+            assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+        set_tz(zones[zi]);
+        assert_int_equal(zipwrite_build_fd(b.e, b.n, 1615689000LL, 2, fd, &len, &d), 0);
+        set_tz(saved);
+        assert_int_equal(d.len, 0);
+        assert_int_equal(len, mem_len);
+        struct stat st;
+        assert_int_equal(fstat(fd, &st), 0);
+        assert_int_equal((size_t)st.st_size, mem_len);
+        unsigned char *got = xmalloc(len);
+        assert_int_equal(pread(fd, got, len, 0), (ssize_t)len);
+        assert_memory_equal(got, mem, len);
+        free(got);
+        close(fd);
+    }
+    free(saved);
 
     fd = open("/dev/null", O_RDONLY);
     assert_true(fd >= 0);

@@ -463,6 +463,285 @@ void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *
     free(st.val);
 }
 
+/*** Scans taken from a document's tree by the program that made it ***/
+
+/* Kept from the chapter's render until the book's check (a 2,000-article book has 33,000 of
+ * them), so the ids and references are packed in one string each rather than kept as a map
+ * and a list: ids as "ORDINAL ID\0", references as "KIND URL\0" (decimal numbers). */
+struct check_scan {
+    uint32_t crc;
+    size_t len;
+    unsigned needs;
+    int scanned;
+    size_t n_ids;   /* ids recorded (as item_job.n_ids) */
+    pending *f;     /* findings (file "" until taken); nearly always none */
+    size_t n_f;
+    const char *ids;  /* packed ids, n_id_entries of them, in `packed` */
+    size_t n_id_entries;
+    const char *refs; /* packed references (line 0: a tree has no lines), n_refs of them */
+    size_t n_refs;
+    size_t packed_len;
+    char packed[];    /* the ids, then the references: the scan is one allocation */
+};
+
+static void pack_id(void *ud, const char *key, void *value)
+{
+    strbuf_addf(ud, "%lu %s", (unsigned long)(uintptr_t)value, key);
+    strbuf_addc(ud, '\0');
+}
+
+/* SAX2's view of one element of a tree: its attributes as (localname, prefix, URI, value,
+ * value end) quintuples in `attrs`; values that are not one text node are built in `owned`. */
+typedef struct replay_buf {
+    const xmlChar **attrs;
+    xmlChar **owned;
+    size_t cap, n_owned;
+} replay_buf;
+
+static void replay_start(xmlParserCtxtPtr fake, xmlNodePtr n, replay_buf *b)
+{
+    size_t k = 0;
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        k++;
+    if (k > b->cap) {
+        b->cap = k + 8;
+        b->attrs = xrealloc(b->attrs, 5 * b->cap * sizeof *b->attrs);
+        b->owned = xrealloc(b->owned, b->cap * sizeof *b->owned);
+    }
+    b->n_owned = 0;
+    k = 0;
+    for (xmlAttrPtr a = n->properties; a; a = a->next, k++) {
+        const xmlChar *v = BAD_CAST "";
+        if (a->children && !a->children->next && a->children->type == XML_TEXT_NODE &&
+            a->children->content)
+            v = a->children->content;
+        else if (a->children)
+            v = b->owned[b->n_owned++] = xmlNodeListGetString(n->doc, a->children, 1);
+        if (!v)
+            v = BAD_CAST "";
+        b->attrs[5 * k] = a->name;
+        b->attrs[5 * k + 1] = a->ns ? a->ns->prefix : NULL;
+        b->attrs[5 * k + 2] = a->ns ? a->ns->href : NULL;
+        b->attrs[5 * k + 3] = v;
+        b->attrs[5 * k + 4] = v + strlen((const char *)v);
+    }
+    sax_start(fake, n->name, n->ns ? n->ns->prefix : NULL, n->ns ? n->ns->href : NULL, 0, NULL,
+              (int)k, 0, b->attrs);
+    for (size_t i = 0; i < b->n_owned; i++)
+        xmlFree(b->owned[i]);
+}
+
+static void replay_end(xmlParserCtxtPtr fake, xmlNodePtr n)
+{
+    sax_end(fake, n->name, n->ns ? n->ns->prefix : NULL, n->ns ? n->ns->href : NULL);
+}
+
+/* Walk the elements under and including root in document order, calling the SAX callbacks as
+ * the parser would for the serialised document (text only matters inside <style>). */
+static void scan_replay(xmlParserCtxtPtr fake, xmlNodePtr root)
+{
+    replay_buf b = {NULL, NULL, 0, 0};
+    xmlNodePtr n = root;
+    while (n) {
+        int descend = 0;
+        if (n->type == XML_ELEMENT_NODE) {
+            replay_start(fake, n, &b);
+            if (n->children)
+                descend = 1;
+            else
+                replay_end(fake, n);
+        } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+                   n->content) {
+            size_t len = strlen((const char *)n->content);
+            sax_text(fake, n->content, len > INT_MAX ? INT_MAX : (int)len);
+        }
+        if (descend) {
+            n = n->children;
+            continue;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            replay_end(fake, n);
+        }
+        if (n == root)
+            break;
+        n = n->next;
+    }
+    free(b.attrs);
+    free(b.owned);
+}
+
+check_scan *check_scan_tree(xmlDocPtr doc, uint32_t crc, size_t len)
+{
+    check_scan *s;
+    scan_state st;
+    xmlParserCtxt fake; /* the callbacks read only _private and, when set, input */
+    mitem it;
+    item_job job;
+    strbuf packed = STRBUF_INIT;
+    memset(&it, 0, sizeof it);
+    memset(&job, 0, sizeof job);
+    it.path = (char *)"";
+    it.ids = strmap_new();
+    job.kind = JOB_CONTENT;
+    memset(&st, 0, sizeof st);
+    st.it = &it;
+    st.job = &job;
+    st.is_xhtml_doc = 1;
+    memset(&fake, 0, sizeof fake);
+    fake._private = &st;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (root)
+        scan_replay(&fake, root);
+    if (!st.root_seen)
+        check_job_finding(&job, DIAG_ERROR, "RSC-005", it.path, 0,
+                          "the document has no root element");
+    check_xml_doctype(doc, it.path, 1, NULL, &job, NULL);
+
+    strmap_each(it.ids, pack_id, &packed);
+    size_t ids_len = packed.len;
+    for (size_t k = 0; k < job.refs.n; k++) {
+        strbuf_addf(&packed, "%d %s", job.refs.v[k].kind, job.refs.v[k].url);
+        strbuf_addc(&packed, '\0');
+    }
+    s = xmalloc(sizeof *s + packed.len);
+    if (packed.len)
+        memcpy(s->packed, packed.data, packed.len);
+    s->crc = crc;
+    s->len = len;
+    s->needs = it.needs;
+    s->scanned = 1;
+    s->n_ids = job.n_ids;
+    s->f = job.f;
+    s->n_f = job.n_f;
+    s->packed_len = packed.len;
+    s->ids = s->packed;
+    s->n_id_entries = strmap_count(it.ids);
+    s->refs = s->packed + ids_len;
+    s->n_refs = job.refs.n;
+    strbuf_release(&packed);
+    check_ref_list_release(&job.refs);
+    strmap_free(it.ids);
+    strbuf_release(&st.style);
+    free(st.val);
+    return s;
+}
+
+void check_scan_free(check_scan *s)
+{
+    if (!s)
+        return;
+    for (size_t k = 0; k < s->n_f; k++)
+        free(s->f[k].msg);
+    free(s->f);
+    free(s);
+}
+
+/* The scans of a book live from their chapter's render to the book's check, 33,000 of them
+ * for 2,000 articles: the set copies each into its own arena, so that they do not pin the pages
+ * of the render stage's freed memory one small block at a time. */
+struct check_scans {
+    check_scan **v; /* in `mem`; NULL once taken */
+    size_t n, cap;
+    strmap *by_path; /* path -> index + 1 */
+    arena *mem;
+};
+
+check_scans *check_scans_new(void)
+{
+    check_scans *set = xcalloc(1, sizeof *set);
+    set->by_path = strmap_new();
+    set->mem = arena_new();
+    return set;
+}
+
+void check_scans_add(check_scans *set, const char *path, check_scan *s)
+{
+    if (!s)
+        return;
+    if (!strmap_add(set->by_path, path, IDX_PUT(set->n))) {
+        check_scan_free(s);
+        return;
+    }
+    if (set->n == set->cap) {
+        set->cap = set->cap ? 2 * set->cap : 64;
+        set->v = xrealloc(set->v, set->cap * sizeof *set->v);
+    }
+    check_scan *copy = arena_alloc(set->mem, sizeof *s + s->packed_len);
+    memcpy(copy, s, sizeof *s + s->packed_len);
+    copy->ids = copy->packed + (s->ids - s->packed);
+    copy->refs = copy->packed + (s->refs - s->packed);
+    free(s); /* its findings now belong to the copy */
+    set->v[set->n++] = copy;
+}
+
+/* Free what a scan in a set owns besides its arena copy. */
+static void scan_findings_free(check_scan *s)
+{
+    for (size_t k = 0; k < s->n_f; k++)
+        free(s->f[k].msg);
+    free(s->f);
+    s->f = NULL;
+    s->n_f = 0;
+}
+
+void check_scans_free(check_scans *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->n; i++)
+        if (set->v[i])
+            scan_findings_free(set->v[i]);
+    free(set->v);
+    strmap_free(set->by_path);
+    arena_free(set->mem);
+    free(set);
+}
+
+void check_scan_try(check_ctx *c, item_job *job)
+{
+    mitem *it = &c->items[job->item];
+    void *v = c->scans && it->path ? strmap_get(c->scans->by_path, it->path) : NULL;
+    if (!v)
+        return;
+    long i = IDX_GET(v);
+    check_scan *s = c->scans->v[i];
+    c->scans->v[i] = NULL;
+    long e = job->entry;
+    if (!s || job->n_f || job->refs.n || !check_zip_entry_offset(c, e) ||
+        c->raw[e].crc != s->crc || (size_t)c->raw[e].size != s->len) {
+        if (s)
+            scan_findings_free(s);
+        return;
+    }
+    for (size_t k = 0; k < s->n_f; k++)
+        s->f[k].file = it->path;
+    free(job->f);
+    job->f = s->f;
+    job->n_f = job->cap_f = s->n_f;
+    s->f = NULL;
+    s->n_f = 0;
+    const char *p = s->ids;
+    for (size_t k = 0; k < s->n_id_entries; k++) {
+        char *sp = NULL;
+        unsigned long ordinal = strtoul(p, &sp, 10);
+        strmap_add(it->ids, sp + 1, (void *)(uintptr_t)ordinal);
+        p = sp + strlen(sp) + 1;
+    }
+    p = s->refs;
+    for (size_t k = 0; k < s->n_refs; k++) {
+        char *sp = NULL;
+        int kind = (int)strtol(p, &sp, 10);
+        check_ref_list_add(&job->refs, job->item, 0, kind, sp + 1, strlen(sp + 1));
+        p = sp + strlen(sp) + 1;
+    }
+    check_ref_list_trim(&job->refs);
+    job->n_ids = s->n_ids;
+    it->needs |= s->needs;
+    it->scanned = s->scanned;
+    job->prescanned = 1;
+}
+
 /*** Resolving references ***/
 
 static const char *ref_kind_name(int kind)

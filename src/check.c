@@ -161,7 +161,7 @@ static void job_gather(check_ctx *c, item_job *job, size_t *n_refs, strbuf *toc_
 static void scan_items(check_ctx *c)
 {
     item_job *jobs = xcalloc(c->n_items + 1, sizeof *jobs);
-    size_t n = 0, n_ids = 0, n_refs = 0, n_read = 0;
+    size_t n = 0, n_ids = 0, n_refs = 0;
     int all_raw = 1;
     strbuf toc_seq = STRBUF_INIT, ncx_seq = STRBUF_INIT;
     /* admission in manifest order: the caps decide the same whatever the threads */
@@ -185,20 +185,14 @@ static void scan_items(check_ctx *c)
             check_scan_try(c, job);
         if (job->admitted && !job->prescanned && !check_zip_entry_offset(c, it->entry))
             all_raw = 0; /* read through libzip, which is not thread-safe */
-        n_read += job->admitted && !job->prescanned;
     }
-    /* what the scans held is in the jobs now: their memory is not needed for the rest */
-    check_scans_clear(c->scans);
     int threads = pool_threads(n, c->threads);
     if (threads > 16)
         threads = 16;
     scan_pool sp;
     sp.c = c;
     sp.jobs = jobs;
-    /* When the book's scans leave only a few documents to read (the package's own pages, the
-     * nav, the NCX), they are read on this thread: a second one would gain little, and its own
-     * heap would hold the nav's tree next to this thread's freed package document. */
-    scan_run(&sp, n, 1, all_raw && (n_read >= 64 || n_read == n) ? threads : 1);
+    scan_run(&sp, n, 1, all_raw ? threads : 1);
     for (size_t k = 0; k < n; k++) {
         n_ids += jobs[k].n_ids;
         n_refs += jobs[k].refs.n;

@@ -685,7 +685,7 @@ static void scan_findings_free(check_scan *s)
     s->n_f = 0;
 }
 
-void check_scans_clear(check_scans *set)
+void check_scans_free(check_scans *set)
 {
     if (!set)
         return;
@@ -693,19 +693,6 @@ void check_scans_clear(check_scans *set)
         if (set->v[i])
             scan_findings_free(set->v[i]);
     free(set->v);
-    set->v = NULL;
-    set->n = set->cap = 0;
-    strmap_free(set->by_path);
-    set->by_path = strmap_new();
-    arena_free(set->mem);
-    set->mem = arena_new();
-}
-
-void check_scans_free(check_scans *set)
-{
-    if (!set)
-        return;
-    check_scans_clear(set);
     strmap_free(set->by_path);
     arena_free(set->mem);
     free(set);

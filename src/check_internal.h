@@ -279,8 +279,6 @@ int check_url_classify(const char *base, const char *url, char **path, char **fr
  * findings, references, ids and properties into the job and its item and mark the job
  * prescanned. A scan that does not match is dropped: the document is then read as usual. */
 void check_scan_try(check_ctx *c, item_job *job);
-/* Empty the set (every scan a check could take has been taken or dropped by then). */
-void check_scans_clear(check_scans *set);
 /* Does the n-byte url name a scheme of its own (http:, https:, mailto:, ...), neither data: nor
  * file:, with no backslash? A hyperlink to such a URL never gives a finding, so it is not
  * recorded (most links of an article point to the web). */

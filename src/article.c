@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
 #include "frontmatter.h"
 #include "lang.h"
 #include "text.h"
@@ -72,7 +71,6 @@ void article_free(article *a)
         free(a->chapters[i].id);
         free(a->chapters[i].title);
         free(a->chapters[i].deflated);
-        check_scan_free(a->chapters[i].scan);
         if (a->chapters[i].doc)
             xmlFreeDoc(a->chapters[i].doc);
         strlist_clear(&a->chapters[i].pending);

@@ -13,7 +13,6 @@
 #include <libxml/parser.h>
 
 #include "article.h"
-#include "check.h"
 #include "cover.h"
 #include "lang.h"
 #include "media.h"
@@ -659,8 +658,7 @@ static int media_cmp(const void *x, const void *y)
     return strcmp((*a)->href, (*b)->href);
 }
 
-static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub_len,
-                            check_scans *scans)
+static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub_len)
 {
     int ret = -1;
     book_pkg *pkg = &b->pkg;
@@ -759,20 +757,11 @@ static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub
         entries[k++] = (zip_entry_spec){names.items[names.len - 1], it->data, it->len,
                                         it->compress, it->crc, it->raw_len, 0};
     }
-    /* The deflated chapters go to zipwrite_build, which frees each once it is in the archive;
-     * their scans go to the caller, by container path. */
+    /* The deflated chapters go to zipwrite_build, which frees each once it is in the archive. */
     for (size_t i = 0; i < b->n_articles; i++) {
         article *a = b->articles[i];
-        for (size_t c = 0; c < a->n_chapters; c++) {
-            chapter *ch = &a->chapters[c];
-            ch->deflated = NULL;
-            if (scans && ch->scan) {
-                char *path = xasprintf(PKG_DIR "%s", ch->href);
-                check_scans_add(scans, path, ch->scan);
-                free(path);
-            }
-            ch->scan = NULL;
-        }
+        for (size_t c = 0; c < a->n_chapters; c++)
+            a->chapters[c].deflated = NULL;
     }
     for (size_t i = 3; i < k; i++) {
         if (entries[i].compress == ZIPWRITE_DEFLATED)
@@ -811,12 +800,11 @@ static void build_free(build *b)
 }
 
 int book_build(const plan *p, const build_options *o, int fd, unsigned char **epub,
-               size_t *epub_len, check_scans **scans, build_stats *stats, diag_list *diags)
+               size_t *epub_len, build_stats *stats, diag_list *diags)
 {
     int ret = -1;
     build b;
     build_stats local;
-    check_scans *set = scans ? check_scans_new() : NULL;
     memset(&b, 0, sizeof b);
     if (!stats)
         stats = &local;
@@ -824,7 +812,6 @@ int book_build(const plan *p, const build_options *o, int fd, unsigned char **ep
     b.plan = p;
     b.opts = o;
     b.diags = diags;
-    b.env.scan_chapters = scans != NULL;
     book_pkg_init(&b.pkg, o);
     xmlInitParser(); /* before any worker thread uses libxml2 */
 
@@ -840,17 +827,12 @@ int book_build(const plan *p, const build_options *o, int fd, unsigned char **ep
     if (cover_add(&b) != 0)
         goto out;
     toc_build(&b);
-    if (package_assemble(&b, fd, epub, epub_len, set) != 0)
+    if (package_assemble(&b, fd, epub, epub_len) != 0)
         goto out;
     stats->t_package = clock_now() - t0;
     stats->images = media_store_count(b.env.media);
-    if (scans) {
-        *scans = set;
-        set = NULL;
-    }
     ret = 0;
 out:
-    check_scans_free(set);
     build_free(&b);
     memory_release(0); /* the documents the archive took, before the caller checks it */
     return ret;

@@ -23,9 +23,6 @@
 #include "sem.h"
 #include "strmap.h"
 
-struct check_scan;  /* check.h */
-struct check_scans; /* check.h */
-
 typedef enum {
     BUILD_SPEAKERS_AUTO = 0,
     BUILD_SPEAKERS_OFF
@@ -87,7 +84,6 @@ typedef struct chapter {
     void *doc;           /* xmlDocPtr kept until links to other articles are resolved, or NULL */
     strlist pending;     /* for each placeholder link in doc: "INDEX\tFRAGMENT" of its target */
     int has_svg, has_mathml; /* manifest properties the content needs */
-    struct check_scan *scan; /* the checker's scan of the finished document, when asked for */
 } chapter;
 
 typedef struct article {
@@ -122,12 +118,9 @@ typedef struct article {
 /* Build the book described by `p` with options `o`. On success returns 0 and the EPUB's size in
  * *epub_len; the EPUB itself is written to the file open for reading and writing on `fd` when
  * fd >= 0 (the caller keeps the descriptor; epub is not used and may be NULL), else returned
- * in *epub (the caller frees it). When `scans` is not NULL, *scans receives the checker's scans
- * of the chapters, taken from their trees as they were finished, for check_epub_memory_scanned
- * (the caller frees them with check_scans_free). Diagnostics (warnings; errors on failure) are
- * appended to diags. Returns -1 when the book cannot be built. */
+ * in *epub (the caller frees it). Diagnostics (warnings; errors on failure) are appended to diags. Returns -1
+ * when the book cannot be built. */
 int book_build(const plan *p, const build_options *o, int fd, unsigned char **epub,
-               size_t *epub_len, struct check_scans **scans, build_stats *stats,
-               diag_list *diags);
+               size_t *epub_len, build_stats *stats, diag_list *diags);
 
 #endif

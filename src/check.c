@@ -85,15 +85,13 @@ static void scan_one(void *ud, size_t i, int worker)
     if (!job->admitted || job->entry_failed)
         return;
     /* libxml2's generic error handler is per thread: silence this one too. The calling thread's
-     * own handler is restored by check_run; the pool's threads end with it. */
+     * own handler is restored by check_epub_memory_threads; the pool's threads end with it. */
     if (!w->quiet) {
         xmlSetGenericErrorFunc(NULL, check_xml_silent);
         w->quiet = 1;
     }
     check_tl_job = job;
-    if (sp->phase == 1 && job->prescanned) {
-        /* its scan came with the book */
-    } else if (sp->phase == 1) {
+    if (sp->phase == 1) {
         if (!w->dc)
             w->dc = libdeflate_alloc_decompressor();
         scan_job(sp->c, job, w->dc);
@@ -180,10 +178,7 @@ static void scan_items(check_ctx *c)
         job->entry = it->entry;
         job->kind = ncx ? JOB_NCX : JOB_CONTENT;
         job->admitted = check_zip_entry_admit(c, it->entry, CHECK_ENTRY_CAP, job);
-        if (job->admitted && !ncx && (long)item != c->nav_item &&
-            strcmp(it->media_type, MT_XHTML) == 0)
-            check_scan_try(c, job);
-        if (job->admitted && !job->prescanned && !check_zip_entry_offset(c, it->entry))
+        if (job->admitted && !check_zip_entry_offset(c, it->entry))
             all_raw = 0; /* read through libzip, which is not thread-safe */
     }
     int threads = pool_threads(n, c->threads);
@@ -237,9 +232,8 @@ static void ctx_free(check_ctx *c)
         zip_discard(c->za);
 }
 
-/* The check, on `threads` threads, taking the matching scans of `scans` (may be NULL). */
-static int check_run(const unsigned char *data, size_t len, const char *name, diag_list *findings,
-                     int threads, check_scans *scans)
+int check_epub_memory_threads(const unsigned char *data, size_t len, const char *name,
+                              diag_list *findings, int threads)
 {
     int ret = -1;
     check_ctx c;
@@ -253,7 +247,6 @@ static int check_run(const unsigned char *data, size_t len, const char *name, di
     c.len = len;
     c.nav_item = -1;
     c.threads = threads;
-    c.scans = scans;
     c.ncx_item = -1;
     c.item_by_id = strmap_new();
     c.item_by_path = strmap_new();
@@ -339,21 +332,9 @@ out:
     return ret;
 }
 
-int check_epub_memory_threads(const unsigned char *data, size_t len, const char *name,
-                              diag_list *findings, int threads)
-{
-    return check_run(data, len, name, findings, threads, NULL);
-}
-
 int check_epub_memory(const unsigned char *data, size_t len, const char *name, diag_list *findings)
 {
-    return check_run(data, len, name, findings, 0, NULL);
-}
-
-int check_epub_memory_scanned(const unsigned char *data, size_t len, const char *name,
-                              diag_list *findings, check_scans *scans)
-{
-    return check_run(data, len, name, findings, 0, scans);
+    return check_epub_memory_threads(data, len, name, findings, 0);
 }
 
 int check_epub_file(const char *path, diag_list *findings)

@@ -13,9 +13,6 @@
 #define SHEAF_CHECK_H
 
 #include <stddef.h>
-#include <stdint.h>
-
-#include <libxml/tree.h>
 
 #include "diag.h"
 
@@ -54,29 +51,6 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
  * same, in the same order, whatever the number of threads. */
 int check_epub_memory_threads(const unsigned char *data, size_t len, const char *name,
                               diag_list *findings, int threads);
-
-/* What the check of content documents finds in one XHTML document (ids, references, needed
- * properties, findings), taken by a program that made the document from its libxml2 tree, with
- * the same code the check runs on parsed documents. `crc` is the CRC-32 of the bytes the tree
- * was serialised to, `len` their length: a scan stands for an entry of the book only when the
- * entry's CRC-32 and size are these, so the check need not inflate and parse the document
- * again. check_scan_tree never fails (out of memory aborts); the caller frees with
- * check_scan_free (NULL is fine). Thread-safe for different documents. */
-typedef struct check_scan check_scan;
-check_scan *check_scan_tree(xmlDocPtr doc, uint32_t crc, size_t len);
-void check_scan_free(check_scan *s);
-
-/* Scans by container path ("EPUB/text/c0001.xhtml"). check_scans_add takes the scan (a second
- * one for the same path is freed); check_scans_free frees what no check took. */
-typedef struct check_scans check_scans;
-check_scans *check_scans_new(void);
-void check_scans_add(check_scans *set, const char *path, check_scan *s);
-void check_scans_free(check_scans *set);
-
-/* check_epub_memory, taking the scans in `scans` (may be NULL) for the content documents they
- * match (path, CRC-32 and size) instead of reading those documents. */
-int check_epub_memory_scanned(const unsigned char *data, size_t len, const char *name,
-                              diag_list *findings, check_scans *scans);
 
 /* The same for a file on disk (read whole into memory, at most CHECK_FILE_CAP bytes). Returns
  * -1 with a FATAL finding (file NULL) when it cannot be read. */

@@ -137,7 +137,6 @@ typedef struct check_ctx {
     size_t n_ids;        /* ids recorded over all documents */
     int records_capped;  /* CHECK_MAX_RECORDS reached: fragments are no longer checked */
     int records_reported;
-    check_scans *scans;  /* scans of content documents made with the book, or NULL */
 } check_ctx;
 
 #define IDX_PUT(i) ((void *)(uintptr_t)((i) + 1))
@@ -165,7 +164,6 @@ struct item_job {
     ref_list refs;
     size_t n_ids;
     int kind;       /* JOB_CONTENT, JOB_NCX */
-    int prescanned; /* a scan made with the book stands for the document: not read again */
     strbuf toc_seq; /* targets of the toc links (nav document's job) */
     strbuf ncx_seq; /* targets of the navPoints (NCX job) */
 };
@@ -273,12 +271,6 @@ char *check_url_resolve(const char *base, const char *rel);
 /* Classify `url` found in the document at `base` (enum url_class); sets *path and *frag (new
  * strings the caller frees) for URL_LOCAL and URL_FRAGMENT. */
 int check_url_classify(const char *base, const char *url, char **path, char **frag);
-
-/* When c->scans holds a scan of job's XHTML document that matches its entry (CRC-32 and size,
- * read from the raw central directory) and the job has recorded nothing yet, move the scan's
- * findings, references, ids and properties into the job and its item and mark the job
- * prescanned. A scan that does not match is dropped: the document is then read as usual. */
-void check_scan_try(check_ctx *c, item_job *job);
 /* Does the n-byte url name a scheme of its own (http:, https:, mailto:, ...), neither data: nor
  * file:, with no backslash? A hyperlink to such a URL never gives a finding, so it is not
  * recorded (most links of an article point to the web). */

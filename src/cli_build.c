@@ -115,11 +115,10 @@ static void output_write_error(diag_list *diags, const char *output, int err)
 }
 
 /* Run sheaf's own check over the len-byte book in the file on fd: mapped, or read when the file
- * system cannot map it; the chapters' scans made during the build stand for the chapters whose
- * bytes they match. Findings go to `findings`; returns -1 with an error in diags when the file
- * cannot be read back. */
-static int output_check(int fd, size_t len, const char *output, check_scans *scans,
-                        diag_list *findings, diag_list *diags)
+ * system cannot map it. Findings go to `findings`; returns -1 with an error in diags when the
+ * file cannot be read back. */
+static int output_check(int fd, size_t len, const char *output, diag_list *findings,
+                        diag_list *diags)
 {
     int ret = -1, flags = MAP_PRIVATE;
     unsigned char *copy = NULL;
@@ -148,7 +147,7 @@ static int output_check(int fd, size_t len, const char *output, check_scans *sca
                  why);
         goto out;
     }
-    check_epub_memory_scanned(data, len, output, findings, scans);
+    check_epub_memory(data, len, output, findings);
     ret = 0;
 out:
     if (map != MAP_FAILED)
@@ -331,7 +330,6 @@ int cli_build(int argc, char **argv)
     size_t epub_len = 0;
     char *tmp = NULL; /* the temporary file the book is written to, until renamed */
     int tmp_fd = -1;
-    check_scans *scans = NULL; /* the chapters' scans, for the check */
     build_stats stats;
     struct progress_state ps = {0, 0};
     double t_start = clock_now();
@@ -492,10 +490,10 @@ int cli_build(int argc, char **argv)
         goto report;
     }
     interrupt_guard(tmp);
-    if (book_build(&p, &o, tmp_fd, NULL, &epub_len, &scans, &stats, &diags) != 0)
+    if (book_build(&p, &o, tmp_fd, NULL, &epub_len, &stats, &diags) != 0)
         goto report;
     double t_check = clock_now();
-    if (output_check(tmp_fd, epub_len, output, scans, &findings, &diags) != 0)
+    if (output_check(tmp_fd, epub_len, output, &findings, &diags) != 0)
         goto report;
     t_check = clock_now() - t_check;
     if (diag_list_count_at_least(&findings, DIAG_ERROR) > 0) {
@@ -533,7 +531,6 @@ report:
                 stats.chapters == 1 ? "" : "s", stats.images, stats.images == 1 ? "" : "s",
                 (double)epub_len / 1024.0, clock_now() - t_start);
 out:
-    check_scans_free(scans);
     if (tmp) {
         interrupt_guard(NULL);
         file_temp_discard(tmp_fd, &tmp);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "article.h"
-#include "check.h"
 #include "lang.h"
 #include "sanitize.h"
 #include "template.h"
@@ -959,8 +958,7 @@ static void opening_render(rctx *r, xmlNodePtr body)
     }
 }
 
-static void chapter_finish(const render_env *env, chapter *ch, xmlDocPtr doc,
-                           zipwrite_deflater *deflater);
+static void chapter_finish(chapter *ch, xmlDocPtr doc, zipwrite_deflater *deflater);
 
 int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater)
 {
@@ -1002,7 +1000,7 @@ int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflat
         ch->doc = r.doc; /* until render_links_finish */
         r.doc = NULL;
     } else {
-        chapter_finish(env, ch, r.doc, deflater);
+        chapter_finish(ch, r.doc, deflater);
     }
     ret = 0;
 out:
@@ -1038,11 +1036,8 @@ static void doc_ns_uses(xmlDocPtr doc, int *svg, int *mathml)
     }
 }
 
-/* Serialise the chapter's document and deflate it for the container; when the build asks for
- * it, run the checker's content scan over the same tree, so that the self-check need not parse
- * the chapter again (the scan is tied to these bytes by their CRC-32). */
-static void chapter_finish(const render_env *env, chapter *ch, xmlDocPtr doc,
-                           zipwrite_deflater *deflater)
+/* Serialise the chapter's document and deflate it for the container. */
+static void chapter_finish(chapter *ch, xmlDocPtr doc, zipwrite_deflater *deflater)
 {
     size_t len = 0;
     unsigned char *xml = xml_serialize(doc, &len);
@@ -1050,10 +1045,6 @@ static void chapter_finish(const render_env *env, chapter *ch, xmlDocPtr doc,
     ch->xhtml_len = len;
     ch->deflated = zipwrite_deflate(deflater, xml, len, &ch->deflated_len, &ch->crc);
     free(xml);
-    if (env->scan_chapters) {
-        check_scan_free(ch->scan);
-        ch->scan = check_scan_tree(doc, ch->crc, len);
-    }
 }
 
 static void pending_links_fix(const render_env *env, article *a, size_t ci, xmlNodePtr first)
@@ -1112,7 +1103,7 @@ int render_links_finish(const render_env *env, article *a, size_t ci, zipwrite_d
     if (!ch->doc)
         return 0;
     pending_links_fix(env, a, ci, xmlDocGetRootElement(ch->doc));
-    chapter_finish(env, ch, ch->doc, deflater);
+    chapter_finish(ch, ch->doc, deflater);
     xmlFreeDoc(ch->doc);
     ch->doc = NULL;
     return 0;

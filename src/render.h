@@ -23,7 +23,6 @@ typedef struct render_env {
     strlist stylesheets;     /* hrefs relative to the package document */
     const char *book_lang;
     int several;             /* more than one article in the book */
-    int scan_chapters;       /* take each chapter's check_scan (chapter.scan) from its tree */
 } render_env;
 
 /* Render chapter `ci` of article `a`: serialised and deflated with `deflater` into the chapter

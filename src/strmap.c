@@ -123,10 +123,3 @@ size_t strmap_count(const strmap *m)
 {
     return m->count;
 }
-
-void strmap_each(const strmap *m, void (*fn)(void *ud, const char *key, void *value), void *ud)
-{
-    for (size_t i = 0; m && i < m->cap; i++)
-        if (m->slots[i].key)
-            fn(ud, m->slots[i].key, m->slots[i].value);
-}

@@ -17,7 +17,5 @@ int strmap_add(strmap *m, const char *key, void *value);
 void *strmap_get(const strmap *m, const char *key);
 int strmap_has(const strmap *m, const char *key);
 size_t strmap_count(const strmap *m);
-/* Call fn for every key and value, in no particular order; fn must not change the map. */
-void strmap_each(const strmap *m, void (*fn)(void *ud, const char *key, void *value), void *ud);
 
 #endif

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     plan_entry *e = plan_add(&p, "fuzz.md");
     e->data = (const char *)data;
     e->data_len = size;
-    if (book_build(&p, &o, -1, &epub, &len, NULL, NULL, &diags) == 0) {
+    if (book_build(&p, &o, -1, &epub, &len, NULL, &diags) == 0) {
         check_epub_memory(epub, len, "fuzz.epub", &findings);
         if (diag_list_count_at_least(&findings, DIAG_ERROR) > 0) {
             for (size_t i = 0; i < findings.len; i++)

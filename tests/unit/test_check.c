@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <libdeflate.h>
 #include <libxml/parser.h>
 
 #include "check.h"
@@ -53,9 +52,8 @@ static char *chapter(const char *doctype, const char *body)
                      doctype, body);
 }
 
-/* Pack a book with chapter c1 and check it, with `scans` (may be NULL) standing for documents
- * they match; returns the check's result. */
-static int check_book_scanned(const char *c1, check_scans *scans, diag_list *out)
+/* Pack a book with chapter c1 and check it; returns check_epub_memory's result. */
+static int check_book(const char *c1, diag_list *out)
 {
     zip_entry_spec e[] = {
         {.name = "mimetype",
@@ -84,16 +82,9 @@ static int check_book_scanned(const char *c1, check_scans *scans, diag_list *out
     diag_list zd = DIAG_LIST_INIT;
     assert_int_equal(zipwrite_build(e, 5, 1700000000, 1, &zip, &len, &zd), 0);
     diag_list_clear(&zd);
-    int ret = scans ? check_epub_memory_scanned(zip, len, "unit.epub", out, scans)
-                    : check_epub_memory(zip, len, "unit.epub", out);
+    int ret = check_epub_memory(zip, len, "unit.epub", out);
     free(zip);
     return ret;
-}
-
-/* Pack a book with chapter c1 and check it; returns check_epub_memory's result. */
-static int check_book(const char *c1, diag_list *out)
-{
-    return check_book_scanned(c1, NULL, out);
 }
 
 static int has_id(const diag_list *l, const char *id)
@@ -344,92 +335,6 @@ static void test_findings_do_not_depend_on_threads(void **state)
     free(zip);
 }
 
-/* The first finding with this id, or NULL. */
-static const diag *find_id(const diag_list *l, const char *id)
-{
-    for (size_t i = 0; i < l->len; i++)
-        if (l->items[i].id && strcmp(l->items[i].id, id) == 0)
-            return &l->items[i];
-    return NULL;
-}
-
-/* A chapter's scan taken from its tree (what sheaf build does as it writes a chapter) finds
- * what parsing the chapter finds, down to the message, and stands for the chapter only when it
- * matches its bytes. Lines tell which was used: a tree has none, so a scan's findings have
- * line 0 where the parser's have the line. */
-static void test_scans_match_parsing(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *body;
-        const char *id; /* a finding both must make */
-    } cases[] = {
-        {"<h1 id=\"a\">One</h1><p id=\"x\">a</p>\n<p id=\"x\">b</p>", "RSC-005"},
-        {"<h1 id=\"b\">One</h1>\n<p><a href=\"#nope\">x</a></p>", "RSC-012"},
-        {"<h1 id=\"a\">One</h1>\n<p><img src=\"missing.png\" alt=\"\"/></p>", "RSC-007"},
-        {"<h1 id=\"a\">One</h1>\n<p><img src=\"https://example.com/a.png\" alt=\"\"/></p>",
-         "RSC-006"},
-        {"<h1 id=\"a\">One</h1>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>",
-         "OPF-014"},
-        {"<h1 id=\"a\">One</h1>\n<p style=\"background: url(gone.png)\">x</p>", "RSC-007"},
-        {"<h1 id=\"a\">One</h1>\n<style>p { background: url(gone.png) }</style>", "RSC-007"},
-        {"<h1 id=\"a\">One</h1>\n<p lang=\"en\" xml:lang=\"fr\">x</p>", "HTM-017"},
-        {"<h1 id=\"a\">One</h1>\n<p lang=\"e n\">x</p>", "RSC-005"},
-        {"<h1 id=\"a\">One</h1>\n<script>var a;</script>", "OPF-014"},
-        {"<h1 id=\"a\">One</h1>\n<p><a href=\"https://example.org/x\">web</a> and "
-         "<a href=\"mailto:a@example.org\">mail</a> and <a href=\"data:text/plain,x\">data</a>"
-         "</p>",
-         "RSC-029"},
-    };
-    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        char *c1 = chapter("<!DOCTYPE html>", cases[k].body);
-        size_t len = strlen(c1);
-        uint32_t crc = libdeflate_crc32(0, c1, len);
-        xmlDocPtr doc = xmlReadMemory(c1, (int)len, "c1.xhtml", NULL, XML_PARSE_NONET);
-        assert_non_null(doc);
-        diag_list parsed = DIAG_LIST_INIT, scanned = DIAG_LIST_INIT, wrong = DIAG_LIST_INIT;
-        assert_int_equal(check_book(c1, &parsed), 0);
-        check_scans *set = check_scans_new();
-        check_scans_add(set, "EPUB/c1.xhtml", check_scan_tree(doc, crc, len));
-        assert_int_equal(check_book_scanned(c1, set, &scanned), 0);
-        check_scans_free(set);
-        /* a scan of other bytes (CRC-32 off by one) is not used */
-        set = check_scans_new();
-        check_scans_add(set, "EPUB/c1.xhtml", check_scan_tree(doc, crc + 1, len));
-        assert_int_equal(check_book_scanned(c1, set, &wrong), 0);
-        check_scans_free(set);
-        xmlFreeDoc(doc);
-
-        const diag *want = find_id(&parsed, cases[k].id);
-        if (!want)
-            print_message("case %zu: no %s when parsed\n", k, cases[k].id);
-        assert_non_null(want);
-        assert_int_equal(scanned.len, parsed.len);
-        assert_int_equal(wrong.len, parsed.len);
-        for (size_t i = 0; i < parsed.len; i++) {
-            const diag *a = &parsed.items[i], *b = &scanned.items[i], *w = &wrong.items[i];
-            assert_int_equal(a->severity, b->severity);
-            assert_string_equal(a->id ? a->id : "", b->id ? b->id : "");
-            assert_string_equal(a->file ? a->file : "", b->file ? b->file : "");
-            assert_string_equal(a->message, b->message);
-            assert_int_equal(a->line, w->line);
-            assert_string_equal(a->message, w->message);
-        }
-        /* findings inside the chapter carry the parser's line, or none from the scan */
-        const diag *in_chapter = NULL;
-        for (size_t i = 0; i < parsed.len && !in_chapter; i++)
-            if (parsed.items[i].file && strcmp(parsed.items[i].file, "EPUB/c1.xhtml") == 0 &&
-                parsed.items[i].line > 0)
-                in_chapter = &parsed.items[i];
-        if (in_chapter)
-            assert_int_equal(scanned.items[in_chapter - parsed.items].line, 0);
-        free(c1);
-        diag_list_clear(&parsed);
-        diag_list_clear(&scanned);
-        diag_list_clear(&wrong);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,7 +343,6 @@ int main(void)
         cmocka_unit_test(test_missing_fragment_and_resource),
         cmocka_unit_test(test_hostile_xml_is_refused_and_global_state_restored),
         cmocka_unit_test(test_findings_do_not_depend_on_threads),
-        cmocka_unit_test(test_scans_match_parsing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

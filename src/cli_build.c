@@ -17,6 +17,7 @@
 #include "lang.h"
 #include "plan.h"
 #include "strmap.h"
+#include "text.h"
 #include "util.h"
 #include "yamldoc.h"
 
@@ -342,6 +343,12 @@ int cli_build(int argc, char **argv)
         /* An empty title, author... would make an invalid package document. */
         if (((opt >= OPT_TITLE && opt <= OPT_RIGHTS) || opt == 'o') && str_blank(optarg)) {
             ret = usage_error("%s needs a value that is not empty", option_name(opt));
+            goto out;
+        }
+        /* nor can it hold a control character (the package document is XML) */
+        if (opt >= OPT_TITLE && opt <= OPT_RIGHTS && !text_xml_allowed(optarg)) {
+            ret = usage_error("%s has a control character that XML does not allow; remove it",
+                              option_name(opt));
             goto out;
         }
         switch (opt) {

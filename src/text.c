@@ -178,6 +178,35 @@ char *text_clean(const char *in, size_t len, const char *file, size_t *outlen, d
     return out;
 }
 
+size_t text_strip_xml_forbidden(char *s, size_t *len)
+{
+    size_t o = 0, dropped = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < *len; i++) {
+        unsigned char c = u[i];
+        int forbidden = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+                        (c == 0xEF && i + 2 < *len && u[i + 1] == 0xBF &&
+                         (u[i + 2] == 0xBE || u[i + 2] == 0xBF));
+        if (forbidden) {
+            dropped++;
+            i += c == 0xEF ? 2 : 0;
+            continue;
+        }
+        s[o++] = s[i];
+    }
+    *len = o;
+    return dropped;
+}
+
+int text_xml_allowed(const char *s)
+{
+    char *copy = xstrdup(s);
+    size_t len = strlen(copy);
+    int ok = text_strip_xml_forbidden(copy, &len) == 0;
+    free(copy);
+    return ok;
+}
+
 /*** text_looks_binary ***/
 
 static int has_prefix(const unsigned char *s, size_t len, const char *sig, size_t siglen)

@@ -17,6 +17,14 @@ char *text_clean(const char *in, size_t len, const char *file, size_t *outlen, d
  * or a high share of control bytes / a known binary signature). */
 int text_looks_binary(const char *data, size_t len);
 
+/* Remove, in place, the characters XML 1.0 does not allow from the first *len bytes of the UTF-8
+ * text s (NUL and the other C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF),
+ * updating *len. Returns how many were removed. For short values (YAML scalars) that go into
+ * XML as they are; whole files go through text_clean. */
+size_t text_strip_xml_forbidden(char *s, size_t *len);
+/* 1 when the NUL-terminated UTF-8 text s has no character XML 1.0 forbids. */
+int text_xml_allowed(const char *s);
+
 /* A GitHub-style slug of heading text: lowercased, punctuation removed, spaces to '-', letters
  * of any script kept. The result is a valid XML NCName (prefixed "h-" when it would start with a
  * digit or other non-name-start character; "section" when empty). The caller frees it. */

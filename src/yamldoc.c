@@ -7,6 +7,8 @@
 
 #include <yaml.h>
 
+#include "text.h"
+
 /*** Parsing ***/
 
 static int scalar_is_null(const yaml_event_t *ev)
@@ -16,6 +18,21 @@ static int scalar_is_null(const yaml_event_t *ev)
         return 0;
     return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
            strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+/* A scalar node for ev, without the characters XML does not allow (counted in doc->dropped). */
+static yamldoc_node *scalar_node_new(yamldoc *doc, yaml_event_t *ev, int line)
+{
+    yamldoc_node *node = arena_alloc(doc->arena, sizeof *node);
+    node->kind = YAMLDOC_SCALAR;
+    node->is_null = scalar_is_null(ev);
+    size_t n = ev->data.scalar.length;
+    size_t k = text_strip_xml_forbidden((char *)ev->data.scalar.value, &n);
+    if (k && !doc->dropped)
+        doc->dropped_line = line;
+    doc->dropped += k;
+    node->value = arena_strndup(doc->arena, (const char *)ev->data.scalar.value, n);
+    return node;
 }
 
 static void append_child(yamldoc_node *parent, yamldoc_node *kid)
@@ -69,11 +86,7 @@ static int build(yamldoc *doc, yaml_parser_t *parser, const yamldoc_options *opt
             yaml_event_delete(&ev);
             return -1;
         case YAML_SCALAR_EVENT:
-            node = arena_alloc(doc->arena, sizeof *node);
-            node->kind = YAMLDOC_SCALAR;
-            node->value = arena_strndup(doc->arena, (const char *)ev.data.scalar.value,
-                                        ev.data.scalar.length);
-            node->is_null = scalar_is_null(&ev);
+            node = scalar_node_new(doc, &ev, line);
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:

@@ -55,6 +55,9 @@ typedef struct yamldoc {
     arena *arena;
     yamldoc_node *root;  /* NULL when the text holds no document, or on failure */
     yamldoc_error error; /* kind YAMLDOC_OK on success */
+    size_t dropped;      /* characters XML does not allow, removed from scalars (YAML escapes
+                          * such as "\x01" can make them): the caller warns */
+    int dropped_line;    /* the line of the first */
 } yamldoc;
 
 /* Parse `len` bytes of YAML at `text` (NULL: an empty text, but len still counts against

@@ -85,6 +85,29 @@ fails_cleanly() {
     has "UTF-16"
 }
 
+@test "bad: control characters from YAML escapes are dropped with a warning, not a broken book" {
+    # "\x01" in a double-quoted YAML value is a character XML does not allow
+    printf -- '---\ntitle: "Tab\\tand\\x01 bell\\a"\nsubtitle: "fine"\n---\n\nSome text.\n' >ctl.md
+    sb ctl.md -o book.epub
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    has "ctl.md:2:"
+    has "dropped 2 control characters"
+    keep book.epub
+    # the title keeps the rest, the tab included
+    [ "$(xq book.epub EPUB/package.opf "string(//*[name()='dc:title'])")" = $'Tab\tand bell' ]
+    # in a reading list too
+    printf 'title: "My\\x02 list"\narticles:\n  - ctl.md\n' >list.yaml
+    sb list.yaml -o list.epub
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    has "list.yaml:1:"
+    keep list.epub
+    # on the command line it is a usage error
+    sb --title $'Bell\a' ctl.md -o cli.epub
+    [ "$status" -eq 2 ]
+    has "--title has a control character"
+    no_file cli.epub
+}
+
 @test "bad: invalid UTF-8 becomes U+FFFD with a warning naming the file and line" {
     printf '# Caf\xc3\xa9\n\nFine line.\nLatin-1: caf\xe9 cr\xe8me.\nAlso fine.\n' >latin1.md
     sb latin1.md -o book.epub

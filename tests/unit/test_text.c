@@ -287,6 +287,23 @@ static void test_clean_random_bytes(void **state)
 
 #define LOOKS_BINARY(lit) text_looks_binary(lit, sizeof(lit) - 1)
 
+/* YAML escapes can make any character; the ones XML forbids go, the rest stay as they were. */
+static void test_strip_xml_forbidden(void **state)
+{
+    (void)state;
+    char s[] = "a\x01" "b\tc\nd\re\x00" "f\x1fg\xef\xbf\xbeh\xef\xbf\xbfi\xef\xbf\xbdj\x7f\xc2\x85k";
+    size_t len = sizeof s - 1;
+    assert_int_equal(text_strip_xml_forbidden(s, &len), 5);
+    const char want[] = "ab\tc\nd\refg" "hi\xef\xbf\xbdj\x7f\xc2\x85k";
+    assert_int_equal(len, sizeof want - 1);
+    assert_memory_equal(s, want, len);
+    len = 0;
+    assert_int_equal(text_strip_xml_forbidden(s, &len), 0);
+    assert_true(text_xml_allowed("caf\xc3\xa9 \t ok"));
+    assert_false(text_xml_allowed("bell\a"));
+    assert_false(text_xml_allowed("\xef\xbf\xbf"));
+}
+
 static void test_looks_binary(void **state)
 {
     (void)state;
@@ -559,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_clean_growth),
         cmocka_unit_test(test_clean_random_bytes),
         cmocka_unit_test(test_looks_binary),
+        cmocka_unit_test(test_strip_xml_forbidden),
         cmocka_unit_test(test_slug_ascii),
         cmocka_unit_test(test_slug_prefix_and_empty),
         cmocka_unit_test(test_slug_scripts),

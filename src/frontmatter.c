@@ -440,11 +440,7 @@ int frontmatter_parse(const char *yaml, size_t len, const char *file, int first_
         fm_parse_error(&fp, &doc->error, len);
         goto out;
     }
-    if (doc->dropped)
-        diag_add(diags, DIAG_WARNING, NULL, file, doc->dropped_line,
-                 "dropped %zu control character%s that XML does not allow from the front matter "
-                 "(the first on this line); remove %s",
-                 doc->dropped, doc->dropped == 1 ? "" : "s", doc->dropped == 1 ? "it" : "them");
+    yamldoc_warn_dropped(doc, file, "the front matter", diags);
     root = doc->root;
     if (yamldoc_is_null(root)) {
         ret = 0; /* empty front matter */

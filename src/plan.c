@@ -177,12 +177,7 @@ static int list_load(const char *file, const char *data, size_t len, yamldoc **d
                                   .first_doc_only = 1,
                                   .utf8 = 0};
     if (yamldoc_parse(data, len, &opts, doc) == 0) {
-        if ((*doc)->dropped)
-            diag_add(diags, DIAG_WARNING, NULL, file, (*doc)->dropped_line,
-                     "dropped %zu control character%s that XML does not allow from the reading "
-                     "list (the first on this line); remove %s",
-                     (*doc)->dropped, (*doc)->dropped == 1 ? "" : "s",
-                     (*doc)->dropped == 1 ? "it" : "them");
+        yamldoc_warn_dropped(*doc, file, "the reading list", diags);
         return 0;
     }
     const yamldoc_error *e = &(*doc)->error;

@@ -177,6 +177,17 @@ const char *yamldoc_text(const yamldoc_node *n)
     return n->value;
 }
 
+void yamldoc_warn_dropped(const yamldoc *doc, const char *file, const char *what,
+                          diag_list *diags)
+{
+    if (doc->dropped)
+        diag_add(diags, DIAG_WARNING, NULL, file, doc->dropped_line,
+                 "dropped %zu control character%s that XML does not allow from %s (the first "
+                 "on this line); remove %s",
+                 doc->dropped, doc->dropped == 1 ? "" : "s", what,
+                 doc->dropped == 1 ? "it" : "them");
+}
+
 const char *yamldoc_kind_name(const yamldoc_node *n)
 {
     return n->kind == YAMLDOC_SEQUENCE  ? "a list"

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "diag.h"
 #include "util.h"
 
 typedef enum yamldoc_kind { YAMLDOC_SCALAR, YAMLDOC_SEQUENCE, YAMLDOC_MAPPING } yamldoc_kind;
@@ -70,6 +71,10 @@ void yamldoc_free(yamldoc *doc);
 int yamldoc_is_null(const yamldoc_node *n);
 /* The scalar's text, or NULL when n is NULL, null, or not a scalar. Owned by the document. */
 const char *yamldoc_text(const yamldoc_node *n);
+/* When parsing dropped characters XML does not allow (doc->dropped), one warning about them in
+ * `file`, whose YAML is `what` ("the front matter", "the reading list"). */
+void yamldoc_warn_dropped(const yamldoc *doc, const char *file, const char *what,
+                          diag_list *diags);
 /* "a list", "a mapping" or "a text", for messages. */
 const char *yamldoc_kind_name(const yamldoc_node *n);
 /* The value of key `name` (ASCII case-insensitive) in a mapping, or NULL. */

@@ -4,13 +4,15 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
-PKGS    := libzip libxml-2.0 libcmark yaml-0.1 nettle libdeflate
+PKGS    := libzip libxml-2.0 libcmark-gfm yaml-0.1 nettle libdeflate
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 # Asked of pkg-config on first use only, so that `make sample` can install the packages first.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
-PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) -lpthread)$(PKG_LIBS)
+# Libraries without a pkg-config file.
+EXTRA_LIBS := -lcmark-gfm-extensions -lpthread
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS))$(PKG_LIBS)
 
 # Variant: plain build in build/, sanitizer build in build/san.
 # BUILD may be set to keep several build trees apart (e.g. make BUILD=build/mine).
@@ -31,8 +33,11 @@ BIN := $(B)/sheaf
 ALL_CFLAGS   = $(WARN) $(PKG_CFLAGS) -Isrc -I$(B) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRC  := $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
-CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
+# src/ is grouped by stage: base, model, readers, passes, writers, checker; book.c is the
+# pipeline; cli/ the command line.
+STAGES   := base model readers passes writers checker
+LIB_SRC  := $(wildcard src/*.c) $(foreach d,$(STAGES),$(wildcard src/$(d)/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c)
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded.o
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 EMBEDDED := $(sort $(wildcard templates/*) $(wildcard styles/*))
@@ -60,6 +65,7 @@ $(B)/libsheaf.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/obj/%.o: src/%.c | $(B)/obj
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Templates and stylesheets are compiled into the binary (no files needed at run time).
@@ -144,10 +150,14 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sheaf
 
+# For scripts that build the library their own way (tests/fuzz/run): `make -s print-LIB_SRC`.
+print-%:
+	@echo $($*)
+
 format:
-	clang-format -i src/*.c src/*.h src/tools/*.c tests/unit/*.c tests/tools/*.c
+	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c tests/tools/*.c
 
 clean:
 	rm -rf build sheaf sample-interview.epub
 
--include $(wildcard $(B)/obj/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/obj/*/*.d $(B)/tests/*.d)

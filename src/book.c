@@ -12,36 +12,21 @@
 
 #include <libxml/parser.h>
 
-#include "article.h"
-#include "cover.h"
-#include "lang.h"
-#include "media.h"
-#include "package.h"
-#include "pool.h"
-#include "frontmatter.h"
-#include "render.h"
-#include "template.h"
-#include "text.h"
-#include "util.h"
-#include "zipwrite.h"
+#include "passes/passes.h"
+#include "readers/reader.h"
+#include "writers/cover.h"
+#include "base/lang.h"
+#include "writers/media.h"
+#include "writers/package.h"
+#include "base/pool.h"
+#include "readers/frontmatter.h"
+#include "writers/render.h"
+#include "writers/template.h"
+#include "base/text.h"
+#include "base/util.h"
+#include "writers/zipwrite.h"
 
 #define PKG_DIR "EPUB/"
-
-void build_options_init(build_options *o)
-{
-    memset(o, 0, sizeof *o);
-    meta_init(&o->overrides);
-    o->toc_depth = 2;
-    o->style = "default";
-    o->epoch = (long long)time(NULL);
-}
-
-void build_options_free(build_options *o)
-{
-    meta_free(&o->overrides);
-    strlist_clear(&o->css_files);
-    strlist_clear(&o->resource_paths);
-}
 
 /* Everything one build holds; freed in one place. */
 typedef struct build {
@@ -157,10 +142,10 @@ static void article_process(void *ud, size_t i, int worker)
     article *a = b->env.articles[i];
     const plan_entry *e = &b->plan->entries[i];
     double t0 = clock_now(), t1, t2;
-    int ok = article_read(a, e) == 0;
+    int ok = reader_read(a, e, b->opts) == 0;
     t1 = clock_now();
     if (ok)
-        ok = article_parse(a, b->opts) == 0;
+        ok = passes_run(a, b->opts) == 0;
     t2 = clock_now();
     if (ok) {
         chapters_name(a);

@@ -17,9 +17,9 @@
 
 #include <zip.h>
 
-#include "diag.h"
-#include "util.h"
-#include "zipwrite.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "writers/zipwrite.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "book.h"
-#include "check.h"
-#include "plan.h"
+#include "checker/check.h"
+#include "readers/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

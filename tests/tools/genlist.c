@@ -20,7 +20,7 @@
 
 #include <libdeflate.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /*** Randomness ***/
 

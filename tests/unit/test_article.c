@@ -11,9 +11,11 @@
 
 #include <cmocka.h>
 
-#include "article.h"
-#include "strmap.h"
-#include "util.h"
+#include "model/article.h"
+#include "passes/passes.h"
+#include "readers/reader.h"
+#include "base/strmap.h"
+#include "base/util.h"
 
 /* Parse Markdown given as a string through the whole of article.c, as from a file. */
 static article *article_from(const char *name, const char *markdown, const build_options *o)
@@ -31,8 +33,8 @@ static article *article_from(const char *name, const char *markdown, const build
     e.part = -1;
     meta_init(&e.overrides);
     article *a = article_new(0);
-    assert_int_equal(article_read(a, &e), 0);
-    assert_int_equal(article_parse(a, o), 0);
+    assert_int_equal(reader_read(a, &e, o), 0);
+    assert_int_equal(passes_run(a, o), 0);
     unlink(named);
     free(named);
     return a;

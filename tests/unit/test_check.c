@@ -12,10 +12,10 @@
 #include <cmocka.h>
 #include <libxml/parser.h>
 
-#include "check.h"
-#include "diag.h"
-#include "util.h"
-#include "zipwrite.h"
+#include "checker/check.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "writers/zipwrite.h"
 
 static const char container[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cover.h"
+#include "writers/cover.h"
 
 #define SVG_NS "http://www.w3.org/2000/svg"
 

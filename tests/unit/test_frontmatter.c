@@ -9,10 +9,10 @@
 
 #include <cmocka.h>
 
-#include "diag.h"
-#include "frontmatter.h"
-#include "meta.h"
-#include "util.h"
+#include "base/diag.h"
+#include "readers/frontmatter.h"
+#include "model/meta.h"
+#include "base/util.h"
 
 /*** splitting ***/
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "interview.h"
+#include "passes/interview.h"
 
 #define FIX "tests/fixtures/interview/"
 

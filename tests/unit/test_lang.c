@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "lang.h"
+#include "base/lang.h"
 
 #define VALID(t) assert_int_equal(lang_tag_valid(t), 1)
 #define INVALID(t) assert_int_equal(lang_tag_valid(t), 0)

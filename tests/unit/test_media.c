@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "media.h"
-#include "util.h"
+#include "writers/media.h"
+#include "base/util.h"
 
 /*** images made for the tests ***/
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "meta.h"
+#include "model/meta.h"
 
 static void test_init_free(void **state)
 {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "notes.h"
+#include "passes/notes.h"
 
 #define FIX "tests/fixtures/interview/"
 

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "pasted.h"
-#include "util.h"
+#include "passes/pasted.h"
+#include "base/util.h"
 
 #define FIX "tests/fixtures/interview/"
 

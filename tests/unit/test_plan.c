@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "readers/plan.h"
 
 #define LIST "tests/fixtures/list"
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sanitize.h"
-#include "util.h"
+#include "writers/sanitize.h"
+#include "base/util.h"
 
 /*** test callbacks: what render.c would do, reduced to fixed rules ***/
 

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "diag.h"
-#include "text.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #define FFFD "\xEF\xBF\xBD"
 

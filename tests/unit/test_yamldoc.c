@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "util.h"
-#include "yamldoc.h"
+#include "base/util.h"
+#include "base/yamldoc.h"
 
 static const yamldoc_options whole_file = {1, 1024, 8, 0, 1};
 

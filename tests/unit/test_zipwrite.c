@@ -14,9 +14,9 @@
 #include <cmocka.h>
 #include <zip.h>
 
-#include "diag.h"
-#include "util.h"
-#include "zipwrite.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "writers/zipwrite.h"
 
 
 /* An entry for zipwrite_build: stored (0) or deflated by it (1). */

@@ -1,0 +1,218 @@
+/* lang.c: BCP 47 language tags (RFC 5646 syntax) and text direction. */
+#include "base/lang.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "base/util.h"
+
+/* RFC 5646 section 2.2.8: tags that predate the current syntax. The irregular ones do not
+ * match the langtag production; the regular ones do, but are listed so that they stay valid
+ * whatever the parser below accepts. */
+static const char *const lang_grandfathered[] = {
+    "en-GB-oed", "i-ami",       "i-bnn",     "i-default", "i-enochian", "i-hak",
+    "i-klingon", "i-lux",       "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",
+    "i-tay",     "i-tsu",       "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",  "art-lojban",
+    "cel-gaulish", "no-bok",    "no-nyn",    "zh-guoyu",  "zh-hakka",   "zh-min",
+    "zh-min-nan", "zh-xiang",
+};
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static int all_alpha(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_alpha(s[i]))
+            return 0;
+    return 1;
+}
+
+static int all_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(s[i]))
+            return 0;
+    return 1;
+}
+
+static int all_alnum(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_alpha(s[i]) && !is_digit(s[i]))
+            return 0;
+    return 1;
+}
+
+static int same_ci(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn)
+        return 0;
+    for (size_t i = 0; i < an; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return 0;
+    return 1;
+}
+
+/* One subtag: a pointer into the tag and its length. */
+typedef struct subtag {
+    const char *s;
+    size_t n;
+} subtag;
+
+/* RFC 5646 limits no tag's length, but 8-character subtags separated by '-' make anything
+ * longer than this absurd; the bound keeps the subtag array on the stack. */
+#define LANG_MAX_SUBTAGS 64
+
+/* Split on '-' into subtags of 1..8 alphanumerics; -1 when the tag cannot be a tag at all. */
+static int split_subtags(const char *tag, subtag *out, size_t *count)
+{
+    size_t k = 0;
+    const char *p = tag;
+    for (;;) {
+        const char *start = p;
+        while (*p && *p != '-')
+            p++;
+        size_t n = (size_t)(p - start);
+        if (n < 1 || n > 8 || !all_alnum(start, n) || k == LANG_MAX_SUBTAGS)
+            return -1;
+        out[k].s = start;
+        out[k].n = n;
+        k++;
+        if (!*p)
+            break;
+        p++; /* the '-' */
+    }
+    *count = k;
+    return 0;
+}
+
+static int is_variant(const subtag *t)
+{
+    if (t->n >= 5 && t->n <= 8)
+        return 1;
+    return t->n == 4 && is_digit(t->s[0]);
+}
+
+/* Parse the langtag / privateuse productions. */
+static int langtag_valid(const subtag *t, size_t n)
+{
+    size_t i = 0;
+
+    /* privateuse = "x" 1*("-" (1*8alphanum)) */
+    if (t[0].n == 1 && lower(t[0].s[0]) == 'x')
+        return n >= 2;
+
+    /* language = 2*3ALPHA ["-" extlang] / 4ALPHA / 5*8ALPHA. The 4ALPHA form is reserved and
+     * the IANA registry holds no 5*8ALPHA language, so both are refused: this is what catches
+     * "english" or "french" written where a tag belongs (lang.h promises it). */
+    if (t[0].n < 2 || t[0].n > 3 || !all_alpha(t[0].s, t[0].n))
+        return 0;
+    i = 1;
+    /* extlang = 3ALPHA *2("-" 3ALPHA) */
+    int ext = 0;
+    while (i < n && ext < 3 && t[i].n == 3 && all_alpha(t[i].s, 3)) {
+        i++;
+        ext++;
+    }
+    /* script = 4ALPHA */
+    if (i < n && t[i].n == 4 && all_alpha(t[i].s, 4))
+        i++;
+    /* region = 2ALPHA / 3DIGIT */
+    if (i < n && ((t[i].n == 2 && all_alpha(t[i].s, 2)) || (t[i].n == 3 && all_digit(t[i].s, 3))))
+        i++;
+    /* variant = 5*8alphanum / (DIGIT 3alphanum), no variant twice */
+    size_t first_variant = i;
+    while (i < n && is_variant(&t[i])) {
+        for (size_t j = first_variant; j < i; j++)
+            if (same_ci(t[j].s, t[j].n, t[i].s, t[i].n))
+                return 0;
+        i++;
+    }
+    /* extension = singleton 1*("-" (2*8alphanum)), no singleton twice */
+    char seen[36] = {0};
+    while (i < n && t[i].n == 1 && lower(t[i].s[0]) != 'x') {
+        char c = lower(t[i].s[0]);
+        int slot = is_digit(c) ? c - '0' : 10 + (c - 'a');
+        if (seen[slot])
+            return 0;
+        seen[slot] = 1;
+        i++;
+        size_t body = 0;
+        while (i < n && t[i].n >= 2) {
+            i++;
+            body++;
+        }
+        if (body == 0)
+            return 0;
+    }
+    /* ["-" privateuse] */
+    if (i < n && t[i].n == 1 && lower(t[i].s[0]) == 'x')
+        return n - i >= 2;
+    return i == n;
+}
+
+int lang_tag_valid(const char *tag)
+{
+    subtag t[LANG_MAX_SUBTAGS];
+    size_t n = 0;
+
+    if (!tag || !*tag)
+        return 0;
+    for (size_t g = 0; g < sizeof lang_grandfathered / sizeof lang_grandfathered[0]; g++)
+        if (str_casecmp_ascii(tag, lang_grandfathered[g]) == 0)
+            return 1;
+    if (split_subtags(tag, t, &n) < 0)
+        return 0;
+    return langtag_valid(t, n);
+}
+
+const char *lang_direction(const char *tag)
+{
+    static const char *const rtl_languages[] = {"ar", "he", "iw", "fa", "ur", "ps",
+                                                "yi", "ji", "dv", "ckb", "sd", "ug"};
+    static const char *const rtl_scripts[] = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm",
+                                              "Rohg", "Mand", "Samr"};
+    subtag t[LANG_MAX_SUBTAGS];
+    size_t n = 0;
+    const char *dir = "ltr";
+
+    if (!tag || split_subtags(tag, t, &n) < 0)
+        goto out;
+    /* An explicit script decides (e.g. az-Arab is rtl, ku-Latn is ltr). The script is the first
+     * 4-letter subtag after the language and its extlangs, before any singleton. */
+    for (size_t i = 1; i < n; i++) {
+        if (t[i].n == 1)
+            break;
+        if (t[i].n == 3 && all_alpha(t[i].s, 3))
+            continue; /* extlang */
+        if (t[i].n == 4 && all_alpha(t[i].s, 4)) {
+            for (size_t k = 0; k < sizeof rtl_scripts / sizeof rtl_scripts[0]; k++)
+                if (same_ci(t[i].s, 4, rtl_scripts[k], 4)) {
+                    dir = "rtl";
+                    goto out;
+                }
+            goto out;
+        }
+        break;
+    }
+    for (size_t k = 0; k < sizeof rtl_languages / sizeof rtl_languages[0]; k++)
+        if (same_ci(t[0].s, t[0].n, rtl_languages[k], strlen(rtl_languages[k]))) {
+            dir = "rtl";
+            break;
+        }
+out:
+    return dir;
+}

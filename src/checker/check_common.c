@@ -1,0 +1,541 @@
+/* check_common.c: what every stage of the checker uses: findings (to the book, or to the
+ * job of a worker thread), untrusted text shown in messages, references, URLs inside the
+ * container, and hostile-safe XML parsing helpers. */
+#include "checker/check_internal.h"
+
+/*** Reference lists ***/
+
+/* Append a reference to url[0..n) (copied) to `l`. */
+void check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    ref *r = &l->v[l->n++];
+    r->item = item;
+    r->line = line;
+    r->kind = kind;
+    r->url = xstrndup(url, n);
+}
+
+void check_ref_list_trim(ref_list *l)
+{
+    if (l->cap > l->n && l->n > 0) {
+        l->v = xrealloc(l->v, l->n * sizeof *l->v);
+        l->cap = l->n;
+    }
+}
+
+void check_ref_list_release(ref_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].url);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/*** Findings ***/
+
+_Thread_local item_job *check_tl_job;
+
+static void job_vfinding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
+                         const char *fmt, va_list ap)
+{
+    if (j->n_f > CHECK_MAX_FINDINGS)
+        return; /* the book's cap is reached when these are replayed anyway */
+    if (j->n_f == j->cap_f) {
+        j->cap_f = j->cap_f ? j->cap_f * 2 : 8;
+        j->f = xrealloc(j->f, j->cap_f * sizeof *j->f);
+    }
+    pending *p = &j->f[j->n_f++];
+    p->sev = sev;
+    p->id = id;
+    p->file = file;
+    p->line = line;
+    p->msg = xvasprintf(fmt, ap);
+}
+
+void check_job_finding(item_job *j, diag_severity sev, const char *id, const char *file, int line,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    job_vfinding(j, sev, id, file, line, fmt, ap);
+    va_end(ap);
+}
+
+void check_finding(check_ctx *c, diag_severity sev, const char *id, const char *file, int line,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+    if (check_tl_job) {
+        va_start(ap, fmt);
+        job_vfinding(check_tl_job, sev, id, file, line, fmt, ap);
+        va_end(ap);
+        return;
+    }
+    if (c->n_findings >= CHECK_MAX_FINDINGS && sev != DIAG_FATAL) {
+        if (!c->limit_reported) {
+            c->limit_reported = 1;
+            diag_add(c->out, DIAG_ERROR, CHECK_ID_LIMIT, NULL, 0,
+                     "more than %d findings; the rest are not listed (fix these first)",
+                     CHECK_MAX_FINDINGS);
+        }
+        return;
+    }
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    diag_add(c->out, sev, id, file, line, "%s", msg);
+    free(msg);
+    c->n_findings++;
+}
+
+/* A printable, bounded copy of untrusted bytes for messages: control bytes become '?'. The
+ * caller frees it. */
+char *check_shown(const char *s, size_t len)
+{
+    strbuf b = STRBUF_INIT;
+    size_t max = len > 200 ? 200 : len;
+    for (size_t i = 0; i < max; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        strbuf_addc(&b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+    }
+    if (max < len)
+        strbuf_adds(&b, "...");
+    if (!b.data)
+        strbuf_adds(&b, "");
+    return strbuf_detach(&b, NULL);
+}
+
+/* check_shown(s, len), made once into *cache on first use (the caller frees *cache). A function,
+ * so that two uses in one call's arguments are sequenced. */
+const char *check_shown_once(char **cache, const char *s, size_t len)
+{
+    if (!*cache)
+        *cache = check_shown(s, len);
+    return *cache;
+}
+
+/* Does the whitespace-separated list `list` contain `word`? */
+int check_list_has(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    const char *p = list;
+    while (p && *p) {
+        while (check_is_space((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && !check_is_space((unsigned char)*p))
+            p++;
+        if ((size_t)(p - s) == wl && memcmp(s, word, wl) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*** URLs inside the container ***/
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decode s[0..n) into a new string; NULL when an escape is malformed or decodes to
+ * NUL. The caller frees it. */
+char *check_url_decode(const char *s, size_t n)
+{
+    if (!memchr(s, '%', n)) {
+        if (memchr(s, '\0', n))
+            return NULL;
+        return xstrndup(s, n);
+    }
+    strbuf b = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
+            int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+                strbuf_release(&b);
+                return NULL;
+            }
+            strbuf_addc(&b, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            strbuf_addc(&b, s[i]);
+        }
+    }
+    if (!b.data)
+        strbuf_adds(&b, "");
+    return strbuf_detach(&b, NULL);
+}
+
+/* Resolve `rel` (already decoded) against the directory of `base` (a container path).
+ * Returns a new normalised path, or NULL when it climbs above the root. The caller frees it. */
+/* Is `rel` free of empty, "." and ".." segments (nothing to normalise)? */
+static int path_plain(const char *rel)
+{
+    const char *p = rel;
+    if (!*p)
+        return 0;
+    for (;;) {
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        size_t n = (size_t)(p - s);
+        if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+            return 0;
+        if (!*p)
+            return 1;
+        p++;
+    }
+}
+
+char *check_url_resolve(const char *base, const char *rel)
+{
+    if (path_plain(rel) && (!base || path_plain(base))) {
+        /* the common case: the base's folder and rel, joined */
+        const char *sl = base ? strrchr(base, '/') : NULL;
+        size_t dl = sl ? (size_t)(sl - base) + 1 : 0, rl = strlen(rel);
+        char *out = xmalloc(dl + rl + 1);
+        if (dl)
+            memcpy(out, base, dl);
+        memcpy(out + dl, rel, rl + 1);
+        return out;
+    }
+    strbuf joined = STRBUF_INIT;
+    strbuf out = STRBUF_INIT;
+    size_t *starts = NULL, depth = 0, cap = 0;
+    char *ret = NULL;
+    const char *slash = base ? strrchr(base, '/') : NULL;
+    if (slash)
+        strbuf_add(&joined, base, (size_t)(slash - base) + 1);
+    strbuf_adds(&joined, rel);
+    const char *p = joined.data ? joined.data : "";
+    while (*p) {
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        size_t n = (size_t)(p - s);
+        if (*p == '/')
+            p++;
+        if (n == 0 || (n == 1 && s[0] == '.'))
+            continue;
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (depth == 0)
+                goto out;
+            out.len = starts[--depth];
+            if (out.data)
+                out.data[out.len] = '\0';
+            continue;
+        }
+        if (depth == cap) {
+            cap = cap ? cap * 2 : 16;
+            starts = xrealloc(starts, cap * sizeof *starts);
+        }
+        starts[depth++] = out.len;
+        if (out.len)
+            strbuf_addc(&out, '/');
+        strbuf_add(&out, s, n);
+    }
+    if (!out.data)
+        strbuf_adds(&out, "");
+    ret = strbuf_detach(&out, NULL);
+out:
+    strbuf_release(&out);
+    strbuf_release(&joined);
+    free(starts);
+    return ret;
+}
+
+/* The length of the scheme url starts with (RFC 3986: a letter, then letters, digits, "+", "-"
+ * or ".", then ":"), not counting the colon; 0 when it has none. */
+static size_t url_scheme_len(const char *url, size_t n)
+{
+    size_t i = 0;
+    if (n == 0 || !((url[0] | 0x20) >= 'a' && (url[0] | 0x20) <= 'z'))
+        return 0;
+    while (i < n && (((url[i] | 0x20) >= 'a' && (url[i] | 0x20) <= 'z') ||
+                     (url[i] >= '0' && url[i] <= '9') || url[i] == '+' || url[i] == '-' ||
+                     url[i] == '.'))
+        i++;
+    return i < n && url[i] == ':' ? i : 0;
+}
+
+/* Is the n-byte scheme s the lowercase `name`, in any case? */
+static int scheme_is(const char *s, size_t n, const char *name)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!name[k] || (s[k] | 0x20) != name[k])
+            return 0;
+    return name[n] == '\0';
+}
+
+int check_url_foreign(const char *url, size_t n)
+{
+    size_t i = url_scheme_len(url, n);
+    return i && !scheme_is(url, i, "data") && !scheme_is(url, i, "file") && !memchr(url, '\\', n);
+}
+
+/* Classify `url` found in the document at `base`. For URL_LOCAL and URL_FRAGMENT, *path (new
+ * string, the target container path; for URL_FRAGMENT the base itself) and *frag (new string,
+ * decoded fragment, or NULL when there is none) are set; the caller frees both. */
+int check_url_classify(const char *base, const char *url, char **path, char **frag)
+{
+    *path = NULL;
+    *frag = NULL;
+    while (check_is_space((unsigned char)*url))
+        url++;
+    size_t n = strlen(url);
+    while (n && check_is_space((unsigned char)url[n - 1]))
+        n--;
+    if (n == 0)
+        return URL_EMPTY;
+    if (memchr(url, '\\', n))
+        return URL_INVALID;
+    size_t i = url_scheme_len(url, n);
+    if (i) {
+        if (scheme_is(url, i, "http") || scheme_is(url, i, "https"))
+            return URL_REMOTE;
+        if (scheme_is(url, i, "data"))
+            return URL_DATA;
+        if (scheme_is(url, i, "file"))
+            return URL_FILE;
+        return URL_OTHER;
+    }
+    if (n >= 2 && url[0] == '/' && url[1] == '/')
+        return URL_REMOTE;
+    if (url[0] == '/')
+        return URL_OUTSIDE;
+    size_t end = 0;
+    while (end < n && url[end] != '#' && url[end] != '?')
+        end++;
+    const char *hash = memchr(url, '#', n);
+    if (hash) {
+        *frag = check_url_decode(hash + 1, n - (size_t)(hash + 1 - url));
+        if (!*frag)
+            return URL_INVALID;
+    }
+    if (end == 0) {
+        if (!hash) /* "?query" only: the same document */
+            return URL_EMPTY;
+        *path = xstrdup(base);
+        return URL_FRAGMENT;
+    }
+    char *dec = check_url_decode(url, end);
+    if (!dec) {
+        free(*frag);
+        *frag = NULL;
+        return URL_INVALID;
+    }
+    *path = check_url_resolve(base, dec);
+    free(dec);
+    if (!*path) {
+        free(*frag);
+        *frag = NULL;
+        return URL_OUTSIDE;
+    }
+    return URL_LOCAL;
+}
+
+/*** XML parsing (hostile input) ***/
+
+void check_xml_err_keep(xml_err *e, const xmlError *err)
+{
+    if (e->have || !err || err->level < XML_ERR_ERROR)
+        return;
+    e->have = 1;
+    e->line = err->line;
+    snprintf(e->msg, sizeof e->msg, "%s", err->message ? err->message : "parse error");
+    size_t n = strlen(e->msg);
+    while (n && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
+        e->msg[--n] = '\0';
+}
+
+static void xml_tree_error(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr p = user;
+    if (p && p->_private)
+        check_xml_err_keep(p->_private, err);
+}
+
+void check_xml_reader_error(void *arg, xmlErrorPtr err)
+{
+    check_xml_err_keep(arg, err);
+}
+
+void check_xml_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+xmlParserInputPtr check_xml_deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    (void)url;
+    (void)id;
+    (void)ctxt;
+    return NULL;
+}
+
+/* Report DOCTYPE external identifiers and external entity declarations of `doc`. `allowed_pub`
+ * is a public identifier that this kind of document may carry (NULL: none). Findings go to
+ * `job` when it is not NULL (worker threads), else to the book. */
+void check_xml_doctype(xmlDocPtr doc, const char *path, int xhtml, const char *allowed_pub,
+                       item_job *job, check_ctx *c)
+{
+    xmlDtdPtr dtd = doc ? doc->intSubset : NULL;
+    if (!dtd)
+        return;
+    if (dtd->ExternalID || dtd->SystemID) {
+        const char *pub = dtd->ExternalID ? (const char *)dtd->ExternalID : "";
+        const char *sys = dtd->SystemID ? (const char *)dtd->SystemID : "";
+        int ok = allowed_pub && strcmp(pub, allowed_pub) == 0;
+        char *pub_s = check_shown(pub, strlen(pub)), *sys_s = check_shown(sys, strlen(sys));
+        if (!ok && xhtml)
+            ENTRY_FINDING(c, job, DIAG_ERROR, "HTM-004", path,
+                          "irregular DOCTYPE: found \"%s\" \"%s\"; an EPUB 3 XHTML document "
+                          "uses <!DOCTYPE html> without identifiers",
+                          pub_s, sys_s);
+        else if (!ok)
+            ENTRY_FINDING(c, job, DIAG_ERROR, "OPF-073", path,
+                          "external identifiers must not appear in the document type "
+                          "declaration (found \"%s\"); remove them",
+                          pub_s);
+        free(pub_s);
+        free(sys_s);
+    }
+    for (xmlNodePtr n = dtd->children; n; n = n->next) {
+        if (n->type != XML_ENTITY_DECL)
+            continue;
+        xmlEntityPtr ent = (xmlEntityPtr)n;
+        if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
+            ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+            ent->etype == XML_EXTERNAL_PARAMETER_ENTITY || ent->SystemID || ent->ExternalID) {
+            const char *sys = ent->SystemID ? (const char *)ent->SystemID : "";
+            char *nm = check_shown((const char *)ent->name, strlen((const char *)ent->name));
+            char *sys_s = check_shown(sys, strlen(sys));
+            ENTRY_FINDING(c, job, DIAG_ERROR, "HTM-003", path,
+                          "external entities are not allowed in EPUB documents: entity \"%s\" "
+                          "refers to \"%s\" (it was not loaded)",
+                          nm, sys_s);
+            free(nm);
+            free(sys_s);
+        }
+    }
+}
+
+void check_xml_doctype_book(check_ctx *c, xmlDocPtr doc, const char *path, int xhtml,
+                            const char *allowed_pub)
+{
+    check_xml_doctype(doc, path, xhtml, allowed_pub, NULL, c);
+}
+
+/* Parse a small XML document into a tree. Returns the tree (the caller frees it with
+ * xmlFreeDoc) or NULL with an RSC-016 finding. */
+xmlDocPtr check_xml_parse(check_ctx *c, const char *path, const unsigned char *buf, size_t len)
+{
+    xml_err e;
+    memset(&e, 0, sizeof e);
+    xmlDocPtr doc = NULL;
+    xmlParserCtxtPtr p = xmlNewParserCtxt();
+    if (!p)
+        return NULL;
+    p->_private = &e;
+    p->sax->serror = xml_tree_error;
+    doc = xmlCtxtReadMemory(p, (const char *)buf, (int)len, path, NULL, XML_OPTIONS);
+    if (!doc || !p->wellFormed || e.have) {
+        check_finding(c, DIAG_FATAL, "RSC-016", path, e.have ? e.line : 0,
+                      "the document is not well-formed XML: %s", e.have ? e.msg : "parse error");
+        if (doc)
+            xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(p);
+    return doc;
+}
+
+int check_xml_is(const xmlNode *n, const char *ns, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, ns) == 0 && strcmp((const char *)n->name, name) == 0;
+}
+
+/* An attribute value without entity expansion (the caller frees it), or NULL. */
+char *check_xml_attr(const xmlNode *n, const char *name, const char *ns)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        if (strcmp((const char *)a->name, name) != 0)
+            continue;
+        if (ns ? !(a->ns && strcmp((const char *)a->ns->href, ns) == 0) : a->ns != NULL)
+            continue;
+        strbuf b = STRBUF_INIT;
+        for (xmlNodePtr t = a->children; t; t = t->next)
+            if (t->type == XML_TEXT_NODE && t->content)
+                strbuf_adds(&b, (const char *)t->content);
+        if (!b.data)
+            strbuf_adds(&b, "");
+        return strbuf_detach(&b, NULL);
+    }
+    return NULL;
+}
+
+/* The text of an element, never expanding entity references, bounded. Caller frees it. */
+static void node_text_add(const xmlNode *n, strbuf *b, int depth)
+{
+    for (const xmlNode *k = n->children; k && b->len < 4096; k = k->next) {
+        if ((k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) && k->content)
+            strbuf_adds(b, (const char *)k->content);
+        else if (k->type == XML_ELEMENT_NODE && depth < 64)
+            node_text_add(k, b, depth + 1);
+    }
+}
+
+char *check_xml_text(const xmlNode *n)
+{
+    strbuf b = STRBUF_INIT;
+    node_text_add(n, &b, 0);
+    if (!b.data)
+        strbuf_adds(&b, "");
+    char *s = strbuf_detach(&b, NULL);
+    str_trim(s);
+    return s;
+}
+
+const xmlNode *check_xml_first_child(const xmlNode *n)
+{
+    for (const xmlNode *k = n ? n->children : NULL; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            return k;
+    return NULL;
+}
+
+const xmlNode *check_xml_next(const xmlNode *n)
+{
+    for (const xmlNode *k = n ? n->next : NULL; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            return k;
+    return NULL;
+}
+
+/*** References ***/
+
+void check_ref_add(size_t item, int line, int kind, const char *url)
+{
+    if (check_tl_job->refs.n < CHECK_MAX_RECORDS)
+        check_ref_list_add(&check_tl_job->refs, item, line, kind, url, strlen(url));
+}
+
+long check_item_by_path(const check_ctx *c, const char *path)
+{
+    void *v = strmap_get(c->item_by_path, path);
+    return v ? IDX_GET(v) : -1;
+}

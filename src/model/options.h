@@ -1,0 +1,37 @@
+/* options.h: the settings of one build that every stage reads (readers, passes, writers).
+ * Filled by the command line (cli/cli_build.c); nothing below the pipeline changes them. */
+#ifndef SHEAF_OPTIONS_H
+#define SHEAF_OPTIONS_H
+
+#include <stddef.h>
+
+#include "base/util.h"
+#include "model/meta.h"
+
+/* Everything the command line can set for a build. Strings are borrowed from argv. */
+typedef struct build_options {
+    meta overrides;          /* book-level metadata from the command line (owned) */
+    int toc_depth;           /* default 2 */
+    strlist css_files;       /* --css, added after the built-in style */
+    const char *style;       /* "default" or "plain" */
+    const char *template_dir;
+    strlist resource_paths;  /* --resource-path */
+    const char *cover;       /* --cover */
+    int speakers_off;        /* --speakers=off */
+    int timestamps_drop;     /* --timestamps=drop */
+    int infer_sections_off;  /* --infer-sections=off */
+    int keep_going;
+    int verbose;
+    long long epoch;         /* SOURCE_DATE_EPOCH, or the current time */
+    int threads;             /* worker threads (0: one per core) */
+    /* Called as articles are read and rendered (done of total), from the building thread. */
+    void (*progress)(void *ud, size_t done, size_t total, const char *current);
+    void *progress_ud;
+} build_options;
+
+/* Defaults: toc depth 2, the default style, the current time as epoch. */
+void build_options_init(build_options *o);
+/* Frees what the options own (overrides, lists); the struct itself is the caller's. */
+void build_options_free(build_options *o);
+
+#endif

@@ -1,0 +1,19 @@
+/* mdtree.h: small edits of cmark trees shared by the Markdown passes (interview, notes,
+ * pasted). */
+#ifndef SHEAF_MDTREE_H
+#define SHEAF_MDTREE_H
+
+#include <stddef.h>
+
+#include <cmark-gfm.h>
+
+/* A new text node holding the n bytes at s (copied). The caller owns it until it is linked
+ * into a tree (cmark_node_free otherwise). */
+cmark_node *mdtree_text_new(const char *s, size_t n);
+
+/* Split a paragraph at its inline `brk` (a soft or hard line break): the inlines after brk move
+ * into a new paragraph inserted after the block `where`, and brk is freed. Returns the new
+ * paragraph (owned by the tree). */
+cmark_node *mdtree_split_at(cmark_node *brk, cmark_node *where);
+
+#endif

@@ -1,0 +1,24 @@
+/* passes.c: runs the passes over one article's tree in their order. */
+#include "passes/passes.h"
+
+#include "passes/interview.h"
+#include "passes/pasted.h"
+#include "passes/structure.h"
+
+int passes_run(article *a, const build_options *o)
+{
+    int ret = -1;
+
+    structure_title_settle(a, o);
+    if (!o->infer_sections_off)
+        pasted_infer_sections(a->doc, NULL);
+    if (interview_apply(a->doc, a->arena, &a->meta.speakers,
+                        o->speakers_off ? INTERVIEW_SPEAKERS_OFF : INTERVIEW_SPEAKERS_AUTO,
+                        o->timestamps_drop ? INTERVIEW_TIMESTAMPS_DROP : INTERVIEW_TIMESTAMPS_KEEP,
+                        &a->cast, &a->diags, article_file(a)) != 0)
+        goto out;
+    structure_apply(a);
+    ret = 0;
+out:
+    return ret;
+}

@@ -1,0 +1,18 @@
+/* structure.h: the passes every article goes through last, whatever its reader: the title,
+ * the chapter cuts, heading ids and the word count. */
+#ifndef SHEAF_STRUCTURE_H
+#define SHEAF_STRUCTURE_H
+
+#include "model/article.h"
+#include "model/options.h"
+
+/* Settle the article's title: metadata, else a leading level-1 heading (removed from the body,
+ * it becomes the opening), else for text without headings a leading title-like line, else the
+ * file name. */
+void structure_title_settle(article *a, const build_options *o);
+
+/* Cut the article into chapters (at its top-level sections, and where a document would grow
+ * past ARTICLE_CHAPTER_LIMIT), give headings unique ids, and count the words. */
+void structure_apply(article *a);
+
+#endif

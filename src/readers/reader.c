@@ -1,0 +1,101 @@
+/* reader.c: load an input's bytes and hand them to the reader of its format. */
+#include "readers/reader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/text.h"
+#include "base/util.h"
+#include "readers/markdown.h"
+
+/* The line number (from 1) of position p in text. */
+static int line_of(const char *text, const char *p)
+{
+    int line = 1;
+    for (const char *c = text; c < p; c++)
+        line += *c == '\n';
+    return line;
+}
+
+/* Is the start of a file that holds a NUL byte a text (ASCII, or a UTF-16 byte-order mark)?
+ * Then the NUL is worth a line number; otherwise the file is just binary. */
+static int text_before_nul(const char *s, size_t n)
+{
+    if (n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+                   ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)))
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c > 0x7E)
+            return 0;
+    }
+    return 1;
+}
+
+int reader_read(article *a, const plan_entry *e, const build_options *o)
+{
+    int ret = -1;
+    char *raw = NULL;
+    size_t raw_len = 0;
+    const char *file;
+    struct stat st;
+
+    a->path = xstrdup(e->path);
+    file = article_file(a);
+    if (e->data) {
+        a->key = xstrdup(e->path);
+        a->dir = xstrdup(".");
+        raw = xstrndup(e->data, e->data_len);
+        raw_len = e->data_len;
+    } else if (strcmp(e->path, "-") != 0) {
+        if (stat(e->path, &st) != 0) {
+            diag_add(&a->diags, DIAG_ERROR, NULL, e->origin ? e->origin : file, e->line,
+                     "cannot read '%s': %s; check the path", e->path, strerror(errno));
+            goto out;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                     "is a folder; name the Markdown files in it, or pass the folder alone to "
+                     "build every article in it");
+            goto out;
+        }
+        a->key = path_normalize(e->path);
+        a->dir = path_dirname(e->path);
+    } else {
+        a->key = xstrdup("-");
+        a->dir = xstrdup(".");
+    }
+    if (!raw && file_read_all(e->path, READER_MAX_BYTES, &raw, &raw_len) != 0) {
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot read: %s",
+                 errno == EFBIG ? "larger than 256 MiB, too large for an article"
+                                : strerror(errno));
+        goto out;
+    }
+    if (raw_len == 0) {
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                 "is empty; write the article in it or leave it out of the book");
+        goto out;
+    }
+    if (text_looks_binary(raw, raw_len)) {
+        const char *nul = memchr(raw, '\0', raw_len);
+        if (nul && nul > raw && text_before_nul(raw, (size_t)(nul - raw)))
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, line_of(raw, nul),
+                     "holds a NUL byte, which no text has (was the file saved as UTF-16, or "
+                     "damaged?); save it as UTF-8 text");
+        else
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                     "is not a text file (it holds binary data); sheaf reads Markdown or plain "
+                     "text");
+        goto out;
+    }
+    if (markdown_read(a, raw, raw_len, o) != 0)
+        goto out;
+    meta_merge(&a->meta, &e->overrides);
+    a->part = e->part;
+    ret = 0;
+out:
+    free(raw);
+    return ret;
+}

@@ -197,6 +197,23 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$(opf book.epub | grep -c 'images.example.com')" -eq 0 ]
 }
 
+@test "images: a linked remote image keeps its alt text inside the outer link; links never nest" {
+    printf '# Links\n\n[![The logo](https://img.example.com/logo.png)](https://example.com/home) and [a claim[^1] here](https://example.com/src).\n\n[^1]: The source.\n' >nested.md
+    sb nested.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    f=$(adocs book.epub | head -n 1)
+    # the outer link holds the image's alt text, and no <a> holds another <a>
+    [ "$(xq book.epub "$f" "string(//a[@href='https://example.com/home'])")" = "The logo" ]
+    [ "$(xq book.epub "$f" 'count(//a//a)')" -eq 0 ]
+    # the note reference follows the link it was written in
+    [ "$(xq book.epub "$f" "string(//a[@href='https://example.com/src'])")" = "a claim here" ]
+    [ "$(xq book.epub "$f" "count(//a[@href='https://example.com/src']/following-sibling::a[1][@role='doc-noteref'])")" -eq 1 ]
+    has "nested.md:3: warning:"
+    "$SHEAF" check -q book.epub
+}
+
 @test "images: a missing image leaves its alt text and one warning naming file and line" {
     sb "$FIX/links.md" -o book.epub
     [ "$status" -eq 0 ]

@@ -488,6 +488,16 @@ static xmlNodePtr note_link_new(xmlDocPtr doc, const char *href_fmt, const char 
     return a;
 }
 
+/* Is n an <a> element or inside one? Links must not nest (HTML: no interactive content in
+ * <a>). */
+static int inside_link(xmlNodePtr n)
+{
+    for (; n && n->type == XML_ELEMENT_NODE; n = n->parent)
+        if (strcmp((const char *)n->name, "a") == 0)
+            return 1;
+    return 0;
+}
+
 static void note_use(rctx *r, int number, xmlNodePtr parent)
 {
     if (number < 1 || (size_t)number > r->a->n_notes) {
@@ -503,7 +513,21 @@ static void note_use(rctx *r, int number, xmlNodePtr parent)
     xmlNodePtr a = note_link_new(r->doc, "#fn-%d", "%d", number, "noteref", "doc-noteref");
     xmlSetNsProp(a, r->epub_ns, (const xmlChar *)"type", (const xmlChar *)"noteref");
     attr_set(a, "id", id);
-    xmlAddChild(parent, a);
+    if (inside_link(parent)) {
+        /* links must not nest: the reference follows the outermost link (and the references
+         * already placed there) */
+        xmlNodePtr outer = parent, after;
+        for (xmlNodePtr k = parent; k && k->type == XML_ELEMENT_NODE; k = k->parent)
+            if (strcmp((const char *)k->name, "a") == 0)
+                outer = k;
+        for (after = outer; after->next && after->next->type == XML_ELEMENT_NODE &&
+                            xmlHasProp(after->next, (const xmlChar *)"role") &&
+                            strcmp((const char *)after->next->name, "a") == 0;)
+            after = after->next;
+        xmlAddNextSibling(after, a);
+    } else {
+        xmlAddChild(parent, a);
+    }
     free(id);
 }
 
@@ -631,6 +655,11 @@ static void image_render(rctx *r, cmark_node *n, xmlNodePtr parent)
 
     if (!src || !*src) {
         xmlNodeAddContent(parent, (const xmlChar *)alt);
+    } else if (remote && inside_link(parent)) {
+        /* a link inside the outer link would nest links: the alt text joins the outer one */
+        diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
+                 "remote image '%.120s' is not fetched; kept its alt text inside the link", src);
+        xmlNodeAddContent(parent, (const xmlChar *)(*alt ? alt : "image"));
     } else if (remote) {
         diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
                  "remote image '%.120s' is not fetched; it became a link with its alt text",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/gfm.h"
 #include "passes/mdtree.h"
 
 typedef struct note_def {
@@ -146,7 +147,7 @@ static int take_definition(cmark_node *p, int line, arena *a, note_defs *defs, c
             (info && *info))
             break;
         const char *lit = cmark_node_get_literal(c);
-        cmark_node *sub = cmark_parse_document(lit, strlen(lit), CMARK_OPT_DEFAULT);
+        cmark_node *sub = gfm_parse(lit, strlen(lit), CMARK_OPT_SMART, NULL);
         cmark_node *x;
         while ((x = cmark_node_first_child(sub)))
             cmark_node_append_child(body, x);

@@ -9,6 +9,7 @@
 
 #include "base/text.h"
 #include "base/util.h"
+#include "model/gfm.h"
 #include "passes/notes.h"
 #include "passes/pasted.h"
 #include "readers/frontmatter.h"
@@ -53,7 +54,8 @@ static int long_line_check(const char *text, size_t len, const char *file, diag_
     return 0;
 }
 
-/* Parse the clean body: pasted-text normalising, cmark, pasted lists, footnotes. */
+/* Parse the clean body: pasted-text normalising, cmark-gfm (tables, strikethrough, task lists,
+ * autolinks), pasted lists, footnotes. */
 static int markdown_parse(article *a)
 {
     int ret = -1;
@@ -68,11 +70,13 @@ static int markdown_parse(article *a)
         len = nlen;
     }
     a->raw_html = memchr(text, '<', len) != NULL; /* raw HTML in Markdown starts with '<' */
-    a->doc = cmark_parse_document(text, len, CMARK_OPT_SMART);
-    if (!a->doc) {
-        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot parse the Markdown");
-        goto out;
-    }
+    int wide = 0;
+    a->doc = gfm_parse(text, len, CMARK_OPT_SMART, &wide);
+    if (wide)
+        diag_add(&a->diags, DIAG_WARNING, NULL, file, a->body_line + wide - 1,
+                 "this line has more than %d '|', more columns than a table can have; its "
+                 "'|' were kept as text (a table row needs fewer cells)",
+                 GFM_MAX_CELLS);
     if (normalized)
         pasted_split_lists(a->doc, text, len);
     if (notes_collect(a->doc, a->arena, file, &a->notes, &a->n_notes, &a->diags) != 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "model/article.h"
+#include "model/gfm.h"
 #include "base/lang.h"
 #include "writers/sanitize.h"
 #include "writers/template.h"
@@ -696,6 +697,68 @@ static int block_element(xmlNodePtr n)
     return 0;
 }
 
+/*** GitHub Flavored Markdown: tables, strikethrough, task lists ***/
+
+/* The element of a table row: a <tr> in the table's <thead> (header row) or <tbody>, each made
+ * when its first row comes. */
+static xmlNodePtr table_row_element(xmlNodePtr table, int header)
+{
+    const char *group = header ? "thead" : "tbody";
+    xmlNodePtr last = table->last;
+    while (last && last->type != XML_ELEMENT_NODE)
+        last = last->prev;
+    xmlNodePtr g = last && strcmp((const char *)last->name, group) == 0 ? last
+                                                                        : xhtml_add(table, group, NULL);
+    return xhtml_add(g, "tr", NULL);
+}
+
+/* The class that aligns a table column as its delimiter row says (":--:" centre, "--:" right,
+ * ":--" left), or NULL; the classes are the stylesheet's (no style attributes). */
+static const char *table_align_class(char align)
+{
+    return align == 'c' ? "align-center" : align == 'r' ? "align-right" : align == 'l' ? "align-left" : NULL;
+}
+
+/* The ballot box a task-list item starts with, then a space. */
+static void task_box_add(cmark_node *item, xmlNodePtr el)
+{
+    xmlNodePtr box = xhtml_add(el, "span", gfm_item_checked(item) ? "\xE2\x98\x91" : "\xE2\x98\x90");
+    attr_set(box, "class", "task-box");
+    xmlNodeAddContent(el, (const xmlChar *)" ");
+}
+
+/* The task-list item whose first paragraph `para` is, or NULL. */
+static cmark_node *task_item_of(cmark_node *para)
+{
+    cmark_node *item = cmark_node_parent(para);
+    return item && cmark_node_first_child(item) == para && gfm_item_is_task(item) ? item : NULL;
+}
+
+/* Inline content holding raw HTML: cmark renders it as HTML, which the sanitizer rebuilds as
+ * XHTML into `parent`. A table cell's inlines go through a paragraph made for the purpose (cmark
+ * renders a lone cell outside its table's context) and are put back afterwards. */
+static void inlines_html_render(rctx *r, cmark_node *n, xmlNodePtr parent, int inline_only)
+{
+    cmark_node *para = n, *holder = NULL, *c;
+    if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH) {
+        /* cmark-gfm's HTML renderer needs the paragraph to have a parent */
+        holder = cmark_node_new(CMARK_NODE_DOCUMENT);
+        para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+        cmark_node_append_child(holder, para);
+        while ((c = cmark_node_first_child(n)))
+            cmark_node_append_child(para, c);
+    }
+    sem_inlines_to_html(r, para);
+    char *html = cmark_render_html(para, CMARK_OPT_UNSAFE, NULL);
+    html_sanitize(r, html, parent, inline_only);
+    free(html);
+    if (holder) {
+        while ((c = cmark_node_first_child(para)))
+            cmark_node_append_child(n, c);
+        cmark_node_free(holder);
+    }
+}
+
 /* Walk the blocks [first, end) and append their XHTML to parent. */
 static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePtr parent,
                           int in_note)
@@ -710,6 +773,7 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
         depth = 0;
         stack[depth] = parent;
         int containers = 0, flat_warned = 0;
+        uint16_t column = 0; /* of the table cell being rendered */
         while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
             cmark_node *n = cmark_iter_get_node(it);
             cmark_node_type t = cmark_node_get_type(n);
@@ -727,6 +791,38 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 r->line = r->a->body_line + line - 1;
             xmlNodePtr el = NULL;  /* element to push, when the node has children */
             int push = 0;          /* the node gets an exit event */
+            if (gfm_is_table(n)) {
+                el = xhtml_add(cur, "table", NULL);
+                push = 1;
+                t = CMARK_NODE_NONE;
+            } else if (gfm_is_table_row(n)) {
+                int in_table = cur->type == XML_ELEMENT_NODE &&
+                               strcmp((const char *)cur->name, "table") == 0;
+                el = in_table ? table_row_element(cur, gfm_row_is_header(n)) : cur;
+                column = 0;
+                push = 1;
+                t = CMARK_NODE_NONE;
+            } else if (gfm_is_table_cell(n)) {
+                cmark_node *row = cmark_node_parent(n);
+                int header = gfm_row_is_header(row);
+                el = xhtml_add(cur, header ? "th" : "td", NULL);
+                if (header)
+                    attr_set(el, "scope", "col");
+                const char *cls = table_align_class(gfm_table_align(cmark_node_parent(row), column++));
+                if (cls)
+                    attr_set(el, "class", cls);
+                push = 1;
+                t = CMARK_NODE_NONE;
+                if (r->a->raw_html && node_has_html_inline(n)) {
+                    inlines_html_render(r, n, el, 1);
+                    cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+                    push = 0;
+                }
+            } else if (gfm_is_strikethrough(n)) {
+                el = xhtml_add(cur, "del", NULL);
+                push = 1;
+                t = CMARK_NODE_NONE;
+            }
             switch (t) {
             case CMARK_NODE_BLOCK_QUOTE:
             case CMARK_NODE_LIST:
@@ -752,6 +848,8 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                                   (strcmp((const char *)cur->name, "ul") == 0 ||
                                    strcmp((const char *)cur->name, "ol") == 0);
                     el = in_list ? xhtml_add(cur, "li", NULL) : cur;
+                    if (in_list && gfm_item_is_task(n))
+                        attr_set(el, "class", "task");
                     /* Keep flattened items apart: the text of a tight item is not in a <p>. */
                     if (!in_list && cur->last && !block_element(cur->last))
                         xhtml_add(cur, "br", NULL);
@@ -792,15 +890,16 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 if (r->a->raw_html && node_has_html_inline(n)) {
                     /* Raw inline HTML spans several nodes: render the paragraph as HTML and
                      * let the sanitizer rebuild it as XHTML. */
-                    sem_inlines_to_html(r, n);
-                    char *html = cmark_render_html(n, CMARK_OPT_UNSAFE, NULL);
-                    html_sanitize(r, html, cur, 0);
-                    free(html);
+                    if (task_item_of(n))
+                        task_box_add(task_item_of(n), cur);
+                    inlines_html_render(r, n, cur, 0);
                     cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
                     push = 0;
                     break;
                 }
                 el = list_is_tight_parent(n) ? cur : xhtml_add(cur, "p", NULL);
+                if (task_item_of(n))
+                    task_box_add(task_item_of(n), el);
                 break;
             case CMARK_NODE_HEADING: {
                 /* Sections start at h2 under the article's h1; article.c gave each section

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/bench/design.sh: scaling rows for issue 16's input loops (make bench). Each row builds
+# an input of size n and 4n and prints both times and their ratio; a linear loop gives about
+# 4x (the standard: at most ~4.5x). It measures, it never fails on a slow result.
+#
+#   table rows      a pipe table of n rows (cmark-gfm's table extension, the renderer)
+#   wide rows       lines of n '|' each (cmark-gfm 0.29.0.gfm.6 is quadratic in the cells of
+#                   a row; sheaf reads lines wider than GFM_MAX_CELLS as text)
+#
+# Environment: SHEAF (default build/sheaf), BENCH_DIR (default build/bench).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SHEAF=${SHEAF:-$PWD/build/sheaf}
+BENCH_DIR=${BENCH_DIR:-$PWD/build/bench}
+mkdir -p "$BENCH_DIR"
+TMP=$(mktemp -d "$BENCH_DIR/design.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# seconds CMD...: wall time of CMD, best of three.
+seconds() {
+    local best="" t0 t1 t
+    for _ in 1 2 3; do
+        t0=$(date +%s.%N)
+        "$@" >/dev/null 2>&1 || true
+        t1=$(date +%s.%N)
+        t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+        if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+    done
+    echo "$best"
+}
+
+# row NAME N GENERATOR: GENERATOR N FILE writes an input of size N.
+row() {
+    local name=$1 n=$2 gen=$3 t1 t4
+    "$gen" "$n" "$TMP/a.md"
+    "$gen" $((4 * n)) "$TMP/b.md"
+    t1=$(seconds "$SHEAF" build "$TMP/a.md" -o "$TMP/a.epub")
+    t4=$(seconds "$SHEAF" build "$TMP/b.md" -o "$TMP/b.epub")
+    printf '%-28s n=%-8s %7ss   4n: %7ss   ratio %s\n' "$name" "$n" "$t1" "$t4" \
+        "$(awk -v a="$t1" -v b="$t4" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')"
+}
+
+gen_table() {
+    awk -v n="$1" 'BEGIN {
+        print "# Table"; print ""; print "| Kiln | Cone | Note |"; print "|:--|--:|:-:|"
+        for (i = 0; i < n; i++) printf "| kiln %d | %d | *note* %d |\n", i, i % 13, i }' >"$2"
+}
+
+gen_wide() {
+    awk -v n="$1" 'BEGIN {
+        print "# Wide"; print ""; print "| a |"; print "|---|"
+        for (k = 0; k < 4; k++) { s = ""; for (i = 0; i < n; i++) s = s "|"; print s } }' >"$2"
+}
+
+echo "== issue 16: scaling of the design passes (n and 4n, best of 3)"
+row "table rows" 20000 gen_table
+row "wide rows ('|' per line)" 50000 gen_wide

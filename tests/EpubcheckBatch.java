@@ -6,6 +6,7 @@
  * every file, its messages and one summary line:
  *
  *   MSG <path> <SEVERITY> <ID> <entry>:<line>:<column> <message>
+ *   (INFO messages only with EPUBCHECK_INFO=1; they are not counted)
  *   RESULT <path> fatal=<n> error=<n> warning=<n> usage=<n>
  *
  * Exit status: 0 when no book has a fatal error, error or warning, 1 otherwise, 2 on usage
@@ -28,6 +29,8 @@ public class EpubcheckBatch {
         final String path;
         final PrintStream out;
         int fatal, error, warning, usage;
+        /* EPUBCHECK_INFO=1: print INFO messages too (they are never counted) */
+        final boolean infos = "1".equals(System.getenv("EPUBCHECK_INFO"));
 
         BatchReport(String path, PrintStream out) {
             super();
@@ -44,6 +47,7 @@ public class EpubcheckBatch {
             case ERROR: error++; break;
             case WARNING: warning++; break;
             case USAGE: usage++; return; /* counted, not printed: usage hints are advice */
+            case INFO: if (infos) break; return;
             default: return;
             }
             String where = "-";

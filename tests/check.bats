@@ -104,7 +104,7 @@ expect() {
     expect name-case-cyrillic "OPF-003 OPF-060 PKG-012" 1
 }
 
-@test "check name-case-distinct: sharp s and ss, Cyrillic and Latin e stay distinct" {
+@test "check name-case-distinct: compatibility forms (double-struck H and H), Cyrillic and Latin e stay distinct" {
     expect name-case-distinct "OPF-003 PKG-012" 0
 }
 
@@ -593,7 +593,8 @@ expect() {
 @test "every mkepub fixture has a test in this file" {
     local missing=""
     while IFS=$'\t' read -r name _ _; do
-        grep -q "expect $name " "$BATS_TEST_FILENAME" || missing="$missing $name"
+        grep -q "expect $name " "$BATS_TEST_FILENAME" "$BATS_TEST_DIRNAME/check-conformance.bats" ||
+            missing="$missing $name"
     done < <("$SHEAF_TOOLS/mkepub" --list)
     [ -z "$missing" ] || { echo "untested fixtures:$missing"; return 1; }
 }

@@ -70,7 +70,7 @@ static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor
         if ((long)job->item == c->nav_item && it->scanned)
             check_nav_doc(c, data, len);
     } else {
-        check_content_css(&job->refs, job->item, (const char *)data, len, 1);
+        check_css_scan(job, it->path, job->item, (const char *)data, len, 1, CSS_SHEET);
     }
     check_ref_list_trim(&job->refs);
     free(owned);
@@ -122,6 +122,7 @@ static void job_release(item_job *j)
         free(j->f[k].msg);
     free(j->f);
     check_ref_list_release(&j->refs);
+    strbuf_release(&j->classes);
     strbuf_release(&j->toc_seq);
     strbuf_release(&j->ncx_seq);
 }
@@ -299,8 +300,8 @@ int check_epub_memory_threads(const unsigned char *data, size_t len, const char 
     check_zip_first_header(&c);
     /* when the raw check found the first entry wrong, it has already said so */
     int header_reported = c.n_findings != before_header;
-    check_zip_duplicate_names(&c, raw, n_raw);
     check_zip_entries_load(&c, raw, n_raw);
+    check_zip_duplicate_names(&c, raw, n_raw);
     if (n_raw == c.n_ent)
         c.raw = raw;
     if (!header_reported && (c.n_ent == 0 || check_zip_entry_find(&c, "mimetype") < 0))

@@ -3,6 +3,9 @@
  * container, and hostile-safe XML parsing helpers. */
 #include "checker/check_internal.h"
 
+#include <uninorm.h>
+#include <unistr.h>
+
 /*** Reference lists ***/
 
 /* Append a reference to url[0..n) (copied) to `l`. */
@@ -138,6 +141,31 @@ int check_list_has(const char *list, const char *word)
 
 /*** URLs inside the container ***/
 
+/* Does s hold a byte outside ASCII? */
+static int has_non_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return 1;
+    return 0;
+}
+
+char *check_nfc(const char *s)
+{
+    size_t n = 0, len;
+    if (!has_non_ascii(s))
+        return xstrdup(s);
+    len = strlen(s);
+    if (u8_check((const uint8_t *)s, len))
+        return xstrdup(s);
+    uint8_t *out = u8_normalize(UNINORM_NFC, (const uint8_t *)s, len, NULL, &n);
+    if (!out)
+        return xstrdup(s);
+    char *r = xstrndup((const char *)out, n);
+    free(out);
+    return r;
+}
+
 static int hexval(int ch)
 {
     if (ch >= '0' && ch <= '9')
@@ -209,6 +237,11 @@ char *check_url_resolve(const char *base, const char *rel)
         if (dl)
             memcpy(out, base, dl);
         memcpy(out + dl, rel, rl + 1);
+        if (has_non_ascii(out)) {
+            char *n = check_nfc(out);
+            free(out);
+            out = n;
+        }
         return out;
     }
     strbuf joined = STRBUF_INIT;
@@ -248,7 +281,7 @@ char *check_url_resolve(const char *base, const char *rel)
     }
     if (!out.data)
         strbuf_adds(&out, "");
-    ret = strbuf_detach(&out, NULL);
+    ret = check_nfc(out.data);
 out:
     strbuf_release(&out);
     strbuf_release(&joined);
@@ -486,6 +519,12 @@ char *check_xml_attr(const xmlNode *n, const char *name, const char *ns)
         return strbuf_detach(&b, NULL);
     }
     return NULL;
+}
+
+char *check_xml_id_attr(const xmlNode *n, const char *name)
+{
+    char *v = check_xml_attr(n, name, NULL);
+    return v ? str_trim(v) : NULL;
 }
 
 /* The text of an element, never expanding entity references, bounded. Caller frees it. */

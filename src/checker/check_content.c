@@ -9,90 +9,6 @@
 
 #include "base/lang.h"
 
-/*** Stylesheets ***/
-
-/* Collect url() and @import references of CSS text (a stylesheet, a <style> element or a
- * style attribute), attributed to `item` from line `line0`. */
-void check_content_css(ref_list *out, size_t item, const char *css, size_t len, int line0)
-{
-    int line = line0 > 0 ? line0 : 1;
-    int depth = 0, font_depth = -1, font_pending = 0, import_pending = 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = css[i];
-        if (ch == '\n')
-            line++;
-        if (ch == '/' && i + 1 < len && css[i + 1] == '*') {
-            i += 2;
-            while (i + 1 < len && !(css[i] == '*' && css[i + 1] == '/')) {
-                if (css[i] == '\n')
-                    line++;
-                i++;
-            }
-            i++;
-            continue;
-        }
-        if (ch == '"' || ch == '\'') {
-            size_t s = ++i;
-            while (i < len && css[i] != ch && css[i] != '\n') {
-                if (css[i] == '\\')
-                    i++;
-                i++;
-            }
-            if (import_pending && i <= len) {
-                check_ref_list_add(out, item, line, REF_STYLESHEET, css + s,
-                                   (i < len ? i : len) - s);
-                import_pending = 0;
-            }
-            continue;
-        }
-        if (ch == '@') {
-            if (len - i >= 10 && strncasecmp(css + i, "@font-face", 10) == 0)
-                font_pending = 1;
-            if (len - i >= 7 && strncasecmp(css + i, "@import", 7) == 0)
-                import_pending = 1;
-            continue;
-        }
-        if (ch == ';')
-            import_pending = 0;
-        if (ch == '{') {
-            depth++;
-            if (font_pending) {
-                font_depth = depth;
-                font_pending = 0;
-            }
-            continue;
-        }
-        if (ch == '}') {
-            if (depth == font_depth)
-                font_depth = -1;
-            if (depth > 0)
-                depth--;
-            continue;
-        }
-        if ((ch == 'u' || ch == 'U') && len - i >= 4 && strncasecmp(css + i, "url(", 4) == 0 &&
-            (i == 0 || !((css[i - 1] | 0x20) >= 'a' && (css[i - 1] | 0x20) <= 'z'))) {
-            size_t j = i + 4;
-            while (j < len && check_is_space((unsigned char)css[j]))
-                j++;
-            char q = 0;
-            if (j < len && (css[j] == '"' || css[j] == '\''))
-                q = css[j++];
-            size_t s = j;
-            while (j < len &&
-                   (q ? css[j] != q : (css[j] != ')' && !check_is_space((unsigned char)css[j]))))
-                j++;
-            int kind = import_pending                          ? REF_STYLESHEET
-                       : font_depth > 0 && depth >= font_depth ? REF_FONT
-                                                               : REF_CSS;
-            check_ref_list_add(out, item, line, kind, css + s, (j < len ? j : len) - s);
-            import_pending = 0;
-            while (j < len && css[j] != ')')
-                j++;
-            i = j;
-        }
-    }
-}
-
 /*** Content documents (SAX, on worker threads) ***/
 
 /* Equal to a literal; the first byte rules most names out without a call. */
@@ -287,7 +203,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
             continue;
         }
         if (!ans && STREQ(an, "style")) {
-            check_content_css(&job->refs, st->item_index, vs, vlen, line);
+            check_css_scan(job, it->path, st->item_index, vs, vlen, line, CSS_STYLE_ATTR);
             continue;
         }
         if (!ans && an[0] == 'o' && an[1] == 'n' && (xhtml || svg))
@@ -362,8 +278,8 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, 
         st->depth--;
     if (st->style_depth && st->depth + 1 == st->style_depth) {
         if (!st->err.have && st->style.len)
-            check_content_css(&st->job->refs, st->item_index, st->style.data, st->style.len,
-                              st->style_line);
+            check_css_scan(st->job, st->it->path, st->item_index, st->style.data, st->style.len,
+                           st->style_line, CSS_STYLE_ELEMENT);
         st->style_depth = 0;
         st->style.len = 0;
     }

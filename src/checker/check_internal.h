@@ -164,6 +164,8 @@ struct item_job {
     ref_list refs;
     size_t n_ids;
     int kind;       /* JOB_CONTENT, JOB_NCX */
+    strbuf classes; /* class names of the CSS selectors seen, one a line */
+    size_t n_classes;
     strbuf toc_seq; /* targets of the toc links (nav document's job) */
     strbuf ncx_seq; /* targets of the navPoints (NCX job) */
 };
@@ -261,11 +263,15 @@ static inline int check_is_content_type(const char *mt)
 
 /*** check_common.c: URLs inside the container ***/
 
+/* The NFC form of the UTF-8 string s (a copy of s when it is ASCII or not UTF-8): container
+ * paths are compared after Unicode normalisation. The caller frees it. */
+char *check_nfc(const char *s);
+
 /* Percent-decode s[0..n) into a new string (the caller frees it); NULL when malformed. */
 char *check_url_decode(const char *s, size_t n);
 
-/* Resolve `rel` against the folder of `base`: a new path (the caller frees it), or NULL when
- * it climbs above the root. */
+/* Resolve `rel` against the folder of `base`: a new path in NFC (the caller frees it), or NULL
+ * when it climbs above the root. */
 char *check_url_resolve(const char *base, const char *rel);
 
 /* Classify `url` found in the document at `base` (enum url_class); sets *path and *frag (new
@@ -306,6 +312,9 @@ xmlDocPtr check_xml_parse(check_ctx *c, const char *path, const unsigned char *b
 int check_xml_is(const xmlNode *n, const char *ns, const char *name);
 char *check_xml_attr(const xmlNode *n, const char *name, const char *ns);
 char *check_xml_text(const xmlNode *n);
+/* An attribute of type ID or IDREF(S) without namespace, its leading and trailing white space
+ * removed (as an XML processor normalises ID values), or NULL. The caller frees it. */
+char *check_xml_id_attr(const xmlNode *n, const char *name);
 const xmlNode *check_xml_first_child(const xmlNode *n);
 const xmlNode *check_xml_next(const xmlNode *n);
 
@@ -370,11 +379,19 @@ void check_opf_unlisted(check_ctx *c);
 /* Scan a content document with SAX: well-formedness, ids, references, needed properties. */
 void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *buf, size_t len);
 
-/* Collect url() and @import references of CSS text into `out`. */
-void check_content_css(ref_list *out, size_t item, const char *css, size_t len, int line0);
 
 /* Resolve the references of `l` in order; toc and NCX targets are listed in toc_seq/ncx_seq. */
 void check_content_refs(check_ctx *c, const ref_list *l, strbuf *toc_seq, strbuf *ncx_seq);
+
+/*** check_css.c: style sheets (worker threads) ***/
+
+/* What CSS text is: a style sheet file, a <style> element, a style attribute. */
+enum { CSS_SHEET, CSS_STYLE_ELEMENT, CSS_STYLE_ATTR };
+
+/* Tokenise and parse CSS text of kind `kind` found in item `item` (at `path`) from line `line0`:
+ * findings and references (url(), @import) go to `job`, class selectors to job->classes. */
+void check_css_scan(item_job *job, const char *path, size_t item, const char *css, size_t len,
+                    int line0, int kind);
 
 /*** check_nav.c: navigation document and NCX ***/
 

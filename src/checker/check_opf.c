@@ -189,7 +189,7 @@ static const char *dc_empty_hint(const char *name)
 static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
 {
     const char *opf = c->opf_path;
-    char *uid_ref = check_xml_attr(pkg, "unique-identifier", NULL);
+    char *uid_ref = check_xml_id_attr(pkg, "unique-identifier");
     int n_id = 0, n_title = 0, n_lang = 0, n_modified = 0, uid_found = 0;
     for (const xmlNode *m = check_xml_first_child(md); m; m = check_xml_next(m)) {
         int line = (int)xmlGetLineNo(m);
@@ -204,7 +204,7 @@ static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
                               dc_empty_hint(nm));
             if (strcmp(nm, "identifier") == 0) {
                 n_id++;
-                char *id = check_xml_attr(m, "id", NULL);
+                char *id = check_xml_id_attr(m, "id");
                 if (uid_ref && id && strcmp(id, uid_ref) == 0) {
                     uid_found = 1;
                     free(c->uid);
@@ -361,10 +361,10 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
             continue;
         mitem *it = &c->items[c->n_items];
         it->line = (int)xmlGetLineNo(m);
-        it->id = check_xml_attr(m, "id", NULL);
+        it->id = check_xml_id_attr(m, "id");
         it->href = check_xml_attr(m, "href", NULL);
         it->media_type = check_xml_attr(m, "media-type", NULL);
-        it->fallback = check_xml_attr(m, "fallback", NULL);
+        it->fallback = check_xml_id_attr(m, "fallback");
         it->entry = -1;
         it->spine = -1;
         it->ids = strmap_new();
@@ -531,7 +531,7 @@ static void check_spine(check_ctx *c, const xmlNode *spine)
 {
     const char *opf = c->opf_path;
     int pos = 0, linear = 0, any = 0;
-    char *toc = check_xml_attr(spine, "toc", NULL);
+    char *toc = check_xml_id_attr(spine, "toc");
     if (toc) {
         void *v = strmap_get(c->item_by_id, toc);
         if (!v)
@@ -554,7 +554,7 @@ static void check_spine(check_ctx *c, const xmlNode *spine)
             continue;
         any = 1;
         int line = (int)xmlGetLineNo(r);
-        char *idref = check_xml_attr(r, "idref", NULL);
+        char *idref = check_xml_id_attr(r, "idref");
         char *lin = check_xml_attr(r, "linear", NULL);
         void *v = idref ? strmap_get(c->item_by_id, idref) : NULL;
         if (!idref) {
@@ -705,7 +705,7 @@ void check_opf_unlisted(check_ctx *c)
         zentry *e = &c->ent[i];
         if (e->is_dir || e->listed || e->reported || strcmp(e->name, "mimetype") == 0 ||
             str_starts_with(e->name, "META-INF/") ||
-            (c->opf_path && strcmp(e->name, c->opf_path) == 0))
+            (c->opf_path && check_zip_entry_find(c, c->opf_path) == (long)i))
             continue;
         char *s = check_shown(e->name, strlen(e->name));
         check_finding(

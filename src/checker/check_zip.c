@@ -4,6 +4,9 @@
  * the caps (libdeflate on the raw bytes, from any thread; libzip otherwise). */
 #include "checker/check_internal.h"
 
+#include <unicase.h>
+#include <unistr.h>
+
 /*** Raw bytes and UTF-8 ***/
 
 static uint16_t rd16(const unsigned char *p)
@@ -49,8 +52,10 @@ static int ocf_forbidden(uint32_t cp)
         return 1;
     if (strchr("\"*:<>?\\|", (int)cp) && cp < 0x80)
         return 1;
+    /* EPUB 3.3: private use, non-characters, specials, the deprecated LANGUAGE TAG; the other
+     * tag characters (U+E0020-E007F) spell emoji tag sequences and are allowed */
     if ((cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
-        (cp >= 0xfff0 && cp <= 0xffff) || (cp >= 0xe0000 && cp <= 0xe0fff) || cp >= 0xf0000)
+        (cp >= 0xfff0 && cp <= 0xffff) || cp == 0xe0001 || cp >= 0xf0000)
         return 1;
     if ((cp & 0xfffe) == 0xfffe)
         return 1;
@@ -156,149 +161,64 @@ size_t check_zip_raw_names(const unsigned char *d, size_t len, raw_name **names)
     return n;
 }
 
-/* Simple Unicode case folding (CaseFolding.txt, status C and S) for Latin (ASCII, Latin-1,
- * Latin Extended-A and the regular pairs of Extended-B), Greek and Cyrillic; other code points
- * are returned as they are. */
-static uint32_t fold_cp(uint32_t cp)
-{
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-    if (cp == 0xb5)
-        return 0x3bc; /* micro sign -> Greek mu */
-    if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-        return cp + 32;
-    if (cp < 0x100)
-        return cp;
-    if (cp <= 0x17f) { /* Latin Extended-A */
-        if (cp == 0x178)
-            return 0xff;
-        if (cp == 0x17f)
-            return 's';
-        if ((cp <= 0x12f) || (cp >= 0x132 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
-            return cp & 1 ? cp : cp + 1;
-        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
-            return cp & 1 ? cp + 1 : cp;
-        return cp;
-    }
-    if (cp <= 0x24f) { /* Latin Extended-B: the regular pairs */
-        if (cp >= 0x1cd && cp <= 0x1dc)
-            return cp & 1 ? cp + 1 : cp;
-        if ((cp >= 0x1de && cp <= 0x1ef) || (cp >= 0x1f8 && cp <= 0x21f) ||
-            (cp >= 0x222 && cp <= 0x233) || (cp >= 0x246 && cp <= 0x24f))
-            return cp & 1 ? cp : cp + 1;
-        return cp;
-    }
-    if (cp >= 0x370 && cp <= 0x3ff) { /* Greek */
-        if (cp == 0x386)
-            return 0x3ac;
-        if (cp >= 0x388 && cp <= 0x38a)
-            return cp + 37;
-        if (cp == 0x38c)
-            return 0x3cc;
-        if (cp == 0x38e || cp == 0x38f)
-            return cp + 63;
-        if ((cp >= 0x391 && cp <= 0x3a1) || (cp >= 0x3a3 && cp <= 0x3ab))
-            return cp + 32;
-        if (cp == 0x3c2)
-            return 0x3c3; /* final sigma */
-        if (cp >= 0x3d8 && cp <= 0x3ef)
-            return cp & 1 ? cp : cp + 1;
-        return cp;
-    }
-    if (cp >= 0x400 && cp <= 0x52f) { /* Cyrillic and its supplement */
-        if (cp <= 0x40f)
-            return cp + 80;
-        if (cp <= 0x42f)
-            return cp + 32;
-        if (cp == 0x4c0)
-            return 0x4cf;
-        if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48a && cp <= 0x4bf) ||
-            (cp >= 0x4d0 && cp <= 0x52f))
-            return cp & 1 ? cp : cp + 1;
-        if (cp >= 0x4c1 && cp <= 0x4ce)
-            return cp & 1 ? cp + 1 : cp;
-        return cp;
-    }
-    return cp;
-}
-
-static void utf8_put(strbuf *b, uint32_t cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xc0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xe0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        u[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        u[0] = (char)(0xf0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        u[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    strbuf_add(b, u, n);
-}
-
-/* The case-folded form of a name (bytes that are not UTF-8 are kept as they are) into `b`,
- * which is emptied first. */
+/* The canonical caseless form of a name (full Unicode case folding, then NFC) into `b`, which
+ * is emptied first; a name that is not UTF-8 is kept as it is. */
 static void name_fold(strbuf *b, const unsigned char *p, size_t len)
 {
+    size_t n = 0;
+    uint8_t *f = u8_check(p, len) ? NULL : u8_casefold(p, len, NULL, UNINORM_NFC, NULL, &n);
     b->len = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t k = utf8_decode(p + i, len - i, &cp);
-        if (k == 0) {
-            strbuf_addc(b, (char)p[i]);
-            i++;
-            continue;
-        }
-        if (cp < 0x80)
-            strbuf_addc(b, (char)fold_cp(cp));
-        else
-            utf8_put(b, fold_cp(cp));
-        i += k;
-    }
+    if (f)
+        strbuf_add(b, (const char *)f, n);
+    else
+        strbuf_add(b, (const char *)p, len);
     if (!b->data)
         strbuf_adds(b, "");
+    free(f);
 }
 
-/* Names that are equal byte for byte, or after case folding (OPF-060). */
+/* Names that are equal byte for byte, after Unicode normalisation (NFC), or after full case
+ * folding (OPF-060): EPUB 3.3 requires file names to be unique after all three. */
 void check_zip_duplicate_names(check_ctx *c, const raw_name *names, size_t n)
 {
-    strmap *exact = strmap_new(), *folded = strmap_new();
+    strmap *exact = strmap_new(), *nfc = strmap_new(), *folded = strmap_new();
     strbuf fold = STRBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (memchr(names[i].p, 0, names[i].len))
             continue; /* reported with the name checks */
         char *nm = xstrndup((const char *)names[i].p, names[i].len);
+        char *norm = check_nfc(nm);
         name_fold(&fold, names[i].p, names[i].len);
+        const char *after = NULL, *how = NULL;
+        int same_name = 1;
         if (!strmap_add(exact, nm, IDX_PUT(i))) {
-            char *disp = check_shown((const char *)names[i].p, names[i].len);
-            check_finding(
-                c, DIAG_ERROR, "OPF-060", disp, 0,
-                "duplicate entry in the ZIP file: \"%s\" appears more than once; keep one", disp);
-            free(disp);
+            after = "";
+            how = "appears more than once; keep one";
+        } else if (!strmap_add(nfc, norm, IDX_PUT(i))) {
+            after = " after Unicode normalisation";
+            how = "is another entry's name written with other code points (the same in NFC); "
+                  "rename one";
         } else if (!strmap_add(folded, fold.data, IDX_PUT(i))) {
+            after = " after case folding";
+            how = "differs from another entry only in letter case (full Unicode case folding); "
+                  "rename one";
+            same_name = 0;
+        }
+        if (how) {
             char *disp = check_shown((const char *)names[i].p, names[i].len);
             check_finding(c, DIAG_ERROR, "OPF-060", disp, 0,
-                          "duplicate entry in the ZIP file after case folding: \"%s\" differs from "
-                          "another entry only in letter case; rename one",
-                          disp);
+                          "duplicate entry in the ZIP file%s: \"%s\" %s", after, disp, how);
             free(disp);
+            /* the same name once normalised is the name the manifest lists: no OPF-003 too */
+            if (same_name && c->ent && n == c->n_ent)
+                c->ent[i].reported = 1;
         }
+        free(norm);
         free(nm);
     }
     strbuf_release(&fold);
     strmap_free(exact);
+    strmap_free(nfc);
     strmap_free(folded);
 }
 
@@ -456,14 +376,23 @@ void check_zip_entries_load(check_ctx *c, const raw_name *raw, size_t n_raw)
             e->skip = 1;
         }
         e->reported = e->skip;
-        if (!e->skip || !strmap_has(c->ent_by_name, e->name))
-            strmap_add(c->ent_by_name, e->name, IDX_PUT(i));
+        /* references find an entry by the NFC form of its name (EPUB 3.3 compares file names
+         * after normalisation) */
+        char *key = check_nfc(e->name);
+        if (!e->skip || !strmap_has(c->ent_by_name, key))
+            strmap_add(c->ent_by_name, key, IDX_PUT(i));
+        free(key);
     }
 }
 
 long check_zip_entry_find(const check_ctx *c, const char *path)
 {
     void *v = strmap_get(c->ent_by_name, path);
+    if (!v) {
+        char *n = check_nfc(path);
+        v = strcmp(n, path) != 0 ? strmap_get(c->ent_by_name, n) : NULL;
+        free(n);
+    }
     return v ? IDX_GET(v) : -1;
 }
 

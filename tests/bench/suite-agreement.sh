@@ -88,10 +88,10 @@ score() {
             for (i = 1; i <= n; i++) {
                 f = order[i]
                 exp_err = verdict[f] == "ERROR" || verdict[f] == "FATAL"
-                if (!(f in status)) { if (verbose) print "  " name " NO RESULT " f; continue }
+                if (!(f in status)) { if (verbose) print "  " name " NO RESULT " f > "/dev/stderr"; continue }
                 got_err = status[f] != 0
                 if (exp_err == got_err) agree++
-                else if (verbose) printf "  %s %s: expected %s [%s], got%s\n", name, f, verdict[f], want[f], got_ids[f]
+                else if (verbose) printf "  %s %s: expected %s [%s], got%s\n", name, f, verdict[f], want[f], got_ids[f] > "/dev/stderr"
                 if (!exp_err && got_err && verdict[f] == "VALID") rej++
                 # the expected and reported ID sets
                 delete e; delete g

@@ -465,6 +465,37 @@ static unsigned char *zeros(size_t n)
 
 /*** The cases ***/
 
+/* Strings a case builds, freed when the case is written. */
+static char *gc_list[64];
+static int gc_n;
+
+static char *gc(char *p)
+{
+    if (gc_n < (int)(sizeof gc_list / sizeof *gc_list))
+        gc_list[gc_n++] = p;
+    return p;
+}
+
+static void gc_free(void)
+{
+    while (gc_n > 0)
+        free(gc_list[--gc_n]);
+}
+
+/* The default manifest followed by `extra` items (kept until the case is written). */
+static const char *manifest_plus(const char *extra)
+{
+    return gc(fill("%M%%X%", (const char *[]){"M", "X"}, (const char *[]){manifest_default, extra},
+                   2));
+}
+
+/* A chapter body: the default first heading and image, then `html`. */
+static const char *body_plus(const char *html)
+{
+    return gc(fill("<h1 id=\"s1\">One</h1><p><img src=\"dot.png\" alt=\"A dot\"/></p>\n%H%",
+                   (const char *[]){"H"}, (const char *[]){html}, 1));
+}
+
 typedef struct fixture {
     const char *name;
     const char *ids; /* finding IDs sheaf must report, sorted, space-separated ("" for none) */
@@ -496,7 +527,15 @@ static const fixture fixtures[] = {
     {"name-case-greek", "OPF-003 OPF-060 PKG-012", "Greek names differing only in case"},
     {"name-case-cyrillic", "OPF-003 OPF-060 PKG-012", "Cyrillic names differing only in case"},
     {"name-case-distinct", "OPF-003 PKG-012",
-     "\"\xc3\x9f\" and \"ss\", \"\xd0\xb5\" and \"e\": different names"},
+     "\"\xe2\x84\x8d\" and \"H\" (compatibility forms), \"\xd0\xb5\" and \"e\": different names"},
+    {"name-case-sharp-s", "OPF-003 OPF-060 PKG-012",
+     "\"\xc3\x9f\" and \"ss\": the same after full case folding"},
+    {"name-nfc-duplicate", "OPF-003 OPF-060 PKG-012",
+     "\"\xc3\x81\" composed and decomposed: the same name after NFC"},
+    {"valid-name-nfd-href", "PKG-012",
+     "valid: the manifest and a link write \"\xc3\xbc\" decomposed (NFD), the entry composed"},
+    {"valid-name-emoji-tags", "PKG-012",
+     "valid: a file name with an emoji tag sequence (U+E0020-E007F tag characters)"},
     {"name-duplicate", "OPF-060 SHF-010", "the same name twice"},
     {"name-dotdot", "SHF-007", "an entry named ../evil.txt"},
     {"name-absolute", "SHF-007", "an entry named /etc/evil.txt"},
@@ -536,6 +575,7 @@ static const fixture fixtures[] = {
     {"opf-empty-title", "RSC-005", "an empty dc:title beside a good one"},
     {"opf-empty-language", "RSC-005", "an empty dc:language beside a good one"},
     {"opf-empty-identifier", "RSC-005", "an empty second dc:identifier"},
+    {"valid-opf-id-spaces", "", "valid: manifest ids and idrefs with leading and trailing spaces"},
     {"opf-missing-file", "RSC-001", "a manifest item whose file is absent"},
     {"opf-duplicate-href", "OPF-074", "two manifest items for one file"},
     {"opf-duplicate-id", "RSC-005", "two manifest items with one id"},
@@ -586,6 +626,16 @@ static const fixture fixtures[] = {
     {"xhtml-style-attr-url", "RSC-007", "a style attribute with url() to a missing file"},
     {"css-missing-url", "RSC-007", "a stylesheet url() to a missing file"},
     {"css-remote-image", "RSC-006", "a stylesheet url() to a remote image"},
+    {"valid-css-syntax", "",
+     "valid: @import, @media, @supports, @page, @namespace, escapes, strings with braces"},
+    {"css-charset-latin1", "CSS-004", "@charset \"ISO-8859-1\""},
+    {"css-utf16", "CSS-003", "a UTF-16 stylesheet (a warning: UTF-8 is recommended)"},
+    {"css-direction", "CSS-001", "the direction and unicode-bidi properties"},
+    {"css-font-face-empty-url", "CSS-002", "@font-face src: url('')"},
+    {"css-font-face-empty", "CSS-019", "an @font-face rule without declarations (a warning)"},
+    {"css-unclosed-block", "CSS-008", "a rule whose '}' is missing"},
+    {"css-no-colon", "CSS-008", "a declaration without ':'"},
+    {"css-at-rule-in-rule", "CSS-008", "@font-face inside a style rule"},
     /* hostile XML */
     {"xml-external-entity", "HTM-003", "an external entity declaration (file:///etc/passwd)"},
     {"xml-external-dtd", "HTM-004", "an XHTML 1.1 DOCTYPE with external identifiers"},
@@ -922,9 +972,104 @@ static int write_case(const char *name, const char *out)
         p.c1_body = tmp = t.s;
     }
 
+    if (IS("valid-opf-id-spaces")) {
+        p.pkg = "unique-identifier=\" uid \"";
+        p.manifest =
+            "    <item id=\" nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" "
+            "properties=\"nav\"/>\n"
+            "    <item id=\"ncx \" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
+            "    <item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n"
+            "    <item id=\"\tc1 \" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"c2\" href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"/>\n"
+            "    <item id=\"img\" href=\"dot.png\" media-type=\"image/png\"/>\n";
+        p.spineattr = " toc=\" ncx\"";
+        p.spine = "    <itemref idref=\"c1 \"/>\n    <itemref idref=\" c2\"/>\n";
+    }
+    if (IS("valid-name-nfd-href")) {
+        p.manifest = manifest_plus("    <item id=\"u\" href=\"u%CC%88ber.xhtml\" "
+                                   "media-type=\"application/xhtml+xml\"/>\n");
+        p.spine = "    <itemref idref=\"c1\"/>\n    <itemref idref=\"c2\"/>\n"
+                  "    <itemref idref=\"u\"/>\n";
+        p.c1_body = body_plus("<p>See <a href=\"u\xcc\x88" "ber.xhtml\">the page</a>.</p>");
+    }
+    if (IS("valid-name-emoji-tags"))
+        p.manifest = manifest_plus(
+            "    <item id=\"flag\" href=\"flag-%F0%9F%8F%B4%F3%A0%81%A7%F3%A0%81%A2%F3%A0%81%B3%F3%A0%81"
+            "%A3%F3%A0%81%B4%F3%A0%81%BF.png\" media-type=\"image/png\"/>\n");
+    if (IS("valid-css-syntax"))
+        p.css = "@charset \"utf-8\";\n"
+                "@namespace epub url(\"http://www.idpf.org/2007/ops\");\n"
+                "@import url(\"more.css\") screen;\n"
+                "/* a comment with { braces } and url(nowhere.png) */\n"
+                "body { margin: 0 5%; font-family: \"Open Sans\", serif !important; }\n"
+                "h1::before { content: \"}{;\\\"\"; background: url( dot.png ) no-repeat; }\n"
+                "a[href^='http']:not(.x), .caf\\e9 { color: #a0b; }\n"
+                "@media screen and (min-width: 30em) { p { text-indent: 1em } @supports (display: "
+                "grid) { .grid { display: grid; } } }\n"
+                "@page :first { margin: 2em; }\n"
+                "@font-face { font-family: \"Dot\"; src: url(dot.png) format(\"woff\"); }\n"
+                "<!-- --> p { margin: 0; }\n";
+    if (IS("css-charset-latin1"))
+        p.css = "@charset \"ISO-8859-1\";\nbody { margin: 0; }\n";
+    if (IS("css-direction"))
+        p.css = "body { margin: 0; direction: rtl; }\np { unicode-bidi: embed; }\n";
+    if (IS("css-font-face-empty-url"))
+        p.css = "@font-face { font-family: \"None\"; src: url(''); }\nbody { margin: 0; }\n";
+    if (IS("css-font-face-empty"))
+        p.css = "@font-face {\n}\nbody { margin: 0; }\n";
+    if (IS("css-unclosed-block"))
+        p.css = "body { margin: 0;\nh1 { color: black; }\n";
+    if (IS("css-no-colon"))
+        p.css = "body { margin 0; color: black; }\n";
+    if (IS("css-at-rule-in-rule"))
+        p.css = "p { margin: 0;\n@font-face { font-family: \"X\"; src: url(dot.png); } }\n";
+
     book_assemble(&b, &p);
 
     /* cases that change the assembled container */
+    if (IS("valid-name-nfd-href")) {
+        char *x = chapter("<!DOCTYPE html>", "", "\xc3\x9c", "<h1>\xc3\x9c" "ber</h1><p>Text.</p>");
+        book_add(&b, "OEBPS/\xc3\xbc" "ber.xhtml", x);
+        free(x);
+    }
+    if (IS("valid-name-emoji-tags"))
+        book_add_raw(&b,
+                     "OEBPS/flag-\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xb3\xf3"
+                     "\xa0\x81\xa3\xf3\xa0\x81\xb4\xf3\xa0\x81\xbf.png",
+                     strlen("OEBPS/flag-\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81"
+                            "\xb3\xf3\xa0\x81\xa3\xf3\xa0\x81\xb4\xf3\xa0\x81\xbf.png"),
+                     png_1x1, sizeof png_1x1 - 1, 0);
+    if (IS("valid-css-syntax")) {
+        book_add(&b, "OEBPS/more.css", "p { margin: 0; }\n");
+        entry *e = book_find(&b, "OEBPS/content.opf");
+        char *opf = fill("%O%", (const char *[]){"O"}, (const char *[]){(const char *)e->data}, 1);
+        char *at = strstr(opf, "    <item id=\"c1\"");
+        if (at) {
+            text t = {0};
+            text_add(&t, opf, (size_t)(at - opf));
+            text_adds(&t, "    <item id=\"more\" href=\"more.css\" media-type=\"text/css\"/>\n");
+            text_adds(&t, at);
+            book_set(&b, "OEBPS/content.opf", t.s);
+            free(t.s);
+        }
+        free(opf);
+    }
+    if (IS("css-utf16")) {
+        static const char css[] = "body { margin: 0; }\n";
+        unsigned char u16[2 + 2 * sizeof css];
+        size_t n = 0;
+        u16[n++] = 0xff;
+        u16[n++] = 0xfe;
+        for (size_t k = 0; k + 1 < sizeof css; k++) {
+            u16[n++] = (unsigned char)css[k];
+            u16[n++] = 0;
+        }
+        entry *e = book_find(&b, "OEBPS/style.css");
+        free(e->data);
+        e->data = xrealloc_or_die(NULL, n + 1);
+        memcpy(e->data, u16, n);
+        e->len = n;
+    }
     if (IS("mimetype-not-first")) {
         entry m = b.e[0];
         b.e[0] = b.e[1];
@@ -982,9 +1127,17 @@ static int write_case(const char *name, const char *out)
         book_add(&b, "OEBPS/\xd0\xba\xd0\xbd\xd0\xb8\xd0\xb3\xd0\xb0.txt", "x"); /* книга */
         book_add(&b, "OEBPS/\xd0\x9a\xd0\x9d\xd0\x98\xd0\x93\xd0\x90.txt", "x"); /* КНИГА */
     }
-    if (IS("name-case-distinct")) {
+    if (IS("name-case-sharp-s")) {
         book_add(&b, "OEBPS/\xc3\x9f.txt", "x"); /* ß */
         book_add(&b, "OEBPS/ss.txt", "x");
+    }
+    if (IS("name-nfc-duplicate")) {
+        book_add(&b, "OEBPS/\xc3\x81.txt", "x");  /* Á composed */
+        book_add(&b, "OEBPS/A\xcc\x81.txt", "y"); /* A and a combining acute */
+    }
+    if (IS("name-case-distinct")) {
+        book_add(&b, "OEBPS/\xe2\x84\x8d.txt", "x"); /* double-struck H */
+        book_add(&b, "OEBPS/H.txt", "x");
         book_add(&b, "OEBPS/\xd0\xb5.txt", "x"); /* Cyrillic e */
         book_add(&b, "OEBPS/e.txt", "x");
     }
@@ -1101,6 +1254,7 @@ static int write_case(const char *name, const char *out)
 #undef IS
     book_free(&b);
     free(tmp);
+    gc_free();
     return ret;
 }
 

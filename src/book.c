@@ -67,13 +67,9 @@ static void source_peek(void *ud, size_t i, int worker)
         len = e->data_len < peek_max ? e->data_len : peek_max;
         head = xstrndup(e->data, len);
     } else if (strcmp(e->path, "-") != 0) {
-        FILE *f = fopen(e->path, "rb");
-        if (!f)
+        /* A file that is not regular is refused when it is read for real. */
+        if (file_read_head(e->path, peek_max, &head, &len) != FILE_READ_OK)
             return;
-        head = xmalloc(peek_max + 1);
-        len = fread(head, 1, peek_max, f);
-        head[len] = '\0';
-        fclose(f);
     }
     if (!head || !(str_starts_with(head, "---") || str_starts_with(head, "\xEF\xBB\xBF---"))) {
         free(head);
@@ -192,8 +188,9 @@ static int articles_process(build *b, build_stats *stats)
             for (size_t k = 0; k < a->diags.len; k++)
                 if (a->diags.items[k].severity >= DIAG_ERROR)
                     a->diags.items[k].severity = DIAG_WARNING;
-            diag_add(&a->diags, DIAG_WARNING, NULL, p->entries[i].path, 0,
+            diag_add(&a->diags, DIAG_WARNING, NULL, article_file(a), 0,
                      "left out of the book (--keep-going)");
+            strlist_add(&stats->left_out, article_file(a));
         }
         diag_list_move(b->diags, &a->diags);
         if (a->failed) {
@@ -458,9 +455,11 @@ static int stylesheets_add(build *b)
         char *data = NULL;
         size_t n = 0;
         const char *path = b->opts->css_files.items[i];
-        if (file_read_all(path, 16 << 20, &data, &n) != 0) {
-            diag_add(b->diags, DIAG_ERROR, NULL, path, 0, "cannot read stylesheet: %s",
-                     strerror(errno));
+        file_read_status st = file_read_input(path, 16 << 20, &b->opts->output_id, &data, &n);
+        if (st != FILE_READ_OK) {
+            diag_add(b->diags, DIAG_ERROR, NULL, path, 0, "cannot read the stylesheet: %s",
+                     st == FILE_READ_TOO_LARGE ? "it is larger than 16 MiB"
+                                               : file_read_reason(st, errno));
             return -1;
         }
         if (css_vet(data, n, path, b->diags) != 0) {
@@ -623,6 +622,7 @@ static int env_setup(build *b)
         if (env->articles[i]->meta.source)
             strmap_add(env->by_source, env->articles[i]->meta.source, env->articles[i]);
     env->media = media_store_new();
+    media_store_set_output(env->media, &b->opts->output_id);
     pthread_mutex_init(&b->media_lock, NULL);
     env->media_lock = &b->media_lock;
     env->chapter_template = template_load(b->opts->template_dir, "chapter.xhtml", b->diags);
@@ -802,14 +802,14 @@ int book_build(const plan *p, const build_options *o, int fd, unsigned char **ep
 
     if (stylesheets_add(&b) != 0 || env_setup(&b) != 0)
         goto out;
-    if (articles_process(&b, stats) != 0)
+    if (articles_process(&b, stats) != 0 || media_store_output_refused(b.env.media))
         goto out;
     stats->articles = b.n_articles;
     memory_release(1); /* the workers' trees; the documents, as the archive takes them */
     double t0 = clock_now();
     metadata_settle(&b);
     links_finish(&b);
-    if (cover_add(&b) != 0)
+    if (cover_add(&b) != 0 || media_store_output_refused(b.env.media))
         goto out;
     toc_build(&b);
     if (package_assemble(&b, fd, epub, epub_len) != 0)

@@ -26,6 +26,8 @@ typedef struct build_stats {
     double t_read, t_parse, t_render, t_package; /* seconds per stage */
     size_t articles, chapters, images;
     size_t input_bytes;
+    strlist left_out; /* with --keep-going: the inputs left out of the book (owned; the caller
+                       * clears it with strlist_clear) */
 } build_stats;
 
 /* Build the book described by `p` with options `o`. On success returns 0 and the EPUB's size in

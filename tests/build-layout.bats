@@ -262,9 +262,9 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     # the user's sheet comes last, so its rules win; it is the file, byte for byte
     cmp <(entry book.epub "$(zip_resolve "$f" "${sheets[1]}")") mine.css
     ! cmp -s <(entry book.epub "$(zip_resolve "$f" "${sheets[0]}")") mine.css || false
-    # a missing --css file is an error naming it
+    # a missing --css file is a usage error naming it
     sb --css missing.css "$FIX/first.md" -o nothing.epub
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 2 ]
     has "missing.css"
     no_file nothing.epub
 }
@@ -408,14 +408,14 @@ EOF
     mkdir tpl
     grep -v 'name="manifest"' "$BATS_TEST_DIRNAME/../templates/package.opf" >tpl/package.opf
     sb --template-dir tpl "$FIX/first.md" -o book.epub
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 2 ]
     has 's:slot name="manifest"'
     no_file book.epub
 }
 
 @test "templates: a --template-dir that does not exist is an error, not silently ignored" {
     sb --template-dir no-such-templates "$FIX/first.md" -o book.epub
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 2 ]
     has "no-such-templates"
     no_file book.epub
 }
@@ -424,7 +424,7 @@ EOF
     mkdir tpl
     printf '<html xmlns="http://www.w3.org/1999/xhtml">\n<body>\n<p>unclosed\n</body>\n</html>\n' >tpl/chapter.xhtml
     sb --template-dir tpl "$FIX/first.md" -o book.epub
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 2 ]
     has "chapter.xhtml"
     no_file book.epub
 }

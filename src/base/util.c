@@ -1,12 +1,14 @@
 /* util.c: allocation, buffers, arenas, paths and atomic file writes. */
 #include "base/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <mimalloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -254,38 +256,192 @@ void arena_free(arena *a)
 
 /*** files ***/
 
-int file_read_all(const char *path, size_t max, char **data, size_t *len)
+void file_id_of(const char *path, file_id *id)
 {
-    int ret = -1, saved = 0;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    strbuf b = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
+    struct stat st;
+    memset(id, 0, sizeof *id);
+    if (stat(path, &st) == 0) {
+        id->dev = st.st_dev;
+        id->ino = st.st_ino;
+        id->set = 1;
+    }
+}
 
-    if (!f)
+int file_path_fd(const char *path)
+{
+    const char *num = NULL;
+    if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0)
+        return 0;
+    if (str_starts_with(path, "/dev/fd/"))
+        num = path + 8;
+    else if (str_starts_with(path, "/proc/self/fd/"))
+        num = path + 14;
+    if (!num || !*num || strlen(num) > 9 || strspn(num, "0123456789") != strlen(num))
         return -1;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (max && b.len + n > max) {
-            saved = EFBIG;
+    return atoi(num);
+}
+
+file_read_status file_read_fd(int fd, size_t max, char **data, size_t *len)
+{
+    file_read_status ret = FILE_READ_ERRNO;
+    strbuf b = STRBUF_INIT;
+    int saved = 0;
+    for (;;) {
+        strbuf_grow(&b, 65536);
+        ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            saved = errno;
             goto out;
         }
-        strbuf_add(&b, chunk, n);
-    }
-    if (ferror(f)) {
-        saved = errno ? errno : EIO;
-        goto out;
+        if (n == 0)
+            break;
+        b.len += (size_t)n;
+        b.data[b.len] = '\0';
+        if (max && b.len > max) {
+            ret = FILE_READ_TOO_LARGE;
+            goto out;
+        }
     }
     strbuf_grow(&b, 0);
     *len = b.len;
     *data = strbuf_detach(&b, NULL);
-    ret = 0;
+    ret = FILE_READ_OK;
 out:
     strbuf_release(&b);
-    if (f != stdin)
-        fclose(f);
     if (saved)
         errno = saved;
     return ret;
+}
+
+/* Open path for reading without ever waiting, and refuse what is not a regular file or is the
+ * output. Returns FILE_READ_OK with *fd open and *st filled, or a status (*fd = -1). */
+static file_read_status input_open(const char *path, const file_id *output, int *fd,
+                                   struct stat *st)
+{
+    file_read_status ret = FILE_READ_ERRNO;
+    int saved = 0;
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, and a device
+     * may wait for anything; no regular file is read any differently. */
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (*fd < 0)
+        return FILE_READ_ERRNO;
+    if (fstat(*fd, st) != 0)
+        saved = errno;
+    else if (S_ISDIR(st->st_mode))
+        ret = FILE_READ_FOLDER;
+    else if (!S_ISREG(st->st_mode))
+        ret = FILE_READ_SPECIAL;
+    else if (output && output->set && st->st_dev == output->dev && st->st_ino == output->ino)
+        ret = FILE_READ_IS_OUTPUT;
+    else
+        ret = FILE_READ_OK;
+    if (ret != FILE_READ_OK) {
+        close(*fd);
+        *fd = -1;
+        if (saved)
+            errno = saved;
+    }
+    return ret;
+}
+
+/* Read up to `want` bytes from offset 0 of fd into a new NUL-terminated buffer. */
+static file_read_status input_read(int fd, size_t want, char **data, size_t *len)
+{
+    size_t got = 0;
+    char *buf = xmalloc(want + 1);
+    if (file_pio_all(fd, buf, want, 0, 0, &got) != 0) {
+        int saved = errno;
+        free(buf);
+        errno = saved;
+        return FILE_READ_ERRNO;
+    }
+    buf[got] = '\0'; /* a file that shrank meanwhile reads as what was there */
+    *data = buf;
+    *len = got;
+    return FILE_READ_OK;
+}
+
+file_read_status file_read_input(const char *path, size_t max, const file_id *output, char **data,
+                                 size_t *len)
+{
+    struct stat st;
+    int fd;
+    file_read_status ret = input_open(path, output, &fd, &st);
+    if (ret != FILE_READ_OK)
+        return ret;
+    if (st.st_size < 0 || (max && (uintmax_t)st.st_size > max) ||
+        (uintmax_t)st.st_size >= SIZE_MAX)
+        ret = FILE_READ_TOO_LARGE;
+    else
+        ret = input_read(fd, (size_t)st.st_size, data, len);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return ret;
+}
+
+file_read_status file_read_head(const char *path, size_t n, char **data, size_t *len)
+{
+    struct stat st;
+    int fd;
+    file_read_status ret = input_open(path, NULL, &fd, &st);
+    if (ret != FILE_READ_OK)
+        return ret;
+    size_t size = st.st_size < 0 ? 0 : (uintmax_t)st.st_size < n ? (size_t)st.st_size : n;
+    ret = input_read(fd, size, data, len);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return ret;
+}
+
+const char *file_read_reason(file_read_status st, int err)
+{
+    switch (st) {
+    case FILE_READ_OK:
+        return "no error";
+    case FILE_READ_ERRNO:
+        return strerror(err);
+    case FILE_READ_FOLDER:
+        return "it is a folder";
+    case FILE_READ_SPECIAL:
+        return "it is not a regular file (a FIFO, socket or device), and sheaf reads only "
+               "regular files (or standard input, as '-')";
+    case FILE_READ_TOO_LARGE:
+        return "it is too large";
+    case FILE_READ_IS_OUTPUT:
+        return "it is the book's output file (-o), which writing the book would replace; "
+               "choose another output name";
+    }
+    return "unknown error";
+}
+
+int file_read_all(const char *path, size_t max, char **data, size_t *len)
+{
+    int fd = file_path_fd(path);
+    file_read_status st = strcmp(path, "-") == 0 ? file_read_fd(fd, max, data, len)
+                                                : file_read_input(path, max, NULL, data, len);
+    switch (st) {
+    case FILE_READ_OK:
+        return 0;
+    case FILE_READ_ERRNO:
+        break;
+    case FILE_READ_FOLDER:
+        errno = EISDIR;
+        break;
+    case FILE_READ_SPECIAL:
+        errno = EINVAL;
+        break;
+    case FILE_READ_TOO_LARGE:
+        errno = EFBIG;
+        break;
+    case FILE_READ_IS_OUTPUT:
+        errno = EEXIST;
+        break;
+    }
+    return -1;
 }
 
 /* The process's umask, read without changing it (umask(2) would race with threads). */
@@ -312,8 +468,63 @@ int file_temp_open(const char *path, char **tmp)
         free(*tmp);
         *tmp = NULL;
         errno = saved;
+    } else {
+        /* Held until the file is renamed or removed: file_temp_sweep leaves it alone. A file
+         * system without locks still has the age rule. */
+        flock(fd, LOCK_EX | LOCK_NB);
     }
     return fd;
+}
+
+/* "XXXXXX" as mkstemp fills it: six letters or digits. */
+static int temp_suffix_ok(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+              (s[n] >= '0' && s[n] <= '9')))
+            return 0;
+    return n == 6;
+}
+
+int file_temp_sweep(const char *path, int min_age)
+{
+    int removed = 0;
+    char *dir = path_dirname(path), *base = path_basename(path);
+    char *prefix = xasprintf("%s.sheaf-", base);
+    size_t plen = strlen(prefix);
+    time_t now = time(NULL);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    struct dirent *de;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        goto out;
+    }
+    while ((de = readdir(d)) != NULL) {
+        struct stat st, fst;
+        if (strncmp(de->d_name, prefix, plen) != 0 || !temp_suffix_ok(de->d_name + plen))
+            continue;
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_uid != geteuid() || now - st.st_mtime < min_age)
+            continue;
+        int fd = openat(dfd, de->d_name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        /* The lock free and the same file as the one looked at: no build is writing it. */
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &fst) == 0 &&
+            fst.st_dev == st.st_dev && fst.st_ino == st.st_ino &&
+            unlinkat(dfd, de->d_name, 0) == 0)
+            removed++;
+        close(fd);
+    }
+    closedir(d);
+out:
+    free(prefix);
+    free(base);
+    free(dir);
+    return removed;
 }
 
 void file_temp_discard(int fd, char **tmp)
@@ -335,10 +546,12 @@ int file_temp_commit(int fd, char **tmp, const char *path)
     /* mkstemp creates 0600; a book is an ordinary file. */
     if (fchmod(fd, 0666 & ~umask_get()) != 0 || fsync(fd) != 0)
         goto out;
-    int rc = close(fd);
-    fd = -1;
-    if (rc != 0 || rename(*tmp, path) != 0)
+    /* Renamed before it is closed: its lock (see file_temp_open) is held until it has its
+     * final name, so no sweep of stale temporary files can take it. */
+    if (rename(*tmp, path) != 0)
         goto out;
+    close(fd); /* after fsync, nothing is left for close to report */
+    fd = -1;
     free(*tmp);
     *tmp = NULL;
     {

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Eight bytes at a time, in a uint64_t: the high bit of every byte, the low seven, and byte c
  * in every position. */
@@ -77,8 +78,55 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 void arena_free(arena *a);
 
 /* Read a whole file into memory (NUL-terminated); the caller frees *data.
- * Returns 0, or -1 with errno set. `max` caps the size (0: no cap; EFBIG past it). */
+ * Returns 0, or -1 with errno set. `max` caps the size (0: no cap; EFBIG past it). "-" reads
+ * standard input; any other path goes through file_read_input (only regular files). */
 int file_read_all(const char *path, size_t max, char **data, size_t *len);
+
+/* A file's identity (device and inode): how the book's output is told apart from its inputs
+ * whatever names lead to them. `set` is 0 when there is no such file. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+    int set;
+} file_id;
+
+/* The identity of the file at path (following symbolic links); id->set = 0 when it does not
+ * exist or cannot be reached. */
+void file_id_of(const char *path, file_id *id);
+
+/* Why file_read_input did not read a file. */
+typedef enum file_read_status {
+    FILE_READ_OK = 0,
+    FILE_READ_ERRNO = -1,       /* open or read failed: errno says why */
+    FILE_READ_FOLDER = -2,      /* a folder */
+    FILE_READ_SPECIAL = -3,     /* a FIFO, socket or device: never opened for reading */
+    FILE_READ_TOO_LARGE = -4,   /* larger than the cap */
+    FILE_READ_IS_OUTPUT = -5    /* the book's own output file */
+} file_read_status;
+
+/* Read the regular file at `path` into memory (NUL-terminated; the caller frees *data). Never
+ * blocks: the file is opened without waiting (O_NONBLOCK) and refused unless fstat says it is
+ * a regular file; exactly the size fstat gives is read (so /proc files, whose size is 0, read
+ * as empty rather than waiting for data). `max` caps the size (0: no cap). A file with the
+ * identity `output` (when output and output->set) is refused: it is the book being written.
+ * Returns FILE_READ_OK or one of the other statuses (errno set for FILE_READ_ERRNO). */
+file_read_status file_read_input(const char *path, size_t max, const file_id *output, char **data,
+                                 size_t *len);
+/* The first n bytes (or fewer) of the regular file at path, with the same rules (no output
+ * check); the caller frees *data. */
+file_read_status file_read_head(const char *path, size_t n, char **data, size_t *len);
+/* The reason for a status other than FILE_READ_OK, as a phrase to follow "cannot read X: "
+ * (strerror(err) for FILE_READ_ERRNO). Static string. */
+const char *file_read_reason(file_read_status st, int err);
+
+/* The descriptor a path names when it stands for one already open: "-" and "/dev/stdin" (0),
+ * "/dev/fd/N" and "/proc/self/fd/N" (N, as bash's <(...) gives). -1 for any other path. Such
+ * inputs are read once, like standard input, whatever kind of file is behind them. */
+int file_path_fd(const char *path);
+/* Read an open descriptor to its end (blocking as a pipe does), NUL-terminated; the caller frees
+ * *data. `max` caps the size (0: no cap). Returns FILE_READ_OK, FILE_READ_TOO_LARGE, or
+ * FILE_READ_ERRNO (EBADF: the descriptor is closed). The descriptor is left open. */
+file_read_status file_read_fd(int fd, size_t max, char **data, size_t *len);
 
 /* Write `len` bytes to `path` atomically: a temporary file in the same directory, fsync,
  * rename. On failure nothing is left behind, an existing file at `path` is untouched, errno
@@ -93,6 +141,12 @@ int file_write_atomic(const char *path, const void *data, size_t len);
  * way. file_temp_discard closes the descriptor (when >= 0), removes the file and frees *tmp,
  * leaving errno as it was. */
 int file_temp_open(const char *path, char **tmp);
+/* Remove the temporary files an earlier build of `path` left behind when it was killed
+ * (SIGKILL, a crash, a power cut): names "BASENAME.sheaf-XXXXXX" exactly, in path's folder,
+ * regular files owned by this user, not modified for `min_age` seconds and not held by a live
+ * build (every build holds an flock on its temporary file while it writes it). Returns how many
+ * were removed. */
+int file_temp_sweep(const char *path, int min_age);
 /* Read (writing 0) or write len bytes at offset off of fd, retrying short transfers and EINTR.
  * Returns 0 with *done = len (*done may be NULL), or -1 with errno set; a read that meets the
  * end of the file first returns 0 with *done < len. */

@@ -338,6 +338,25 @@ int check_epub_memory(const unsigned char *data, size_t len, const char *name, d
     return check_epub_memory_threads(data, len, name, findings, 0);
 }
 
+int check_epub_fd(int fd, const char *name, diag_list *findings)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int ret = -1;
+    file_read_status st = file_read_fd(fd, CHECK_FILE_CAP, &data, &len);
+    if (st == FILE_READ_TOO_LARGE)
+        diag_add(findings, DIAG_FATAL, CHECK_ID_TOO_LARGE, NULL, 0,
+                 "%s is larger than %zu MiB; sheaf does not check files this large", name,
+                 (size_t)(CHECK_FILE_CAP >> 20));
+    else if (st != FILE_READ_OK)
+        diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0, "cannot read %s: %s", name,
+                 errno == EBADF ? "it is closed" : strerror(errno));
+    else
+        ret = check_epub_memory((const unsigned char *)data, len, name, findings);
+    free(data);
+    return ret;
+}
+
 int check_epub_file(const char *path, diag_list *findings)
 {
     unsigned char *data = NULL;
@@ -345,7 +364,8 @@ int check_epub_file(const char *path, diag_list *findings)
     int ret = -1, fd;
     struct stat st;
     /* read exactly the file's size: the whole book is held once, nothing more */
-    fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a FIFO would wait for a writer here; it is refused just below */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0) {
         diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0, "cannot read %s: %s", path,
                  strerror(errno));
@@ -353,7 +373,9 @@ int check_epub_file(const char *path, diag_list *findings)
     }
     if (!S_ISREG(st.st_mode)) {
         diag_add(findings, DIAG_FATAL, "PKG-018", NULL, 0,
-                 "%s is not a regular file; give the path of an .epub file", path);
+                 "%s is %s, not a regular file; give the path of an .epub file (or '-' to read "
+                 "standard input)",
+                 path, S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, socket or device");
         goto out;
     }
     if ((uintmax_t)st.st_size > CHECK_FILE_CAP) {

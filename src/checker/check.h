@@ -55,5 +55,8 @@ int check_epub_memory_threads(const unsigned char *data, size_t len, const char 
 /* The same for a file on disk (read whole into memory, at most CHECK_FILE_CAP bytes). Returns
  * -1 with a FATAL finding (file NULL) when it cannot be read. */
 int check_epub_file(const char *path, diag_list *findings);
+/* The same for the bytes read from an open descriptor to its end (standard input, a pipe),
+ * at most CHECK_FILE_CAP; `name` is used in messages. */
+int check_epub_fd(int fd, const char *name, diag_list *findings);
 
 #endif

@@ -16,6 +16,9 @@
 #include "cli/cli.h"
 #include "base/lang.h"
 #include "readers/plan.h"
+#include "readers/reader.h"
+#include "writers/media.h"
+#include "writers/template.h"
 #include "base/strmap.h"
 #include "base/text.h"
 #include "base/util.h"
@@ -84,24 +87,133 @@ static void progress_show(void *ud, size_t done, size_t total, const char *curre
     ps->shown = 1;
 }
 
-static int output_dir_check(const char *out)
+/* /dev/stdout, /dev/fd/1, /proc/self/fd/1 and the like: names of descriptors, not files. */
+static int descriptor_path(const char *path)
 {
-    char *dir = path_dirname(out);
+    return file_path_fd(path) >= 0 || strcmp(path, "/dev/stdout") == 0 ||
+           strcmp(path, "/dev/stderr") == 0 || (str_starts_with(path, "/proc/") &&
+                                                 strstr(path, "/fd/") != NULL);
+}
+
+/* When following the symbolic link at `path` passes through a descriptor's name (as
+ * /dev/stdout -> /proc/self/fd/1 does), that name (static storage); else NULL. */
+static const char *link_via_descriptor(const char *path)
+{
+    static char hop[PATH_MAX];
+    char cur[PATH_MAX];
     struct stat st;
-    int ret = 0;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    snprintf(cur, sizeof cur, "%s", path);
+    for (int n = 0; n < 40 && lstat(cur, &st) == 0 && S_ISLNK(st.st_mode); n++) {
+        ssize_t k = readlink(cur, hop, sizeof hop - 1);
+        if (k < 0)
+            return NULL;
+        hop[k] = '\0';
+        if (hop[0] != '/') {
+            char *dir = path_dirname(cur);
+            char *joined = xasprintf("%s/%s", dir, hop);
+            snprintf(hop, sizeof hop, "%s", joined);
+            free(joined);
+            free(dir);
+        }
+        if (descriptor_path(hop))
+            return hop;
+        snprintf(cur, sizeof cur, "%s", hop);
+    }
+    return NULL;
+}
+
+/* Where the book goes, checked before any work: a new name in a folder that exists and can be
+ * written, or a regular file (replaced by the finished book), or a symbolic link to a regular
+ * file (the book is written through it: the file it leads to is replaced, the link kept).
+ * Anything else (a folder, a device such as /dev/null, a FIFO, a socket, a link to one of those
+ * or to nothing) is refused: the final rename would replace it. *target is `out` or the file
+ * a link leads to (malloc'd). Returns 0, 1 (an error printed: the folder) or 2 (usage). */
+static int output_prepare(const char *out, char **target)
+{
+    int ret = 2;
+    struct stat st;
+    char *dir = NULL, *resolved = NULL;
+    size_t n = strlen(out);
+    *target = NULL;
+    if (n > 0 && out[n - 1] == '/') {
+        char *base = xstrndup(out, n - 1);
+        while (*base && base[strlen(base) - 1] == '/')
+            base[strlen(base) - 1] = '\0';
+        if (*base && stat(base, &st) == 0 && S_ISDIR(st.st_mode))
+            fprintf(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n",
+                    out, base);
+        else if (*base && stat(base, &st) == 0)
+            fprintf(stderr, "sheaf: %s: ends with '/', but '%s' is a file, not a folder; name "
+                            "the book file without the '/', e.g. book.epub\n", out, base);
+        else
+            fprintf(stderr, "sheaf: %s: ends with '/', which names a folder; name the book "
+                            "file, e.g. book.epub\n", out);
+        free(base);
+        goto out;
+    }
+    if (descriptor_path(out)) {
+        fprintf(stderr, "sheaf: %s: names an open descriptor, not a file; sheaf writes the book "
+                        "to a file: give its name\n", out);
+        goto out;
+    }
+    if (lstat(out, &st) == 0 && S_ISLNK(st.st_mode)) {
+        const char *via = link_via_descriptor(out);
+        if (via) {
+            fprintf(stderr, "sheaf: %s: is a symbolic link to '%s', an open descriptor, not a "
+                            "file; sheaf writes the book to a file: give its name\n", out, via);
+            goto out;
+        }
+        resolved = realpath(out, NULL);
+        if (!resolved) {
+            fprintf(stderr, "sheaf: %s: is a symbolic link that leads nowhere (%s); remove it or "
+                            "choose another output name\n", out, strerror(errno));
+            goto out;
+        }
+        if (stat(resolved, &st) != 0 || !S_ISREG(st.st_mode)) {
+            fprintf(stderr, "sheaf: %s: is a symbolic link to '%s', which is not a regular file; "
+                            "sheaf writes the book only to a regular file or a new name\n",
+                    out, resolved);
+            goto out;
+        }
+    } else if (lstat(out, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n",
+                    out, out);
+            ret = 1;
+            goto out;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            fprintf(stderr, "sheaf: %s: is %s, not a file; sheaf writes the book only to a "
+                            "regular file or a new name, and would replace it\n", out,
+                    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                    : S_ISFIFO(st.st_mode)                     ? "a FIFO (named pipe)"
+                    : S_ISSOCK(st.st_mode)                     ? "a socket"
+                                                               : "a special file");
+            goto out;
+        }
+    }
+    const char *path = resolved ? resolved : out;
+    dir = path_dirname(path);
+    ret = 1;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "sheaf: %s: '%s' is a file, not a folder; choose another output path\n",
+                out, dir);
+        goto out;
+    }
+    if (stat(dir, &st) != 0) {
         fprintf(stderr, "sheaf: %s: the folder '%s' does not exist; create it or choose another "
                         "output path\n", out, dir);
-        ret = -1;
-    } else if (access(dir, W_OK) != 0) {
-        fprintf(stderr, "sheaf: %s: cannot write in '%s': %s\n", out, dir, strerror(errno));
-        ret = -1;
-    } else if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n", out,
-                out);
-        ret = -1;
+        goto out;
     }
+    if (access(dir, W_OK) != 0) {
+        fprintf(stderr, "sheaf: %s: cannot write in '%s': %s\n", out, dir, strerror(errno));
+        goto out;
+    }
+    *target = xstrdup(path);
+    ret = 0;
+out:
     free(dir);
+    free(resolved);
     return ret;
 }
 
@@ -192,26 +304,53 @@ static void interrupt_guard(const char *tmp)
     }
 }
 
-static int same_file(const struct stat *a, const char *path)
+static int same_file(const file_id *out, const char *path)
 {
     struct stat st;
-    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && st.st_dev == a->st_dev &&
-           st.st_ino == a->st_ino;
+    return file_path_fd(path) < 0 && stat(path, &st) == 0 && st.st_dev == out->dev &&
+           st.st_ino == out->ino;
 }
 
-/* Would writing the book replace one of its own inputs (sheaf build a.md -o a.md)? */
-static int output_is_input(const char *output, const plan *p, char **inputs, int n)
+/* Would writing the book replace one of its own inputs (sheaf build a.md -o a.md, or -o the
+ * --css file, the --cover image, a template)? Judged by identity, so that every spelling of a
+ * path counts. Images are only known while articles are read: media.c refuses them then. The
+ * input found is printed; returns 1 then. */
+static int output_is_input(const file_id *out, const plan *p, char **inputs, int n,
+                           const build_options *o)
 {
-    struct stat out;
-    if (stat(output, &out) != 0)
+    static const char *const templates[] = {"chapter.xhtml", "titlepage.xhtml", "cover.xhtml",
+                                            "nav.xhtml",     "toc.ncx",         "package.opf",
+                                            "container.xml"};
+    const char *found = NULL;
+    char *tpl = NULL;
+    if (!out->set)
         return 0;
-    for (size_t i = 0; i < p->len; i++)
-        if (same_file(&out, p->entries[i].path))
-            return 1;
-    for (int i = 0; i < n; i++)
-        if (same_file(&out, inputs[i]))
-            return 1;
-    return 0;
+    for (size_t i = 0; i < p->len && !found; i++)
+        if (!p->entries[i].data && same_file(out, p->entries[i].path))
+            found = p->entries[i].path;
+    for (int i = 0; i < n && !found; i++)
+        if (same_file(out, inputs[i]))
+            found = inputs[i];
+    for (size_t i = 0; i < o->css_files.len && !found; i++)
+        if (same_file(out, o->css_files.items[i]))
+            found = o->css_files.items[i];
+    if (!found && o->cover && same_file(out, o->cover))
+        found = o->cover;
+    if (!found && p->book.cover && same_file(out, p->book.cover))
+        found = p->book.cover;
+    for (size_t i = 0; o->template_dir && !found && i < sizeof templates / sizeof *templates;
+         i++) {
+        free(tpl);
+        tpl = xasprintf("%s/%s", o->template_dir, templates[i]);
+        if (same_file(out, tpl))
+            found = tpl;
+    }
+    if (found)
+        fprintf(stderr, "sheaf: %s: error: is one of the inputs (%s), and writing the book there "
+                        "would replace it; choose another output name, e.g. book.epub\n",
+                found, found);
+    free(tpl);
+    return found != NULL;
 }
 
 static int is_list_file(const char *path)
@@ -219,21 +358,84 @@ static int is_list_file(const char *path)
     return str_ends_with(path, ".yaml") || str_ends_with(path, ".yml");
 }
 
-static int plan_make(plan *p, char **inputs, int n, int keep_going, diag_list *diags)
+/* An input that cannot be read: an error (returns -1), or with --keep-going a warning and a
+ * line of the "left out" summary (returns 0). */
+static int input_refuse(plan *p, diag_list *diags, int keep_going, const char *shown,
+                        const char *why)
+{
+    if (!keep_going) {
+        diag_add(diags, DIAG_ERROR, NULL, shown, 0, "%s", why);
+        return -1;
+    }
+    diag_add(diags, DIAG_WARNING, NULL, shown, 0, "%s; left out of the book (--keep-going)", why);
+    strlist_add(&p->skipped, shown);
+    return 0;
+}
+
+/* The inputs named on the command line, in order. Standard input and the descriptors a path can
+ * stand for (/dev/stdin, /dev/fd/N as bash's <(...) gives) are read here, once, into `held`
+ * (their entries borrow the bytes): a pipe cannot be read twice. A file that is neither a
+ * regular file nor a folder (a FIFO, a device) is refused before anything waits on it. Returns
+ * 0, -1 (errors in diags) or 2 (a usage error, printed). */
+static int plan_make(plan *p, char **inputs, int n, int keep_going, strlist *held,
+                     diag_list *diags)
 {
     struct stat st;
-    if (n == 1 && is_list_file(inputs[0]))
+    int fd_seen[4] = {-1, -1, -1, -1}, n_fd = 0;
+    if (n == 1 && is_list_file(inputs[0]) && file_path_fd(inputs[0]) < 0)
         return plan_read_list(p, inputs[0], keep_going, diags);
     if (n == 1 && stat(inputs[0], &st) == 0 && S_ISDIR(st.st_mode))
         return plan_read_dir(p, inputs[0], diags);
     int ret = 0;
     strmap *seen = strmap_new();
     for (int i = 0; i < n && ret == 0; i++) {
-        if (is_list_file(inputs[i]) || (stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode))) {
+        int fd = file_path_fd(inputs[i]);
+        if (fd >= 0) {
+            for (int k = 0; k < n_fd; k++)
+                if (fd_seen[k] == fd) {
+                    fprintf(stderr, "sheaf: build: '%s' reads standard input%s again, which can "
+                                    "be read only once; name it once\nTry 'sheaf build "
+                                    "--help'.\n", inputs[i], fd ? " (or the same descriptor)" : "");
+                    ret = 2;
+                }
+            if (ret)
+                break;
+            if (n_fd < 4)
+                fd_seen[n_fd++] = fd;
+            char *data = NULL;
+            size_t len = 0;
+            file_read_status rs = file_read_fd(fd, READER_MAX_BYTES, &data, &len);
+            const char *shown = fd == 0 && strcmp(inputs[i], "-") == 0 ? "<stdin>" : inputs[i];
+            if (rs == FILE_READ_OK) {
+                strlist_take(held, data);
+                plan_entry *e = plan_add(p, inputs[i]);
+                e->data = data;
+                e->data_len = len;
+            } else if (rs == FILE_READ_ERRNO && errno == EBADF) {
+                ret = input_refuse(p, diags, keep_going, shown,
+                                   fd == 0 ? "standard input is closed; pipe the article in, or "
+                                             "name its file"
+                                           : "this descriptor is not open; name the article's "
+                                             "file");
+            } else if (rs == FILE_READ_TOO_LARGE) {
+                ret = input_refuse(p, diags, keep_going, shown,
+                                   "cannot read: larger than 256 MiB, too large for an article");
+            } else {
+                char *why = xasprintf("cannot read: %s", file_read_reason(rs, errno));
+                ret = input_refuse(p, diags, keep_going, shown, why);
+                free(why);
+            }
+        } else if (is_list_file(inputs[i]) ||
+                   (stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode))) {
             diag_add(diags, DIAG_ERROR, NULL, inputs[i], 0,
                      "a reading list or a folder must be the only input");
             ret = -1;
-        } else if (strcmp(inputs[i], "-") != 0 && !strmap_add(seen, inputs[i], NULL)) {
+        } else if (stat(inputs[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+            /* never opened: a FIFO would wait for a writer, a device for anything */
+            char *why = xasprintf("cannot read: %s", file_read_reason(FILE_READ_SPECIAL, 0));
+            ret = input_refuse(p, diags, keep_going, inputs[i], why);
+            free(why);
+        } else if (!strmap_add(seen, inputs[i], NULL)) {
             diag_add(diags, DIAG_WARNING, NULL, inputs[i], 0,
                      "is named twice; the book holds it once");
         } else {
@@ -294,6 +496,49 @@ static const char *option_name(int opt)
     return "an option";
 }
 
+/* A file an option names (--css, --cover) must be a regular file that can be read and is at
+ * most `max` bytes: else a usage error is printed and 2 returned. */
+static int option_file_check(const char *option, const char *path, size_t max)
+{
+    char *data = NULL;
+    size_t len = 0;
+    file_read_status st = file_read_input(path, max, NULL, &data, &len);
+    free(data);
+    if (st == FILE_READ_OK)
+        return 0;
+    if (st == FILE_READ_TOO_LARGE)
+        fprintf(stderr, "sheaf: %s: cannot use it for %s: it is larger than %zu MiB\n", path,
+                option, max >> 20);
+    else
+        fprintf(stderr, "sheaf: %s: cannot use it for %s: %s\n", path, option,
+                file_read_reason(st, errno));
+    return 2;
+}
+
+/* SOURCE_DATE_EPOCH, when set: seconds since 1970 up to the last second of the year 9999 (the
+ * package document's dates have four-digit years). 0, or -1 with a message printed. */
+static int epoch_from_env(long long *epoch)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(sde, &end, 10);
+    if (*end || end == sde || errno || v < 0) {
+        fprintf(stderr, "sheaf: SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                        "1970-01-01, got '%s'\n", sde);
+        return -1;
+    }
+    if (v > 253402300799LL) {
+        fprintf(stderr, "sheaf: SOURCE_DATE_EPOCH %s is after the year 9999, which a book's "
+                        "dates cannot hold; give a time up to 253402300799\n", sde);
+        return -1;
+    }
+    *epoch = v;
+    return 0;
+}
+
 static int str_blank(const char *s)
 {
     for (; *s; s++)
@@ -332,11 +577,14 @@ int cli_build(int argc, char **argv)
     char *tmp = NULL; /* the temporary file the book is written to, until renamed */
     int tmp_fd = -1;
     build_stats stats;
+    strlist held = STRLIST_INIT; /* the bytes of inputs read from standard input or a pipe */
+    char *target = NULL;         /* the file the book replaces: output, or where it links to */
     struct progress_state ps = {0, 0};
     double t_start = clock_now();
 
     build_options_init(&o);
     plan_init(&p);
+    memset(&stats, 0, sizeof stats);
     optind = 1;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":o:j:qvh", build_options_long, NULL)) != -1) {
@@ -367,6 +615,12 @@ int cli_build(int argc, char **argv)
             break;
         case OPT_DATE: {
             char day[11];
+            if (yamldoc_date(optarg, 0, day) == 0 &&
+                yamldoc_date(optarg, YAMLDOC_DATE_CALENDAR, day) != 0) {
+                ret = usage_error("--date '%s' is a day that does not exist (check the month's "
+                                  "days, and 29 February in leap years only)", optarg);
+                goto out;
+            }
             if (yamldoc_date(optarg, YAMLDOC_DATE_CALENDAR, day) != 0) {
                 ret = usage_error("--date '%s' must be YYYY, YYYY-MM or YYYY-MM-DD", optarg);
                 goto out;
@@ -452,8 +706,13 @@ int cli_build(int argc, char **argv)
         ret = usage_error("%s", "no output: add -o BOOK.epub");
         goto out;
     }
-    if (output_dir_check(output) != 0)
+    /* Everything an option names is checked before any work: an explicit option that cannot
+     * be honoured is a usage error (exit 2). */
+    ret = output_prepare(output, &target);
+    if (ret != 0)
         goto out;
+    ret = 2;
+    file_id_of(target, &o.output_id);
     if (o.template_dir) {
         struct stat st;
         if (stat(o.template_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -461,37 +720,48 @@ int cli_build(int argc, char **argv)
                             "holds your templates)\n", o.template_dir);
             goto out;
         }
-    }
-    {
-        const char *sde = getenv("SOURCE_DATE_EPOCH");
-        if (sde && *sde) {
-            char *end = NULL;
-            long long v = strtoll(sde, &end, 10);
-            if (*end || v < 0) {
-                fprintf(stderr, "sheaf: SOURCE_DATE_EPOCH must be a number of seconds, got "
-                                "'%s'\n", sde);
-                goto out;
-            }
-            o.epoch = v;
+        if (template_dir_check(o.template_dir, NULL, &diags) != 0) {
+            cli_print_diags(stderr, &diags, DIAG_ERROR);
+            goto out;
         }
     }
+    for (size_t i = 0; i < o.css_files.len; i++)
+        if (option_file_check("--css", o.css_files.items[i], 16 << 20) != 0)
+            goto out;
+    if (o.cover && option_file_check("--cover", o.cover, MEDIA_MAX_BYTES) != 0)
+        goto out;
+    for (size_t i = 0; i < o.resource_paths.len; i++) {
+        struct stat st;
+        const char *dir = o.resource_paths.items[i];
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "sheaf: %s: %s (--resource-path names a folder where site-absolute "
+                            "images such as /img/x.png are found)\n", dir,
+                    stat(dir, &st) != 0 ? "no such folder" : "is not a folder");
+            goto out;
+        }
+    }
+    if (epoch_from_env(&o.epoch) != 0)
+        goto out;
+    ret = 1;
     ps.enabled = !quiet && isatty(STDERR_FILENO);
     o.progress = progress_show;
     o.progress_ud = &ps;
 
-    if (plan_make(&p, argv + optind, argc - optind, o.keep_going, &diags) != 0)
-        goto report;
-    if (output_is_input(output, &p, argv + optind, argc - optind)) {
-        diag_add(&diags, DIAG_ERROR, NULL, output, 0,
-                 "is one of the inputs, and writing the book there would replace it; choose "
-                 "another output name, e.g. book.epub");
-        goto report;
+    int planned = plan_make(&p, argv + optind, argc - optind, o.keep_going, &held, &diags);
+    if (planned == 2) {
+        ret = 2;
+        goto out;
     }
+    if (planned != 0)
+        goto report;
+    if (output_is_input(&o.output_id, &p, argv + optind, argc - optind, &o))
+        goto report;
     strlist_extend(&o.resource_paths, &p.resource_paths);
     /* The archive is written straight into a temporary file next to the output, checked from
      * there, and renamed to the output only when the check passes: the book is never held in
      * memory whole next to its parts, and a failed build leaves the output as it was. */
-    tmp_fd = file_temp_open(output, &tmp);
+    file_temp_sweep(target, 60);
+    tmp_fd = file_temp_open(target, &tmp);
     if (tmp_fd < 0) {
         output_write_error(&diags, output, errno);
         goto report;
@@ -509,7 +779,7 @@ int cli_build(int argc, char **argv)
                  "this is a bug in sheaf: please report it with the input");
         goto report;
     }
-    int rc = file_temp_commit(tmp_fd, &tmp, output);
+    int rc = file_temp_commit(tmp_fd, &tmp, target);
     tmp_fd = -1;
     interrupt_guard(NULL);
     if (rc != 0) {
@@ -525,6 +795,7 @@ int cli_build(int argc, char **argv)
         fprintf(stderr, "sheaf: time: check %.3f\n", t_check);
     }
 report:
+    strlist_extend(&p.skipped, &stats.left_out);
     if (ps.shown)
         fputs("\r\033[K", stderr);
     cli_print_diags(stderr, &findings, DIAG_WARNING);
@@ -546,5 +817,8 @@ out:
     diag_list_clear(&findings);
     plan_free(&p);
     build_options_free(&o);
+    strlist_clear(&stats.left_out);
+    strlist_clear(&held);
+    free(target);
     return ret;
 }

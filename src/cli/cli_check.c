@@ -9,6 +9,7 @@
 
 #include "checker/check.h"
 #include "cli/cli.h"
+#include "base/util.h"
 
 static void check_usage(FILE *out)
 {
@@ -165,7 +166,12 @@ int cli_check(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         const char *book = argv[i];
         diag_list findings = DIAG_LIST_INIT;
-        int unreadable = check_epub_file(book, &findings) < 0;
+        /* "-", /dev/stdin and <(...) are read once, as a pipe can be read only once */
+        int fd = file_path_fd(book);
+        if (strcmp(book, "-") == 0)
+            book = "<stdin>";
+        int unreadable = (fd >= 0 ? check_epub_fd(fd, book, &findings)
+                                  : check_epub_file(book, &findings)) < 0;
         size_t bad = diag_list_count_at_least(&findings, werror ? DIAG_WARNING : DIAG_ERROR);
         int failed = unreadable || bad > 0;
         if (json) {

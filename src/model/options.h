@@ -23,6 +23,7 @@ typedef struct build_options {
     int keep_going;
     int verbose;
     long long epoch;         /* SOURCE_DATE_EPOCH, or the current time */
+    file_id output_id;       /* the output file when it exists: never read as an input */
     int threads;             /* worker threads (0: one per core) */
     /* Called as articles are read and rendered (done of total), from the building thread. */
     void (*progress)(void *ud, size_t done, size_t total, const char *current);

@@ -677,13 +677,14 @@ int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *di
     for (size_t i = 0; i < p->len; i++)
         seen_check(&r, p->entries[i].path, p->entries[i].line);
 
-    if (file_read_all(list_path, PLAN_MAX_LIST_BYTES, &data, &len) != 0) {
-        if (errno == EFBIG)
-            diag_add(diags, DIAG_ERROR, NULL, list_path, 0,
-                     "larger than 16 MiB; this is not a reading list");
-        else
-            diag_add(diags, DIAG_ERROR, NULL, list_path, 0, "cannot read the reading list: %s",
-                     strerror(errno));
+    file_read_status st = file_read_input(list_path, PLAN_MAX_LIST_BYTES, NULL, &data, &len);
+    if (st == FILE_READ_TOO_LARGE) {
+        diag_add(diags, DIAG_ERROR, NULL, list_path, 0,
+                 "larger than 16 MiB; this is not a reading list");
+        goto out;
+    } else if (st != FILE_READ_OK) {
+        diag_add(diags, DIAG_ERROR, NULL, list_path, 0, "cannot read the reading list: %s",
+                 file_read_reason(st, errno));
         goto out;
     }
     if (list_load(list_path, data, len, &doc, diags) != 0)

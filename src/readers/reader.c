@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/text.h"
 #include "base/util.h"
@@ -40,7 +39,7 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
     char *raw = NULL;
     size_t raw_len = 0;
     const char *file;
-    struct stat st;
+    file_read_status st = FILE_READ_OK;
 
     a->path = xstrdup(e->path);
     file = article_file(a);
@@ -50,27 +49,38 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
         raw = xstrndup(e->data, e->data_len);
         raw_len = e->data_len;
     } else if (strcmp(e->path, "-") != 0) {
-        if (stat(e->path, &st) != 0) {
-            diag_add(&a->diags, DIAG_ERROR, NULL, e->origin ? e->origin : file, e->line,
-                     "cannot read '%s': %s; check the path", e->path, strerror(errno));
-            goto out;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
-                     "is a folder; name the Markdown files in it, or pass the folder alone to "
-                     "build every article in it");
-            goto out;
-        }
         a->key = path_normalize(e->path);
         a->dir = path_dirname(e->path);
+        st = file_read_input(e->path, READER_MAX_BYTES, &o->output_id, &raw, &raw_len);
     } else {
         a->key = xstrdup("-");
         a->dir = xstrdup(".");
+        st = file_read_fd(0, READER_MAX_BYTES, &raw, &raw_len);
     }
-    if (!raw && file_read_all(e->path, READER_MAX_BYTES, &raw, &raw_len) != 0) {
+    switch (st) {
+    case FILE_READ_OK:
+        break;
+    case FILE_READ_ERRNO:
+        if (strcmp(e->path, "-") == 0 && errno == EBADF)
+            diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                     "standard input is closed; pipe the article in, or name its file");
+        else
+            diag_add(&a->diags, DIAG_ERROR, NULL, e->origin ? e->origin : file, e->line,
+                     "cannot read '%s': %s; check the path", e->path, strerror(errno));
+        goto out;
+    case FILE_READ_FOLDER:
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                 "is a folder; name the Markdown files in it, or pass the folder alone to "
+                 "build every article in it");
+        goto out;
+    case FILE_READ_TOO_LARGE:
+        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
+                 "cannot read: larger than 256 MiB, too large for an article");
+        goto out;
+    case FILE_READ_SPECIAL:
+    case FILE_READ_IS_OUTPUT:
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0, "cannot read: %s",
-                 errno == EFBIG ? "larger than 256 MiB, too large for an article"
-                                : strerror(errno));
+                 file_read_reason(st, 0));
         goto out;
     }
     if (raw_len == 0) {

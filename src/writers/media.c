@@ -7,7 +7,6 @@
 #include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/strmap.h"
 #include "base/util.h"
@@ -518,7 +517,19 @@ struct media_store {
     unsigned char (*digests)[SHA256_DIGEST_SIZE];
     size_t len, cap;
     strmap *by_path; /* file path -> href, so that a file used again is not read again */
+    file_id output;  /* the book's output file: never read as an image */
+    int output_refused;
 };
+
+void media_store_set_output(media_store *s, const file_id *output)
+{
+    s->output = *output;
+}
+
+int media_store_output_refused(const media_store *s)
+{
+    return s && s->output_refused;
+}
 
 media_store *media_store_new(void)
 {
@@ -681,22 +692,37 @@ const char *media_store_add_file(media_store *s, const char *fs_path, const char
     const char *ret = NULL;
     char *data = NULL;
     size_t len = 0;
-    struct stat st;
 
     ret = strmap_get(s->by_path, fs_path);
     if (ret)
         goto out;
-    if (stat(fs_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    file_read_status st = file_read_input(fs_path, MEDIA_MAX_BYTES, &s->output, &data, &len);
+    switch (st) {
+    case FILE_READ_OK:
+        break;
+    case FILE_READ_TOO_LARGE:
+        diag_add(diags, DIAG_WARNING, NULL, article_file, line,
+                 "image '%s' is larger than %u MiB; it was left out and its alt text kept",
+                 fs_path, MEDIA_MAX_BYTES / (1024u * 1024u));
+        goto out;
+    case FILE_READ_FOLDER:
         diag_add(diags, DIAG_WARNING, NULL, article_file, line,
                  "image '%s' is a directory, not an image file; its alt text is kept", fs_path);
         goto out;
-    }
-    if (file_read_all(fs_path, MEDIA_MAX_BYTES, &data, &len) < 0) {
-        if (errno == EFBIG)
-            diag_add(diags, DIAG_WARNING, NULL, article_file, line,
-                     "image '%s' is larger than %u MiB; it was left out and its alt text kept",
-                     fs_path, MEDIA_MAX_BYTES / (1024u * 1024u));
-        else if (errno == ENOENT)
+    case FILE_READ_IS_OUTPUT:
+        /* Never a warning: the build would go on and replace the image with the book. */
+        diag_add(diags, DIAG_ERROR, NULL, article_file, line, "image '%s': %s", fs_path,
+                 file_read_reason(st, 0));
+        s->output_refused = 1;
+        goto out;
+    case FILE_READ_SPECIAL:
+        diag_add(diags, DIAG_WARNING, NULL, article_file, line,
+                 "image '%s' is not a regular file (a FIFO, socket or device); it was not read "
+                 "and its alt text is kept",
+                 fs_path);
+        goto out;
+    case FILE_READ_ERRNO:
+        if (errno == ENOENT)
             diag_add(diags, DIAG_WARNING, NULL, article_file, line,
                      "image '%s' not found; its alt text is kept (check the path, relative to "
                      "the article)",

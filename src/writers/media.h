@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
+#include "base/util.h"
 
 typedef enum media_kind {
     MEDIA_UNKNOWN,
@@ -67,6 +68,10 @@ const char *media_store_add_file(media_store *s, const char *fs_path, const char
 const char *media_store_add_bytes(media_store *s, const unsigned char *data, size_t len,
                                   const char *name_hint, const char *article_file, int line,
                                   diag_list *diags);
+/* Files with this identity (the book's output) are refused with an error instead of read. */
+void media_store_set_output(media_store *s, const file_id *output);
+/* 1 when an image or cover was refused because it is the output: the build must fail. */
+int media_store_output_refused(const media_store *s);
 size_t media_store_count(const media_store *s);
 /* Items in insertion order (deterministic for a deterministic sequence of adds); NULL past the
  * end. */

@@ -68,7 +68,102 @@ static void parse_error_get(xmlParserCtxtPtr ctxt, struct parse_error *pe)
         pe->message[--n] = '\0';
 }
 
+/* The slots without which a template would give an empty or invalid document. */
+static const struct {
+    const char *name;
+    const char *slots[4];
+    const char *what;
+} required_slots[] = {
+    {"chapter.xhtml", {"body"}, "every chapter would be empty"},
+    {"cover.xhtml", {"cover"}, "the cover page would have no picture"},
+    {"nav.xhtml", {"toc"}, "the table of contents would be empty"},
+    {"toc.ncx", {"head", "navmap"}, "the NCX would be empty"},
+    {"package.opf", {"metadata", "manifest", "spine"}, "the package document would be empty"},
+};
+
+/* 1 when doc has <s:slot name="slot"/>. */
+static int slot_present(xmlNodePtr n, const char *slot)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (n->ns && n->ns->href && strcmp((const char *)n->ns->href, TEMPLATE_NS) == 0 &&
+            strcmp((const char *)n->name, "slot") == 0) {
+            xmlChar *v = xmlGetProp(n, (const xmlChar *)"name");
+            int same = v && strcmp((const char *)v, slot) == 0;
+            xmlFree(v);
+            if (same)
+                return 1;
+        }
+        if (slot_present(n->children, slot))
+            return 1;
+    }
+    return 0;
+}
+
+/* The first entity reference under n, or NULL. */
+static xmlNodePtr entity_ref_find(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ENTITY_REF_NODE)
+            return n;
+        if (n->type == XML_ELEMENT_NODE) {
+            for (xmlAttrPtr a = n->properties; a; a = a->next) {
+                xmlNodePtr r = entity_ref_find(a->children);
+                if (r)
+                    return r;
+            }
+            xmlNodePtr r = entity_ref_find(n->children);
+            if (r)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+/* What a template may not hold: a DOCTYPE with declarations (entities, above all external ones,
+ * would reach the book unexpanded or load a file), references to entities, and slots missing
+ * that its documents need. Adds an error naming `label` and returns -1. */
+static int template_vet(xmlDocPtr doc, const char *name, const char *label, diag_list *diags)
+{
+    xmlDtdPtr dtd = doc->intSubset;
+    if (dtd && dtd->children) {
+        diag_add(diags, DIAG_ERROR, NULL, label, 0,
+                 "the template's DOCTYPE declares entities or other markup (an internal subset "
+                 "in [...]); a book's documents cannot use them: remove the [...] part");
+        return -1;
+    }
+    xmlNodePtr ref = entity_ref_find(doc->children);
+    if (ref) {
+        diag_add(diags, DIAG_ERROR, NULL, label, ref->line > 0 ? ref->line : 0,
+                 "the template uses the entity '&%s;'; write the character itself instead",
+                 (const char *)ref->name);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof required_slots / sizeof required_slots[0]; i++) {
+        if (strcmp(required_slots[i].name, name) != 0)
+            continue;
+        for (size_t k = 0; k < 4 && required_slots[i].slots[k]; k++) {
+            const char *slot = required_slots[i].slots[k];
+            if (!slot_present(doc->children, slot)) {
+                diag_add(diags, DIAG_ERROR, NULL, label, 0,
+                         "the template has no <s:slot name=\"%s\"/>, so %s; add it where that "
+                         "content goes (xmlns:s=\"" TEMPLATE_NS "\")",
+                         slot, required_slots[i].what);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 xmlDocPtr template_load(const char *dir, const char *name, diag_list *diags)
+{
+    return template_load_checked(dir, name, NULL, diags);
+}
+
+xmlDocPtr template_load_checked(const char *dir, const char *name, const file_id *output,
+                                diag_list *diags)
 {
     xmlDocPtr doc = NULL;
     char *path = NULL, *data = NULL;
@@ -79,14 +174,15 @@ xmlDocPtr template_load(const char *dir, const char *name, diag_list *diags)
 
     if (dir) {
         path = xasprintf("%s/%s", dir, name);
-        if (file_read_all(path, 16 << 20, &data, &len) != 0) {
-            if (errno != ENOENT) {
-                diag_add(diags, DIAG_ERROR, NULL, path, 0, "cannot read template: %s",
-                         strerror(errno));
-                goto out;
-            }
+        file_read_status st = file_read_input(path, 16 << 20, output, &data, &len);
+        if (st == FILE_READ_ERRNO && errno == ENOENT) {
             free(path);
             path = NULL;
+        } else if (st != FILE_READ_OK) {
+            diag_add(diags, DIAG_ERROR, NULL, path, 0, "cannot read the template: %s",
+                     st == FILE_READ_TOO_LARGE ? "it is larger than 16 MiB"
+                                               : file_read_reason(st, errno));
+            goto out;
         }
     }
     if (!data) {
@@ -103,6 +199,9 @@ xmlDocPtr template_load(const char *dir, const char *name, diag_list *diags)
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         goto out;
+    /* Nothing is loaded: no external subset, no external entity, whatever the DOCTYPE says. */
+    ctxt->sax->externalSubset = NULL;
+    ctxt->sax->resolveEntity = NULL;
     doc = xmlCtxtReadMemory(ctxt, data, (int)len, label, "UTF-8",
                             SHEAF_XML_READ_OPTIONS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     parse_error_get(ctxt, &pe);
@@ -113,6 +212,9 @@ xmlDocPtr template_load(const char *dir, const char *name, diag_list *diags)
                  pe.line ? pe.message : "parse failed");
         xmlFreeDoc(doc);
         doc = NULL;
+    } else if (path && template_vet(doc, name, label, diags) != 0) {
+        xmlFreeDoc(doc);
+        doc = NULL;
     }
 out:
     if (ctxt)
@@ -120,6 +222,21 @@ out:
     free(path);
     free(data);
     return doc;
+}
+
+int template_dir_check(const char *dir, const file_id *output, diag_list *diags)
+{
+    static const char *const names[] = {"chapter.xhtml", "titlepage.xhtml", "cover.xhtml",
+                                        "nav.xhtml",     "toc.ncx",         "package.opf",
+                                        "container.xml"};
+    int ret = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        xmlDocPtr doc = template_load_checked(dir, names[i], output, diags);
+        if (!doc)
+            ret = -1;
+        xmlFreeDoc(doc);
+    }
+    return ret;
 }
 
 static const template_value *value_find(const template_value *values, size_t n, const char *name)

@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "base/diag.h"
+#include "base/util.h"
 
 #define TEMPLATE_NS "urn:sheaf:template"
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
@@ -28,6 +29,16 @@ typedef struct template_value {
  * else from the compiled-in copy. Returns a document the caller frees with xmlFreeDoc, or NULL
  * with an error diagnostic naming the file and line. */
 xmlDocPtr template_load(const char *dir, const char *name, diag_list *diags);
+/* The same, refusing a file with the identity `output` (the book being written; may be NULL).
+ * A template from `dir` is also refused when its DOCTYPE declares anything (entities above
+ * all), when it refers to an entity, or when it lacks a slot its document needs (chapter.xhtml:
+ * body; cover.xhtml: cover; nav.xhtml: toc; toc.ncx: head and navmap; package.opf: metadata,
+ * manifest and spine): the error names the file, and the slot. */
+xmlDocPtr template_load_checked(const char *dir, const char *name, const file_id *output,
+                                diag_list *diags);
+/* Load every template of `dir` that overrides one of sheaf's with template_load_checked, before
+ * a build starts. Returns 0, or -1 with an error per bad template. */
+int template_dir_check(const char *dir, const file_id *output, diag_list *diags);
 
 /* Replace slots and resolve s:if in doc with `values`; strips every trace of the template
  * namespace and all comments. Values absent from the array count as empty. */

@@ -1,0 +1,355 @@
+#!/usr/bin/env bats
+# Careless and hostile input (issue 11): sheaf never destroys a file that is not its output,
+# never waits on a file that is not a regular file, reads a pipe once, and says what is wrong
+# with an option before doing any work.
+
+load build-helpers
+
+# A small article to build.
+article() {
+    printf '# A Small Article\n\nThe ferry leaves at six.\n' >"${1:-a.md}"
+}
+
+# --- -o never replaces anything but a regular file ---------------------------------------------
+
+@test "hostile -o: a FIFO, a socket or a device is refused before any work, and left as it was" {
+    article
+    mkfifo fifo.epub
+    sb a.md -o fifo.epub
+    [ "$status" -eq 2 ]
+    has "fifo.epub"
+    has "FIFO"
+    [ -p fifo.epub ]
+    python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock.epub")'
+    sb a.md -o sock.epub
+    [ "$status" -eq 2 ]
+    has "socket"
+    [ -S sock.epub ]
+    if [ "$(id -u)" = 0 ]; then
+        # a private copy of /dev/null: the build run as root used to replace the device node
+        mknod null.epub c 1 3
+        sb a.md -o null.epub
+        [ "$status" -eq 2 ]
+        has "device"
+        [ -c null.epub ]
+    fi
+    # the names of open descriptors are not files either (the machine's own /dev/null and
+    # /dev/stdout are not used here: a broken build would replace them for everyone)
+    sb a.md -o /dev/fd/1
+    [ "$status" -eq 2 ]
+    has "descriptor"
+    ln -s /dev/stdout out.epub
+    sb a.md -o out.epub
+    [ "$status" -eq 2 ]
+    [ -L out.epub ]
+    [ "$(readlink out.epub)" = /dev/stdout ]
+    # a link to a FIFO, a link that leads nowhere
+    ln -s fifo.epub tofifo.epub
+    sb a.md -o tofifo.epub
+    [ "$status" -eq 2 ]
+    [ "$(readlink tofifo.epub)" = fifo.epub ]
+    [ -p fifo.epub ]
+    ln -s nowhere.epub dangling.epub
+    sb a.md -o dangling.epub
+    [ "$status" -eq 2 ]
+    no_file nowhere.epub
+    [ -z "$(ls -A | grep sheaf-)" ]
+}
+
+@test "hostile -o: a symbolic link to a book is written through; the link stays a link" {
+    article
+    mkdir shelf
+    echo "an older book" >shelf/real.epub
+    ln -s shelf/real.epub latest.epub
+    sb a.md -o latest.epub
+    [ "$status" -eq 0 ]
+    [ -L latest.epub ]
+    [ "$(readlink latest.epub)" = shelf/real.epub ]
+    keep shelf/real.epub
+    [ "$(entry shelf/real.epub mimetype)" = "application/epub+zip" ]
+    [ -z "$(ls -A shelf | grep sheaf-)" ]
+}
+
+@test "hostile -o: naming the --css file, the --cover image, an image or a template is refused, by identity" {
+    article
+    printf 'p { margin: 0; }\n' >mine.css
+    ln mine.css also-mine.css # another name for the same file
+    sb a.md --css mine.css -o also-mine.css
+    [ "$status" -eq 1 ]
+    has "inputs"
+    [ "$(cat mine.css)" = 'p { margin: 0; }' ]
+    cp "$FIX/img/kiln.png" cover.png
+    sb a.md --cover ./cover.png -o cover.png
+    [ "$status" -eq 1 ]
+    cmp cover.png "$FIX/img/kiln.png"
+    # an image only an article names: found when it is read, and the build stops
+    mkdir pics
+    cp "$FIX/img/kiln.png" pics/kiln.png
+    printf '# Pictures\n\n![A kiln](pics/kiln.png)\n' >pics.md
+    sb pics.md -o pics/../pics/kiln.png
+    [ "$status" -eq 1 ]
+    has "pics/kiln.png"
+    has "output"
+    cmp pics/kiln.png "$FIX/img/kiln.png"
+    [ -z "$(ls -A pics | grep sheaf-)" ]
+    # a template of --template-dir
+    mkdir tpl
+    cp "$BATS_TEST_DIRNAME/../templates/chapter.xhtml" tpl/
+    sb a.md --template-dir tpl -o tpl/chapter.xhtml
+    [ "$status" -eq 1 ]
+    cmp tpl/chapter.xhtml "$BATS_TEST_DIRNAME/../templates/chapter.xhtml"
+}
+
+@test "hostile -o: a build removes the temporary files a killed build of the same book left" {
+    "$SHEAF_TOOLS/genlist" -k 40 400 big >/dev/null
+    mkdir out
+    "$SHEAF" build -j 1 big/list.yaml -o out/book.epub 2>/dev/null &
+    local pid=$! n=0
+    until compgen -G "out/book.epub.sheaf-*" >/dev/null; do
+        n=$((n + 1))
+        [ "$n" -lt 400 ] || { kill -KILL "$pid"; echo "no temporary file appeared"; return 1; }
+        sleep 0.01
+    done
+    kill -KILL "$pid"
+    wait "$pid" || true
+    local stale
+    stale=$(compgen -G "out/book.epub.sheaf-*")
+    [ -n "$stale" ]
+    # as old as a crash an hour ago would leave it
+    touch -d '1 hour ago' "$stale"
+    # beside it: one a live build holds (locked), one just made, and names that only look alike
+    printf x >out/book.epub.sheaf-Live01
+    touch -d '1 hour ago' out/book.epub.sheaf-Live01
+    flock out/book.epub.sheaf-Live01 sleep 30 &
+    local holder=$!
+    printf x >out/book.epub.sheaf-Fresh1
+    printf x >out/book.epub.sheaf-toolong1
+    printf x >out/other.epub.sheaf-Other1
+    touch -d '1 hour ago' out/book.epub.sheaf-toolong1 out/other.epub.sheaf-Other1
+    sleep 0.2
+    article
+    sb a.md -o out/book.epub
+    kill "$holder" 2>/dev/null || true
+    [ "$status" -eq 0 ]
+    no_file "$stale"
+    [ -e out/book.epub.sheaf-Live01 ]
+    [ -e out/book.epub.sheaf-Fresh1 ]
+    [ -e out/book.epub.sheaf-toolong1 ]
+    [ -e out/other.epub.sheaf-Other1 ]
+    keep out/book.epub
+}
+
+# --- never wait on a file that is not a regular file ---------------------------------------------
+
+@test "hostile hang: a FIFO or a device as an article, a reading list, --css or --cover is refused at once" {
+    article
+    mkfifo ff.md ff.yaml ff.css ff.png
+    sb ff.md -o book.epub
+    [ "$status" -eq 1 ]
+    has "ff.md"
+    has "not a regular file"
+    sb a.md /dev/zero -o book.epub
+    [ "$status" -eq 1 ]
+    has "/dev/zero"
+    sb ff.yaml -o book.epub
+    [ "$status" -eq 1 ]
+    has "ff.yaml"
+    sb a.md --css ff.css -o book.epub
+    [ "$status" -eq 2 ]
+    has "ff.css"
+    sb a.md --cover ff.png -o book.epub
+    [ "$status" -eq 2 ]
+    has "ff.png"
+    sb a.md --cover /dev/zero -o book.epub
+    [ "$status" -eq 2 ]
+    no_file book.epub
+    # with --keep-going the FIFO is left out, and the summary says so
+    sb --keep-going a.md ff.md -o book.epub
+    [ "$status" -eq 0 ]
+    has "left out: ff.md"
+    keep book.epub
+}
+
+@test "hostile hang: images that are FIFOs, devices, /dev/stdin or /proc/kmsg are left out with a warning" {
+    mkfifo pipe.png
+    printf '# Pictures\n\n![a pipe](pipe.png)\n\n![stdin](/dev/stdin)\n\n![zero](/dev/zero)\n\n![kernel log](/proc/kmsg)\n' >pics.md
+    # stdin is a pipe that never ends: reading it would hang the build
+    mkfifo in.fifo
+    sleep 60 >in.fifo &
+    local writer=$!
+    run timeout 20 "$SHEAF" build pics.md -o book.epub <in.fifo
+    kill "$writer"
+    [ "$status" -eq 0 ]
+    has "pics.md:3: warning: image 'pipe.png' is not a regular file"
+    has "'/dev/stdin' is not a regular file"
+    has "'/dev/zero' is not a regular file"
+    has "/proc/kmsg"
+    keep book.epub
+    [ "$(xq book.epub "$(adocs book.epub | head -n 1)" 'count(//img)')" -eq 0 ]
+}
+
+@test "hostile hang: sheaf check refuses FIFOs and devices, and reads '-', /dev/stdin and <(...) once" {
+    article
+    sb a.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    mkfifo ff.epub
+    run timeout 20 "$SHEAF" check ff.epub
+    [ "$status" -eq 2 ]
+    has "not a regular file"
+    run timeout 20 "$SHEAF" check /dev/zero
+    [ "$status" -eq 2 ]
+    run timeout 20 "$SHEAF" check - <book.epub
+    [ "$status" -eq 0 ]
+    has "<stdin>: OK"
+    run timeout 20 bash -c 'cat book.epub | "$SHEAF" check /dev/stdin'
+    [ "$status" -eq 0 ]
+    run timeout 20 "$SHEAF" check <(cat book.epub)
+    [ "$status" -eq 0 ]
+    has ": OK"
+    run timeout 20 bash -c '"$SHEAF" check - <&-'
+    [ "$status" -eq 2 ]
+    has "closed"
+}
+
+# --- standard input and pipes -------------------------------------------------------------------
+
+@test "hostile stdin: <(...) and /dev/stdin on a pipe are read once, like '-'" {
+    article
+    run timeout 20 "$SHEAF" build <(cat a.md) -o sub.epub
+    [ "$status" -eq 0 ]
+    keep sub.epub
+    entry sub.epub "$(adocs sub.epub | head -n 1)" | grep -q 'The ferry leaves at six.'
+    run timeout 20 bash -c 'cat a.md | "$SHEAF" build /dev/stdin -o pipe.epub'
+    [ "$status" -eq 0 ]
+    lacks "empty"
+    entry pipe.epub "$(adocs pipe.epub | head -n 1)" | grep -q 'The ferry leaves at six.'
+    # two pipes are two articles
+    run timeout 20 "$SHEAF" build <(cat a.md) <(cat "$FIX/second.md") -o two.epub
+    [ "$status" -eq 0 ]
+    [ "$(adocs two.epub | wc -l)" -ge 2 ]
+}
+
+@test "hostile stdin: '- -' is a usage error, a closed standard input says so" {
+    article
+    run timeout 20 bash -c 'cat a.md | "$SHEAF" build - - -o book.epub'
+    [ "$status" -eq 2 ]
+    has "only once"
+    run timeout 20 bash -c 'cat a.md | "$SHEAF" build - /dev/stdin -o book.epub'
+    [ "$status" -eq 2 ]
+    no_file book.epub
+    run timeout 20 bash -c '"$SHEAF" build - -o book.epub <&-'
+    [ "$status" -eq 1 ]
+    has "standard input is closed"
+    lacks "is empty"
+    no_file book.epub
+}
+
+# --- an option that cannot be honoured is a usage error -----------------------------------------
+
+@test "hostile options: a missing or too large --cover, a missing --css or --resource-path exit 2 and say why" {
+    article
+    sb a.md --cover missing.png -o book.epub
+    [ "$status" -eq 2 ]
+    has "missing.png"
+    has "--cover"
+    truncate -s 65M huge.png
+    sb a.md --cover huge.png -o book.epub
+    [ "$status" -eq 2 ]
+    has "larger than 64 MiB"
+    sb a.md --css missing.css -o book.epub
+    [ "$status" -eq 2 ]
+    has "missing.css"
+    sb a.md --resource-path no-such-folder -o book.epub
+    [ "$status" -eq 2 ]
+    has "no-such-folder"
+    has "--resource-path"
+    article plain.md
+    sb a.md --resource-path plain.md -o book.epub
+    [ "$status" -eq 2 ]
+    has "not a folder"
+    no_file book.epub
+}
+
+@test "hostile options: SOURCE_DATE_EPOCH that is not a number, or past 9999, is a usage error" {
+    article
+    SOURCE_DATE_EPOCH=abc run timeout 20 "$SHEAF" build a.md -o book.epub
+    [ "$status" -eq 2 ]
+    has "SOURCE_DATE_EPOCH"
+    has "'abc'"
+    SOURCE_DATE_EPOCH=253402300800 run timeout 20 "$SHEAF" build a.md -o book.epub
+    [ "$status" -eq 2 ]
+    has "9999"
+    lacks "bug in sheaf"
+    SOURCE_DATE_EPOCH=99999999999999999999 run timeout 20 "$SHEAF" build a.md -o book.epub
+    [ "$status" -eq 2 ]
+    no_file book.epub
+    # the last second of 9999 is a date a book can hold
+    SOURCE_DATE_EPOCH=253402300799 run timeout 20 "$SHEAF" build a.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    opf book.epub | grep -q '9999-12-31T23:59:59Z'
+}
+
+@test "hostile options: --date of a day that does not exist says so" {
+    article
+    sb a.md --date 2021-02-29 -o book.epub
+    [ "$status" -eq 2 ]
+    has "does not exist"
+    lacks "must be YYYY"
+    sb a.md --date 2021-04-31 -o book.epub
+    [ "$status" -eq 2 ]
+    has "does not exist"
+    sb a.md --date 'next week' -o book.epub
+    [ "$status" -eq 2 ]
+    has "must be YYYY"
+}
+
+@test "hostile options: -o ending in '/' says what is wrong" {
+    article
+    sb a.md -o a.md/
+    [ "$status" -eq 2 ]
+    has "is a file, not a folder"
+    lacks "does not exist"
+    [ "$(cat a.md | head -n 1)" = "# A Small Article" ]
+    mkdir shelf
+    sb a.md -o shelf/
+    [ "$status" -eq 2 ]
+    has "shelf/book.epub"
+    [ -z "$(ls -A shelf)" ]
+}
+
+@test "hostile options: a template with an entity, or without the slot its document needs, is a usage error" {
+    article
+    mkdir tpl
+    sed -e 's#<!DOCTYPE html>#<!DOCTYPE html [<!ENTITY secret SYSTEM "/etc/hostname">]>#' \
+        -e 's#<s:slot name="body"/>#<s:slot name="body"/><p>\&secret;</p>#' \
+        "$BATS_TEST_DIRNAME/../templates/chapter.xhtml" >tpl/chapter.xhtml
+    grep -q 'ENTITY secret' tpl/chapter.xhtml
+    sb a.md --template-dir tpl -o book.epub
+    [ "$status" -eq 2 ]
+    has "tpl/chapter.xhtml"
+    lacks "bug in sheaf"
+    no_file book.epub
+    grep -v 'name="body"' "$BATS_TEST_DIRNAME/../templates/chapter.xhtml" >tpl/chapter.xhtml
+    sb a.md --template-dir tpl -o book.epub
+    [ "$status" -eq 2 ]
+    has "tpl/chapter.xhtml"
+    has 's:slot name="body"'
+    no_file book.epub
+    rm tpl/chapter.xhtml
+    grep -v 'name="toc"' "$BATS_TEST_DIRNAME/../templates/nav.xhtml" >tpl/nav.xhtml
+    sb a.md --template-dir tpl -o book.epub
+    [ "$status" -eq 2 ]
+    has 's:slot name="toc"'
+}
+
+@test "hostile --keep-going: 'left out:' names command-line inputs and articles dropped for their content" {
+    article
+    printf -- '---\ntitle: Bad\nlang: not a language\n---\n\nText.\n' >bad-lang.md
+    sb --keep-going a.md missing.md bad-lang.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    has "left out: missing.md"
+    has "left out: bad-lang.md"
+}

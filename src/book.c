@@ -320,26 +320,54 @@ static void metadata_settle(build *b)
     gmtime_r(&t, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     b->pkg.modified = xstrdup(buf);
-    if (b->n_articles > 1) {
-        size_t words = 0;
-        for (size_t i = 0; i < b->n_articles; i++)
-            words += b->articles[i]->words;
-        int minutes = reading_minutes(words);
-        if (minutes >= 60)
-            b->pkg.summary = xasprintf("%zu articles, about %d h %02d min of reading",
-                                       b->n_articles, minutes / 60, minutes % 60);
-        else
-            b->pkg.summary = xasprintf("%zu articles, about %d min of reading", b->n_articles,
-                                       minutes);
-    }
+    /* The reading time, of a single article as of a collection. */
+    size_t words = 0;
+    for (size_t i = 0; i < b->n_articles; i++)
+        words += b->articles[i]->words;
+    int minutes = reading_minutes(words);
+    char *time = minutes >= 60 ? xasprintf("%d h %02d min", minutes / 60, minutes % 60)
+                               : xasprintf("%d min", minutes);
+    if (b->n_articles > 1)
+        b->pkg.summary = xasprintf("%zu articles, about %s of reading", b->n_articles, time);
+    else
+        b->pkg.summary = xasprintf("About %s of reading", time);
+    free(time);
 }
 
 /*** chapters ***/
+
+/* Headings that repeat in most articles of a collection (the questions every interview of a
+ * series asks, "Notes", "Links"): a map from their slug to a non-NULL value. A heading is
+ * counted once per article; it repeats when more than half of the articles, and at least three
+ * (two articles sharing a heading make no pattern), have it. The caller frees the map. */
+static strmap *toc_repeats_find(const build *b)
+{
+    strmap *last = strmap_new(), *count = strmap_new(), *repeats = strmap_new();
+    for (size_t i = 0; i < b->n_articles && b->n_articles > 1; i++) {
+        const article *a = b->articles[i];
+        for (size_t h = 0; h < a->n_headings; h++) {
+            char *slug = text_slug(a->headings[h].text);
+            /* 1 + the index of the last article that counted the slug, and the count */
+            if ((uintptr_t)strmap_get(last, slug) != i + 1) {
+                strmap_put(last, slug, (void *)(uintptr_t)(i + 1));
+                uintptr_t c = (uintptr_t)strmap_get(count, slug) + 1;
+                strmap_put(count, slug, (void *)c);
+                if (c >= 3 && c * 2 > b->n_articles)
+                    strmap_put(repeats, slug, (void *)1);
+            }
+            free(slug);
+        }
+    }
+    strmap_free(last);
+    strmap_free(count);
+    return repeats;
+}
 
 static void toc_build(build *b)
 {
     int depth = b->opts->toc_depth > 0 ? b->opts->toc_depth : 2;
     int last_part = -1;
+    strmap *repeats = toc_repeats_find(b);
     for (size_t i = 0; i < b->n_articles; i++) {
         article *a = b->articles[i];
         int base = 1;
@@ -364,6 +392,13 @@ static void toc_build(build *b)
             const heading *hd = &a->headings[h];
             if (hd->level > depth - 1)
                 continue;
+            if (strmap_count(repeats)) {
+                char *slug = text_slug(hd->text);
+                int repeated = strmap_get(repeats, slug) != NULL;
+                free(slug);
+                if (repeated)
+                    continue;
+            }
             /* A level skipped in the text is not skipped in the toc. */
             int d = base + hd->level;
             int prev = b->pkg.toc[b->pkg.n_toc - 1].depth;
@@ -374,6 +409,7 @@ static void toc_build(build *b)
             free(href);
         }
     }
+    strmap_free(repeats);
 }
 
 /*** stylesheets, cover, parts, sources ***/
@@ -695,7 +731,11 @@ static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub
             it->raw_len = ch->xhtml_len;
         }
     }
-    if (b->n_articles > 1 && sources_page_add(b) != 0)
+    /* Where each article came from, when any of them says. */
+    int any_source = 0;
+    for (size_t i = 0; i < b->n_articles; i++)
+        any_source |= b->articles[i]->meta.source != NULL;
+    if (b->n_articles > 1 && any_source && sources_page_add(b) != 0)
         goto out;
     /* Images were stored in whatever order the workers met them: list them by name, which is
      * derived from their content, so that the book is the same bytes every time. */

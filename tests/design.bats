@@ -71,3 +71,103 @@ D="$SHEAF_FIXTURES/design"
     # the table after it is still a table
     [ "$(xq book.epub "$doc" 'string(//table[last()]/tbody/tr/td[2])')" = 2 ]
 }
+
+# --- articles flow; the contents page is a list of names ----------------------------------------
+
+@test "flow: a short article with sections is one document, whatever its headings" {
+    sb "$D/series/02-bo.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    [ "$(adocs book.epub | wc -l)" -eq 1 ]
+    [ "$(xq book.epub "$(adocs book.epub)" 'count(//h2)')" -eq 5 ]
+    # the sections are still in the contents, each leading into the one document
+    nav=$(docs book.epub | grep nav)
+    [ "$(xq book.epub "$nav" 'count(//nav[@id="toc"]/ol/li/ol/li)')" -eq 5 ]
+}
+
+# sections_article FILE: six top-level sections of ~85 KB each (about 500 KB).
+sections_article() {
+    awk 'BEGIN {
+        filler = "";
+        for (k = 0; k < 20; k++) filler = filler "the kiln keeps its own slow time, ash ";
+        print "# Six Sections\n";
+        for (s = 1; s <= 6; s++) {
+            printf "## Section %d\n\n", s;
+            for (i = 1; i <= 100; i++) printf "S%d P%d %s\n\n", s, i, filler;
+        }
+    }' >"$1"
+}
+
+@test "flow: a long article is cut only at top-level section boundaries, each part under 300 KB" {
+    sections_article six.md
+    [ "$(wc -c <six.md)" -gt 450000 ]
+    sb six.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    mapfile -t d < <(adocs book.epub)
+    # fewer documents than sections, more than one
+    [ "${#d[@]}" -ge 2 ]
+    [ "${#d[@]}" -lt 6 ]
+    local f first
+    for f in "${d[@]}"; do
+        [ "$(entry book.epub "$f" | wc -c)" -lt 307200 ]
+        # every document after the first starts with a section heading
+        [ "$f" = "${d[0]}" ] && continue
+        first=$(xq book.epub "$f" 'name(//section[@class="chapter"]/*[1])')
+        [ "$first" = h2 ] || { echo "$f starts with <$first>"; return 1; }
+    done
+    # no section is split: each section's 100 paragraphs are in one document
+    for s in 1 2 3 4 5 6; do
+        local holders=0
+        for f in "${d[@]}"; do
+            [ "$(xq book.epub "$f" "count(//p[starts-with(., 'S$s P')])")" -gt 0 ] && holders=$((holders + 1))
+        done
+        [ "$holders" -eq 1 ] || { echo "section $s is in $holders documents"; return 1; }
+    done
+    book_refs_ok book.epub
+}
+
+@test "toc: in a series, the questions every interview asks are not entries; an article's own sections are" {
+    sb "$D"/series/*.md --title "Workbench Setups" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local nav ncx
+    nav=$(docs book.epub | grep nav)
+    ncx=$(dirname "$nav")/toc.ncx
+    # ten names (and the sources page: three interviews give a source)
+    [ "$(xq book.epub "$nav" 'count(//nav[@id="toc"]/ol/li)')" -eq 11 ]
+    [ "$(xq book.epub "$nav" 'string(//nav[@id="toc"]/ol/li[1]/a)')" = "Ada Brennan by Interviews Desk" ]
+    # the four shared questions are gone from the contents, in the nav and in the NCX
+    [ "$(xq book.epub "$nav" 'count(//nav[@id="toc"]//a[contains(., "hardware")])')" -eq 0 ]
+    [ "$(xq book.epub "$ncx" 'count(//*[local-name()="text"][contains(., "hardware")])')" -eq 0 ]
+    # the section only two interviews have is listed under each of them
+    [ "$(xq book.epub "$nav" 'count(//nav[@id="toc"]/ol/li/ol/li/a[.="A workshop in the attic"])')" -eq 2 ]
+    [ "$(xq book.epub "$ncx" 'count(//*[local-name()="text"][.="A workshop in the attic"])')" -eq 2 ]
+    # the headings are still in the text
+    [ "$(xq book.epub "$(adocs book.epub | head -1)" 'count(//h2[contains(., "hardware")])')" -eq 1 ]
+    # --toc-depth 1: names only
+    sb "$D"/series/*.md --toc-depth 1 -o names.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq names.epub "$nav" 'count(//nav[@id="toc"]//ol/li/ol)')" -eq 0 ]
+}
+
+@test "sources: the appendix is left out when no article has a source" {
+    sb "$D/series/01-ada.md" "$D/series/02-bo.md" -o none.epub
+    [ "$status" -eq 0 ]
+    keep none.epub
+    ! entries none.epub | grep -q sources.xhtml || false
+    [ "$(xq none.epub "$(docs none.epub | grep nav)" 'count(//a[.="Sources"])')" -eq 0 ]
+    sb "$D/series/01-ada.md" "$D/series/03-chiara.md" -o one.epub
+    [ "$status" -eq 0 ]
+    keep one.epub
+    entries one.epub | grep -q sources.xhtml
+}
+
+@test "reading time: a single article shows it in its opening and on the title page" {
+    sb "$D/series/01-ada.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    [ "$(xq book.epub "$(adocs book.epub)" 'string(//p[@class="reading-time"])')" = "1 min read" ]
+    tp=$(docs book.epub | grep titlepage)
+    [ "$(xq book.epub "$tp" 'string(//p[@class="summary"])')" = "About 1 min of reading" ]
+}

@@ -186,16 +186,20 @@ static chapter *chapter_add(article *a, size_t *cap)
     return c;
 }
 
-/* Cut the article at its top-level sections, and further at block boundaries where a document
- * would grow past ARTICLE_CHAPTER_LIMIT. */
+/* One document per article while it stays under ARTICLE_CHAPTER_LIMIT: an article flows on, a
+ * new document (a new page on an e-reader) at each section of a three-minute interview reads
+ * as broken. Past the limit the article is cut at its last top-level section boundary within
+ * the current document, else (a long section) at the block where it passes the limit. */
 static void chapters_cut(article *a, int top_level)
 {
     size_t cap = 0, size = 0;
+    cmark_node *section = NULL; /* last top-level heading of the current document, not its first block */
+    size_t before_section = 0;  /* size of the current document before `section` */
     chapter *cur = chapter_add(a, &cap);
     cur->has_opening = 1;
     for (cmark_node *n = cmark_node_first_child(a->doc); n; n = cmark_node_next(n)) {
         size_t bs = block_size(a, n);
-        int section = node_is_heading(n) && cmark_node_get_heading_level(n) == top_level;
+        int is_section = node_is_heading(n) && cmark_node_get_heading_level(n) == top_level;
         if (bs > ARTICLE_BLOCK_WARN) {
             cmark_node_type t = cmark_node_get_type(n);
             diag_add(&a->diags, DIAG_WARNING, NULL, article_file(a),
@@ -209,13 +213,27 @@ static void chapters_cut(article *a, int top_level)
                                                    : "block",
                      bs / 1024);
         }
-        if (cur->first && (section || size + bs > ARTICLE_CHAPTER_LIMIT)) {
-            cur->end = n;
-            cur = chapter_add(a, &cap);
-            size = 0;
+        if (cur->first && size + bs > ARTICLE_CHAPTER_LIMIT) {
+            if (section) {
+                /* the current document ends before its last section, which goes on */
+                cur->end = section;
+                cur = chapter_add(a, &cap);
+                cur->first = section;
+                size -= before_section;
+            }
+            if (!section || size + bs > ARTICLE_CHAPTER_LIMIT) {
+                cur->end = n;
+                cur = chapter_add(a, &cap);
+                size = 0;
+            }
+            section = NULL;
         }
         if (!cur->first)
             cur->first = n;
+        else if (is_section) {
+            section = n;
+            before_section = size;
+        }
         size += bs;
     }
 }

@@ -11,8 +11,9 @@
  * file name. */
 void structure_title_settle(article *a, const build_options *o);
 
-/* Cut the article into chapters (at its top-level sections, and where a document would grow
- * past ARTICLE_CHAPTER_LIMIT), give headings unique ids, and count the words. */
+/* Cut the article into chapters (one, unless the article passes ARTICLE_CHAPTER_LIMIT; then at
+ * top-level section boundaries, or at a block boundary inside a longer section), give headings
+ * unique ids, and count the words. */
 void structure_apply(article *a);
 
 #endif

@@ -1079,7 +1079,7 @@ static void opening_render(rctx *r, xmlNodePtr body)
             xmlNodeAddContent(p, (const xmlChar *)m->source);
         }
     }
-    if (r->env->several) {
+    {
         char *t = xasprintf("%d min read", reading_minutes(r->a->words));
         attr_set(xhtml_add(header, "p", t), "class", "reading-time");
         free(t);

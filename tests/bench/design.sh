@@ -6,6 +6,9 @@
 #   table rows      a pipe table of n rows (cmark-gfm's table extension, the renderer)
 #   wide rows       lines of n '|' each (cmark-gfm 0.29.0.gfm.6 is quadratic in the cells of
 #                   a row; sheaf reads lines wider than GFM_MAX_CELLS as text)
+#   series          a folder of n interviews asking the same questions (the contents page
+#                   leaves out headings repeated in most articles)
+#   sections        one article of n sections (chapters cut at section boundaries by size)
 #
 # Environment: SHEAF (default build/sheaf), BENCH_DIR (default build/bench).
 set -euo pipefail
@@ -29,9 +32,10 @@ seconds() {
     echo "$best"
 }
 
-# row NAME N GENERATOR: GENERATOR N FILE writes an input of size N.
+# row NAME N GENERATOR: GENERATOR N PATH writes an input of size N (a file or a folder).
 row() {
     local name=$1 n=$2 gen=$3 t1 t4
+    rm -rf "$TMP/a.md" "$TMP/b.md"
     "$gen" "$n" "$TMP/a.md"
     "$gen" $((4 * n)) "$TMP/b.md"
     t1=$(seconds "$SHEAF" build "$TMP/a.md" -o "$TMP/a.epub")
@@ -52,6 +56,25 @@ gen_wide() {
         for (k = 0; k < 4; k++) { s = ""; for (i = 0; i < n; i++) s = s "|"; print s } }' >"$2"
 }
 
+gen_series() {
+    mkdir -p "$2"
+    awk -v n="$1" -v dir="$2" 'BEGIN {
+        for (i = 1; i <= n; i++) {
+            f = sprintf("%s/%05d.md", dir, i)
+            printf "# Guest %d\n\n## Who are you?\n\nA maker, number %d.\n\n", i, i >f
+            printf "## What hardware do you use?\n\nA bench.\n\n## Topic %d\n\nOwn.\n", i >f
+            close(f)
+        } }'
+}
+
+gen_sections() {
+    awk -v n="$1" 'BEGIN {
+        print "# Sections"
+        for (i = 0; i < n; i++) printf "\n## Section %d\n\nA paragraph of the section %d.\n", i, i }' >"$2"
+}
+
 echo "== issue 16: scaling of the design passes (n and 4n, best of 3)"
 row "table rows" 20000 gen_table
 row "wide rows ('|' per line)" 50000 gen_wide
+row "series (articles)" 500 gen_series
+row "sections in one article" 20000 gen_sections

@@ -70,19 +70,40 @@ static void test_chapters_cut_at_top_sections(void **state)
     (void)state;
     build_options o;
     build_options_init(&o);
-    /* No intro: the first section shares the document with the opening. */
+    /* A short article is one document, whatever its sections (issue 16: it used to be cut at
+     * each top-level section, a new page on an e-reader each time). */
     article *a = article_from("x.md", "# T\n\n## One\n\na\n\n### Sub\n\nb\n\n## Two\n\nc\n", &o);
-    assert_int_equal(a->n_chapters, 2);
+    assert_int_equal(a->n_chapters, 1);
     assert_int_equal(a->n_headings, 3);
     assert_int_equal(a->headings[0].level, 1);
     assert_int_equal(a->headings[1].level, 2);
     assert_int_equal(a->headings[1].chapter, 0);
-    assert_int_equal(a->headings[2].chapter, 1);
+    assert_int_equal(a->headings[2].chapter, 0);
     article_free(a);
-    /* An intro gets a document of its own. */
     a = article_from("x.md", "# T\n\nIntro.\n\n## One\n\na\n\n## Two\n\nc\n", &o);
-    assert_int_equal(a->n_chapters, 3);
+    assert_int_equal(a->n_chapters, 1);
     article_free(a);
+    /* Past the size limit, the cut comes at the last top-level section boundary: three
+     * sections of ~90 KB make [One, Two] and [Three], not a cut inside Three. */
+    strbuf md = STRBUF_INIT;
+    strbuf_adds(&md, "# Big\n\n");
+    for (int s = 1; s <= 3; s++) {
+        strbuf_addf(&md, "## Section %d\n\n", s);
+        for (int i = 0; i < 100; i++) {
+            for (int k = 0; k < 100; k++)
+                strbuf_adds(&md, "words ok ");
+            strbuf_adds(&md, "\n\n");
+        }
+    }
+    a = article_from("big.md", md.data, &o);
+    assert_int_equal(a->n_chapters, 2);
+    assert_int_equal(a->n_headings, 3);
+    assert_int_equal(a->headings[0].chapter, 0);
+    assert_int_equal(a->headings[1].chapter, 0);
+    assert_int_equal(a->headings[2].chapter, 1);
+    assert_ptr_equal(a->chapters[1].first, a->headings[2].node);
+    article_free(a);
+    strbuf_release(&md);
     build_options_free(&o);
 }
 

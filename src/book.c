@@ -13,7 +13,9 @@
 #include <libxml/parser.h>
 
 #include "passes/passes.h"
+#include "readers/fetch.h"
 #include "readers/reader.h"
+#include "readers/webpage.h"
 #include "writers/cover.h"
 #include "base/lang.h"
 #include "writers/media.h"
@@ -39,6 +41,10 @@ typedef struct build {
     pthread_mutex_t media_lock;
     strlist stylesheets;          /* hrefs of the stylesheets, relative to the package */
     diag_list *diags;
+    fetch_item *pages;            /* per plan entry: the fetched page of a web entry, or NULL */
+    fetch_item *images;           /* the web articles' images, each address once */
+    size_t n_images;
+    strmap *image_ix;             /* image address -> index + 1 into images */
 } build;
 
 /*** articles ***/
@@ -58,6 +64,11 @@ static void source_peek(void *ud, size_t i, int worker)
 
     if (e->overrides.source) {
         meta_set(&a->meta.source, e->overrides.source);
+        return;
+    }
+    if (e->is_url) {
+        const fetch_item *pg = b->pages ? &b->pages[i] : NULL;
+        meta_set(&a->meta.source, pg && pg->ok && pg->final_url ? pg->final_url : e->path);
         return;
     }
     /* Front matter sits at the top: the first 64 KiB are enough, and a file that does not start
@@ -138,7 +149,25 @@ static void article_process(void *ud, size_t i, int worker)
     article *a = b->env.articles[i];
     const plan_entry *e = &b->plan->entries[i];
     double t0 = clock_now(), t1, t2;
-    int ok = reader_read(a, e, b->opts) == 0;
+    int ok;
+    if (e->is_url) {
+        fetch_item *pg = &b->pages[i];
+        if (pg->ok) {
+            ok = webpage_read(a, e, pg->body, pg->len, pg->final_url, pg->media_type,
+                              b->opts) == 0;
+            if (pg->note)
+                diag_add(&a->diags, DIAG_WARNING, NULL, e->path, 0, "%s", pg->note);
+        } else {
+            a->path = xstrdup(e->path);
+            diag_add(&a->diags, DIAG_ERROR, NULL, e->origin ? e->origin : e->path, e->line,
+                     "%s%s%s", e->origin ? e->path : "", e->origin ? ": " : "",
+                     pg->error ? pg->error : "cannot be fetched");
+            ok = 0;
+        }
+        fetch_item_clear(pg); /* the page's bytes are read: the article holds what it needs */
+    } else {
+        ok = reader_read(a, e, b->opts) == 0;
+    }
     t1 = clock_now();
     if (ok)
         ok = passes_run(a, b->opts) == 0;
@@ -239,6 +268,122 @@ static void links_finish(build *b)
         diag_list_move(b->diags, &a->diags);
     }
     zipwrite_deflater_free(d);
+}
+
+/*** the web ***/
+
+static void fetch_progress_relay(void *ud, const fetch_progress *p)
+{
+    const build_options *o = ud;
+    if (o->fetch_progress)
+        o->fetch_progress(o->progress_ud, p->pages_done, p->pages_total, p->images_done,
+                          p->images_total, p->bytes);
+}
+
+static void fetch_settings_from(const build_options *o, fetch_settings *s)
+{
+    fetch_settings_init(s);
+    if (o->timeout > 0)
+        s->timeout = o->timeout;
+    if (o->connections > 0) {
+        s->connections = o->connections;
+        if (s->per_host > o->connections)
+            s->per_host = o->connections;
+    }
+    s->cache_dir = o->cache_dir;
+    s->offline = o->offline;
+    s->refresh = o->refresh;
+    if (o->user_agent)
+        s->user_agent = o->user_agent;
+    s->progress = fetch_progress_relay;
+    s->progress_ud = (void *)o;
+}
+
+/* Fetch every web entry's page, all at once, before anything is read: each article's final
+ * address must be known to every other article's links. Failures are the articles' to report
+ * (article_process), so that --keep-going treats them as any unreadable input. */
+static int pages_fetch(build *b)
+{
+    const plan *p = b->plan;
+    size_t n_web = 0;
+    for (size_t i = 0; i < p->len; i++)
+        n_web += p->entries[i].is_url;
+    if (!n_web)
+        return 0;
+    fetch_settings s;
+    fetch_settings_from(b->opts, &s);
+    fetch_item *all = xcalloc(p->len, sizeof *all);
+    fetch_item *batch = xcalloc(n_web, sizeof *batch);
+    size_t k = 0;
+    for (size_t i = 0; i < p->len; i++)
+        if (p->entries[i].is_url) {
+            batch[k].url = p->entries[i].path;
+            batch[k++].kind = FETCH_PAGE;
+        }
+    const char *why = NULL;
+    int rc = fetch_run(&s, batch, n_web, &why);
+    k = 0;
+    for (size_t i = 0; i < p->len; i++)
+        if (p->entries[i].is_url)
+            all[i] = batch[k++];
+    free(batch);
+    b->pages = all;
+    if (rc != 0) {
+        diag_add(b->diags, DIAG_ERROR, NULL, b->opts->cache_dir, 0, "cannot fetch: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int web_image_lookup(void *ud, const char *url, web_image *out)
+{
+    build *b = ud;
+    void *v = b->image_ix ? strmap_get(b->image_ix, url) : NULL;
+    if (!v)
+        return -1;
+    const fetch_item *it = &b->images[(size_t)v - 1];
+    memset(out, 0, sizeof *out);
+    out->data = it->ok ? it->body : NULL;
+    out->len = it->ok ? it->len : 0;
+    out->error = it->error;
+    out->note = it->note;
+    return 0;
+}
+
+/* Fetch the images the web articles' chapters wait for, each address once, with its page as
+ * Referer. An image that fails is the chapter's warning later, never the build's failure. */
+static void images_fetch(build *b)
+{
+    size_t cap = 0;
+    b->image_ix = strmap_new();
+    for (size_t i = 0; i < b->n_articles; i++) {
+        const article *a = b->articles[i];
+        for (size_t c = 0; c < a->n_chapters; c++) {
+            const strlist *want = &a->chapters[c].pending_images;
+            for (size_t k = 0; k < want->len; k++) {
+                if (strmap_get(b->image_ix, want->items[k]))
+                    continue;
+                if (b->n_images == cap) {
+                    cap = cap ? 2 * cap : 64;
+                    b->images = xrealloc(b->images, cap * sizeof *b->images);
+                }
+                fetch_item *it = &b->images[b->n_images++];
+                memset(it, 0, sizeof *it);
+                it->url = want->items[k];
+                it->kind = FETCH_IMAGE;
+                it->referer = a->base_url;
+                strmap_put(b->image_ix, it->url, (void *)b->n_images);
+            }
+        }
+    }
+    if (!b->n_images)
+        return;
+    fetch_settings s;
+    fetch_settings_from(b->opts, &s);
+    const char *why = NULL;
+    if (fetch_run(&s, b->images, b->n_images, &why) != 0)
+        diag_add(b->diags, DIAG_WARNING, NULL, b->opts->cache_dir, 0,
+                 "images from the web cannot be fetched: %s; their alt text is kept", why);
 }
 
 /*** metadata ***/
@@ -654,9 +799,15 @@ static int env_setup(build *b)
         free(key);
     }
     pool_for(p->len, b->opts->threads, source_peek, b);
-    for (size_t i = 0; i < p->len; i++)
+    for (size_t i = 0; i < p->len; i++) {
         if (env->articles[i]->meta.source)
             strmap_add(env->by_source, env->articles[i]->meta.source, env->articles[i]);
+        /* A link to a web article's address as listed (before its redirects) finds it too. */
+        if (p->entries[i].is_url)
+            strmap_add(env->by_source, p->entries[i].path, env->articles[i]);
+    }
+    env->web_image_get = web_image_lookup;
+    env->web_image_ud = b;
     env->media = media_store_new();
     media_store_set_output(env->media, &b->opts->output_id);
     pthread_mutex_init(&b->media_lock, NULL);
@@ -808,6 +959,13 @@ out:
 
 static void build_free(build *b)
 {
+    for (size_t i = 0; b->pages && i < b->plan->len; i++)
+        fetch_item_clear(&b->pages[i]);
+    free(b->pages);
+    for (size_t i = 0; i < b->n_images; i++)
+        fetch_item_clear(&b->images[i]);
+    free(b->images);
+    strmap_free(b->image_ix);
     for (size_t i = 0; i < b->env.n_articles; i++)
         article_free(b->env.articles[i]);
     free(b->env.articles);
@@ -840,11 +998,12 @@ int book_build(const plan *p, const build_options *o, int fd, unsigned char **ep
     book_pkg_init(&b.pkg, o);
     xmlInitParser(); /* before any worker thread uses libxml2 */
 
-    if (stylesheets_add(&b) != 0 || env_setup(&b) != 0)
+    if (stylesheets_add(&b) != 0 || pages_fetch(&b) != 0 || env_setup(&b) != 0)
         goto out;
     if (articles_process(&b, stats) != 0 || media_store_output_refused(b.env.media))
         goto out;
     stats->articles = b.n_articles;
+    images_fetch(&b);
     memory_release(1); /* the workers' trees; the documents, as the archive takes them */
     double t0 = clock_now();
     metadata_settle(&b);

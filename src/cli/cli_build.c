@@ -21,6 +21,7 @@
 #include "writers/template.h"
 #include "base/strmap.h"
 #include "base/text.h"
+#include "base/url.h"
 #include "base/util.h"
 #include "base/yamldoc.h"
 
@@ -30,7 +31,8 @@ static void build_usage(FILE *out)
         "Usage: sheaf build [OPTIONS] INPUT... -o BOOK.epub\n"
         "\n"
         "Build an EPUB 3 book. Each INPUT is a Markdown article (.md, .markdown, .txt; '-' reads\n"
-        "standard input), or one reading list (.yaml/.yml), or one folder of articles.\n"
+        "standard input), a web address (http:// or https://, fetched with its images), or\n"
+        "one reading list (.yaml/.yml), or one folder of articles.\n"
         "\n"
         "Output:\n"
         "  -o, --output FILE        the book to write (required)\n"
@@ -56,8 +58,17 @@ static void build_usage(FILE *out)
         "      --timestamps=keep|drop\n"
         "      --infer-sections=auto|off  infer section titles in text without headings\n"
         "\n"
+        "Web addresses:\n"
+        "      --timeout SECONDS    to connect, and in all, per page or image (default 30)\n"
+        "      --cache DIR          keep every answer in DIR and use it on later builds\n"
+        "      --offline            use only the cache (with --cache); never the network\n"
+        "      --refresh            ask the servers whether cached answers changed\n"
+        "      --max-images N       images fetched per web article (default 100)\n"
+        "      --connections N      transfers at once (default 16, at most 6 per server)\n"
+        "\n"
         "Other:\n"
-        "      --keep-going         leave out articles that cannot be read, and say which\n"
+        "      --keep-going         leave out articles that cannot be read or fetched, and say\n"
+        "                           which\n"
         "  -j, --jobs N             worker threads (default: one per core)\n"
         "  -q, --quiet              print errors only\n"
         "  -v, --verbose            print each stage's time and more detail\n"
@@ -120,6 +131,27 @@ static const char *link_via_descriptor(const char *path)
         snprintf(cur, sizeof cur, "%s", hop);
     }
     return NULL;
+}
+
+/* "sheaf: fetching: pages 3/10, images 12/40, 1.2 MB", at most ten times a second. */
+static void fetch_progress_show(void *ud, size_t pages_done, size_t pages_total,
+                                size_t images_done, size_t images_total, size_t bytes)
+{
+    struct progress_state *ps = ud;
+    static double last;
+    double now = clock_now();
+    int finished = pages_done == pages_total && images_done == images_total;
+    if (!ps->enabled || (!finished && now - last < 0.1))
+        return;
+    last = now;
+    if (images_total)
+        fprintf(stderr, "\r\033[Ksheaf: fetching: images %zu/%zu, %.1f MB", images_done,
+                images_total, (double)bytes / 1e6);
+    else
+        fprintf(stderr, "\r\033[Ksheaf: fetching: pages %zu/%zu, %.1f MB", pages_done,
+                pages_total, (double)bytes / 1e6);
+    fflush(stderr);
+    ps->shown = 1;
 }
 
 /* Where the book goes, checked before any work: a new name in a folder that exists and can be
@@ -372,7 +404,18 @@ static int input_refuse(plan *p, diag_list *diags, int keep_going, const char *s
     return 0;
 }
 
-/* The inputs named on the command line, in order. Standard input and the descriptors a path can
+/* "ftp://x", "file:///x": an address of a scheme sheaf does not fetch. */
+static int other_scheme(const char *s)
+{
+    size_t i = 0;
+    while (isalpha((unsigned char)s[i]) ||
+           (i && (isdigit((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')))
+        i++;
+    return i >= 2 && strncmp(s + i, "://", 3) == 0;
+}
+
+/* The inputs named on the command line, in order. Web addresses are normalised and fetched
+ * later (book.c). Standard input and the descriptors a path can
  * stand for (/dev/stdin, /dev/fd/N as bash's <(...) gives) are read here, once, into `held`
  * (their entries borrow the bytes): a pipe cannot be read twice. A file that is neither a
  * regular file nor a folder (a FIFO, a device) is refused before anything waits on it. Returns
@@ -382,13 +425,36 @@ static int plan_make(plan *p, char **inputs, int n, int keep_going, strlist *hel
 {
     struct stat st;
     int fd_seen[4] = {-1, -1, -1, -1}, n_fd = 0;
-    if (n == 1 && is_list_file(inputs[0]) && file_path_fd(inputs[0]) < 0)
+    if (n == 1 && !url_is_web(inputs[0]) && is_list_file(inputs[0]) &&
+        file_path_fd(inputs[0]) < 0)
         return plan_read_list(p, inputs[0], keep_going, diags);
-    if (n == 1 && stat(inputs[0], &st) == 0 && S_ISDIR(st.st_mode))
+    if (n == 1 && !url_is_web(inputs[0]) && stat(inputs[0], &st) == 0 && S_ISDIR(st.st_mode))
         return plan_read_dir(p, inputs[0], diags);
     int ret = 0;
     strmap *seen = strmap_new();
     for (int i = 0; i < n && ret == 0; i++) {
+        if (url_is_web(inputs[i])) {
+            char *norm = url_web_normalize(inputs[i]);
+            if (!norm) {
+                diag_add(diags, DIAG_ERROR, NULL, inputs[i], 0,
+                         "is not a valid web address; write it in full, e.g. "
+                         "https://example.org/page");
+                ret = -1;
+            } else if (!strmap_add(seen, norm, NULL)) {
+                diag_add(diags, DIAG_WARNING, NULL, inputs[i], 0,
+                         "is named twice; the book holds it once");
+            } else {
+                plan_add_url(p, norm);
+            }
+            free(norm);
+            continue;
+        }
+        if (other_scheme(inputs[i]) && stat(inputs[i], &st) != 0) {
+            diag_add(diags, DIAG_ERROR, NULL, inputs[i], 0,
+                     "only http and https addresses can be fetched");
+            ret = -1;
+            continue;
+        }
         int fd = file_path_fd(inputs[i]);
         if (fd >= 0) {
             for (int k = 0; k < n_fd; k++)
@@ -450,7 +516,8 @@ enum {
     OPT_TITLE = 256, OPT_SUBTITLE, OPT_AUTHOR, OPT_EDITOR, OPT_LANG, OPT_DATE, OPT_PUBLISHER,
     OPT_DESCRIPTION, OPT_IDENTIFIER, OPT_RIGHTS, OPT_TOC_DEPTH, OPT_CSS, OPT_STYLE,
     OPT_TEMPLATE_DIR, OPT_SPEAKERS, OPT_TIMESTAMPS, OPT_INFER, OPT_RESOURCE, OPT_COVER,
-    OPT_KEEP_GOING
+    OPT_KEEP_GOING, OPT_TIMEOUT, OPT_CACHE, OPT_OFFLINE, OPT_REFRESH, OPT_MAX_IMAGES,
+    OPT_CONNECTIONS
 };
 
 static const struct option build_options_long[] = {
@@ -475,6 +542,12 @@ static const struct option build_options_long[] = {
     {"resource-path", required_argument, NULL, OPT_RESOURCE},
     {"cover", required_argument, NULL, OPT_COVER},
     {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"cache", required_argument, NULL, OPT_CACHE},
+    {"offline", no_argument, NULL, OPT_OFFLINE},
+    {"refresh", no_argument, NULL, OPT_REFRESH},
+    {"max-images", required_argument, NULL, OPT_MAX_IMAGES},
+    {"connections", required_argument, NULL, OPT_CONNECTIONS},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -673,6 +746,31 @@ int cli_build(int argc, char **argv)
         case OPT_RESOURCE: strlist_add(&o.resource_paths, optarg); break;
         case OPT_COVER: o.cover = optarg; break;
         case OPT_KEEP_GOING: o.keep_going = 1; break;
+        case OPT_TIMEOUT:
+        case OPT_MAX_IMAGES:
+        case OPT_CONNECTIONS: {
+            char *end = NULL;
+            long v = strtol(optarg, &end, 10);
+            long hi = opt == OPT_TIMEOUT ? 3600 : opt == OPT_MAX_IMAGES ? 100000 : 64;
+            long lo = opt == OPT_MAX_IMAGES ? 0 : 1;
+            if (!*optarg || *end || v < lo || v > hi) {
+                fprintf(stderr, "sheaf: build: %s takes a number from %ld to %ld, got '%s'\n"
+                                "Try 'sheaf build --help'.\n",
+                        option_name(opt), lo, hi, optarg);
+                ret = 2;
+                goto out;
+            }
+            if (opt == OPT_TIMEOUT)
+                o.timeout = v;
+            else if (opt == OPT_MAX_IMAGES)
+                o.max_images = (int)v;
+            else
+                o.connections = (int)v;
+            break;
+        }
+        case OPT_CACHE: o.cache_dir = optarg; break;
+        case OPT_OFFLINE: o.offline = 1; break;
+        case OPT_REFRESH: o.refresh = 1; break;
         case 'j': {
             char *end = NULL;
             long j = strtol(optarg, &end, 10);
@@ -704,6 +802,15 @@ int cli_build(int argc, char **argv)
     }
     if (!output) {
         ret = usage_error("%s", "no output: add -o BOOK.epub");
+        goto out;
+    }
+    if (o.offline && !o.cache_dir) {
+        ret = usage_error("%s", "--offline reads only the cache: add --cache DIR");
+        goto out;
+    }
+    if (o.offline && o.refresh) {
+        ret = usage_error("%s", "--offline and --refresh contradict each other: --refresh asks "
+                                "the servers");
         goto out;
     }
     /* Everything an option names is checked before any work: an explicit option that cannot
@@ -746,6 +853,8 @@ int cli_build(int argc, char **argv)
     ps.enabled = !quiet && isatty(STDERR_FILENO);
     o.progress = progress_show;
     o.progress_ud = &ps;
+    o.fetch_progress = fetch_progress_show;
+    o.user_agent = "sheaf/" SHEAF_VERSION " (e-book builder)";
 
     int planned = plan_make(&p, argv + optind, argc - optind, o.keep_going, &held, &diags);
     if (planned == 2) {

@@ -22,6 +22,7 @@ void article_free(article *a)
     free(a->path);
     free(a->key);
     free(a->dir);
+    free(a->base_url);
     meta_free(&a->meta);
     free(a->text);
     free(a->line_starts);
@@ -44,6 +45,7 @@ void article_free(article *a)
         if (a->chapters[i].doc)
             xmlFreeDoc(a->chapters[i].doc);
         strlist_clear(&a->chapters[i].pending);
+        strlist_clear(&a->chapters[i].pending_images);
     }
     free(a->chapters);
     strmap_free(a->ids);

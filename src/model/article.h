@@ -41,8 +41,10 @@ typedef struct chapter {
     unsigned char *deflated;
     size_t deflated_len, xhtml_len;
     uint32_t crc;
-    void *doc;           /* xmlDocPtr kept until links to other articles are resolved, or NULL */
+    void *doc;           /* xmlDocPtr kept until links to other articles are resolved and web
+                          * images fetched (render_links_finish), or NULL */
     strlist pending;     /* for each placeholder link in doc: "INDEX\tFRAGMENT" of its target */
+    strlist pending_images; /* for each placeholder image in doc: the web address to fetch */
     int has_svg, has_mathml; /* manifest properties the content needs */
 } chapter;
 
@@ -51,6 +53,10 @@ typedef struct article {
     char *path;          /* as given, "-" for standard input */
     char *key;           /* normalised path, to resolve links between inputs */
     char *dir;           /* folder of the file, for relative images and links */
+    char *base_url;      /* for an article fetched from the web: its final address, which its
+                          * relative links and images resolve against (then no file on this
+                          * computer is ever read for it); NULL for local inputs */
+    size_t web_images;   /* images from the web asked for so far (capped by --max-images) */
     meta meta;           /* front matter merged with list-entry overrides */
     int part;            /* part index, or -1 */
     char *text;          /* clean body text (Markdown), or NULL for inputs that have none */

@@ -11,6 +11,9 @@ void build_options_init(build_options *o)
     o->toc_depth = 2;
     o->style = "default";
     o->epoch = (long long)time(NULL);
+    o->timeout = 30;
+    o->max_images = 100;
+    o->connections = 16;
 }
 
 void build_options_free(build_options *o)

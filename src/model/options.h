@@ -25,12 +25,24 @@ typedef struct build_options {
     long long epoch;         /* SOURCE_DATE_EPOCH, or the current time */
     file_id output_id;       /* the output file when it exists: never read as an input */
     int threads;             /* worker threads (0: one per core) */
+    /* Web addresses (readers/fetch.c). */
+    long timeout;            /* --timeout: seconds per resource (default 30) */
+    const char *cache_dir;   /* --cache DIR, or NULL */
+    int offline;             /* --offline: only the cache */
+    int refresh;             /* --refresh: revalidate what the cache holds */
+    int max_images;          /* --max-images: images fetched per web article (default 100) */
+    int connections;         /* --connections: transfers at once (default 16; 6 per host) */
+    const char *user_agent;  /* "sheaf/VERSION", set by the command line */
     /* Called as articles are read and rendered (done of total), from the building thread. */
     void (*progress)(void *ud, size_t done, size_t total, const char *current);
     void *progress_ud;
+    /* Called while web pages and images are fetched, from the building thread. */
+    void (*fetch_progress)(void *ud, size_t pages_done, size_t pages_total, size_t images_done,
+                           size_t images_total, size_t bytes);
 } build_options;
 
-/* Defaults: toc depth 2, the default style, the current time as epoch. */
+/* Defaults: toc depth 2, the default style, the current time as epoch, 30 s timeout, 100
+ * images per web article, 16 connections. */
 void build_options_init(build_options *o);
 /* Frees what the options own (overrides, lists); the struct itself is the caller's. */
 void build_options_free(build_options *o);

@@ -18,6 +18,7 @@
 
 #include "base/lang.h"
 #include "base/strmap.h"
+#include "base/url.h"
 #include "base/yamldoc.h"
 
 #define PLAN_MAX_LIST_BYTES (16u * 1024u * 1024u)
@@ -59,6 +60,17 @@ plan_entry *plan_add(plan *p, const char *path)
     e->path = xstrdup(path);
     meta_init(&e->overrides);
     e->part = -1;
+    return e;
+}
+
+plan_entry *plan_add_url(plan *p, const char *url)
+{
+    char *norm = url_web_normalize(url);
+    if (!norm)
+        return NULL;
+    plan_entry *e = plan_add(p, norm);
+    e->is_url = 1;
+    free(norm);
     return e;
 }
 
@@ -366,13 +378,17 @@ static int seen_check(list_reader *r, const char *path, int line)
     return first ? (int)(intptr_t)first : 0;
 }
 
-static void entry_push(list_reader *r, const char *path, int line, const meta *over, int part)
+static void entry_fill(list_reader *r, plan_entry *e, int line, const meta *over, int part)
 {
-    plan_entry *e = plan_add(r->p, path);
     meta_merge(&e->overrides, over);
     e->part = part;
     e->origin = xstrdup(r->file);
     e->line = line;
+}
+
+static void entry_push(list_reader *r, const char *path, int line, const meta *over, int part)
+{
+    entry_fill(r, plan_add(r->p, path), line, over, part);
 }
 
 /* A copy of s with glob metacharacters escaped, for the list's folder part of a pattern. */
@@ -468,6 +484,39 @@ static void add_path(list_reader *r, const char *name, int line, const meta *ove
     free(path);
 }
 
+/* A web address: fetched later; here only checked and listed once. */
+static void add_url(list_reader *r, const char *url, int line, const meta *over, int part)
+{
+    char *norm = url_web_normalize(url);
+    if (!norm) {
+        entry_unreadable(r, line, url,
+                         "'%s' is not a valid web address; write it in full, e.g. "
+                         "https://example.org/page",
+                         url);
+        return;
+    }
+    void *first = strmap_get(r->seen, norm);
+    if (first) {
+        list_warn(r, line, "'%s' is already listed at line %d; this entry is ignored", url,
+                  (int)(intptr_t)first);
+    } else {
+        strmap_add(r->seen, norm, (void *)(intptr_t)(line > 0 ? line : 1));
+        plan_entry *e = plan_add_url(r->p, norm);
+        entry_fill(r, e, line, over, part);
+    }
+    free(norm);
+}
+
+/* "ftp://x", "file:///x": an address sheaf does not fetch (a Windows "C:\x" path is not one). */
+static int other_scheme(const char *s)
+{
+    size_t i = 0;
+    while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+           (i && ((s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.')))
+        i++;
+    return i >= 2 && s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/';
+}
+
 static void read_entry(list_reader *r, const yamldoc_node *n, int part)
 {
     meta over;
@@ -485,8 +534,12 @@ static void read_entry(list_reader *r, const yamldoc_node *n, int part)
         for (const yamldoc_node *k = n->first; k && k->next; k = k->next->next) {
             const yamldoc_node *v = k->next;
             const char *key = k->kind == YAMLDOC_SCALAR ? k->value : "";
-            if (strcmp(key, "path") == 0) {
-                name = node_text(r, v, "path");
+            if (strcmp(key, "path") == 0 || strcmp(key, "url") == 0) {
+                if (name) {
+                    list_error(r, k->line, "an entry has one 'path' or one 'url', not both");
+                    goto out;
+                }
+                name = node_text(r, v, key);
                 name_line = v->line;
             } else if (strcmp(key, "title") == 0) {
                 meta_set(&over.title, node_text(r, v, "title"));
@@ -502,13 +555,15 @@ static void read_entry(list_reader *r, const yamldoc_node *n, int part)
                 set_dir(r, v, &over.dir);
             } else {
                 list_warn(r, k->line,
-                          "unknown key '%s' in an entry ignored (an entry may have path, title, "
-                          "author, date, source, lang, dir)",
+                          "unknown key '%s' in an entry ignored (an entry may have path or url, "
+                          "title, author, date, source, lang, dir)",
                           key);
             }
         }
         if (!name) {
-            list_error(r, n->line, "this entry has no 'path'; add 'path: FILE.md'");
+            list_error(r, n->line,
+                       "this entry has no 'path' or 'url'; add 'path: FILE.md' or 'url: "
+                       "https://...'");
             goto out;
         }
     } else {
@@ -516,7 +571,13 @@ static void read_entry(list_reader *r, const yamldoc_node *n, int part)
                    "an entry must be a path, a pattern or a mapping with 'path', not a list");
         goto out;
     }
-    add_path(r, name, name_line, &over, part);
+    if (url_is_web(name))
+        add_url(r, name, name_line, &over, part);
+    else if (other_scheme(name))
+        entry_unreadable(r, name_line, name,
+                         "'%s': only http and https addresses can be fetched", name);
+    else
+        add_path(r, name, name_line, &over, part);
 out:
     meta_free(&over);
 }
@@ -674,8 +735,13 @@ int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *di
     r.diags = diags;
     r.seen = strmap_new();
     /* Files already in the plan count as listed, so a list never adds one twice. */
-    for (size_t i = 0; i < p->len; i++)
-        seen_check(&r, p->entries[i].path, p->entries[i].line);
+    for (size_t i = 0; i < p->len; i++) {
+        if (p->entries[i].is_url)
+            strmap_add(r.seen, p->entries[i].path,
+                       (void *)(intptr_t)(p->entries[i].line > 0 ? p->entries[i].line : 1));
+        else
+            seen_check(&r, p->entries[i].path, p->entries[i].line);
+    }
 
     file_read_status st = file_read_input(list_path, PLAN_MAX_LIST_BYTES, NULL, &data, &len);
     if (st == FILE_READ_TOO_LARGE) {

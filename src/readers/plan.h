@@ -15,6 +15,8 @@ typedef struct plan_entry {
     const char *data; /* when set, the article's bytes (borrowed), read instead of `path` */
     size_t data_len;
     int line;       /* line in `origin`, 0 when unknown */
+    int is_url;     /* `path` is a web address (http or https, normalised), fetched before
+                     * it is read (readers/fetch.c) */
 } plan_entry;
 
 typedef struct plan {
@@ -30,9 +32,14 @@ void plan_init(plan *p);
 void plan_free(plan *p);
 /* Append one entry for `path` (copied); returns it so the caller can fill overrides. */
 plan_entry *plan_add(plan *p, const char *path);
+/* Append one entry for the web address `url` (http or https): normalised (base/url.h) and
+ * marked is_url. Returns the entry, or NULL when `url` is not a valid http or https address
+ * (nothing is added). */
+plan_entry *plan_add_url(plan *p, const char *url);
 
 /* Read a reading-list YAML file into p. Relative paths and globs are resolved against the list
- * file's folder. Errors and warnings name the list file and line. With keep_going, entries
+ * file's folder; web addresses ("- https://...", or "url:" in a mapping entry) are kept as
+ * they are. Errors and warnings name the list file and line. With keep_going, entries
  * that cannot be read become warnings and are listed in p->skipped. Returns 0 or -1. */
 int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *diags);
 /* Every Markdown file (.md, .markdown, .txt) directly in `dir`, in natural order (2 before 10).

@@ -18,6 +18,7 @@
 #include "writers/sanitize.h"
 #include "writers/template.h"
 #include "base/text.h"
+#include "base/url.h"
 #include "base/util.h"
 
 /* Deeper containers than this are flattened into their parent: readers choke on them and no
@@ -299,6 +300,17 @@ static char *link_resolve(rctx *r, const char *href)
         goto out;
     }
     scheme = url_scheme(href);
+    if (!scheme && r->a->base_url) {
+        /* A web article's relative link is a link to its site, never to a file here. */
+        char *abs = url_web_resolve(r->a->base_url, href, 1, NULL);
+        if (abs)
+            out = link_resolve(r, abs);
+        else
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+                     "link '%s' is not a valid address; kept the text without the link", href);
+        free(abs);
+        goto out;
+    }
     if (scheme) {
         if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) {
             article *to = r->env->by_source ? strmap_get(r->env->by_source, href) : NULL;
@@ -378,12 +390,55 @@ out:
 
 /*** images ***/
 
+/* A web image is fetched after rendering: the placeholder src "sheaf-image:K", K indexing the
+ * chapter's pending_images, is replaced in render_links_finish. */
+#define IMAGE_PENDING_PREFIX "sheaf-image:"
+
+/* An image of a web article: its absolute address joins the chapter's pending images, within
+ * the article's --max-images. Returns the placeholder src, or NULL (alt text stays). */
+static char *web_image_want(rctx *r, const char *src)
+{
+    char *scheme = NULL;
+    char *abs = url_web_resolve(r->a->base_url, src, 0, &scheme);
+    char *out = NULL;
+    if (!abs) {
+        if (scheme)
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
+                     "image '%.80s' cannot be embedded (a '%s:' address); kept its alt text",
+                     src, scheme);
+        else
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
+                     "image '%.120s' is not a valid address; kept its alt text", src);
+        goto out;
+    }
+    if (r->a->web_images >= (size_t)r->env->opts->max_images) {
+        if (r->a->web_images++ == (size_t)r->env->opts->max_images)
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
+                     "this page has more than %d images; from '%.120s' on they are left out "
+                     "with their alt text (--max-images)",
+                     r->env->opts->max_images, abs);
+        goto out;
+    }
+    r->a->web_images++;
+    strlist_take(&r->ch->pending_images, abs);
+    abs = NULL;
+    out = xasprintf(IMAGE_PENDING_PREFIX "%zu", r->ch->pending_images.len - 1);
+out:
+    free(abs);
+    free(scheme);
+    return out;
+}
+
 /* Store the image `src` and return its href relative to the chapter, or NULL (alt text stays). */
 static char *image_resolve(rctx *r, const char *src)
 {
     const char *file = strcmp(r->a->path, "-") == 0 ? "<stdin>" : r->a->path;
-    char *out = NULL, *scheme = url_scheme(src), *path = NULL, *fs = NULL;
+    char *out = NULL, *scheme = NULL, *path = NULL, *fs = NULL;
     const char *stored = NULL;
+
+    if (r->a->base_url)
+        return web_image_want(r, src);
+    scheme = url_scheme(src);
 
     if (scheme) {
         if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
@@ -439,7 +494,7 @@ static char *cb_image(void *ud, const char *src, const char *alt)
     char *scheme = url_scheme(src);
     int remote = scheme && (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
     free(scheme);
-    if (remote) {
+    if (remote && !r->a->base_url) {
         diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
                  "remote image '%.120s' is not fetched; kept its alt text", src);
         return NULL;
@@ -656,12 +711,12 @@ static void image_render(rctx *r, cmark_node *n, xmlNodePtr parent)
 
     if (!src || !*src) {
         xmlNodeAddContent(parent, (const xmlChar *)alt);
-    } else if (remote && inside_link(parent)) {
+    } else if (remote && !r->a->base_url && inside_link(parent)) {
         /* a link inside the outer link would nest links: the alt text joins the outer one */
         diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
                  "remote image '%.120s' is not fetched; kept its alt text inside the link", src);
         xmlNodeAddContent(parent, (const xmlChar *)(*alt ? alt : "image"));
-    } else if (remote) {
+    } else if (remote && !r->a->base_url) {
         diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
                  "remote image '%.120s' is not fetched; it became a link with its alt text",
                  src);
@@ -1124,7 +1179,7 @@ int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflat
     /* What a user template had no slot for stays in the holders. */
     xmlFreeNode(links);
     xmlFreeNode(holder);
-    if (ch->pending.len) {
+    if (ch->pending.len || ch->pending_images.len) {
         ch->doc = r.doc; /* until render_links_finish */
         r.doc = NULL;
     } else {
@@ -1225,11 +1280,111 @@ static void pending_links_fix(const render_env *env, article *a, size_t ci, xmlN
     }
 }
 
+/* Copy the attributes a placeholder image had (id, class, title, lang) to what replaces it. */
+static void image_attrs_copy(xmlNodePtr from, xmlNodePtr to)
+{
+    static const char *const names[] = {"id", "class", "title", "lang"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        xmlChar *v = xmlGetProp(from, (const xmlChar *)names[i]);
+        if (v && !xmlHasProp(to, (const xmlChar *)names[i]))
+            xmlSetProp(to, (const xmlChar *)names[i], v);
+        xmlFree(v);
+    }
+}
+
+/* Replace the placeholder <img> `node` by the web image it stands for, or by its alt text. */
+static void pending_image_fix(const render_env *env, article *a, size_t ci, xmlNodePtr node,
+                              size_t k)
+{
+    chapter *ch = &a->chapters[ci];
+    const char *url = k < ch->pending_images.len ? ch->pending_images.items[k] : NULL;
+    xmlChar *alt = xmlGetProp(node, (const xmlChar *)"alt");
+    const char *alt_text = alt ? (const char *)alt : "";
+    web_image wi;
+    const char *stored = NULL;
+    xmlNodePtr repl = NULL;
+
+    memset(&wi, 0, sizeof wi);
+    if (!url || !env->web_image_get || env->web_image_get(env->web_image_ud, url, &wi) != 0)
+        wi.error = "it was not fetched";
+    if (wi.note)
+        diag_add(&a->diags, DIAG_WARNING, NULL, a->path, 0, "image '%.200s' %s", url, wi.note);
+    if (wi.data) {
+        pthread_mutex_lock(env->media_lock);
+        stored = media_store_add_bytes(env->media, wi.data, wi.len, url, a->path, 0, &a->diags);
+        pthread_mutex_unlock(env->media_lock);
+    } else {
+        diag_add(&a->diags, DIAG_WARNING, NULL, a->path, 0,
+                 "image '%.200s' could not be fetched: %s; its alt text is kept", url ? url : "?",
+                 wi.error ? wi.error : "unknown reason");
+    }
+    /* media_append_image adds at the end of a parent: build in a holder, then move. */
+    xmlNodePtr holder = xhtml_new(node->doc, "span");
+    if (stored) {
+        char *rel = path_relative(ch->href, stored);
+        repl = media_append_image(holder, rel, alt_text);
+        free(rel);
+        image_attrs_copy(node, repl);
+    } else if (*alt_text) {
+        repl = xhtml_add(holder, "span", alt_text);
+        attr_set(repl, "class", "image-missing");
+    }
+    if (repl) {
+        xmlUnlinkNode(repl);
+        xmlReplaceNode(node, repl);
+    } else {
+        xmlUnlinkNode(node);
+    }
+    xmlFreeNode(node);
+    xmlFreeNode(holder);
+    xmlFree(alt);
+}
+
+/* Every placeholder image of the document, in document order, without recursion. */
+static void pending_images_fix(const render_env *env, article *a, size_t ci, xmlDocPtr doc)
+{
+    xmlNodePtr n = xmlDocGetRootElement(doc);
+    while (n) {
+        xmlNodePtr next = NULL;
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "img") == 0) {
+            xmlChar *src = xmlGetProp(n, (const xmlChar *)"src");
+            int pending = src && strncmp((const char *)src, IMAGE_PENDING_PREFIX,
+                                         strlen(IMAGE_PENDING_PREFIX)) == 0;
+            size_t k = pending ? strtoul((const char *)src + strlen(IMAGE_PENDING_PREFIX), NULL,
+                                         10)
+                               : 0;
+            xmlFree(src);
+            if (pending) {
+                /* The walk goes on after the node, which is about to be replaced. */
+                xmlNodePtr after = n;
+                while (after && !after->next)
+                    after = after->parent && after->parent->type == XML_ELEMENT_NODE
+                                ? after->parent
+                                : NULL;
+                next = after ? after->next : NULL;
+                pending_image_fix(env, a, ci, n, k);
+                n = next;
+                continue;
+            }
+        }
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && !n->next)
+            n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
+        if (n)
+            n = n->next;
+    }
+}
+
 int render_links_finish(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater)
 {
     chapter *ch = &a->chapters[ci];
     if (!ch->doc)
         return 0;
+    if (ch->pending_images.len)
+        pending_images_fix(env, a, ci, ch->doc);
     pending_links_fix(env, a, ci, xmlDocGetRootElement(ch->doc));
     chapter_finish(ch, ch->doc, deflater);
     xmlFreeDoc(ch->doc);

@@ -10,6 +10,14 @@
 #include "writers/media.h"
 #include "writers/zipwrite.h"
 
+/* An image of a web article, fetched by the pipeline (readers/fetch.c) after rendering. */
+typedef struct web_image {
+    const unsigned char *data; /* len bytes, or NULL when it could not be fetched */
+    size_t len;
+    const char *error;         /* then why (a sentence without the address) */
+    const char *note;          /* something worth a warning even though fetched, or NULL */
+} web_image;
+
 /* What rendering needs to know of the whole book. Read-only while rendering, except the media
  * store, which is guarded by media_lock. */
 typedef struct render_env {
@@ -24,6 +32,12 @@ typedef struct render_env {
     strlist stylesheets;     /* hrefs relative to the package document */
     const char *book_lang;
     int several;             /* more than one article in the book */
+    /* Images of web articles (article.base_url set) are not embedded while rendering: each
+     * becomes a placeholder listed in chapter.pending_images, and the chapter waits in
+     * chapter.doc. Once the pipeline has fetched them, render_links_finish asks for each
+     * address here (0 with *out filled, -1 when the address was never fetched). */
+    int (*web_image_get)(void *ud, const char *url, web_image *out);
+    void *web_image_ud;
 } render_env;
 
 /* Render chapter `ci` of article `a`: serialised and deflated with `deflater` into the chapter
@@ -32,9 +46,11 @@ typedef struct render_env {
  * the article's own state and, under media_lock, the media store; safe to run for different
  * articles at once. Returns 0 or -1. */
 int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater);
-/* Once every article is laid out: resolve the chapter's links to other articles (links to
- * articles left out of the book lose their link and keep their text) and finish it as
- * render_chapter would have. */
+/* Once every article is laid out and the web images are fetched: resolve the chapter's links
+ * to other articles (links to articles left out of the book lose their link and keep their
+ * text), embed its web images (through env->web_image_get and the media store; one that
+ * cannot be fetched or is not an image keeps its alt text, with a warning), and finish it as
+ * render_chapter would have. Runs on one thread. */
 int render_links_finish(const render_env *env, article *a, size_t ci, zipwrite_deflater *deflater);
 
 /* Helpers shared with package.c. */

@@ -1,0 +1,154 @@
+/* url.c: web addresses through libcurl's URL API. */
+#include "base/url.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+int url_is_web(const char *s)
+{
+    static const char *const prefixes[] = {"http://", "https://"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *p = prefixes[i];
+        size_t k = 0;
+        while (p[k] && s[k]) {
+            char c = s[k] >= 'A' && s[k] <= 'Z' ? (char)(s[k] + 32) : s[k];
+            if (c != p[k])
+                break;
+            k++;
+        }
+        if (!p[k])
+            return 1;
+    }
+    return 0;
+}
+
+static void ascii_lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s + 32);
+}
+
+/* Turn the handle's address into sheaf's normal form; NULL unless http(s) with a host. */
+static char *url_finish(CURLU *h, int keep_fragment, char **scheme_out)
+{
+    char *scheme = NULL, *host = NULL, *out = NULL, *ret = NULL;
+
+    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
+        goto out;
+    ascii_lower(scheme);
+    if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+        if (scheme_out)
+            *scheme_out = xstrdup(scheme);
+        goto out;
+    }
+    if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
+        goto out;
+    ascii_lower(host);
+    if (curl_url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK)
+        goto out;
+    if (!keep_fragment)
+        curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+    if (curl_url_get(h, CURLUPART_URL, &out, 0) != CURLUE_OK)
+        goto out;
+    ret = xstrdup(out);
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(out);
+    return ret;
+}
+
+/* Percent-encoding on the way in, for what people paste: spaces, non-ASCII characters. */
+#define URL_SET_FLAGS (CURLU_URLENCODE | CURLU_ALLOW_SPACE | CURLU_NON_SUPPORT_SCHEME)
+
+char *url_web_normalize(const char *s)
+{
+    char *ret = NULL;
+    CURLU *h = curl_url();
+    if (!h)
+        oom_abort();
+    if (!url_is_web(s))
+        goto out;
+    if (curl_url_set(h, CURLUPART_URL, s, URL_SET_FLAGS) != CURLUE_OK)
+        goto out;
+    ret = url_finish(h, 0, NULL);
+out:
+    curl_url_cleanup(h);
+    return ret;
+}
+
+/* The scheme of an absolute reference ("file" in "file:///x"), lowercased, or NULL. */
+static char *ref_scheme(const char *ref)
+{
+    size_t i = 0;
+    if (!((ref[0] | 0x20) >= 'a' && (ref[0] | 0x20) <= 'z'))
+        return NULL;
+    while (ref[i] && (((ref[i] | 0x20) >= 'a' && (ref[i] | 0x20) <= 'z') ||
+                      (ref[i] >= '0' && ref[i] <= '9') || ref[i] == '+' || ref[i] == '-' ||
+                      ref[i] == '.'))
+        i++;
+    if (ref[i] != ':')
+        return NULL;
+    char *s = xstrndup(ref, i);
+    ascii_lower(s);
+    return s;
+}
+
+char *url_web_resolve(const char *base, const char *ref, int keep_fragment, char **scheme)
+{
+    char *ret = NULL, *rs = NULL;
+    CURLU *h = NULL;
+
+    if (scheme)
+        *scheme = NULL;
+    while (*ref == ' ' || *ref == '\t' || *ref == '\n' || *ref == '\r')
+        ref++;
+    rs = ref_scheme(ref);
+    if (rs && strcmp(rs, "http") != 0 && strcmp(rs, "https") != 0) {
+        if (scheme)
+            *scheme = rs;
+        else
+            free(rs);
+        return NULL;
+    }
+    h = curl_url();
+    if (!h)
+        oom_abort();
+    if (curl_url_set(h, CURLUPART_URL, base, URL_SET_FLAGS) != CURLUE_OK)
+        goto out;
+    if (*ref == '\0' || *ref == '#') {
+        /* libcurl 7.88 resolves "" and "#x" against the base's folder, not the base itself
+         * (RFC 3986 5.2.2: the same document). */
+        if (*ref == '#' && ref[1])
+            curl_url_set(h, CURLUPART_FRAGMENT, ref + 1, CURLU_URLENCODE);
+        else
+            curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+    } else if (curl_url_set(h, CURLUPART_URL, ref, URL_SET_FLAGS) != CURLUE_OK) {
+        goto out;
+    }
+    ret = url_finish(h, keep_fragment, scheme);
+out:
+    free(rs);
+    curl_url_cleanup(h);
+    return ret;
+}
+
+char *url_host(const char *url)
+{
+    char *host = NULL, *ret = NULL;
+    CURLU *h = curl_url();
+    if (!h)
+        oom_abort();
+    if (curl_url_set(h, CURLUPART_URL, url, URL_SET_FLAGS) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        ret = xstrdup(host);
+        ascii_lower(ret);
+    }
+    curl_free(host);
+    curl_url_cleanup(h);
+    return ret;
+}

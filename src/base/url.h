@@ -1,0 +1,30 @@
+/* url.h: web addresses (http and https only): recognising, normalising and resolving them.
+ *
+ * Parsing and resolution are libcurl's URL API (CURLU), the same parser that fetches them, so
+ * that what sheaf checks is what it requests. Only http and https are web addresses here:
+ * every other scheme (file:, ftp:, data:, javascript:...) is refused by these functions. */
+#ifndef SHEAF_URL_H
+#define SHEAF_URL_H
+
+/* 1 when s starts with "http://" or "https://" (ASCII case-insensitive): an input that names a
+ * web address rather than a file. */
+int url_is_web(const char *s);
+
+/* The absolute http or https address `s`, normalised: scheme and host in lowercase, spaces and
+ * other characters a URL may not hold percent-encoded, an empty path written "/", the
+ * fragment (never sent to a server) removed. Returns a new string the caller frees, or NULL
+ * when s is not a valid http or https address. */
+char *url_web_normalize(const char *s);
+
+/* Resolve the reference `ref` (absolute, or relative as written in a page: "img/a.png",
+ * "/a.png", "//cdn.example/a.png", "?page=2", "#part") against the absolute address `base`.
+ * Returns the normalised absolute address (fragment kept when keep_fragment), a new string
+ * the caller frees; or NULL when the result is not an http or https address (then *scheme,
+ * when not NULL, is set to a new string naming the scheme it has, e.g. "file", or NULL when the
+ * reference is not a valid URL at all). */
+char *url_web_resolve(const char *base, const char *ref, int keep_fragment, char **scheme);
+
+/* The host of an absolute address, in lowercase (a new string the caller frees), or NULL. */
+char *url_host(const char *url);
+
+#endif

@@ -127,12 +127,14 @@ fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS)
 
 # Speed and memory figures (never asserted by tests): the build at several sizes, pandoc side by
-# side, and sheaf check against epubcheck.
+# side, sheaf check against epubcheck, and fetching web pages (parallel against one after
+# another, from a local test server).
 bench: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/bench.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh
 	SHEAF=$(abspath $(BIN)) tests/bench/design.sh
 	SHEAF=$(abspath $(BIN)) tests/bench/suite-agreement.sh
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/fetch.sh
 
 bench-check: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh

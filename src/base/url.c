@@ -152,3 +152,23 @@ char *url_host(const char *url)
     curl_url_cleanup(h);
     return ret;
 }
+
+char *url_origin(const char *url)
+{
+    char *scheme = NULL, *host = NULL, *port = NULL, *ret = NULL;
+    CURLU *h = curl_url();
+    if (!h)
+        oom_abort();
+    if (curl_url_set(h, CURLUPART_URL, url, URL_SET_FLAGS) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+        ret = xasprintf("%s://%s:%s", scheme, host, port);
+        ascii_lower(ret);
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(h);
+    return ret;
+}

@@ -27,4 +27,9 @@ char *url_web_resolve(const char *base, const char *ref, int keep_fragment, char
 /* The host of an absolute address, in lowercase (a new string the caller frees), or NULL. */
 char *url_host(const char *url);
 
+/* The origin of an absolute address: "scheme://host:port" in lowercase, with the scheme's
+ * default port written out (a new string the caller frees), or NULL. One server as browsers
+ * count them, for per-host limits. */
+char *url_origin(const char *url);
+
 #endif

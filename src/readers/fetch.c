@@ -140,7 +140,7 @@ static void item_done(batch *b, xfer *x)
 
 static size_t host_index(batch *b, const char *url)
 {
-    char *host = url_host(url);
+    char *host = url_origin(url);
     if (!host)
         host = xstrdup("");
     void *v = strmap_get(b->host_ix, host);
@@ -617,10 +617,11 @@ int fetch_run(const fetch_settings *s, fetch_item *items, size_t n, const char *
         admit(&b);
         curl_multi_perform(b.multi, &running);
         CURLMsg *msg;
-        int left;
+        int left, finished = 0;
         while ((msg = curl_multi_info_read(b.multi, &left)) != NULL) {
             if (msg->msg != CURLMSG_DONE)
                 continue;
+            finished++;
             void *priv = NULL;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&priv);
             xfer_finish(&b, (size_t)((xfer *)priv - b.x), msg->data.result);
@@ -634,6 +635,9 @@ int fetch_run(const fetch_settings *s, fetch_item *items, size_t n, const char *
                 break; /* nothing left that could run (cannot happen; guards a hang) */
             continue;
         }
+        /* A slot freed up: fill it now rather than after the next poll. */
+        if (finished)
+            continue;
         int wait_ms = next_due_ms(&b);
         if (wait_ms > 0)
             curl_multi_poll(b.multi, NULL, 0, wait_ms, NULL);

@@ -86,6 +86,10 @@ int webcache_parse(const unsigned char *data, size_t len, webcache_entry *e, con
         size_t klen = (size_t)(colon - line);
         const char *v = colon + 2;
         size_t vlen = n - klen - 2;
+        if (vlen == 0) {
+            *why = "a header value is empty";
+            return -1;
+        }
         for (size_t i = 0; i < vlen; i++)
             if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
                 *why = "a header value holds a control character";

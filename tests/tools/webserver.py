@@ -66,9 +66,12 @@ LAST_MODIFIED = "Tue, 14 Nov 2023 22:13:20 GMT"
 
 
 def png(n):
-    """A valid 4x4 RGB PNG whose colour is derived from n."""
+    """A valid 4x4 RGB PNG, different for every n below 2**24: its first pixel spells n, the
+    others are a colour derived from it."""
     r, g, b = (n * 37) % 256, (n * 91) % 256, (n * 173 + 40) % 256
-    raw = b"".join(b"\x00" + bytes([r, g, b]) * 4 for _ in range(4))
+    first = bytes([(n >> 16) & 255, (n >> 8) & 255, n & 255])
+    rows = [first + bytes([r, g, b]) * 3] + [bytes([r, g, b]) * 4] * 3
+    raw = b"".join(b"\x00" + row for row in rows)
 
     def chunk(kind, data):
         body = kind + data
@@ -86,6 +89,7 @@ def bump(key):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once (no 40 ms delayed-ACK stall)
     server_version = "sheaf-test"
     sys_version = ""
 
@@ -143,7 +147,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path, query = url.path, urllib.parse.parse_qs(url.query)
         q = lambda k, d=None: query.get(k, [d])[0]
         with LOCK:
-            STATE["log"].append({"path": self.path, "referer": self.headers.get("Referer"),
+            STATE["log"].append({"path": self.path, "port": self.client_address[1], "referer": self.headers.get("Referer"),
                                  "ua": self.headers.get("User-Agent"),
                                  "inm": self.headers.get("If-None-Match"),
                                  "encoding": self.headers.get("Accept-Encoding")})
@@ -231,7 +235,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = ("# Who Asks\n\nThis page was asked for by `%s`.\n" % ua).encode()
             return self.send(200, body, "text/markdown; charset=utf-8")
         if head == "versioned":
-            key = parts[1]
+            key = parts[1][:-3] if parts[1].endswith(".md") else parts[1]
             with LOCK:
                 text = STATE["texts"].get(key, "first version")
             body = ("# Versioned\n\nThis is the %s of the page.\n" % text).encode()

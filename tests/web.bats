@@ -1,0 +1,395 @@
+#!/usr/bin/env bats
+# Web addresses in (issue 14): `sheaf build https://...` against a local server of the project's
+# own (tests/tools/webserver.py, on a port the system picks) that serves pages written for the
+# project (tests/fixtures/web) and misbehaves on purpose. No test touches the internet.
+
+load build-helpers
+
+# Start a server; its address goes to the variable named $1, its pid to $1_PID.
+server_start() {
+    local var=$1 dir
+    shift
+    dir=$(mktemp -d "$BATS_FILE_TMPDIR/srv.XXXXXX")
+    python3 "$BATS_TEST_DIRNAME/tools/webserver.py" --root "$SHEAF_FIXTURES/web" \
+        --port-file "$dir/port" "$@" 3>&- &
+    local pid=$!
+    for _ in $(seq 200); do
+        [ -s "$dir/port" ] && break
+        sleep 0.05
+    done
+    [ -s "$dir/port" ] || { echo "the test server did not start" >&2; return 1; }
+    local scheme=http
+    [[ " $* " == *" --tls "* ]] && scheme=https
+    printf -v "$var" '%s://127.0.0.1:%s' "$scheme" "$(cat "$dir/port")"
+    printf -v "${var}_PID" '%s' "$pid"
+    export "${var?}" "${var}_PID"
+}
+
+setup_file() {
+    # The tests talk to 127.0.0.1 directly, whatever proxy the environment names.
+    unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+    export no_proxy='*' NO_PROXY='*'
+    server_start WEB
+}
+
+teardown_file() {
+    kill "$WEB_PID" 2>/dev/null || true
+}
+
+# The requests the server saw whose path starts with $1 (JSON lines).
+server_log() {
+    curl -s --noproxy '*' "$WEB/_log" | grep -F -- "{\"path\": \"$1" || true
+}
+
+# Image entries of a book (not the generated cover).
+images_in() {
+    entries "$1" | grep '^EPUB/images/' | grep -v '\.svg$' || true
+}
+
+@test "a web address on the command line becomes a book with its images, source and links" {
+    sb "$WEB/files/interview.md" -o interview.epub
+    [ "$status" -eq 0 ]
+    keep interview.epub
+    # Both images of the page, fetched and embedded (kiln.png and glaze.png).
+    [ "$(images_in interview.epub | wc -l)" -eq 2 ]
+    book_refs_ok interview.epub
+    # Its title from its front matter, its source the address it came from.
+    [ "$(xq interview.epub EPUB/package.opf 'string(//*[name()="dc:title"])')" = "Kilns at the Edge of Town" ]
+    [ "$(xq interview.epub EPUB/package.opf 'string(//*[name()="dc:source"])')" = "$WEB/files/interview.md" ]
+    page=$(entry interview.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *"<a href=\"$WEB/files/interview.md\">"* ]]
+    # A relative link to a page that is not in the book leads to that page on the site.
+    [[ $page == *"<a href=\"$WEB/files/second.md\">the next page</a>"* ]]
+    # Speaker turns are found in a fetched page as in a file.
+    [[ $page == *'<span class="speaker">Oskar Vale</span>'* ]]
+}
+
+@test "two fetched pages that link to each other link inside the book" {
+    sb "$WEB/files/interview.md" "$WEB/files/second.md" -o two.epub
+    [ "$status" -eq 0 ]
+    keep two.epub
+    book_refs_ok two.epub
+    [[ $(entry two.epub EPUB/text/c0001-01.xhtml) == *'<a href="c0002-01.xhtml">the next page</a>'* ]]
+    [[ $(entry two.epub EPUB/text/c0002-01.xhtml) == *'<a href="c0001-01.xhtml">the interview</a>'* ]]
+    # The site-absolute image of the second page (/files/img/banner.png) is embedded.
+    [ "$(images_in two.epub | wc -l)" -eq 3 ]
+}
+
+@test "after redirects, the final address is the source and the base of relative images" {
+    sb "$WEB/redirect/3/interview.md" -o redirected.epub
+    [ "$status" -eq 0 ]
+    keep redirected.epub
+    [ "$(xq redirected.epub EPUB/package.opf 'string(//*[name()="dc:source"])')" = "$WEB/files/interview.md" ]
+    # img/kiln.png resolved against /files/interview.md, not against /redirect/3/...
+    [ "$(images_in redirected.epub | wc -l)" -eq 2 ]
+    [ -n "$(server_log '/files/img/kiln.png"')" ]
+}
+
+@test "a redirect loop fails with a message naming the address" {
+    sb "$WEB/loop" -o loop.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/loop: error: more than 10 redirects"
+    no_file loop.epub
+}
+
+@test "a redirect to file:///etc/passwd or ftp: is refused" {
+    sb "$WEB/to-file" -o file.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/to-file: error: redirected to 'file:///etc/passwd', which is not an http or https address"
+    no_file file.epub
+    sb "$WEB/to-ftp" -o ftp.epub
+    [ "$status" -eq 1 ]
+    has "redirected to 'ftp://127.0.0.1/x'"
+    no_file ftp.epub
+}
+
+@test "404 and 500 fail the build, naming the address and the status" {
+    sb "$WEB/files/interview.md" "$WEB/status/404" -o missing.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/status/404: error: not found (HTTP 404)"
+    no_file missing.epub
+    sb "$WEB/status/500" -o broken.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/status/500: error: server error (HTTP 500)"
+}
+
+@test "--keep-going leaves a page that cannot be fetched out, and says which" {
+    sb --keep-going "$WEB/files/interview.md" "$WEB/status/404" "$WEB/files/second.md" -o kept.epub
+    [ "$status" -eq 0 ]
+    keep kept.epub
+    has "$WEB/status/404: warning: not found (HTTP 404)"
+    has "left out of the book (--keep-going)"
+    [ "$(adocs kept.epub | grep -c c000)" -ge 2 ]
+    [[ $(entry kept.epub EPUB/nav.xhtml) == *'Kilns at the Edge of Town'* ]]
+    [[ $(entry kept.epub EPUB/nav.xhtml) == *'The Studio'* ]]
+}
+
+@test "429 with Retry-After is retried after the wait the server asks for" {
+    sb "$WEB/retry/r1?times=2&after=1&path=second.md" -o retried.epub
+    [ "$status" -eq 0 ]
+    keep retried.epub
+    # Two refusals, then the page: three requests.
+    [ "$(server_log '/retry/r1?' | wc -l)" -eq 3 ]
+    [[ $(entry retried.epub EPUB/text/c0001-01.xhtml) == *'The Studio'* ]]
+}
+
+@test "503 is retried at most 3 times, then fails saying so" {
+    sb "$WEB/retry/r2?times=99&status=503&after=0&path=second.md" -o busy.epub
+    [ "$status" -eq 1 ]
+    has "service unavailable (HTTP 503), still after 3 retries"
+    [ "$(server_log '/retry/r2?' | wc -l)" -eq 4 ]
+}
+
+@test "a Retry-After longer than sheaf waits fails at once, saying what the server asked" {
+    sb "$WEB/retry/r3?times=1&after=3600&path=second.md" -o later.epub
+    [ "$status" -eq 1 ]
+    has "the server asks to wait 3600 s before trying again (HTTP 429)"
+    [ "$(server_log '/retry/r3?' | wc -l)" -eq 1 ]
+}
+
+@test "a connection reset is retried" {
+    sb "$WEB/reset/c1?times=1&path=second.md" -o reset.epub
+    [ "$status" -eq 0 ]
+    keep reset.epub
+    [ "$(server_log '/reset/c1?' | wc -l)" -eq 2 ]
+}
+
+@test "a page that trickles past --timeout fails with the timeout named" {
+    run timeout 20 "$SHEAF" build --timeout 2 "$WEB/slow" -o slow.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/slow: error: no complete answer within 2 s (--timeout 2)"
+    no_file slow.epub
+}
+
+@test "a gzip bomb is stopped at 20 MB of decompressed bytes, in bounded memory" {
+    run timeout 20 "$SHEAF_TOOLS/rusage" -o rusage.txt "$SHEAF" build "$WEB/bomb.md" -o bomb.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/bomb.md: error: larger than 20 MB (counted after decompression)"
+    no_file bomb.epub
+    # 60 MB once decompressed; the build stops at the cap and never holds the whole.
+    kb=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' rusage.txt)
+    [ "$kb" -lt 120000 ]
+}
+
+@test "a huge page is refused, with or without a Content-Length" {
+    sb "$WEB/huge?len=25000000" -o huge.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/huge?len=25000000: error: larger than 20 MB"
+    sb "$WEB/huge?len=25000000&chunked=1" -o huge.epub
+    [ "$status" -eq 1 ]
+    has "error: larger than 20 MB"
+    no_file huge.epub
+}
+
+@test "what a page is comes from its media type and bytes, not its address" {
+    # Markdown without a Content-Type, or as application/octet-stream: read as Markdown.
+    sb "$WEB/typed/second.md?ct=none" -o none.epub
+    [ "$status" -eq 0 ]
+    keep none.epub
+    [[ $(entry none.epub EPUB/text/c0001-01.xhtml) == *'<h1>The Studio</h1>'* ]]
+    sb "$WEB/typed/second.md?ct=application/octet-stream" -o octet.epub
+    [ "$status" -eq 0 ]
+    # A PDF, whatever it is served as, and a PNG given as the page: refused, naming both.
+    sb "$WEB/files/doc.pdf" -o pdf.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/files/doc.pdf: error: is a PDF document (served as 'application/pdf'), not a page sheaf can read"
+    sb "$WEB/typed/doc.pdf?ct=text/html" -o pdf.epub
+    [ "$status" -eq 1 ]
+    has "is a PDF document (served as 'text/html')"
+    sb "$WEB/files/img/kiln.png" -o png.epub
+    [ "$status" -eq 1 ]
+    has "is a PNG image (served as 'image/png')"
+    # Text served as a type sheaf does not read: refused by its type.
+    sb "$WEB/typed/second.md?ct=application/json" -o json.epub
+    [ "$status" -eq 1 ]
+    has "is served as 'application/json', not a page sheaf can read"
+    no_file pdf.epub
+}
+
+@test "plain text served in windows-1252 is converted to UTF-8" {
+    sb "$WEB/typed/latin.txt?ct=text/plain;%20charset=windows-1252" -o latin.epub
+    [ "$status" -eq 0 ]
+    keep latin.epub
+    page=$(entry latin.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *'caf'$'\xc3\xa9'' on the corner; the na'$'\xc3\xaf''ve espresso cost '$'\xc2\xa3''3'* ]]
+}
+
+@test "images: Referer sent, an HTML 'image' dropped, a missing one keeps its alt text" {
+    sb "$WEB/files/images.md" -o images.epub
+    [ "$status" -eq 0 ]
+    keep images.epub
+    book_refs_ok images.epub
+    # The image behind the Referer check is in the book, and the request carried the page.
+    [ "$(server_log '/protected/img/kiln.png"' | grep -c "\"referer\": \"$WEB/files/images.md\"")" -eq 1 ]
+    # The same kiln through redirects is stored once.
+    [ "$(images_in images.epub | wc -l)" -eq 1 ]
+    has "image '$WEB/files/img/fake.jpg' is not a JPEG, PNG, GIF, WebP or SVG file (judged by its content)"
+    has "image '$WEB/files/img/missing.png' could not be fetched: not found (HTTP 404); its alt text is kept"
+    has "image 'file:///etc/hostname' cannot be embedded (a 'file:' address)"
+    page=$(entry images.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *'<span class="image-missing">not really a jpeg</span>'* ]]
+    [[ $page == *'<span class="image-missing">a missing picture</span>'* ]]
+    # An image never fails the build: each of them is one warning.
+    [ "$(grep -c 'warning: image' <<<"$output")" -eq 3 ]
+}
+
+@test "a page never makes sheaf read a file on this computer" {
+    sb "$WEB/files/withcover.md" -o cover.epub
+    [ "$status" -eq 0 ]
+    keep cover.epub
+    has "the page names a cover ('/etc/hostname'); a web page cannot name a file on this computer"
+    # The image path /etc/hostname is an address on the page's site, not a local file.
+    has "image '$WEB/etc/hostname' could not be fetched: not found (HTTP 404)"
+    [ -n "$(server_log '/etc/hostname"')" ]
+    ! unzip -p cover.epub | grep -qF "$(cat /etc/hostname)"
+}
+
+@test "a page of 200 images: 100 are fetched (--max-images), or all 200 when allowed" {
+    sb "$WEB/gen/many/200.md" -o many.epub
+    [ "$status" -eq 0 ]
+    keep many.epub
+    [ "$(images_in many.epub | wc -l)" -eq 100 ]
+    has "this page has more than 100 images; from '$WEB/gen/img/101.png' on they are left out"
+    sb --max-images 200 "$WEB/gen/many/200.md" -o all.epub
+    [ "$status" -eq 0 ]
+    keep all.epub
+    [ "$(images_in all.epub | wc -l)" -eq 200 ]
+    book_refs_ok all.epub
+}
+
+@test "sheaf names itself and its version to servers" {
+    sb "$WEB/echo-ua.md" -o ua.epub
+    [ "$status" -eq 0 ]
+    version=$("$SHEAF" --version | sed 's/^sheaf //')
+    [[ $(entry ua.epub EPUB/text/c0001-01.xhtml) == *"sheaf/$version"* ]]
+    # and accepts compressed answers
+    [[ $(server_log '/echo-ua.md"') == *'gzip'* ]]
+}
+
+@test "a certificate that cannot be verified is refused (there is no switch to allow it)" {
+    command -v openssl >/dev/null || skip "openssl is not installed (tests/install-deps test)"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -subj /CN=127.0.0.1 \
+        -days 1 2>/dev/null
+    server_start TLS --tls cert.pem key.pem
+    sb "$TLS/files/second.md" -o tls.epub
+    kill "$TLS_PID"
+    [ "$status" -eq 1 ]
+    has "$TLS/files/second.md: error: its certificate cannot be verified"
+    no_file tls.epub
+}
+
+@test "a reading list of 50 web addresses with images, then again offline from the cache" {
+    server_start LOCAL
+    {
+        echo "title: Fifty Pages"
+        echo "articles:"
+        echo "  - url: $LOCAL/gen/list/1.md?images=2"
+        echo "    title: The First, Retitled"
+        echo "  - $SHEAF_FIXTURES/build/first.md"
+        for k in $(seq 2 50); do echo "  - $LOCAL/gen/list/$k.md?images=2"; done
+    } >fifty.yaml
+    sb --cache cache fifty.yaml -o online.epub
+    [ "$status" -eq 0 ]
+    keep online.epub
+    book_refs_ok online.epub
+    # 2 images of its own per page and one banner shared by all: 101 images, each stored once.
+    [ "$(images_in online.epub | wc -l)" -eq 101 ]
+    lacks "warning: image"
+    [[ $(entry online.epub EPUB/nav.xhtml) == *'The First, Retitled'* ]]
+    [[ $(entry online.epub EPUB/nav.xhtml) == *'Article 50'* ]]
+    [ "$(xq online.epub EPUB/text/c0001-01.xhtml 'string(//*[@class="source"]/a/@href)')" = "$LOCAL/gen/list/1.md?images=2" ]
+    # No half-written cache entry is ever left behind.
+    [ -z "$(find cache -name '*.tmp-*')" ]
+    # The server is gone: the same book, byte for byte, from the cache alone.
+    kill "$LOCAL_PID"
+    sb --cache cache --offline fifty.yaml -o offline.epub
+    [ "$status" -eq 0 ]
+    cmp online.epub offline.epub
+}
+
+@test "--offline fails clearly on what the cache does not hold; --offline needs --cache" {
+    sb --cache empty --offline "$WEB/files/second.md" -o off.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/files/second.md: error: not in the cache 'empty' (--offline)"
+    sb --offline "$WEB/files/second.md" -o off.epub
+    [ "$status" -eq 2 ]
+    has "--offline reads only the cache: add --cache DIR"
+}
+
+@test "the cache is used without the network; --refresh revalidates and takes a new version" {
+    sb --cache c "$WEB/versioned/v1.md" -o v1.epub
+    [ "$status" -eq 0 ]
+    keep v1.epub
+    curl -s --noproxy '*' "$WEB/_set/v1/second%20version" >/dev/null
+    sb --cache c "$WEB/versioned/v1.md" -o again.epub
+    [ "$status" -eq 0 ]
+    cmp v1.epub again.epub
+    [ "$(server_log '/versioned/v1.md' | wc -l)" -eq 1 ]
+    sb --cache c --refresh "$WEB/versioned/v1.md" -o new.epub
+    [ "$status" -eq 0 ]
+    [[ $(entry new.epub EPUB/text/c0001-01.xhtml) == *'the second version of the page'* ]]
+    # Unchanged since: the server answers 304 to the validator and the cached copy is used.
+    sb --cache c --refresh "$WEB/versioned/v1.md" -o same.epub
+    [ "$status" -eq 0 ]
+    [ "$(server_log '/versioned/v1.md' | grep -c '"inm": "\\"')" -eq 2 ]
+    cmp new.epub same.epub
+}
+
+@test "a damaged cache entry is fetched again online and refused offline" {
+    sb --cache c "$WEB/files/second.md" -o first.epub
+    [ "$status" -eq 0 ]
+    for f in c/*; do
+        head -c 100 "$f" >"$f.cut" && mv "$f.cut" "$f"
+    done
+    sb --cache c --offline "$WEB/files/second.md" -o offline.epub
+    [ "$status" -eq 1 ]
+    has "its entry in the cache 'c' cannot be used"
+    sb --cache c "$WEB/files/second.md" -o again.epub
+    [ "$status" -eq 0 ]
+    has "could not be used"
+    cmp first.epub again.epub
+}
+
+@test "web addresses mix with local files on the command line and in reading lists" {
+    cat >mixed.yaml <<EOF
+title: Mixed
+articles:
+  - $SHEAF_FIXTURES/build/first.md
+  - url: $WEB/files/second.md
+    title: The Barn
+    author: Someone Else
+  - $WEB/files/interview.md
+EOF
+    sb mixed.yaml -o mixed.epub
+    [ "$status" -eq 0 ]
+    keep mixed.epub
+    nav=$(entry mixed.epub EPUB/nav.xhtml)
+    [[ $nav == *'Morning Ferry'*'The Barn <span class="byline">by Someone Else</span>'*'Kilns at the Edge of Town'* ]]
+    sb "$SHEAF_FIXTURES/build/first.md" "$WEB/files/second.md" -o cli.epub
+    [ "$status" -eq 0 ]
+    keep cli.epub
+}
+
+@test "addresses sheaf does not fetch are refused before anything is fetched" {
+    sb ftp://127.0.0.1/x.md -o ftp.epub
+    [ "$status" -eq 1 ]
+    has "ftp://127.0.0.1/x.md: error: only http and https addresses can be fetched"
+    printf 'articles:\n  - file:///etc/passwd\n  - url: "http://"\n' >bad.yaml
+    sb bad.yaml -o bad.epub
+    [ "$status" -eq 1 ]
+    has "bad.yaml:2: error: 'file:///etc/passwd': only http and https addresses can be fetched"
+    has "bad.yaml:3: error: 'http://' is not a valid web address"
+    sb --timeout 0 "$WEB/files/second.md" -o t.epub
+    [ "$status" -eq 2 ]
+}
+
+@test "the progress line shows on a terminal only" {
+    sb "$WEB/files/interview.md" "$WEB/files/second.md" -o quiet.epub
+    [ "$status" -eq 0 ]
+    lacks "fetching:"
+    command -v script >/dev/null || skip "script (bsdutils) is not installed"
+    run timeout 20 script -qec "$SHEAF build $WEB/files/interview.md $WEB/files/second.md -o tty.epub" /dev/null
+    [ "$status" -eq 0 ]
+    has "sheaf: fetching: pages 2/2"
+    has "sheaf: fetching: images 3/3"
+}

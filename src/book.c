@@ -685,9 +685,27 @@ static int cover_add(build *b)
                      "the cover could not be used; a generated cover stands in for it");
     }
     if (!href) {
-        size_t len = 0;
+        /* The generated cover: the SVG on the cover page, the same layout as a JPEG for the
+         * cover image (Kindle and calibre's conversions ignore SVG covers). */
+        size_t len = 0, jpeg_len = 0;
+        char *why = NULL;
         unsigned char *svg = cover_svg_make(&b->pkg.meta, &len);
         href = media_store_add_bytes(b->env.media, svg, len, "cover.svg", "cover", 0, b->diags);
+        unsigned char *jpeg = href && !b->opts->cover_svg_only
+                                  ? cover_jpeg_make(&b->pkg.meta, svg, len, &jpeg_len, &why)
+                                  : NULL;
+        const char *jpeg_href =
+            jpeg ? media_store_add_bytes(b->env.media, jpeg, jpeg_len, "cover.jpg", "cover", 0,
+                                         b->diags)
+                 : NULL;
+        if (href && why)
+            diag_add(b->diags, DIAG_WARNING, NULL, NULL, 0,
+                     "the generated cover is SVG only, which Kindle does not keep: %s", why);
+        if (jpeg_href)
+            b->pkg.cover_page_image_href = xstrdup(href);
+        href = jpeg_href ? jpeg_href : href;
+        free(why);
+        free(jpeg);
         free(svg);
     }
     if (!href)
@@ -756,9 +774,12 @@ static int sources_page_add(build *b)
             free(names);
         }
         if (a->meta.date) {
-            char *t = xasprintf(" (%s)", a->meta.date);
-            xmlNodeAddContent(p, (const xmlChar *)t);
-            free(t);
+            char *text = lang_date_text(a->meta.date, b->pkg.meta.lang);
+            xmlNodeAddContent(p, (const xmlChar *)" (");
+            xmlSetProp(xhtml_add(p, "time", text), (const xmlChar *)"datetime",
+                       (const xmlChar *)a->meta.date);
+            xmlNodeAddContent(p, (const xmlChar *)")");
+            free(text);
         }
         if (a->meta.source) {
             xmlNodePtr sp = xhtml_add(li, "p", NULL);
@@ -847,7 +868,9 @@ static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub
     /* Spine order: cover, title page, contents, (parts and) articles, sources. */
     if (pkg->cover_page_href) {
         bytes = package_cover_page(pkg, &b->stylesheets, pkg->cover_page_href,
-                                   pkg->cover_image_href, &len, b->diags);
+                                   pkg->cover_page_image_href ? pkg->cover_page_image_href
+                                                              : pkg->cover_image_href,
+                                   &len, b->diags);
         if (!bytes)
             goto out;
         book_pkg_add(pkg, pkg->cover_page_href, "cover", "application/xhtml+xml", NULL, bytes,
@@ -898,7 +921,9 @@ static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub
     for (size_t i = 0; i < n_media; i++) {
         const media_item *m = media[i];
         int is_cover = pkg->cover_image_href && strcmp(m->href, pkg->cover_image_href) == 0;
-        if (!is_cover)
+        int on_cover_page =
+            pkg->cover_page_image_href && strcmp(m->href, pkg->cover_page_image_href) == 0;
+        if (!is_cover && !on_cover_page)
             pkg->has_images = 1;
         book_pkg_add(pkg, m->href, is_cover ? "cover-image" : m->id, m->mime,
                      is_cover ? "cover-image" : NULL, m->data, m->len, 0, 0);

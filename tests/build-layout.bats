@@ -241,7 +241,8 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     local o
     o=$(opf_path book.epub)
     [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/png"])')" -eq 1 ]
-    [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/jpeg"])')" -eq 0 ]
+    # (the one JPEG is the generated cover's raster copy)
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/jpeg" and not(@properties="cover-image")])')" -eq 0 ]
     [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/gif"])')" -eq 1 ]
     local f
     f=$(adocs book.epub | head -n 1)

@@ -253,7 +253,8 @@ load build-helpers
     has "Salt and Smoke"
     has "A potter on kilns, patience and glaze"
     has "Ilse Brandvold"
-    has "2024-09-02"
+    # the date as the book's language writes it (issue 16)
+    has "2 September 2024"
     # the title page comes before the article's text in the reading order
     local titlepos textpos
     titlepos=$(docs book.epub | grep -nxF "$tp" | cut -d: -f1)
@@ -271,7 +272,7 @@ load build-helpers
     text=$(for f in $(docs book.epub); do entry book.epub "$f"; done)
     local order
     order=$(grep -o '<h1>[^<]*</h1>' <<<"$text" | grep -v 'Contents\|Sources' | tr '\n' '|')
-    [[ "$order" == *'<h1>Evening Harbour</h1>|<h1>Morning Ferry</h1>|<h1>Third stop notes</h1>|'* ]]
+    [[ "$order" == *'<h1>Evening Harbour</h1>|<h1>Morning Ferry</h1>|<h1>third stop notes</h1>|'* ]]
     grep -q 'class="byline">By Ada Quist<' <<<"$text"
     # the reverse order gives the reverse book
     sb "$FIX/first.md" "$FIX/second.md" -o book2.epub

@@ -171,3 +171,85 @@ sections_article() {
     tp=$(docs book.epub | grep titlepage)
     [ "$(xq book.epub "$tp" 'string(//p[@class="summary"])')" = "About 1 min of reading" ]
 }
+
+# --- openings -------------------------------------------------------------------------------------
+
+@test "opening: summary, excerpt or description is the deck under the title, and the book's description" {
+    sb "$D/opening.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    doc=$(adocs book.epub)
+    [ "$(xq book.epub "$doc" 'string(//header/p[@class="deck"])')" = "Why the first firing of the year is always the slowest one." ]
+    # right under the title, before the byline
+    [ "$(xq book.epub "$doc" 'name(//header/h1/following-sibling::*[1])')" = p ]
+    [ "$(xq book.epub "$doc" 'string(//header/h1/following-sibling::*[1]/@class)')" = deck ]
+    opf book.epub | grep -q '<dc:description>Why the first firing of the year is always the slowest one.</dc:description>'
+    # summary: works the same
+    sb "$D/series/01-ada.md" -o ada.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq ada.epub "$(adocs ada.epub)" 'string(//p[@class="deck"])')" = "Ada Brennan, potter, on tools, habits and the setup of a working day." ]
+}
+
+@test "opening: dates read as dates in the article's language, the ISO date kept in <time>" {
+    sb "$D/opening.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    doc=$(adocs book.epub)
+    [ "$(xq book.epub "$doc" 'string(//header/p[@class="date"]/time)')" = "21 May 2015" ]
+    [ "$(xq book.epub "$doc" 'string(//header/p[@class="date"]/time/@datetime)')" = "2015-05-21" ]
+    # the title page too
+    [ "$(xq book.epub "$(docs book.epub | grep titlepage)" 'string(//p[@class="date"])')" = "21 May 2015" ]
+    # each article in its own language; ISO where the language's form is not known here
+    printf -- '---\ntitle: Kiitos\nlang: fi\ndate: 2021-02-03\n---\n\nTeksti.\n' >fi.md
+    sb "$D/series/03-chiara.md" "$D/series/07-greta.md" fi.md -o three.epub
+    [ "$status" -eq 0 ]
+    keep three.epub
+    mapfile -t d < <(adocs three.epub)
+    [ "$(xq three.epub "${d[0]}" 'string(//p[@class="date"]/time)')" = "20 maggio 2021" ]
+    [ "$(xq three.epub "${d[1]}" 'string(//p[@class="date"]/time)')" = "30. September 2021" ]
+    [ "$(xq three.epub "${d[2]}" 'string(//p[@class="date"]/time)')" = "2021-02-03" ]
+    [ "$(xq three.epub "${d[2]}" 'string(//p[@class="date"]/time/@datetime)')" = "2021-02-03" ]
+}
+
+@test "opening: a title taken from the file name keeps its words as written" {
+    sb "$D/js-party-35.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    [ "$(xq book.epub "$(adocs book.epub)" 'string(//header/h1)')" = "js party 35" ]
+    opf book.epub | grep -q '<dc:title id="title">js party 35</dc:title>'
+}
+
+# --- covers -----------------------------------------------------------------------------------------
+
+@test "cover: the generated cover is also a JPEG, marked cover-image; the cover page shows the SVG" {
+    sb "$D/opening.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local o jpg svg
+    o=$(opf_path book.epub)
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@properties="cover-image"])')" -eq 1 ]
+    [ "$(xq book.epub "$o" 'string(//manifest/item[@properties="cover-image"]/@media-type)')" = image/jpeg ]
+    # EPUB 2 readers and Kindle find it through <meta name="cover">
+    [ "$(xq book.epub "$o" 'string(//meta[@name="cover"]/@content)')" = \
+        "$(xq book.epub "$o" 'string(//manifest/item[@properties="cover-image"]/@id)')" ]
+    jpg=$(zip_resolve "$o" "$(xq book.epub "$o" 'string(//manifest/item[@properties="cover-image"]/@href)')")
+    entry book.epub "$jpg" | head -c 3 | od -An -tx1 | grep -q 'ff d8 ff'
+    # the cover page shows the SVG, which is in the book once, with the title in it
+    svg=$(xq book.epub "$(docs book.epub | grep cover)" 'string(//img/@src)')
+    [[ "$svg" == *.svg ]]
+    entry book.epub "$(zip_resolve "$(docs book.epub | grep cover)" "$svg")" | grep -q 'Salt Glaze at Dawn'
+    # the same book, the same bytes
+    sb "$D/opening.md" -o again.epub
+    cmp book.epub again.epub
+}
+
+@test "cover: a given cover stays as given, and is the only cover image" {
+    sb "$D/opening.md" --cover "$SHEAF_FIXTURES/build/img/kiln.png" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local o
+    o=$(opf_path book.epub)
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/jpeg" or @media-type="image/svg+xml"])')" -eq 0 ]
+    cmp <(entry book.epub "$(zip_resolve "$o" "$(xq book.epub "$o" 'string(//manifest/item[@properties="cover-image"]/@href)')")") \
+        "$SHEAF_FIXTURES/build/img/kiln.png"
+}

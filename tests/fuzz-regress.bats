@@ -23,6 +23,6 @@ setup() {
   cp "$T/empty.epub" "$SHEAF_EPUB_OUT/fuzz-empty-heading-title.epub"
   run "$SHEAF" check "$T/empty.epub"
   [ "$status" -eq 0 ]
-  # the file name stands in: "empty-heading-title.md" -> "Empty heading title"
-  unzip -p "$T/empty.epub" EPUB/package.opf | grep -q '<dc:title id="title">Empty heading title</dc:title>'
+  # the file name stands in, its words as written: "empty-heading-title.md" -> "empty heading title"
+  unzip -p "$T/empty.epub" EPUB/package.opf | grep -q '<dc:title id="title">empty heading title</dc:title>'
 }

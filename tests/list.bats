@@ -45,7 +45,7 @@ entry() { unzip -p "$1" "$2"; }
   page=$(entry "$T/book.epub" EPUB/text/c0002-01.xhtml)
   [[ "$page" == *'<h1>Quiet Tools</h1>'* ]]
   [[ "$page" == *'<p class="byline">By Ben Okafor</p>'* ]]
-  [[ "$page" == *'<p class="date">2023-11-04</p>'* ]]
+  [[ "$page" == *'<p class="date"><time datetime="2023-11-04">4 November 2023</time></p>'* ]]
   [[ "$page" == *'<a href="https://example.org/quiet-tools">https://example.org/quiet-tools</a>'* ]]
   [[ "$page" == *'class="reading-time">1 min read<'* ]]
 }
@@ -108,8 +108,10 @@ entry() { unzip -p "$1" "$2"; }
   # two different figure.png files: two entries
   grep -qx "$(named "$L/same/img-a/figure.png")" <<<"$list"
   grep -qx "$(named "$L/same/img-b/figure.png")" <<<"$list"
-  # and nothing else but the generated cover
-  [ "$(grep -c '^EPUB/images/' <<<"$list")" -eq 5 ]
+  # and nothing else but the generated cover (an SVG, and its JPEG copy when this machine has a
+  # font for the title's Chinese)
+  [ "$(grep '^EPUB/images/' <<<"$list" | grep -vc '\.svg$\|\.jpg$')" -eq 4 ]
+  [ "$(grep -c '^EPUB/images/.*\.svg$' <<<"$list")" -eq 1 ]
 }
 
 @test "a missing image keeps its alt text with one warning naming the article and path" {
@@ -141,8 +143,11 @@ entry() { unzip -p "$1" "$2"; }
 @test "without a cover, a typographic SVG cover is generated from the title" {
   run "$SHEAF" build "$L/flat.yaml" -o "$T/flat.epub"
   opf=$(entry "$T/flat.epub" EPUB/package.opf)
-  [[ "$opf" =~ href=\"(images/[0-9a-f]+\.svg)\"\ media-type=\"image/svg\+xml\"\ properties=\"cover-image\" ]]
+  # the SVG is the cover image, or (with a font for the title's Chinese on this machine) the
+  # cover page shows it and its JPEG copy is the cover image
+  [[ "$opf" =~ href=\"(images/[0-9a-f]+\.svg)\"\ media-type=\"image/svg\+xml\" ]]
   svg=$(unzip -p "$T/flat.epub" "EPUB/${BASH_REMATCH[1]}")
+  [[ "$opf" =~ properties=\"cover-image\" ]]
   [[ "$svg" == *'手艺对话'* ]]
   [[ "$svg" == *'Ana Ruiz'* ]]
 }

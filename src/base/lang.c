@@ -2,6 +2,7 @@
 #include "base/lang.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -215,4 +216,79 @@ const char *lang_direction(const char *tag)
         }
 out:
     return dir;
+}
+
+/*** Dates as a language writes them ***/
+
+typedef struct date_form {
+    const char *lang;          /* primary language subtag */
+    const char *months[12];
+    const char *day_month_year; /* printf: day (int), month (string), year (int) */
+    const char *month_year;     /* printf: month (string), year (int) */
+    int year_first;             /* CJK: year, month, day as numbers */
+} date_form;
+
+static const date_form date_forms[] = {
+    {"en", {"January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December"}, "%d %s %d", "%s %d", 0},
+    {"de", {"Januar", "Februar", "M\xC3\xA4rz", "April", "Mai", "Juni", "Juli", "August",
+            "September", "Oktober", "November", "Dezember"}, "%d. %s %d", "%s %d", 0},
+    {"fr", {"janvier", "f\xC3\xA9vrier", "mars", "avril", "mai", "juin", "juillet",
+            "ao\xC3\xBBt", "septembre", "octobre", "novembre", "d\xC3\xA9" "cembre"},
+     "%d %s %d", "%s %d", 0},
+    {"es", {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+            "septiembre", "octubre", "noviembre", "diciembre"}, "%d de %s de %d", "%s de %d", 0},
+    {"it", {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+            "settembre", "ottobre", "novembre", "dicembre"}, "%d %s %d", "%s %d", 0},
+    {"pt", {"janeiro", "fevereiro", "mar\xC3\xA7o", "abril", "maio", "junho", "julho", "agosto",
+            "setembro", "outubro", "novembro", "dezembro"}, "%d de %s de %d", "%s de %d", 0},
+    {"nl", {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+            "september", "oktober", "november", "december"}, "%d %s %d", "%s %d", 0},
+    {"sv", {"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+            "september", "oktober", "november", "december"}, "%d %s %d", "%s %d", 0},
+    {"da", {"januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+            "september", "oktober", "november", "december"}, "%d. %s %d", "%s %d", 0},
+    {"nb", {"januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+            "september", "oktober", "november", "desember"}, "%d. %s %d", "%s %d", 0},
+    {"no", {"januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+            "september", "oktober", "november", "desember"}, "%d. %s %d", "%s %d", 0},
+    {"ja", {NULL}, NULL, NULL, 1},
+    {"zh", {NULL}, NULL, NULL, 1},
+    {"ko", {NULL}, NULL, NULL, 2},
+};
+
+char *lang_date_text(const char *iso, const char *lang)
+{
+    int y = 0, m = 0, d = 0;
+    size_t n = iso ? strlen(iso) : 0;
+    const date_form *f = NULL;
+    subtag t[LANG_MAX_SUBTAGS];
+    size_t nt = 0;
+
+    if (!iso)
+        return NULL;
+    /* YYYY, YYYY-MM or YYYY-MM-DD, as the metadata readers store dates */
+    if (!((n == 4 || n == 7 || n == 10) && all_digit(iso, 4) &&
+          (n == 4 || (iso[4] == '-' && all_digit(iso + 5, 2))) &&
+          (n < 10 || (iso[7] == '-' && all_digit(iso + 8, 2)))))
+        return xstrdup(iso);
+    y = atoi(iso);
+    m = n >= 7 ? atoi(iso + 5) : 0;
+    d = n == 10 ? atoi(iso + 8) : 0;
+    if (m > 12 || d > 31 || (n >= 7 && m < 1) || (n == 10 && d < 1))
+        return xstrdup(iso);
+    if (lang && split_subtags(lang, t, &nt) == 0 && nt > 0)
+        for (size_t i = 0; i < sizeof date_forms / sizeof date_forms[0]; i++)
+            if (same_ci(t[0].s, t[0].n, date_forms[i].lang, strlen(date_forms[i].lang)))
+                f = &date_forms[i];
+    if (!f || n == 4)
+        return xstrdup(iso);
+    if (f->year_first == 1) /* 2015年5月21日 */
+        return n == 10 ? xasprintf("%d\xE5\xB9\xB4%d\xE6\x9C\x88%d\xE6\x97\xA5", y, m, d)
+                       : xasprintf("%d\xE5\xB9\xB4%d\xE6\x9C\x88", y, m);
+    if (f->year_first == 2) /* 2015년 5월 21일 */
+        return n == 10 ? xasprintf("%d\xEB\x85\x84 %d\xEC\x9B\x94 %d\xEC\x9D\xBC", y, m, d)
+                       : xasprintf("%d\xEB\x85\x84 %d\xEC\x9B\x94", y, m);
+    return n == 10 ? xasprintf(f->day_month_year, d, f->months[m - 1], y)
+                   : xasprintf(f->month_year, f->months[m - 1], y);
 }

@@ -9,4 +9,11 @@ int lang_tag_valid(const char *tag);
  * tag with an Arab/Hebr/Thaa/Syrc script subtag), else "ltr". */
 const char *lang_direction(const char *tag);
 
+/* A date as metadata stores it (YYYY, YYYY-MM or YYYY-MM-DD) written as `lang` writes dates:
+ * "21 May 2015" (en), "21. Mai 2015" (de), "21 de mayo de 2015" (es), "2015年5月21日" (ja, zh),
+ * "2015년 5월 21일" (ko); also fr, it, pt, nl, sv, da, nb/no. A year alone, a language whose form
+ * is not known here, or anything else than such a date comes back as given. Returns a new
+ * string the caller frees (NULL only for a NULL date). */
+char *lang_date_text(const char *iso, const char *lang);
+
 #endif

@@ -17,6 +17,8 @@ typedef struct build_options {
     const char *template_dir;
     strlist resource_paths;  /* --resource-path */
     const char *cover;       /* --cover */
+    int cover_svg_only;      /* no JPEG copy of a generated cover (set by the fuzz harness:
+                                librsvg is not what it tests, and it costs 0.2 s a book) */
     int speakers_off;        /* --speakers=off */
     int timestamps_drop;     /* --timestamps=drop */
     int infer_sections_off;  /* --infer-sections=off */

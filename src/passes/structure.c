@@ -12,7 +12,8 @@
 /* One block larger than this makes a content document above the ~300 KB e-readers handle well. */
 #define ARTICLE_BLOCK_WARN ((size_t)300 << 10)
 
-/* "my-great_talk.md" -> "My great talk" */
+/* "my-great_talk.md" -> "my great talk", "js-party-35.md" -> "js party 35": the file name's
+ * words as written (capitalising the first letter made "Js party 35"). */
 static char *title_from_path(const char *path)
 {
     if (strcmp(path, "-") == 0)
@@ -29,8 +30,6 @@ static char *title_from_path(const char *path)
         free(base);
         return xstrdup("Untitled");
     }
-    if (base[0] >= 'a' && base[0] <= 'z')
-        base[0] = (char)(base[0] - 32);
     return base;
 }
 

@@ -327,6 +327,7 @@ static const struct {
     {"authors", F_AUTHORS},     {"editor", F_EDITORS},          {"editors", F_EDITORS},
     {"date", F_DATE},           {"lang", F_LANG},               {"language", F_LANG},
     {"dir", F_DIR},             {"description", F_DESCRIPTION}, {"summary", F_DESCRIPTION},
+    {"excerpt", F_DESCRIPTION},
     {"publisher", F_PUBLISHER}, {"source", F_SOURCE},           {"url", F_SOURCE},
     {"identifier", F_IDENTIFIER}, {"rights", F_RIGHTS},         {"tags", F_TAGS},
     {"keywords", F_TAGS},       {"cover", F_COVER},             {"speakers", F_SPEAKERS},

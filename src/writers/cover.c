@@ -10,9 +10,14 @@
  * short word on its own line. */
 #include "writers/cover.h"
 
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <stdio.h> /* before jpeglib.h, which uses FILE */
+#include <jpeglib.h>
+#include <librsvg/rsvg.h>
 #include <libxml/tree.h>
+#include <setjmp.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +28,9 @@
 #define MARGIN 160
 #define TEXT_WIDTH (COVER_WIDTH - 2 * MARGIN)
 #define BAND_BOTTOM 1560
+/* Without names the band comes down to here: the paper below keeps only the year and the
+ * publisher, and no empty third is left under the title. */
+#define BAND_BOTTOM_NO_NAMES 2080
 #define STRIPE_HEIGHT 16
 #define MAX_CODEPOINTS 2000
 
@@ -40,6 +48,12 @@ static const cover_palette palettes[] = {
     {"#4a3b5c", "#e3b76a"}, /* plum */
     {"#5c3d24", "#f0d39a"}, /* umber */
 };
+
+/* The fonts the cover names, then the generic family: DejaVu (Debian's fonts-dejavu-core) is
+ * what the raster cover is rendered with, so that it is the same everywhere it is built; a
+ * reader without DejaVu shows the SVG in its own serif and sans-serif. */
+#define SERIF "DejaVu Serif, serif"
+#define SANS "DejaVu Sans, sans-serif"
 
 #define PAPER "#f4efe6"
 #define INK_ON_BAND "#f8f4ec"
@@ -552,37 +566,8 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
     free(name);
     free(clean.cp);
 
-    add_rect(svg, 0, 0, COVER_WIDTH, COVER_HEIGHT, PAPER);
-    add_rect(svg, 0, 0, COVER_WIDTH, BAND_BOTTOM, pal->band);
-    add_rect(svg, 0, BAND_BOTTOM, COVER_WIDTH, STRIPE_HEIGHT, pal->accent);
-    add_rect(svg, COVER_WIDTH / 2.0 - 60, 200, 120, 4, pal->accent); /* ornament */
-
-    /* The band: title, rule, subtitle, centred vertically between 300 and BAND_BOTTOM-100. */
-    double rule_gap = 64, rule_h = 6, area_top = 300, area_bottom = BAND_BOTTOM - 100;
-    block_fit(&subtitle, book->subtitle, subtitle_sizes,
-              sizeof subtitle_sizes / sizeof subtitle_sizes[0], 4, TEXT_WIDTH - 80, 1.35, 1e9);
-    block_fit(&title, book->title, title_sizes, sizeof title_sizes / sizeof title_sizes[0], 6,
-              TEXT_WIDTH, 1.18,
-              area_bottom - area_top - block_height(&subtitle) - 2 * rule_gap - rule_h);
-    double block = block_height(&title) + block_height(&subtitle);
-    if (title.lines.len)
-        block += 2 * rule_gap + rule_h;
-    double top = area_top + (area_bottom - area_top - block) / 2;
-    if (top < area_top)
-        top = area_top;
-    if (title.lines.len) {
-        block_emit_styled(svg, &title, book_dir, "serif", INK_ON_BAND, NULL, NULL, top, TEXT_WIDTH);
-        top += block_height(&title) + rule_gap;
-        add_rect(svg, COVER_WIDTH / 2.0 - 80, top, 160, rule_h, pal->accent);
-        top += rule_h + rule_gap;
-    }
-    if (subtitle.lines.len) {
-        /* Chinese, Japanese, Korean and Arabic have no italics; a slanted fake looks wrong. */
-        block_emit_styled(svg, &subtitle, book_dir, "serif", SOFT_ON_BAND, "font-style", "italic",
-                          top, TEXT_WIDTH - 80);
-    }
-
-    /* The paper: names (authors, else editors with a label), then the foot. */
+    /* The names (authors, else editors with a label) go on the paper under the band; without
+     * them the band comes further down. */
     if (book->authors.len) {
         names_text = join_names(&book->authors);
         if (book->editors.len) {
@@ -598,23 +583,55 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
     block_fit(&names, names_text, name_sizes, sizeof name_sizes / sizeof name_sizes[0], 3,
               TEXT_WIDTH, 1.3, 1e9);
     block_fit(&extra, extra_text, subtitle_sizes + 2, 2, 2, TEXT_WIDTH, 1.3, 1e9);
+    double band_bottom = names.lines.len ? BAND_BOTTOM : BAND_BOTTOM_NO_NAMES;
+
+    add_rect(svg, 0, 0, COVER_WIDTH, COVER_HEIGHT, PAPER);
+    add_rect(svg, 0, 0, COVER_WIDTH, band_bottom, pal->band);
+    add_rect(svg, 0, band_bottom, COVER_WIDTH, STRIPE_HEIGHT, pal->accent);
+    add_rect(svg, COVER_WIDTH / 2.0 - 60, 200, 120, 4, pal->accent); /* ornament */
+
+    /* The band: title, rule, subtitle, centred vertically between 300 and its bottom - 100. */
+    double rule_gap = 64, rule_h = 6, area_top = 300, area_bottom = band_bottom - 100;
+    block_fit(&subtitle, book->subtitle, subtitle_sizes,
+              sizeof subtitle_sizes / sizeof subtitle_sizes[0], 4, TEXT_WIDTH - 80, 1.35, 1e9);
+    block_fit(&title, book->title, title_sizes, sizeof title_sizes / sizeof title_sizes[0], 6,
+              TEXT_WIDTH, 1.18,
+              area_bottom - area_top - block_height(&subtitle) - 2 * rule_gap - rule_h);
+    double block = block_height(&title) + block_height(&subtitle);
+    if (title.lines.len)
+        block += 2 * rule_gap + rule_h;
+    double top = area_top + (area_bottom - area_top - block) / 2;
+    if (top < area_top)
+        top = area_top;
+    if (title.lines.len) {
+        block_emit_styled(svg, &title, book_dir, SERIF, INK_ON_BAND, NULL, NULL, top, TEXT_WIDTH);
+        top += block_height(&title) + rule_gap;
+        add_rect(svg, COVER_WIDTH / 2.0 - 80, top, 160, rule_h, pal->accent);
+        top += rule_h + rule_gap;
+    }
+    if (subtitle.lines.len) {
+        /* Chinese, Japanese, Korean and Arabic have no italics; a slanted fake looks wrong. */
+        block_emit_styled(svg, &subtitle, book_dir, SERIF, SOFT_ON_BAND, "font-style", "italic",
+                          top, TEXT_WIDTH - 80);
+    }
+
     double names_block =
         block_height(&names) + block_height(&extra) + (label ? 80 : 0) + (extra.lines.len ? 30 : 0);
     top = BAND_BOTTOM + STRIPE_HEIGHT + 140 + (560 - names_block) / 2;
-    if (label) {
-        const char *st[] = {"font-family", "sans-serif", "font-size", "34", "letter-spacing",
+    if (label && names.lines.len) {
+        const char *st[] = {"font-family", SANS, "font-size", "34", "letter-spacing",
                             "8",           "fill",       GREY,        NULL};
         xmlNodePtr g = add_group(svg, "ltr", st);
         add_line(g, top + 34, label);
         top += 80;
     }
     if (names.lines.len) {
-        block_emit_styled(svg, &names, book_dir, "sans-serif", INK, "letter-spacing", "1", top,
+        block_emit_styled(svg, &names, book_dir, SANS, INK, "letter-spacing", "1", top,
                           TEXT_WIDTH);
         top += block_height(&names) + 30;
     }
     if (extra.lines.len)
-        block_emit_styled(svg, &extra, book_dir, "sans-serif", GREY, NULL, NULL, top, TEXT_WIDTH);
+        block_emit_styled(svg, &extra, book_dir, SANS, GREY, NULL, NULL, top, TEXT_WIDTH);
 
     /* The year is enough on a cover; anything but YYYY... is left out. */
     if (book->date && strspn(book->date, "0123456789") >= 4)
@@ -625,13 +642,13 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
         static const double pub_sizes[] = {40, 34};
         block_fit(&pub, book->publisher, pub_sizes, 2, 1, TEXT_WIDTH, 1.2, 1e9);
         /* fit() picks one of pub_sizes, so the size is written "40" or "34" */
-        block_emit_styled(svg, &pub, book_dir, "sans-serif", GREY, "letter-spacing", "6", foot,
+        block_emit_styled(svg, &pub, book_dir, SANS, GREY, "letter-spacing", "6", foot,
                           TEXT_WIDTH);
         block_free(&pub);
         foot -= 100;
     }
     if (year) {
-        const char *st[] = {"font-family", "serif", "font-size", "52", "letter-spacing",
+        const char *st[] = {"font-family", SERIF, "font-size", "52", "letter-spacing",
                             "4",           "fill",  pal->band,   NULL};
         add_line(add_group(svg, "ltr", st), foot + 46, year);
     }
@@ -654,4 +671,164 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
     free(extra_text);
     free(year);
     return result;
+}
+
+/*** The raster cover ***/
+
+/* The first character of `text` that no font fontconfig would use for `family` has, or 0. */
+static uint32_t font_missing_char(FcConfig *fc, const char *family, const char *text)
+{
+    uint32_t missing = 0;
+    cp_text t;
+    cp_decode(text, &t);
+    FcPattern *pat = FcNameParse((const FcChar8 *)family);
+    FcCharSet *cs = NULL;
+    FcResult res;
+    FcFontSet *set = NULL;
+    if (pat) {
+        FcConfigSubstitute(fc, pat, FcMatchPattern);
+        FcDefaultSubstitute(pat);
+        set = FcFontSort(fc, pat, FcTrue, &cs, &res);
+    }
+    for (size_t i = 0; i < t.len && !missing; i++) {
+        uint32_t c = t.cp[i];
+        if (c == ' ' || glyph_width(c) == 0) /* invisible controls and marks draw nothing */
+            continue;
+        if (!cs || !FcCharSetHasChar(cs, c))
+            missing = c;
+    }
+    if (set)
+        FcFontSetDestroy(set);
+    if (cs)
+        FcCharSetDestroy(cs);
+    if (pat)
+        FcPatternDestroy(pat);
+    free(t.cp);
+    return missing;
+}
+
+typedef struct jpeg_fail {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+} jpeg_fail;
+
+static void jpeg_fail_exit(j_common_ptr c)
+{
+    longjmp(((jpeg_fail *)c->err)->jump, 1);
+}
+
+/* Encode an RGB24 cairo surface as a baseline JPEG (quality 85, optimised Huffman tables: about
+ * 160 KB for a 1600x2560 cover). Returns malloc'd bytes or NULL. */
+static unsigned char *jpeg_encode(cairo_surface_t *s, size_t *len)
+{
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    struct jpeg_compress_struct c;
+    jpeg_fail fail;
+    unsigned char *mem = NULL, *out = NULL;
+    unsigned long mem_len = 0;
+    JSAMPLE *volatile row = xmalloc((size_t)w * 3);
+
+    c.err = jpeg_std_error(&fail.mgr);
+    fail.mgr.error_exit = jpeg_fail_exit;
+    if (setjmp(fail.jump)) {
+        jpeg_destroy_compress(&c);
+        free(mem);
+        free(row);
+        return NULL;
+    }
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &mem, &mem_len);
+    c.image_width = (JDIMENSION)w;
+    c.image_height = (JDIMENSION)h;
+    c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, 85, TRUE);
+    c.optimize_coding = TRUE; /* a quarter smaller, for 50 ms */
+    jpeg_start_compress(&c, TRUE);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *p = (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            row[3 * x] = (JSAMPLE)((p[x] >> 16) & 0xff);
+            row[3 * x + 1] = (JSAMPLE)((p[x] >> 8) & 0xff);
+            row[3 * x + 2] = (JSAMPLE)(p[x] & 0xff);
+        }
+        JSAMPROW r = row;
+        jpeg_write_scanlines(&c, &r, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    out = xmalloc(mem_len ? mem_len : 1);
+    memcpy(out, mem, mem_len);
+    *len = mem_len;
+    free(mem);
+    free(row);
+    return out;
+}
+
+unsigned char *cover_jpeg_make(const meta *book, const unsigned char *svg, size_t svg_len,
+                               size_t *len, char **why)
+{
+    unsigned char *out = NULL;
+    RsvgHandle *h = NULL;
+    cairo_surface_t *surface = NULL;
+    cairo_t *cr = NULL;
+    GError *err = NULL;
+    *why = NULL;
+
+    /* Missing glyphs would be drawn as boxes: say which font is wanted rather than draw them. */
+    /* The configuration librsvg (through pango) uses too; it is fontconfig's to free. */
+    FcConfig *fc = FcInit() ? FcConfigGetCurrent() : NULL;
+    if (!fc) {
+        *why = xstrdup("fontconfig found no fonts on this machine");
+        goto out;
+    }
+    const char *texts[] = {book->title, book->subtitle, book->publisher};
+    uint32_t missing = 0;
+    for (size_t i = 0; i < 3 && !missing; i++)
+        if (texts[i])
+            missing = font_missing_char(fc, i == 2 ? "DejaVu Sans" : "DejaVu Serif", texts[i]);
+    for (size_t i = 0; i < book->authors.len && !missing; i++)
+        missing = font_missing_char(fc, "DejaVu Sans", book->authors.items[i]);
+    for (size_t i = 0; i < book->editors.len && !missing; i++)
+        missing = font_missing_char(fc, "DejaVu Sans", book->editors.items[i]);
+    if (missing) {
+        strbuf b = STRBUF_INIT;
+        cp_encode(&b, missing);
+        strbuf_adds(&b, "");
+        *why = xasprintf("no font on this machine has '%s' (U+%04X); install one that does "
+                         "(e.g. fonts-noto-cjk for Chinese, Japanese and Korean)",
+                         b.data, (unsigned)missing);
+        strbuf_release(&b);
+        goto out;
+    }
+    h = rsvg_handle_new_from_data(svg, svg_len, &err);
+    if (!h)
+        goto fail;
+    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_WIDTH, COVER_HEIGHT);
+    cr = cairo_create(surface);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        oom_abort();
+    RsvgRectangle viewport = {0, 0, COVER_WIDTH, COVER_HEIGHT};
+    if (!rsvg_handle_render_document(h, cr, &viewport, &err))
+        goto fail;
+    cairo_surface_flush(surface);
+    out = jpeg_encode(surface, len);
+    if (!out)
+        *why = xstrdup("the JPEG encoder failed");
+    goto out;
+fail:
+    *why = xasprintf("librsvg could not render the cover: %s", err ? err->message : "unknown error");
+out:
+    if (err)
+        g_error_free(err);
+    if (cr)
+        cairo_destroy(cr);
+    if (surface)
+        cairo_surface_destroy(surface);
+    if (h)
+        g_object_unref(h);
+    return out;
 }

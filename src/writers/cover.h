@@ -20,4 +20,13 @@
  * its length in *len. Never fails (out of memory aborts). */
 unsigned char *cover_svg_make(const meta *book, size_t *len);
 
+/* The same cover as a 1600x2560 JPEG, for readers that ignore SVG covers (Kindle, calibre's
+ * conversions): `svg` (svg_len bytes, from cover_svg_make for `book`) rendered with librsvg in
+ * the fonts the SVG names (DejaVu Serif and Sans, through fontconfig). Returns the JPEG (the
+ * caller frees it with free(), its length in *len), or NULL with *why set to a message the
+ * caller frees: a character of the cover's text no installed font has (it would be drawn as a
+ * box), or librsvg failing. The same input gives the same bytes on a given machine. */
+unsigned char *cover_jpeg_make(const meta *book, const unsigned char *svg, size_t svg_len,
+                               size_t *len, char **why);
+
 #endif

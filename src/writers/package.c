@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "writers/template.h"
 #include "base/util.h"
 
@@ -41,6 +42,7 @@ void book_pkg_free(book_pkg *b)
     free(b->toc);
     free(b->cover_page_href);
     free(b->cover_image_href);
+    free(b->cover_page_image_href);
     free(b->titlepage_href);
     free(b->nav_href);
     free(b->first_body_href);
@@ -204,7 +206,7 @@ unsigned char *package_titlepage(book_pkg *b, const strlist *stylesheets, const 
                                  size_t *len, diag_list *diags)
 {
     unsigned char *out = NULL;
-    char *authors = NULL, *editors = NULL;
+    char *authors = NULL, *editors = NULL, *date = NULL;
     xmlDocPtr doc = template_load(b->opts->template_dir, "titlepage.xhtml", diags);
     if (!doc)
         goto out;
@@ -216,10 +218,11 @@ unsigned char *package_titlepage(book_pkg *b, const strlist *stylesheets, const 
         editors = xasprintf("Edited by %s", names);
         free(names);
     }
+    date = b->meta.date ? lang_date_text(b->meta.date, b->meta.lang) : NULL;
     template_value values[] = {
         {"title", b->meta.title, NULL, 0},   {"subtitle", b->meta.subtitle, NULL, 0},
         {"authors", authors, NULL, 0},       {"editors", editors, NULL, 0},
-        {"date", b->meta.date, NULL, 0},     {"publisher", b->meta.publisher, NULL, 0},
+        {"date", date, NULL, 0},     {"publisher", b->meta.publisher, NULL, 0},
         {"summary", b->summary, NULL, 0},    {"description", b->meta.description, NULL, 0},
         {"rights", b->meta.rights, NULL, 0}, {"stylesheets", NULL, links->children, 1},
     };
@@ -227,6 +230,7 @@ unsigned char *package_titlepage(book_pkg *b, const strlist *stylesheets, const 
 out:
     free(authors);
     free(editors);
+    free(date);
     if (doc)
         xmlFreeDoc(doc);
     return out;

@@ -43,7 +43,8 @@ typedef struct book_pkg {
     toc_entry *toc;
     size_t n_toc, cap_toc;
     char *cover_page_href;     /* NULL without a cover */
-    char *cover_image_href;
+    char *cover_image_href;    /* the item marked cover-image (a raster one when possible) */
+    char *cover_page_image_href; /* what the cover page shows when not that: the generated SVG */
     char *titlepage_href;
     char *nav_href;
     char *first_body_href;

@@ -1078,6 +1078,9 @@ static void opening_render(rctx *r, xmlNodePtr body)
     xhtml_add(header, "h1", m->title);
     if (m->subtitle)
         attr_set(xhtml_add(header, "p", m->subtitle), "class", "subtitle");
+    /* The deck: front matter's summary, excerpt or description, under the title. */
+    if (m->description && *m->description)
+        attr_set(xhtml_add(header, "p", m->description), "class", "deck");
     if (m->authors.len) {
         char *names = names_join(&m->authors);
         char *by = xasprintf("By %s", names);
@@ -1085,8 +1088,14 @@ static void opening_render(rctx *r, xmlNodePtr body)
         free(by);
         free(names);
     }
-    if (m->date)
-        attr_set(xhtml_add(header, "p", m->date), "class", "date");
+    if (m->date) {
+        /* As the article's language writes dates, the ISO date kept for machines. */
+        char *text = lang_date_text(m->date, m->lang ? m->lang : r->env->book_lang);
+        xmlNodePtr p = xhtml_add(header, "p", NULL);
+        attr_set(p, "class", "date");
+        attr_set(xhtml_add(p, "time", text), "datetime", m->date);
+        free(text);
+    }
     if (r->a->cast.len) {
         strlist hosts = STRLIST_INIT, guests = STRLIST_INIT, others = STRLIST_INIT;
         for (size_t i = 0; i < r->a->cast.len; i++) {

@@ -135,7 +135,8 @@ static void test_basic_cover(void **state)
     assert_non_null(strstr(s, ">Ana Ruiz<"));
     assert_non_null(strstr(s, ">2024<"));
     assert_non_null(strstr(s, ">Sheaf Test Press<"));
-    assert_non_null(strstr(s, "font-family=\"serif\""));
+    /* the fonts the raster cover is drawn in, then the generic family */
+    assert_non_null(strstr(s, "font-family=\"DejaVu Serif, serif\""));
     cover_unload(&c);
 
     /* The same book always gets the same bytes. */
@@ -300,9 +301,109 @@ static void test_missing_fields(void **state)
     meta_free(&m);
 }
 
+/* The height of the band, the first full-width rect after the paper. */
+static long band_height(const cover_doc *c)
+{
+    int k = 0;
+    for (xmlNodePtr n = c->root->children; n; n = n->next) {
+        if (!is_elem(n, "rect"))
+            continue;
+        if (k++ == 1) {
+            char *h = prop(n, "height");
+            long v = strtol(h, NULL, 10);
+            xmlFree(h);
+            return v;
+        }
+    }
+    return -1;
+}
+
+/* Without an author or editor the band comes down the page: no empty third under the title. */
+static void test_fills_page_without_names(void **state)
+{
+    (void)state;
+    meta m;
+    cover_doc c;
+    meta_init(&m);
+    meta_set(&m.title, "Notes From the Kiln");
+    meta_set(&m.date, "2024-05-01");
+    cover_load(&m, &c);
+    long without = band_height(&c);
+    cover_unload(&c);
+    strlist_add(&m.authors, "Ana Ruiz");
+    cover_load(&m, &c);
+    long with = band_height(&c);
+    cover_unload(&c);
+    assert_true(with > COVER_HEIGHT / 2);
+    assert_true(without >= COVER_HEIGHT * 3 / 4);
+    assert_true(without > with);
+    meta_free(&m);
+}
+
+/* Width and height from a JPEG's start-of-frame marker, 0 when there is none. */
+static void jpeg_size(const unsigned char *j, size_t len, int *w, int *h)
+{
+    *w = *h = 0;
+    for (size_t i = 2; i + 9 < len;) {
+        if (j[i] != 0xFF)
+            return;
+        unsigned char marker = j[i + 1];
+        size_t seg = (size_t)j[i + 2] << 8 | j[i + 3];
+        if (marker == 0xC0 || marker == 0xC2) {
+            *h = j[i + 5] << 8 | j[i + 6];
+            *w = j[i + 7] << 8 | j[i + 8];
+            return;
+        }
+        i += 2 + seg;
+    }
+}
+
+static void test_jpeg(void **state)
+{
+    (void)state;
+    meta m;
+    meta_init(&m);
+    meta_set(&m.title, "Conversations on Craft");
+    strlist_add(&m.authors, "Ana Ruiz");
+    size_t svg_len = 0, len = 0, len2 = 0;
+    char *why = NULL;
+    unsigned char *svg = cover_svg_make(&m, &svg_len);
+    unsigned char *jpeg = cover_jpeg_make(&m, svg, svg_len, &len, &why);
+    assert_non_null(jpeg);
+    assert_null(why);
+    assert_true(len > 10000 && len < 1000000);
+    assert_memory_equal(jpeg, "\xFF\xD8\xFF", 3);
+    assert_memory_equal(jpeg + len - 2, "\xFF\xD9", 2);
+    int w, h;
+    jpeg_size(jpeg, len, &w, &h);
+    assert_int_equal(w, COVER_WIDTH);
+    assert_int_equal(h, COVER_HEIGHT);
+    /* the same cover, the same bytes */
+    unsigned char *again = cover_jpeg_make(&m, svg, svg_len, &len2, &why);
+    assert_non_null(again);
+    assert_int_equal(len, len2);
+    assert_memory_equal(jpeg, again, len);
+    free(again);
+    free(jpeg);
+    free(svg);
+
+    /* A character no font has (U+0378 is unassigned) would be a box: no JPEG, and why. */
+    meta_set(&m.title, "Craft \xCD\xB8");
+    svg = cover_svg_make(&m, &svg_len);
+    jpeg = cover_jpeg_make(&m, svg, svg_len, &len, &why);
+    assert_null(jpeg);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "U+0378"));
+    free(why);
+    free(svg);
+    meta_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fills_page_without_names),
+        cmocka_unit_test(test_jpeg),
         cmocka_unit_test(test_basic_cover),      cmocka_unit_test(test_escapes_markup),
         cmocka_unit_test(test_long_title_wraps), cmocka_unit_test(test_right_to_left_and_cjk),
         cmocka_unit_test(test_missing_fields),

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -188,9 +189,50 @@ static void test_direction(void **state)
     assert_string_equal(lang_direction(NULL), "ltr");
 }
 
+#define DATE(iso, lang, want)                                                                     \
+    do {                                                                                          \
+        char *got_ = lang_date_text(iso, lang);                                                   \
+        assert_string_equal(got_, want);                                                          \
+        free(got_);                                                                               \
+    } while (0)
+
+static void test_dates(void **state)
+{
+    (void)state;
+    DATE("2015-05-21", "en", "21 May 2015");
+    DATE("2015-05-21", "en-GB", "21 May 2015");
+    DATE("2015-05-21", "EN-us", "21 May 2015");
+    DATE("2015-05", "en", "May 2015");
+    DATE("2015", "en", "2015");
+    DATE("2021-09-30", "de", "30. September 2021");
+    DATE("2021-03-04", "de-AT", "4. M\xC3\xA4rz 2021");
+    DATE("2021-05-20", "it", "20 maggio 2021");
+    DATE("2021-12-01", "fr", "1 d\xC3\xA9" "cembre 2021");
+    DATE("2021-05-20", "es", "20 de mayo de 2021");
+    DATE("2021-03-02", "pt-BR", "2 de mar\xC3\xA7o de 2021");
+    DATE("2021-05-20", "nl", "20 mei 2021");
+    DATE("2015-05-21", "ja", "2015\xE5\xB9\xB4" "5\xE6\x9C\x88" "21\xE6\x97\xA5");
+    DATE("2015-05-21", "zh-Hans", "2015\xE5\xB9\xB4" "5\xE6\x9C\x88" "21\xE6\x97\xA5");
+    DATE("2015-05-21", "ko", "2015\xEB\x85\x84 5\xEC\x9B\x94 21\xEC\x9D\xBC");
+    /* a language whose form is not known here, or none: ISO */
+    DATE("2015-05-21", "tlh", "2015-05-21");
+    DATE("2015-05-21", "fi", "2015-05-21");
+    DATE("2015-05-21", NULL, "2015-05-21");
+    DATE("2015-05-21", "C", "2015-05-21");
+    /* not such a date: as given */
+    DATE("2015-13-01", "en", "2015-13-01");
+    DATE("2015-00", "en", "2015-00");
+    DATE("2015-05-00", "en", "2015-05-00");
+    DATE("May 2015", "en", "May 2015");
+    DATE("2015-5-1", "en", "2015-5-1");
+    DATE("", "en", "");
+    assert_null(lang_date_text(NULL, "en"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dates),
         cmocka_unit_test(test_simple_languages), cmocka_unit_test(test_separators),
         cmocka_unit_test(test_extlang),          cmocka_unit_test(test_script_region),
         cmocka_unit_test(test_variants),         cmocka_unit_test(test_extensions),

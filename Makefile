@@ -135,6 +135,7 @@ bench: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/bench.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh
 	SHEAF=$(abspath $(BIN)) tests/bench/design.sh
+	SHEAF=$(abspath $(BIN)) tests/bench/hostile.sh
 	SHEAF=$(abspath $(BIN)) tests/bench/suite-agreement.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/fetch.sh
 

@@ -353,3 +353,117 @@ article() {
     has "left out: missing.md"
     has "left out: bad-lang.md"
 }
+
+# --- linear time, bounded output -----------------------------------------------------------------
+
+@test "hostile scale: a paragraph of 300,000 lines builds in bounded time, every line kept" {
+    # 100k lines took 1.9 s and 200k 10.8 s when each line was appended to the paragraph on its
+    # own (libxml2 measured the growing text every time); linear, 300k lines take well under
+    # a second
+    awk 'BEGIN { print "# Long"; print ""; for (i = 0; i < 300000; i++) print "word" i " line" }' >long.md
+    sb long.md -o long.epub
+    [ "$status" -eq 0 ]
+    keep long.epub
+    local text
+    text=$(entry long.epub "$(adocs long.epub | head -n 1)")
+    grep -q 'word0 line' <<<"$text"
+    grep -q 'word299999 line' <<<"$text"
+}
+
+@test "hostile warnings: 20 of one kind for one file, then one line that counts the rest" {
+    awk 'BEGIN { print "# Links"; print ""
+        for (i = 0; i < 500; i++) printf "See [note %d](missing-%d.txt) and ![pic %d](none-%d.png).\n\n", i, i, i, i }' >links.md
+    sb links.md -o links.epub
+    [ "$status" -eq 0 ]
+    keep links.epub
+    [ "$(grep -c "points at a file that is not part of the book" <<<"$output")" -eq 21 ]
+    [ "$(grep -c "not found; its alt text is kept" <<<"$output")" -eq 21 ]
+    has "links.md: warning: 480 more warnings like \"link 'missing-19.txt'"
+    has "links.md: warning: 480 more warnings like \"image 'none-19.png'"
+    # the first twenty name their lines
+    has "links.md:3: warning: link 'missing-0.txt'"
+    has "links.md:41: warning: link 'missing-19.txt'"
+    lacks "missing-20.txt'"
+    # another file has its own twenty
+    sed -e 's/missing-/gone-/' links.md >other.md
+    sb links.md other.md -o both.epub
+    [ "$status" -eq 0 ]
+    [ "$(grep -c "other.md:[0-9]*: warning: link 'gone-" <<<"$output")" -eq 20 ]
+}
+
+@test "hostile svg: entities that expand to gigabytes are refused in well under a second, and named as such" {
+    # one entity of 100 KB referred to 20,000 times: 2 GB of text from a 160 KB file
+    awk 'BEGIN { e = ""; for (i = 0; i < 100000; i++) e = e "A"
+        r = ""; for (i = 0; i < 20000; i++) r = r "&e;"
+        print "<?xml version=\"1.0\"?>"; print "<!DOCTYPE svg [<!ENTITY e \"" e "\">]>"
+        print "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\"><text x=\"" r "\">" r "</text></svg>" }' >blowup.svg
+    # entities of entities ("billion laughs"), which libxml2 itself stops
+    {
+        echo '<?xml version="1.0"?>'
+        printf '<!DOCTYPE svg [<!ENTITY l0 "lol">'
+        for i in 1 2 3 4 5 6 7 8 9; do
+            printf '<!ENTITY l%d "%s">' "$i" "$(printf "&l$((i - 1));%.0s" 1 2 3 4 5 6 7 8 9 10)"
+        done
+        echo ']>'
+        echo '<svg xmlns="http://www.w3.org/2000/svg"><text>&l9;</text></svg>'
+    } >laughs.svg
+    printf '# Pictures\n\n![blowup](blowup.svg)\n\n![laughs](laughs.svg)\n' >pics.md
+    run timeout 10 "$SHEAF" build pics.md -o pics.epub
+    [ "$status" -eq 0 ]
+    keep pics.epub
+    has "pics.md:3: warning: SVG image 'blowup.svg' was left out because its entities expand"
+    has "pics.md:5: warning: SVG image 'laughs.svg' was left out because its entities expand"
+    lacks "not well-formed"
+    [ "$(xq pics.epub "$(adocs pics.epub | head -n 1)" 'count(//img)')" -eq 0 ]
+}
+
+# --- what sheaf check prints is escaped ----------------------------------------------------------
+
+# zip_with_name BOOK OUT BYTES: a copy of BOOK with one more entry whose name holds BYTES
+# (written in place of a placeholder of the same length, so that the zip stays consistent).
+zip_with_name() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import os, sys, zipfile, io
+src, dst, raw = sys.argv[1], sys.argv[2], os.fsencode(sys.argv[3])
+buf = io.BytesIO()
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w") as zout:
+    for info in zin.infolist():
+        zout.writestr(info, zin.read(info.filename))
+    zout.writestr("EPUB/" + "Q" * len(raw) + ".txt", b"x")
+data = buf.getvalue().replace(b"Q" * len(raw), raw)
+open(dst, "wb").write(data)
+PY
+}
+
+@test "hostile check: control bytes and bytes that are not UTF-8 are escaped, on the terminal and in --json" {
+    article
+    sb a.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    zip_with_name book.epub evil.epub $'\x1b[2J\x07\xff'
+    local name=$'bell\x07\x1b[31m\xfe.epub'
+    cp evil.epub "$name"
+    run timeout 20 "$SHEAF" check "$name"
+    [ "$status" -eq 1 ]
+    # no byte of the names reaches the terminal raw
+    ! grep -q $'\x1b' <<<"$output" || false
+    ! grep -q $'\x07' <<<"$output" || false
+    ! LC_ALL=C grep -q $'\xff\|\xfe' <<<"$output" || false
+    has 'bell\x07\x1B[31m\xFE.epub'
+    has '\xFF.txt'
+    # --json always parses, whatever the names hold
+    run timeout 20 "$SHEAF" check --json "$name"
+    [ "$status" -eq 1 ]
+    python3 -m json.tool <<<"$output" >/dev/null
+    python3 -c 'import json, sys; r = json.load(sys.stdin); assert r[0]["file"] == "bell\u0007\u001b[31m\ufffd.epub", r[0]["file"]; assert any("\ufffd" in (f["path"] or "") for f in r[0]["findings"])' <<<"$output"
+}
+
+@test "hostile build: a file name with control bytes is escaped in the build's messages" {
+    mkdir arts
+    printf '# Title\n\n[x](nowhere.txt)\n' >arts/$'odd\x1b[2Jname.md'
+    sb arts -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    ! grep -q $'\x1b' <<<"$output" || false
+    has 'odd\x1B[2Jname.md'
+}

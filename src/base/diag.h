@@ -24,15 +24,26 @@ typedef struct diag {
     char *message; /* a sentence a person can act on */
 } diag;
 
+struct diag_kind;
+
 typedef struct diag_list {
     diag *items;
     size_t len, cap;
     size_t count[DIAG_FATAL + 1];
+    struct diag_kind *kinds; /* warnings seen per file and kind (see diag_add) */
+    size_t n_kinds, cap_kinds;
 } diag_list;
 
-#define DIAG_LIST_INIT {NULL, 0, 0, {0, 0, 0, 0}}
+#define DIAG_LIST_INIT {NULL, 0, 0, {0, 0, 0, 0}, NULL, 0, 0}
 
-/* Append a diagnostic; strings are copied. id and file may be NULL. */
+/* Builder warnings kept per file and kind; past it, one line says how many more there were. */
+#define DIAG_WARNINGS_PER_KIND 20
+
+/* Append a diagnostic; strings are copied. id and file may be NULL. A builder's warning (no
+ * finding id) is kept only while fewer than DIAG_WARNINGS_PER_KIND of its kind (its message
+ * with quoted parts and digits left out) were kept for the same file in this list; the others
+ * are counted in one warning, added where the first of them was, that says how many more there
+ * were. Checker findings (with an id) are never capped here. */
 void diag_add(diag_list *l, diag_severity sev, const char *id, const char *file, int line,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Move every diagnostic of src to the end of dst; src is left empty. */

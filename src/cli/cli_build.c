@@ -93,7 +93,8 @@ static void progress_show(void *ud, size_t done, size_t total, const char *curre
     if (!ps->enabled || total < 2)
         return;
     const char *base = strrchr(current, '/');
-    fprintf(stderr, "\r\033[Ksheaf: %zu/%zu %.60s", done + 1, total, base ? base + 1 : current);
+    fprintf(stderr, "\r\033[Ksheaf: %zu/%zu ", done + 1, total);
+    cli_say(stderr, "%.60s", base ? base + 1 : current);
     fflush(stderr);
     ps->shown = 1;
 }
@@ -172,50 +173,50 @@ static int output_prepare(const char *out, char **target)
         while (*base && base[strlen(base) - 1] == '/')
             base[strlen(base) - 1] = '\0';
         if (*base && stat(base, &st) == 0 && S_ISDIR(st.st_mode))
-            fprintf(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n",
+            cli_say(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n",
                     out, base);
         else if (*base && stat(base, &st) == 0)
-            fprintf(stderr, "sheaf: %s: ends with '/', but '%s' is a file, not a folder; name "
+            cli_say(stderr, "sheaf: %s: ends with '/', but '%s' is a file, not a folder; name "
                             "the book file without the '/', e.g. book.epub\n", out, base);
         else
-            fprintf(stderr, "sheaf: %s: ends with '/', which names a folder; name the book "
+            cli_say(stderr, "sheaf: %s: ends with '/', which names a folder; name the book "
                             "file, e.g. book.epub\n", out);
         free(base);
         goto out;
     }
     if (descriptor_path(out)) {
-        fprintf(stderr, "sheaf: %s: names an open descriptor, not a file; sheaf writes the book "
+        cli_say(stderr, "sheaf: %s: names an open descriptor, not a file; sheaf writes the book "
                         "to a file: give its name\n", out);
         goto out;
     }
     if (lstat(out, &st) == 0 && S_ISLNK(st.st_mode)) {
         const char *via = link_via_descriptor(out);
         if (via) {
-            fprintf(stderr, "sheaf: %s: is a symbolic link to '%s', an open descriptor, not a "
+            cli_say(stderr, "sheaf: %s: is a symbolic link to '%s', an open descriptor, not a "
                             "file; sheaf writes the book to a file: give its name\n", out, via);
             goto out;
         }
         resolved = realpath(out, NULL);
         if (!resolved) {
-            fprintf(stderr, "sheaf: %s: is a symbolic link that leads nowhere (%s); remove it or "
+            cli_say(stderr, "sheaf: %s: is a symbolic link that leads nowhere (%s); remove it or "
                             "choose another output name\n", out, strerror(errno));
             goto out;
         }
         if (stat(resolved, &st) != 0 || !S_ISREG(st.st_mode)) {
-            fprintf(stderr, "sheaf: %s: is a symbolic link to '%s', which is not a regular file; "
+            cli_say(stderr, "sheaf: %s: is a symbolic link to '%s', which is not a regular file; "
                             "sheaf writes the book only to a regular file or a new name\n",
                     out, resolved);
             goto out;
         }
     } else if (lstat(out, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n",
+            cli_say(stderr, "sheaf: %s: is a folder; name the book file, e.g. %s/book.epub\n",
                     out, out);
             ret = 1;
             goto out;
         }
         if (!S_ISREG(st.st_mode)) {
-            fprintf(stderr, "sheaf: %s: is %s, not a file; sheaf writes the book only to a "
+            cli_say(stderr, "sheaf: %s: is %s, not a file; sheaf writes the book only to a "
                             "regular file or a new name, and would replace it\n", out,
                     S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
                     : S_ISFIFO(st.st_mode)                     ? "a FIFO (named pipe)"
@@ -228,17 +229,17 @@ static int output_prepare(const char *out, char **target)
     dir = path_dirname(path);
     ret = 1;
     if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "sheaf: %s: '%s' is a file, not a folder; choose another output path\n",
+        cli_say(stderr, "sheaf: %s: '%s' is a file, not a folder; choose another output path\n",
                 out, dir);
         goto out;
     }
     if (stat(dir, &st) != 0) {
-        fprintf(stderr, "sheaf: %s: the folder '%s' does not exist; create it or choose another "
+        cli_say(stderr, "sheaf: %s: the folder '%s' does not exist; create it or choose another "
                         "output path\n", out, dir);
         goto out;
     }
     if (access(dir, W_OK) != 0) {
-        fprintf(stderr, "sheaf: %s: cannot write in '%s': %s\n", out, dir, strerror(errno));
+        cli_say(stderr, "sheaf: %s: cannot write in '%s': %s\n", out, dir, strerror(errno));
         goto out;
     }
     *target = xstrdup(path);
@@ -378,7 +379,7 @@ static int output_is_input(const file_id *out, const plan *p, char **inputs, int
             found = tpl;
     }
     if (found)
-        fprintf(stderr, "sheaf: %s: error: is one of the inputs (%s), and writing the book there "
+        cli_say(stderr, "sheaf: %s: error: is one of the inputs (%s), and writing the book there "
                         "would replace it; choose another output name, e.g. book.epub\n",
                 found, found);
     free(tpl);
@@ -459,9 +460,10 @@ static int plan_make(plan *p, char **inputs, int n, int keep_going, strlist *hel
         if (fd >= 0) {
             for (int k = 0; k < n_fd; k++)
                 if (fd_seen[k] == fd) {
-                    fprintf(stderr, "sheaf: build: '%s' reads standard input%s again, which can "
-                                    "be read only once; name it once\nTry 'sheaf build "
-                                    "--help'.\n", inputs[i], fd ? " (or the same descriptor)" : "");
+                    cli_say(stderr, "sheaf: build: '%s' reads standard input%s again, which can "
+                                    "be read only once; name it once\n",
+                            inputs[i], fd ? " (or the same descriptor)" : "");
+                    fputs("Try 'sheaf build --help'.\n", stderr);
                     ret = 2;
                 }
             if (ret)
@@ -580,10 +582,10 @@ static int option_file_check(const char *option, const char *path, size_t max)
     if (st == FILE_READ_OK)
         return 0;
     if (st == FILE_READ_TOO_LARGE)
-        fprintf(stderr, "sheaf: %s: cannot use it for %s: it is larger than %zu MiB\n", path,
+        cli_say(stderr, "sheaf: %s: cannot use it for %s: it is larger than %zu MiB\n", path,
                 option, max >> 20);
     else
-        fprintf(stderr, "sheaf: %s: cannot use it for %s: %s\n", path, option,
+        cli_say(stderr, "sheaf: %s: cannot use it for %s: %s\n", path, option,
                 file_read_reason(st, errno));
     return 2;
 }
@@ -599,12 +601,12 @@ static int epoch_from_env(long long *epoch)
     errno = 0;
     long long v = strtoll(sde, &end, 10);
     if (*end || end == sde || errno || v < 0) {
-        fprintf(stderr, "sheaf: SOURCE_DATE_EPOCH must be a whole number of seconds since "
+        cli_say(stderr, "sheaf: SOURCE_DATE_EPOCH must be a whole number of seconds since "
                         "1970-01-01, got '%s'\n", sde);
         return -1;
     }
     if (v > 253402300799LL) {
-        fprintf(stderr, "sheaf: SOURCE_DATE_EPOCH %s is after the year 9999, which a book's "
+        cli_say(stderr, "sheaf: SOURCE_DATE_EPOCH %s is after the year 9999, which a book's "
                         "dates cannot hold; give a time up to 253402300799\n", sde);
         return -1;
     }
@@ -623,7 +625,7 @@ static int str_blank(const char *s)
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("sheaf: build: ", stderr);
-    fprintf(stderr, fmt, arg);
+    cli_say(stderr, fmt, arg);
     fputs("\nTry 'sheaf build --help'.\n", stderr);
     return 2;
 }
@@ -823,7 +825,7 @@ int cli_build(int argc, char **argv)
     if (o.template_dir) {
         struct stat st;
         if (stat(o.template_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "sheaf: %s: no such folder (--template-dir names the folder that "
+            cli_say(stderr, "sheaf: %s: no such folder (--template-dir names the folder that "
                             "holds your templates)\n", o.template_dir);
             goto out;
         }
@@ -841,7 +843,7 @@ int cli_build(int argc, char **argv)
         struct stat st;
         const char *dir = o.resource_paths.items[i];
         if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "sheaf: %s: %s (--resource-path names a folder where site-absolute "
+            cli_say(stderr, "sheaf: %s: %s (--resource-path names a folder where site-absolute "
                             "images such as /img/x.png are found)\n", dir,
                     stat(dir, &st) != 0 ? "no such folder" : "is not a folder");
             goto out;
@@ -910,9 +912,9 @@ report:
     cli_print_diags(stderr, &findings, DIAG_WARNING);
     cli_print_diags(stderr, &diags, quiet ? DIAG_ERROR : DIAG_WARNING);
     for (size_t i = 0; i < p.skipped.len; i++)
-        fprintf(stderr, "sheaf: left out: %s\n", p.skipped.items[i]);
+        cli_say(stderr, "sheaf: left out: %s\n", p.skipped.items[i]);
     if (ret == 0 && !quiet)
-        fprintf(stderr, "sheaf: wrote %s: %zu article%s, %zu chapter%s, %zu image%s, %.1f KB, "
+        cli_say(stderr, "sheaf: wrote %s: %zu article%s, %zu chapter%s, %zu image%s, %.1f KB, "
                         "%.2f s\n",
                 output, stats.articles, stats.articles == 1 ? "" : "s", stats.chapters,
                 stats.chapters == 1 ? "" : "s", stats.images, stats.images == 1 ? "" : "s",

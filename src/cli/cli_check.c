@@ -19,7 +19,8 @@ static void check_usage(FILE *out)
           "content documents). Findings carry epubcheck's message IDs where it has one.\n"
           "\n"
           "Options:\n"
-          "  -j, --json                 write a machine-readable JSON report to stdout\n"
+          "  -j, --json                 write a machine-readable JSON report to stdout (a\n"
+          "                             name's bytes that are not UTF-8 become \\ufffd)\n"
           "  -q, --quiet                print only the verdict of each file\n"
           "  -W, --warnings-as-errors   fail (exit 1) on warnings too\n"
           "  -h, --help                 show this help\n"
@@ -28,51 +29,26 @@ static void check_usage(FILE *out)
           out);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
 /* One book's findings, prefixed with the book so that paths read like epubcheck's. */
 static void print_findings(FILE *out, const char *book, const diag_list *l)
 {
     for (size_t i = 0; i < l->len; i++) {
         const diag *d = &l->items[i];
-        fprintf(out, "%s", book);
+        cli_put_escaped(out, book);
         if (d->file) {
-            fprintf(out, "/%s", d->file);
+            fputc('/', out);
+            cli_put_escaped(out, d->file);
             if (d->line > 0)
                 fprintf(out, ":%d", d->line);
         }
         fprintf(out, ": %s: ", diag_severity_name(d->severity));
-        if (d->id)
-            fprintf(out, "[%s] ", d->id);
-        fprintf(out, "%s\n", d->message);
+        if (d->id) {
+            fputc('[', out);
+            cli_put_escaped(out, d->id);
+            fputs("] ", out);
+        }
+        cli_put_escaped(out, d->message);
+        fputc('\n', out);
     }
 }
 
@@ -81,15 +57,16 @@ static void print_verdict(FILE *out, const char *book, const diag_list *l, int u
 {
     size_t errors = l->count[DIAG_ERROR] + l->count[DIAG_FATAL];
     size_t warnings = l->count[DIAG_WARNING];
+    cli_put_escaped(out, book);
     if (unreadable)
-        fprintf(out, "%s: FAILED: not a readable EPUB\n", book);
+        fprintf(out, ": FAILED: not a readable EPUB\n");
     else if (failed)
-        fprintf(out, "%s: FAILED: %zu error%s, %zu warning%s\n", book, errors,
-                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+        fprintf(out, ": FAILED: %zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s",
+                warnings, warnings == 1 ? "" : "s");
     else if (warnings)
-        fprintf(out, "%s: OK, %zu warning%s\n", book, warnings, warnings == 1 ? "" : "s");
+        fprintf(out, ": OK, %zu warning%s\n", warnings, warnings == 1 ? "" : "s");
     else
-        fprintf(out, "%s: OK\n", book);
+        fprintf(out, ": OK\n");
 }
 
 static void print_json(FILE *out, const char *book, const diag_list *l, int unreadable, int failed,
@@ -97,7 +74,7 @@ static void print_json(FILE *out, const char *book, const diag_list *l, int unre
 {
     fputs(first ? "\n  {" : ",\n  {", out);
     fputs("\"file\": ", out);
-    json_string(out, book);
+    cli_put_json_string(out, book);
     fprintf(out,
             ", \"valid\": %s, \"readable\": %s, \"fatal\": %zu, \"errors\": %zu, "
             "\"warnings\": %zu, \"infos\": %zu, \"findings\": [",
@@ -107,19 +84,19 @@ static void print_json(FILE *out, const char *book, const diag_list *l, int unre
         const diag *d = &l->items[i];
         fputs(i ? ",\n    {" : "\n    {", out);
         fputs("\"severity\": ", out);
-        json_string(out, diag_severity_name(d->severity));
+        cli_put_json_string(out, diag_severity_name(d->severity));
         fputs(", \"id\": ", out);
         if (d->id)
-            json_string(out, d->id);
+            cli_put_json_string(out, d->id);
         else
             fputs("null", out);
         fputs(", \"path\": ", out);
         if (d->file)
-            json_string(out, d->file);
+            cli_put_json_string(out, d->file);
         else
             fputs("null", out);
         fprintf(out, ", \"line\": %d, \"message\": ", d->line);
-        json_string(out, d->message);
+        cli_put_json_string(out, d->message);
         fputc('}', out);
     }
     fputs(l->len ? "\n  ]}" : "]}", out);

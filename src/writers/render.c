@@ -814,6 +814,15 @@ static void inlines_html_render(rctx *r, cmark_node *n, xmlNodePtr parent, int i
     }
 }
 
+/* Add the gathered text to its element, in one piece, and empty the buffer. */
+static void text_flush(strbuf *text, xmlNodePtr parent)
+{
+    if (!text->len)
+        return;
+    xmlNodeAddContentLen(parent, (const xmlChar *)text->data, (int)text->len);
+    text->len = 0;
+}
+
 /* Walk the blocks [first, end) and append their XHTML to parent. */
 static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePtr parent,
                           int in_note)
@@ -821,6 +830,12 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
     /* The element stack mirrors the iterator's enter/exit events. */
     size_t cap = 64, depth = 0;
     xmlNodePtr *stack = xmalloc(cap * sizeof *stack);
+    /* Consecutive text (text nodes and soft breaks: a paragraph of a million lines is two
+     * million of them) is gathered and added to its element in one piece when anything else
+     * comes: adding each piece on its own makes libxml2 append to the element's last text node,
+     * measuring it every time (quadratic). */
+    strbuf text = STRBUF_INIT;
+    xmlNodePtr text_parent = NULL;
 
     for (cmark_node *block = first; block && block != end; block = cmark_node_next(block)) {
         cmark_iter *it = cmark_iter_new(block);
@@ -833,6 +848,20 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
             cmark_node *n = cmark_iter_get_node(it);
             cmark_node_type t = cmark_node_get_type(n);
             xmlNodePtr cur = stack[depth];
+            if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_SOFTBREAK)) {
+                if (text.len && text_parent != cur)
+                    text_flush(&text, text_parent);
+                text_parent = cur;
+                if (t == CMARK_NODE_TEXT)
+                    strbuf_adds(&text, cmark_node_get_literal(n));
+                else
+                    strbuf_addc(&text, '\n');
+                int line = cmark_node_get_start_line(n);
+                if (line > 0)
+                    r->line = r->a->body_line + line - 1;
+                continue;
+            }
+            text_flush(&text, text_parent);
             if (ev == CMARK_EVENT_EXIT) {
                 if (depth > 0)
                     depth--;
@@ -970,12 +999,6 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
             case CMARK_NODE_THEMATIC_BREAK:
                 xhtml_add(cur, "hr", NULL);
                 break;
-            case CMARK_NODE_TEXT:
-                xmlNodeAddContent(cur, (const xmlChar *)cmark_node_get_literal(n));
-                break;
-            case CMARK_NODE_SOFTBREAK:
-                xmlNodeAddContent(cur, (const xmlChar *)"\n");
-                break;
             case CMARK_NODE_LINEBREAK:
                 xhtml_add(cur, "br", NULL);
                 break;
@@ -1064,8 +1087,10 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 stack[++depth] = el ? el : cur;
             }
         }
+        text_flush(&text, text_parent);
         cmark_iter_free(it);
     }
+    strbuf_release(&text);
     free(stack);
 }
 

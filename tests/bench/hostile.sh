@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# tests/bench/hostile.sh: scaling rows for issue 11's input loops (make bench). Each row builds
+# an input of size n and 4n and prints both times and their ratio; a linear loop gives about
+# 4x (the standard: at most ~4.5x). It measures, it never fails on a slow result.
+#
+#   paragraph lines    one paragraph of n lines (render gathered each line into the element
+#                      one at a time: libxml2 measured the growing text each time, quadratic)
+#   warnings           n links to files that are not in the book (a warning each, capped at
+#                      20 per kind: the rest are counted)
+#   svg entity refs    an SVG whose entity of 100 KB is referred to n times (expanded it was
+#                      n x 100 KB; sheaf stops at 4x the file's size)
+#
+# Environment: SHEAF (default build/sheaf), BENCH_DIR (default build/bench).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SHEAF=${SHEAF:-$PWD/build/sheaf}
+BENCH_DIR=${BENCH_DIR:-$PWD/build/bench}
+mkdir -p "$BENCH_DIR"
+TMP=$(mktemp -d "$BENCH_DIR/hostile.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# seconds CMD...: wall time of CMD, best of three.
+seconds() {
+    local best="" t0 t1 t
+    for _ in 1 2 3; do
+        t0=$(date +%s.%N)
+        "$@" >/dev/null 2>&1 || true
+        t1=$(date +%s.%N)
+        t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+        if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+    done
+    echo "$best"
+}
+
+# row NAME N GENERATOR: GENERATOR N DIR writes DIR/a.md (and what it needs) of size N.
+row() {
+    local name=$1 n=$2 gen=$3 t1 t4
+    mkdir -p "$TMP/n" "$TMP/4n"
+    "$gen" "$n" "$TMP/n"
+    "$gen" $((4 * n)) "$TMP/4n"
+    t1=$(seconds "$SHEAF" build -q "$TMP/n/a.md" -o "$TMP/n/a.epub")
+    t4=$(seconds "$SHEAF" build -q "$TMP/4n/a.md" -o "$TMP/4n/a.epub")
+    printf '%-28s n=%-8s %7ss   4n: %7ss   ratio %s\n' "$name" "$n" "$t1" "$t4" \
+        "$(awk -v a="$t1" -v b="$t4" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')"
+    rm -rf "$TMP/n" "$TMP/4n"
+}
+
+gen_paragraph() {
+    awk -v n="$1" 'BEGIN { print "# Long"; print ""; for (i = 0; i < n; i++) print "word" i " line" }' \
+        >"$2/a.md"
+}
+
+gen_warnings() {
+    awk -v n="$1" 'BEGIN { print "# Links"; print ""
+        for (i = 0; i < n; i++) printf "See [note %d](missing-%d.txt).\n\n", i, i }' >"$2/a.md"
+}
+
+gen_svg_refs() {
+    python3 - "$1" "$2/bomb.svg" <<'PY'
+import sys
+n, out = int(sys.argv[1]), sys.argv[2]
+with open(out, "w") as f:
+    f.write('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY e "%s">]>\n' % ("A" * 100000))
+    f.write('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><text>%s</text></svg>\n'
+            % ("&e;" * n))
+PY
+    printf '# Picture\n\n![a picture](bomb.svg)\n' >"$2/a.md"
+}
+
+echo "== issue 11: scaling of hostile input (n and 4n, best of 3)"
+row "paragraph lines" 250000 gen_paragraph
+row "warnings (missing links)" 20000 gen_warnings
+if command -v python3 >/dev/null; then
+    row "svg entity refs (100 KB)" 5000 gen_svg_refs
+fi

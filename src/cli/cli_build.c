@@ -872,12 +872,26 @@ int cli_build(int argc, char **argv)
      * there, and renamed to the output only when the check passes: the book is never held in
      * memory whole next to its parts, and a failed build leaves the output as it was. */
     file_temp_sweep(target, 60);
-    tmp_fd = file_temp_open(target, &tmp);
+    {
+        /* A signal between the file's creation and its guard would leave it behind: they are
+         * held until the guard is in place, then delivered to it. */
+        sigset_t stop, old;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        sigaddset(&stop, SIGHUP);
+        sigprocmask(SIG_BLOCK, &stop, &old);
+        tmp_fd = file_temp_open(target, &tmp);
+        int saved = errno;
+        if (tmp_fd >= 0)
+            interrupt_guard(tmp);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        errno = saved;
+    }
     if (tmp_fd < 0) {
         output_write_error(&diags, output, errno);
         goto report;
     }
-    interrupt_guard(tmp);
     if (book_build(&p, &o, tmp_fd, NULL, &epub_len, &stats, &diags) != 0)
         goto report;
     double t_check = clock_now();

@@ -51,9 +51,23 @@ void meta_merge(meta *dst, const meta *over);
 void meta_set(char **field, const char *value);
 
 void speaker_list_add(speaker_list *l, const char *label, const char *name, speaker_role role);
-/* The speaker whose label or name equals `label` (ASCII case-insensitive), or NULL. */
+/* The speaker whose label or name equals `label` (ASCII case-insensitive), or NULL. Looks at
+ * every speaker: for one label at a time; a pass resolving many labels uses a speaker_index. */
 const speaker *speaker_list_find(const speaker_list *l, const char *label);
 void speaker_list_clear(speaker_list *l);
 void speaker_list_copy(speaker_list *dst, const speaker_list *src);
+
+/* An index over a cast for resolving turn labels, each in constant time. It points into the
+ * list, which must outlive it and not change meanwhile. */
+typedef struct speaker_index speaker_index;
+
+/* Index `l` (may be NULL or empty). Free with speaker_index_free (accepts NULL). */
+speaker_index *speaker_index_new(const speaker_list *l);
+void speaker_index_free(speaker_index *ix);
+/* The speaker a turn label names, ASCII case-insensitively: one whose label equals it, else one
+ * whose full name equals it, else the one speaker whose full name has it as its first name, its
+ * surname (last word, or from a particle on: "van Last") or its initials ("FL", "F.L.", "F. L.";
+ * capitals only). NULL when nothing matches or a short form fits two speakers. */
+const speaker *speaker_index_find(const speaker_index *ix, const char *label);
 
 #endif

@@ -195,6 +195,54 @@ static void test_many_speakers(void **state)
     speaker_list_clear(&l);
 }
 
+static void test_speaker_index_short_forms(void **state)
+{
+    (void)state;
+    speaker_list l = {0};
+    speaker_list_add(&l, "Beatrix Kolb", "Beatrix Kolb", SPEAKER_ROLE_HOST);
+    speaker_list_add(&l, "Samuel Adeyemi", "Samuel Adeyemi", SPEAKER_ROLE_GUEST);
+    speaker_list_add(&l, "PvdB", "Pieter van der Berg", SPEAKER_ROLE_UNKNOWN);
+    speaker_list_add(&l, "Sam", "Sam Okoro", SPEAKER_ROLE_UNKNOWN);
+    speaker_list_add(&l, "A. B. Nwosu", "A. B. Nwosu", SPEAKER_ROLE_UNKNOWN);
+    speaker_index *ix = speaker_index_new(&l);
+    /* labels and full names, any ASCII case */
+    assert_ptr_equal(speaker_index_find(ix, "beatrix kolb"), &l.items[0]);
+    assert_ptr_equal(speaker_index_find(ix, "PVDB"), &l.items[2]);
+    /* first names, surnames (with their particles), initials with or without dots */
+    assert_ptr_equal(speaker_index_find(ix, "Beatrix"), &l.items[0]);
+    assert_ptr_equal(speaker_index_find(ix, "Kolb"), &l.items[0]);
+    assert_ptr_equal(speaker_index_find(ix, "Adeyemi"), &l.items[1]);
+    assert_ptr_equal(speaker_index_find(ix, "van der Berg"), &l.items[2]);
+    assert_ptr_equal(speaker_index_find(ix, "Berg"), &l.items[2]);
+    assert_ptr_equal(speaker_index_find(ix, "BK"), &l.items[0]);
+    assert_ptr_equal(speaker_index_find(ix, "B. K."), &l.items[0]);
+    assert_ptr_equal(speaker_index_find(ix, "SA"), &l.items[1]);
+    assert_ptr_equal(speaker_index_find(ix, "Nwosu"), &l.items[4]);
+    /* a label wins over a first name: "Sam" is Sam Okoro's label, not Samuel's short form */
+    assert_ptr_equal(speaker_index_find(ix, "Sam"), &l.items[3]);
+    /* "Samuel" is only Samuel Adeyemi; "S" and "A." are no initials of anyone; lowercase
+     * letters are no initials */
+    assert_ptr_equal(speaker_index_find(ix, "Samuel"), &l.items[1]);
+    assert_null(speaker_index_find(ix, "A."));
+    assert_null(speaker_index_find(ix, "bk"));
+    assert_null(speaker_index_find(ix, "Nobody"));
+    assert_null(speaker_index_find(ix, ""));
+    assert_null(speaker_index_find(NULL, "Kolb"));
+    speaker_index_free(ix);
+    /* a short form that fits two speakers names neither */
+    speaker_list_add(&l, "Ada Kolb", "Ada Kolb", SPEAKER_ROLE_UNKNOWN);
+    ix = speaker_index_new(&l);
+    assert_null(speaker_index_find(ix, "Kolb"));
+    assert_ptr_equal(speaker_index_find(ix, "Ada"), &l.items[5]);
+    assert_ptr_equal(speaker_index_find(ix, "AK"), &l.items[5]);
+    speaker_index_free(ix);
+    speaker_index_free(NULL);
+    ix = speaker_index_new(NULL);
+    assert_null(speaker_index_find(ix, "Kolb"));
+    speaker_index_free(ix);
+    speaker_list_clear(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_speakers),
         cmocka_unit_test(test_speaker_label_before_name),
         cmocka_unit_test(test_many_speakers),
+        cmocka_unit_test(test_speaker_index_short_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

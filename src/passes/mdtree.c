@@ -14,6 +14,11 @@ cmark_node *mdtree_text_new(const char *s, size_t n)
     return t;
 }
 
+int mdtree_filter_test(const mdtree_filter *f, cmark_node *block)
+{
+    return f && f->test && f->test(f->ctx, block);
+}
+
 cmark_node *mdtree_split_at(cmark_node *brk, cmark_node *where)
 {
     cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);

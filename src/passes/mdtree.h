@@ -16,4 +16,15 @@ cmark_node *mdtree_text_new(const char *s, size_t n);
  * paragraph (owned by the tree). */
 cmark_node *mdtree_split_at(cmark_node *brk, cmark_node *where);
 
+/* A question one pass asks about a block on behalf of another ("does this paragraph open with
+ * a turn label?"), so that passes need not include each other: `test` is called with `ctx`
+ * (which it may change, e.g. to find the answers on first use). A NULL filter answers 0. */
+typedef struct mdtree_filter {
+    int (*test)(void *ctx, cmark_node *block);
+    void *ctx;
+} mdtree_filter;
+
+/* 1 when filter f (may be NULL) holds for `block`. */
+int mdtree_filter_test(const mdtree_filter *f, cmark_node *block);
+
 #endif

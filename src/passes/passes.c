@@ -8,12 +8,18 @@
 int passes_run(article *a, const build_options *o)
 {
     int ret = -1;
+    interview_speakers speakers =
+        o->speakers_off ? INTERVIEW_SPEAKERS_OFF : INTERVIEW_SPEAKERS_AUTO;
 
-    structure_title_settle(a, o);
+    /* The title and inferred sections leave turn labels alone (the labels are found when first
+     * asked about); the interview pass then makes the turns around the sections. */
+    interview_labels found = {a->doc, &a->meta.speakers, speakers, NULL};
+    mdtree_filter labels = {interview_labels_test, &found};
+    structure_title_settle(a, o, &labels);
     if (!o->infer_sections_off)
-        pasted_infer_sections(a->doc, NULL);
-    if (interview_apply(a->doc, a->arena, &a->meta.speakers,
-                        o->speakers_off ? INTERVIEW_SPEAKERS_OFF : INTERVIEW_SPEAKERS_AUTO,
+        pasted_infer_sections(a->doc, NULL, &labels);
+    interview_labels_release(&found);
+    if (interview_apply(a->doc, a->arena, &a->meta.speakers, speakers,
                         o->timestamps_drop ? INTERVIEW_TIMESTAMPS_DROP : INTERVIEW_TIMESTAMPS_KEEP,
                         &a->cast, &a->diags, article_file(a)) != 0)
         goto out;

@@ -243,7 +243,7 @@ static int opens_with_label(cmark_node *p)
     return 0;
 }
 
-static title_shape title_candidate(cmark_node *p)
+static title_shape title_candidate(cmark_node *p, const mdtree_filter *labels)
 {
     if (!p || cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH || opens_with_label(p))
         return NOT_TITLE;
@@ -270,7 +270,7 @@ static title_shape title_candidate(cmark_node *p)
     if (last == '.' || last == ',' || last == ';' || last == ':' || last == '!' ||
         str_ends_with(s, "\xe2\x80\xa6") /* … */)
         goto out;
-    r = last == '?' ? TITLE_QUESTION : TITLE;
+    r = mdtree_filter_test(labels, p) ? NOT_TITLE : last == '?' ? TITLE_QUESTION : TITLE;
 out:
     free(s);
     return r;
@@ -347,7 +347,7 @@ static void paragraph_from(cmark_node *h)
     cmark_node_free(h);
 }
 
-int pasted_infer_sections(cmark_node *doc, cmark_node *title_node)
+int pasted_infer_sections(cmark_node *doc, cmark_node *title_node, const mdtree_filter *labels)
 {
     int inferred = 0;
     cmark_node *first = cmark_node_first_child(doc);
@@ -388,7 +388,7 @@ int pasted_infer_sections(cmark_node *doc, cmark_node *title_node)
         if (!block_is(b, CMARK_NODE_THEMATIC_BREAK))
             continue;
         cmark_node *p = cmark_node_next(b);
-        if (p == title_node || !title_candidate(p) || !cmark_node_next(p))
+        if (p == title_node || !title_candidate(p, labels) || !cmark_node_next(p))
             continue;
         next = cmark_node_next(p);
         heading_from(p, 2);
@@ -408,19 +408,19 @@ int pasted_infer_sections(cmark_node *doc, cmark_node *title_node)
             in_section = b != title_node;
             continue;
         }
-        if (b == title_node || title_candidate(b) != TITLE)
+        if (b == title_node || title_candidate(b, labels) != TITLE)
             continue;
         cmark_node *prev = cmark_node_previous(b), *after = cmark_node_next(b);
         if (!prev || block_is(prev, CMARK_NODE_HEADING) || prev == title_node ||
             block_is(prev, CMARK_NODE_THEMATIC_BREAK) || !body_block(after))
             continue;
         if (seen_section) {
-            if (!in_section || title_candidate(prev))
+            if (!in_section || title_candidate(prev, labels))
                 continue;
         } else if (para_len(after) < 100 ||
                    !(para_len(prev) >= 100 || block_is(prev, CMARK_NODE_LIST) ||
                      block_is(prev, CMARK_NODE_BLOCK_QUOTE)) ||
-                   title_candidate(prev)) {
+                   title_candidate(prev, labels)) {
             continue;
         }
         alone = xrealloc(alone, (n_alone + 1) * sizeof *alone);

@@ -6,12 +6,14 @@
  *   doc  = cmark_parse_document(text)
  *   pasted_split_lists(doc, text)  right after parsing, when pasted_normalize changed the text
  *   ... notes_collect, interview_apply ...
- *   pasted_infer_sections(doc, title)   unless --infer-sections=off */
+ *   pasted_infer_sections(doc, title, labels)   unless --infer-sections=off */
 #ifndef SHEAF_PASTED_H
 #define SHEAF_PASTED_H
 
 #include <cmark-gfm.h>
 #include <stddef.h>
+
+#include "passes/mdtree.h"
 
 /* Rewrite pasted plain text so that CommonMark sees its lists: a line starting (after optional
  * indentation) with •, ·, ▪, ◦ or – and a space becomes a list item "+ text" (the indentation
@@ -39,8 +41,9 @@ int pasted_split_lists(cmark_node *doc, const char *text, size_t len);
  * comes after the first of them, or a level-2 heading when the article has no break-based
  * sections and at least two such candidates. A "heading" of more than 160 bytes of text (a
  * pasted paragraph that happens to start with '#') is not a real heading: when nothing else
- * is, it is turned back into a paragraph. Returns the number of headings inferred; 0 and no
- * change when the article has real headings. */
-int pasted_infer_sections(cmark_node *doc, cmark_node *title_node);
+ * is, it is turned back into a paragraph. A paragraph that opens with a turn label (**Name:**,
+ * Q:, A:, or one for which the filter `labels` holds; may be NULL) is never a title. Returns the
+ * number of headings inferred; 0 and no change when the article has real headings. */
+int pasted_infer_sections(cmark_node *doc, cmark_node *title_node, const mdtree_filter *labels);
 
 #endif

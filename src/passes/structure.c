@@ -77,7 +77,7 @@ static int paragraph_opens_with_label(cmark_node *para, const char *text)
 }
 
 /* A paragraph of one short line that reads like a title. */
-static int paragraph_is_title_like(cmark_node *n, char **text_out)
+static int paragraph_is_title_like(cmark_node *n, char **text_out, const mdtree_filter *labels)
 {
     if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
         return 0;
@@ -90,7 +90,7 @@ static int paragraph_is_title_like(cmark_node *n, char **text_out)
     char *text = node_plain_text(n);
     size_t len = strlen(text);
     int ok = len > 0 && len <= 120 && !strchr(".,;:", text[len - 1]) &&
-             !paragraph_opens_with_label(n, text);
+             !paragraph_opens_with_label(n, text) && !mdtree_filter_test(labels, n);
     if (ok && text_out)
         *text_out = text;
     else
@@ -101,7 +101,7 @@ static int paragraph_is_title_like(cmark_node *n, char **text_out)
 /* Settle the article's title: front matter, else a leading level-1 heading (removed from the
  * body, it becomes the opening), else for text without headings a leading title-like line,
  * else the file name. */
-void structure_title_settle(article *a, const build_options *o)
+void structure_title_settle(article *a, const build_options *o, const mdtree_filter *labels)
 {
     cmark_node *first = cmark_node_first_child(a->doc);
     while (first && cmark_node_get_type(first) == CMARK_NODE_THEMATIC_BREAK)
@@ -137,11 +137,11 @@ void structure_title_settle(article *a, const build_options *o)
     meta_set(&a->meta.title, NULL);
     if (!o->infer_sections_off && first) {
         char *text = NULL, *again = NULL;
-        if (paragraph_is_title_like(first, &text)) {
+        if (paragraph_is_title_like(first, &text, labels)) {
             /* Pasted pages often repeat the title line: a strong sign, even when the text
              * has headings further down. */
             cmark_node *next = cmark_node_next(first);
-            int repeated = next && paragraph_is_title_like(next, &again) &&
+            int repeated = next && paragraph_is_title_like(next, &again, labels) &&
                            strcmp(again, text) == 0;
             if (repeated || !has_headings(a->doc, NULL)) {
                 if (repeated)

@@ -195,8 +195,12 @@ static void test_bold_colon(void **state)
     assert_string_equal(ann, "[laughter]|[laughs]");
     free(ann);
     char *ts = span_texts(f.doc, "timestamp");
-    assert_string_equal(ts, "[01:12]");
+    assert_string_equal(ts, "[01:12]|[12:40]");
     free(ts);
+    /* the break keeps its time, under the rule */
+    cmark_node *bt = cmark_node_next(cmark_node_next(t[3]));
+    assert_true(is_sem(bt, SEM_DIV, "break-time"));
+    assert_string_equal(first_text(bt), "Break");
     assert_int_equal(f.cast.len, 2);
     assert_string_equal(f.cast.items[0].name, "Ada Moreno");
     assert_string_equal(f.cast.items[1].name, "Tomás Reyes");
@@ -262,13 +266,17 @@ static void test_timestamps_keep(void **state)
     const char *stamps[] = {"0:00:36.2", "00:12:31", "[00:13:02]", "[00:13:10]", "00:14:00"};
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(turn_name(t[i]), names[i]);
+        /* the name first, so that names form one left edge; the time after it */
         cmark_node *first = cmark_node_first_child(cmark_node_first_child(t[i]));
-        assert_true(is_sem(first, SEM_SPAN, "timestamp"));
-        assert_string_equal(first_text(first), stamps[i]);
+        assert_true(is_sem(first, SEM_SPAN, "speaker"));
+        cmark_node *stamp = cmark_node_next(cmark_node_next(first));
+        assert_true(is_sem(stamp, SEM_SPAN, "timestamp"));
+        assert_string_equal(first_text(stamp), stamps[i]);
     }
-    assert_string_equal(cmark_node_get_literal(turn_speech(t[1])),
+    /* speaker, separator, timestamp, a space, then the speech */
+    assert_string_equal(cmark_node_get_literal(cmark_node_next(cmark_node_next(turn_speech(t[1])))),
                         "Thank you, Rosa. Glad to be here.");
-    assert_string_equal(cmark_node_get_literal(turn_speech(t[2])),
+    assert_string_equal(cmark_node_get_literal(cmark_node_next(cmark_node_next(turn_speech(t[2])))),
                         "Let's begin with your first job.");
     char *ann = span_texts(f.doc, "annotation");
     assert_string_equal(ann, "[laughs]");
@@ -405,7 +413,8 @@ static void test_speakers_off(void **state)
     (void)state;
     fixture f;
     fixture_run(&f, "bold-colon.md", NULL, INTERVIEW_SPEAKERS_OFF, INTERVIEW_TIMESTAMPS_KEEP);
-    assert_int_equal(count_sem(f.doc, SEM_DIV, NULL), 0);
+    cmark_node *t[4];
+    assert_int_equal(turns_of(f.doc, t, 4), 0);
     assert_int_equal(count_sem(f.doc, SEM_SPAN, "speaker"), 0);
     /* breaks and stage directions are still marked */
     assert_int_equal(count_sem(f.doc, SEM_BREAK, "scene-break"), 2);
@@ -484,6 +493,132 @@ static void test_break_markers(void **state)
     speaker_list_clear(&cast);
 }
 
+static void test_scan_labels(void **state)
+{
+    (void)state;
+    /* the scan finds the label paragraphs other passes must leave alone, and only those */
+    const char *md = "Harriet Osei: 00:00:07\n\nThank you all for coming.\n\n"
+                     "Cormac Delaney: 00:00:41\n\nThanks, Harriet.\n\n"
+                     "Harriet Osei: 00:02:15\n\nWhat did a day look like?\n\n"
+                     "Chapter 2  4:10\n";
+    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+    interview_scan *s = interview_scan_new(doc, NULL, INTERVIEW_SPEAKERS_AUTO);
+    int expect[] = {1, 0, 1, 0, 1, 0, 0};
+    int i = 0;
+    for (cmark_node *b = cmark_node_first_child(doc); b; b = cmark_node_next(b), i++) {
+        assert_true(i < 7);
+        assert_int_equal(interview_scan_is_label(s, b), expect[i]);
+        interview_labels lazy = {doc, NULL, INTERVIEW_SPEAKERS_AUTO, NULL};
+        assert_int_equal(interview_labels_test(&lazy, b), expect[i]);
+        interview_labels_release(&lazy);
+    }
+    assert_int_equal(i, 7);
+    interview_scan_free(s);
+    interview_scan_free(NULL);
+    /* with speakers off, only break markers are labels */
+    s = interview_scan_new(doc, NULL, INTERVIEW_SPEAKERS_OFF);
+    assert_false(interview_scan_is_label(s, cmark_node_first_child(doc)));
+    interview_scan_free(s);
+    cmark_node_free(doc);
+}
+
+static void test_declared_short_forms(void **state)
+{
+    (void)state;
+    /* a cast declared as a list of names: first names, surnames and initials name them */
+    speaker_list decl = {0};
+    speaker_list_add(&decl, "Beatrix Kolb", "Beatrix Kolb", SPEAKER_ROLE_HOST);
+    speaker_list_add(&decl, "Samuel Adeyemi", "Samuel Adeyemi", SPEAKER_ROLE_UNKNOWN);
+    const char *md = "Beatrix: One.\n\nAdeyemi: Two.\n\nBK: Three.\n\nS. A.: Four.\n";
+    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+    arena *a = arena_new();
+    diag_list d = DIAG_LIST_INIT;
+    speaker_list cast = {0};
+    interview_apply(doc, a, &decl, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP, &cast, &d,
+                    "x.md");
+    cmark_node *t[8];
+    assert_int_equal(turns_of(doc, t, 8), 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(turn_name(t[i]), i % 2 ? "Samuel Adeyemi" : "Beatrix Kolb");
+        assert_string_equal(sem_get(t[i])->cls, i % 2 ? "turn" : "turn host");
+    }
+    assert_int_equal(d.len, 0); /* short forms of both: nothing to warn about */
+    assert_int_equal(cast.len, 2);
+    cmark_node_free(doc);
+    arena_free(a);
+    diag_list_clear(&d);
+    speaker_list_clear(&cast);
+    speaker_list_clear(&decl);
+}
+
+static void test_short_form_intro(void **state)
+{
+    (void)state;
+    const char *md = "Jane Marlowe (JM): Intros first.\n\nrkdev (Ravi Kumar): Hi.\n\n"
+                     "JM: Ravi?\n\nrkdev: Yes.\n\nRavi Kumar (laughs): Fine.\n";
+    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+    arena *a = arena_new();
+    diag_list d = DIAG_LIST_INIT;
+    speaker_list cast = {0};
+    interview_apply(doc, a, NULL, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP, &cast, &d,
+                    "x.md");
+    cmark_node *t[8];
+    assert_int_equal(turns_of(doc, t, 8), 5);
+    const char *names[] = {"Jane Marlowe", "Ravi Kumar", "Jane Marlowe", "Ravi Kumar",
+                           "Ravi Kumar"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(turn_name(t[i]), names[i]);
+    assert_string_equal(cmark_node_get_literal(turn_speech(t[0])), "Intros first.");
+    /* a stage direction between the name and the colon stays, as a stage direction */
+    assert_true(is_sem(turn_speech(t[4]), SEM_SPAN, "annotation"));
+    assert_string_equal(first_text(turn_speech(t[4])), "(laughs)");
+    assert_int_equal(cast.len, 2);
+    assert_string_equal(cast.items[0].name, "Jane Marlowe");
+    assert_string_equal(cast.items[1].name, "Ravi Kumar");
+    cmark_node_free(doc);
+    arena_free(a);
+    diag_list_clear(&d);
+    speaker_list_clear(&cast);
+}
+
+static void test_label_prepend(void **state)
+{
+    (void)state;
+    /* the shape every turn's first paragraph has, for other stages that make turns */
+    arena *a = arena_new();
+    cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node *speech = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(speech, "Hello.");
+    cmark_node_append_child(p, speech);
+    interview_label_prepend(p, a, "Ann Lee", "[00:01]", NULL, INTERVIEW_TIMESTAMPS_KEEP);
+    cmark_node *c = cmark_node_first_child(p);
+    assert_true(is_sem(c, SEM_SPAN, "speaker"));
+    assert_string_equal(first_text(c), "Ann Lee");
+    c = cmark_node_next(c);
+    assert_true(is_sem(c, SEM_SPAN, "speaker-sep"));
+    assert_string_equal(first_text(c), ": ");
+    c = cmark_node_next(c);
+    assert_true(is_sem(c, SEM_SPAN, "timestamp"));
+    assert_string_equal(first_text(c), "[00:01]");
+    assert_string_equal(cmark_node_get_literal(cmark_node_next(c)), " ");
+    assert_ptr_equal(cmark_node_next(cmark_node_next(c)), speech);
+    cmark_node_free(p);
+    /* dropped timestamps; an empty paragraph gets no trailing space */
+    p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    interview_label_prepend(p, a, "Ann Lee", "[00:01]", NULL, INTERVIEW_TIMESTAMPS_DROP);
+    assert_int_equal(count_children(p), 2);
+    cmark_node_free(p);
+    p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    interview_label_prepend(p, a, "Ann Lee", "[00:01]", NULL, INTERVIEW_TIMESTAMPS_KEEP);
+    assert_int_equal(count_children(p), 3);
+    assert_true(is_sem(cmark_node_last_child(p), SEM_SPAN, "timestamp"));
+    cmark_node_free(p);
+    assert_string_equal(interview_turn_class(SPEAKER_ROLE_HOST), "turn host");
+    assert_string_equal(interview_turn_class(SPEAKER_ROLE_GUEST), "turn guest");
+    assert_string_equal(interview_turn_class(SPEAKER_ROLE_UNKNOWN), "turn");
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +636,10 @@ int main(void)
         cmocka_unit_test(test_lazy_label_line),
         cmocka_unit_test(test_editorial_labels),
         cmocka_unit_test(test_break_markers),
+        cmocka_unit_test(test_scan_labels),
+        cmocka_unit_test(test_declared_short_forms),
+        cmocka_unit_test(test_short_form_intro),
+        cmocka_unit_test(test_label_prepend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

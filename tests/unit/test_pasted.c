@@ -155,7 +155,7 @@ static void test_infer_after_breaks(void **state)
 {
     (void)state;
     cmark_node *doc = parse_pasted("pasted.txt");
-    assert_int_equal(pasted_infer_sections(doc, NULL), 3);
+    assert_int_equal(pasted_infer_sections(doc, NULL, NULL), 3);
     const char *titles[] = {"What Came First", "A Small Subtitle", "Is This the End?"};
     int levels[] = {2, 3, 2};
     size_t k = 0;
@@ -186,7 +186,7 @@ static void test_real_headings(void **state)
     char *data = load("real-headings.md", &len);
     cmark_node *doc = cmark_parse_document(data, len, CMARK_OPT_DEFAULT);
     size_t headings = count_type(doc, CMARK_NODE_HEADING);
-    assert_int_equal(pasted_infer_sections(doc, NULL), 0);
+    assert_int_equal(pasted_infer_sections(doc, NULL, NULL), 0);
     assert_int_equal(count_type(doc, CMARK_NODE_HEADING), headings);
     assert_int_equal(count_type(doc, CMARK_NODE_THEMATIC_BREAK), 1);
     cmark_node_free(doc);
@@ -196,7 +196,7 @@ static void test_real_headings(void **state)
     const char *md = "# Only a title\n\nSome prose long enough to be a paragraph.\n\n---\n\n"
                      "A Section\n\nIts body, long enough to be read as prose by anyone.\n";
     doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-    assert_int_equal(pasted_infer_sections(doc, cmark_node_first_child(doc)), 1);
+    assert_int_equal(pasted_infer_sections(doc, cmark_node_first_child(doc), NULL), 1);
     cmark_node_free(doc);
 }
 
@@ -206,7 +206,7 @@ static void test_titles_between_paragraphs(void **state)
     size_t len = 0;
     char *data = load("pasted-titles-between.md", &len);
     cmark_node *doc = cmark_parse_document(data, len, CMARK_OPT_DEFAULT);
-    assert_int_equal(pasted_infer_sections(doc, NULL), 2);
+    assert_int_equal(pasted_infer_sections(doc, NULL, NULL), 2);
     assert_int_equal(count_type(doc, CMARK_NODE_HEADING), 2);
     cmark_node *h = cmark_node_next(cmark_node_first_child(doc));
     assert_int_equal(cmark_node_get_type(h), CMARK_NODE_HEADING);
@@ -222,7 +222,7 @@ static void test_titles_between_paragraphs(void **state)
                      "A third long answer that goes on for a while, enough to be prose of more "
                      "than a hundred characters.\n";
     doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-    assert_int_equal(pasted_infer_sections(doc, NULL), 0);
+    assert_int_equal(pasted_infer_sections(doc, NULL, NULL), 0);
     cmark_node_free(doc);
 }
 
@@ -237,7 +237,7 @@ static void test_runon_heading(void **state)
         strbuf_adds(&b, "run-on words ");
     strbuf_adds(&b, "\n");
     cmark_node *doc = cmark_parse_document(b.data, b.len, CMARK_OPT_DEFAULT);
-    assert_int_equal(pasted_infer_sections(doc, NULL), 1);
+    assert_int_equal(pasted_infer_sections(doc, NULL, NULL), 1);
     assert_int_equal(count_type(doc, CMARK_NODE_HEADING), 1);
     assert_int_equal(cmark_node_get_type(cmark_node_last_child(doc)), CMARK_NODE_PARAGRAPH);
     cmark_node_free(doc);

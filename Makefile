@@ -129,8 +129,8 @@ fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS)
 
 # Speed and memory figures (never asserted by tests): the build at several sizes, pandoc side by
-# side, sheaf check against epubcheck, and fetching web pages (parallel against one after
-# another, from a local test server).
+# side, sheaf check against epubcheck, fetching web pages (parallel against one after
+# another, from a local test server), and speaker turns found in the transcript fixtures.
 bench: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/bench.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh
@@ -138,6 +138,7 @@ bench: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) tests/bench/hostile.sh
 	SHEAF=$(abspath $(BIN)) tests/bench/suite-agreement.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/fetch.sh
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/turns.sh
 
 bench-check: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh

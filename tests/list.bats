@@ -152,15 +152,16 @@ entry() { unzip -p "$1" "$2"; }
   [[ "$svg" == *'Ana Ruiz'* ]]
 }
 
-@test "a folder builds every Markdown file in it in natural order" {
+@test "a folder builds every article in it (Markdown and web pages) in natural order" {
   run "$SHEAF" build "$L/folder" -o "$T/folder.epub"
   [ "$status" -eq 0 ]
   keep "$T/folder.epub" folder
   nav=$(entry "$T/folder.epub" EPUB/nav.xhtml)
   [[ "$(entry "$T/folder.epub" EPUB/text/c0001-01.xhtml)" == *'Chapter 1<'* ]]
   [[ "$(entry "$T/folder.epub" EPUB/text/c0002-01.xhtml)" == *'Chapter 2<'* ]]
-  [[ "$(entry "$T/folder.epub" EPUB/text/c0003-01.xhtml)" == *'Chapter 10<'* ]]
-  ! unzip -Z1 "$T/folder.epub" | grep -q c0004
+  [[ "$(entry "$T/folder.epub" EPUB/text/c0003-01.xhtml)" == *'Third, a web page<'* ]]
+  [[ "$(entry "$T/folder.epub" EPUB/text/c0004-01.xhtml)" == *'Chapter 10<'* ]]
+  ! unzip -Z1 "$T/folder.epub" | grep -q c0005
 }
 
 @test "bad lists fail with the list file and line, and write nothing" {

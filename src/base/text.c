@@ -207,6 +207,25 @@ int text_xml_allowed(const char *s)
     return ok;
 }
 
+int text_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint64_t x;
+        if (i + 8 <= len && (memcpy(&x, p + i, 8), (x & BYTES_HI) == 0)) {
+            i += 8;
+            continue;
+        }
+        uint32_t cp;
+        size_t bad = 0, n = utf8_decode(p + i, len - i, &cp, &bad);
+        if (!n)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
 /*** text_looks_binary ***/
 
 static int has_prefix(const unsigned char *s, size_t len, const char *sig, size_t siglen)

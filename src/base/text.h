@@ -13,6 +13,10 @@
  * *outlen. Never fails. */
 char *text_clean(const char *in, size_t len, const char *file, size_t *outlen, diag_list *diags);
 
+/* 1 when s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or code points above
+ * U+10FFFF). */
+int text_utf8_valid(const char *s, size_t len);
+
 /* 1 when the bytes look like a binary file rather than text (NUL bytes in the first 8 KiB,
  * or a high share of control bytes / a known binary signature). */
 int text_looks_binary(const char *data, size_t len);

@@ -30,9 +30,10 @@ static void build_usage(FILE *out)
     fputs(
         "Usage: sheaf build [OPTIONS] INPUT... -o BOOK.epub\n"
         "\n"
-        "Build an EPUB 3 book. Each INPUT is a Markdown article (.md, .markdown, .txt; '-' reads\n"
-        "standard input), a web address (http:// or https://, fetched with its images), or\n"
-        "one reading list (.yaml/.yml), or one folder of articles.\n"
+        "Build an EPUB 3 book. Each INPUT is an article: Markdown or text (.md, .markdown, .txt),\n"
+        "a saved web page (.html, .htm, .xhtml), or a web address (http:// or https://, fetched\n"
+        "with its images); '-' reads standard input. Or one reading list (.yaml/.yml), or one\n"
+        "folder of articles.\n"
         "\n"
         "Output:\n"
         "  -o, --output FILE        the book to write (required)\n"
@@ -52,6 +53,12 @@ static void build_usage(FILE *out)
         "      --css FILE           a stylesheet added after the built-in one (repeatable)\n"
         "      --template-dir DIR   use DIR's templates (same names as sheaf's templates/)\n"
         "      --resource-path DIR  where to find site-absolute images (/img/x.png); repeatable\n"
+        "\n"
+        "Input:\n"
+        "      --from FORMAT        'markdown' or 'html': the format of standard input (and of\n"
+        "                           files whose name does not say; default: by content)\n"
+        "      --extract=auto|off   from a web page, the article as Reader View finds it\n"
+        "                           (auto, the default), or the whole page body (off)\n"
         "\n"
         "Interviews:\n"
         "      --speakers=auto|off  detect speaker turns (default auto)\n"
@@ -519,7 +526,7 @@ enum {
     OPT_DESCRIPTION, OPT_IDENTIFIER, OPT_RIGHTS, OPT_TOC_DEPTH, OPT_CSS, OPT_STYLE,
     OPT_TEMPLATE_DIR, OPT_SPEAKERS, OPT_TIMESTAMPS, OPT_INFER, OPT_RESOURCE, OPT_COVER,
     OPT_KEEP_GOING, OPT_TIMEOUT, OPT_CACHE, OPT_OFFLINE, OPT_REFRESH, OPT_MAX_IMAGES,
-    OPT_CONNECTIONS
+    OPT_CONNECTIONS, OPT_FROM, OPT_EXTRACT
 };
 
 static const struct option build_options_long[] = {
@@ -550,6 +557,8 @@ static const struct option build_options_long[] = {
     {"refresh", no_argument, NULL, OPT_REFRESH},
     {"max-images", required_argument, NULL, OPT_MAX_IMAGES},
     {"connections", required_argument, NULL, OPT_CONNECTIONS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"extract", required_argument, NULL, OPT_EXTRACT},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -745,6 +754,19 @@ int cli_build(int argc, char **argv)
                 goto out;
             }
             break;
+        case OPT_FROM:
+            if (strcmp(optarg, "markdown") != 0 && strcmp(optarg, "html") != 0) {
+                ret = usage_error("--from takes 'markdown' or 'html', got '%s'", optarg);
+                goto out;
+            }
+            o.input_format = optarg;
+            break;
+        case OPT_EXTRACT:
+            if (choice(optarg, "auto", "off", &o.extract_off) != 0) {
+                ret = usage_error("--extract takes 'auto' or 'off', got '%s'", optarg);
+                goto out;
+            }
+            break;
         case OPT_RESOURCE: strlist_add(&o.resource_paths, optarg); break;
         case OPT_COVER: o.cover = optarg; break;
         case OPT_KEEP_GOING: o.keep_going = 1; break;
@@ -798,8 +820,8 @@ int cli_build(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        ret = usage_error("%s", "no input: name one or more Markdown files, a reading list or "
-                                "a folder");
+        ret = usage_error("%s", "no input: name one or more articles (Markdown files, web "
+                                "pages), a reading list or a folder");
         goto out;
     }
     if (!output) {

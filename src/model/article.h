@@ -76,6 +76,8 @@ typedef struct article {
     strmap *ids;         /* id -> (chapter index + 1), cast to pointer */
     size_t words;        /* for reading time */
     int raw_html;        /* the body may hold raw HTML nodes */
+    int markup;          /* read from markup that states its structure (a web page): no
+                            sections are inferred from its paragraphs */
     unsigned char digest[20]; /* SHA-1 of the input, for the book's derived identifier */
     int failed;          /* could not be read or parsed: left out of the book */
     diag_list diags;     /* this article's messages, merged in order */

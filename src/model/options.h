@@ -22,6 +22,8 @@ typedef struct build_options {
     int speakers_off;        /* --speakers=off */
     int timestamps_drop;     /* --timestamps=drop */
     int infer_sections_off;  /* --infer-sections=off */
+    const char *input_format; /* --from: "markdown" or "html"; NULL: by name, then content */
+    int extract_off;         /* --extract=off: a web page's whole <body>, not its article */
     int keep_going;
     int verbose;
     long long epoch;         /* SOURCE_DATE_EPOCH, or the current time */

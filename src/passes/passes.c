@@ -16,7 +16,7 @@ int passes_run(article *a, const build_options *o)
     interview_labels found = {a->doc, &a->meta.speakers, speakers, NULL};
     mdtree_filter labels = {interview_labels_test, &found};
     structure_title_settle(a, o, &labels);
-    if (!o->infer_sections_off)
+    if (!o->infer_sections_off && !a->markup)
         pasted_infer_sections(a->doc, NULL, &labels);
     interview_labels_release(&found);
     if (interview_apply(a->doc, a->arena, &a->meta.speakers, speakers,

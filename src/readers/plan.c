@@ -130,12 +130,16 @@ static char *join_fs(const char *dir, const char *name)
     return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
 }
 
-static int has_markdown_ext(const char *name)
+/* An article's file: Markdown or text, or a web page. */
+static int has_article_ext(const char *name)
 {
+    static const char *const exts[] = {".md", ".markdown", ".txt", ".html", ".htm", ".xhtml",
+                                       NULL};
     const char *dot = strrchr(name, '.');
-    return dot && dot != name &&
-           (str_casecmp_ascii(dot, ".md") == 0 || str_casecmp_ascii(dot, ".markdown") == 0 ||
-            str_casecmp_ascii(dot, ".txt") == 0);
+    for (int i = 0; dot && dot != name && exts[i]; i++)
+        if (str_casecmp_ascii(dot, exts[i]) == 0)
+            return 1;
+    return 0;
 }
 
 int plan_read_dir(plan *p, const char *dir, diag_list *diags)
@@ -150,7 +154,7 @@ int plan_read_dir(plan *p, const char *dir, diag_list *diags)
         goto out;
     }
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || !has_markdown_ext(de->d_name))
+        if (de->d_name[0] == '.' || !has_article_ext(de->d_name))
             continue;
         char *full = join_fs(dir, de->d_name);
         struct stat st;
@@ -161,7 +165,8 @@ int plan_read_dir(plan *p, const char *dir, diag_list *diags)
     }
     if (names.len == 0) {
         diag_add(diags, DIAG_ERROR, NULL, dir, 0,
-                 "no Markdown files (.md, .markdown, .txt) in this folder");
+                 "no articles in this folder (files named .md, .markdown, .txt, .html, .htm "
+                 "or .xhtml)");
         goto out;
     }
     qsort(names.items, names.len, sizeof *names.items, natural_qsort_cmp);

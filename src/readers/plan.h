@@ -42,7 +42,7 @@ plan_entry *plan_add_url(plan *p, const char *url);
  * they are. Errors and warnings name the list file and line. With keep_going, entries
  * that cannot be read become warnings and are listed in p->skipped. Returns 0 or -1. */
 int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *diags);
-/* Every Markdown file (.md, .markdown, .txt) directly in `dir`, in natural order (2 before 10).
+/* Every article file (.md, .markdown, .txt, .html, .htm, .xhtml) directly in `dir`, in natural order (2 before 10).
  * Returns 0, or -1 (with a diagnostic) when there is none or the folder cannot be read. */
 int plan_read_dir(plan *p, const char *dir, diag_list *diags);
 

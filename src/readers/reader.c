@@ -7,6 +7,7 @@
 
 #include "base/text.h"
 #include "base/util.h"
+#include "readers/html.h"
 #include "readers/markdown.h"
 
 /* The line number (from 1) of position p in text. */
@@ -31,6 +32,32 @@ static int text_before_nul(const char *s, size_t n)
             return 0;
     }
     return 1;
+}
+
+reader_format reader_format_pick(const plan_entry *e, const build_options *o, const char *raw,
+                                 size_t len)
+{
+    static const char *const html_exts[] = {".html", ".htm", ".xhtml", ".shtml", NULL};
+    static const char *const md_exts[] = {".md", ".markdown", ".txt", NULL};
+    if (strcmp(e->path, "-") == 0 && o->input_format)
+        return strcmp(o->input_format, "html") == 0 ? READER_HTML : READER_MARKDOWN;
+    const char *slash = strrchr(e->path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : e->path, '.');
+    for (int i = 0; dot && html_exts[i]; i++)
+        if (str_casecmp_ascii(dot, html_exts[i]) == 0)
+            return READER_HTML;
+    for (int i = 0; dot && md_exts[i]; i++)
+        if (str_casecmp_ascii(dot, md_exts[i]) == 0)
+            return READER_MARKDOWN;
+    if (o->input_format)
+        return strcmp(o->input_format, "html") == 0 ? READER_HTML : READER_MARKDOWN;
+    return html_sniff(raw, len) ? READER_HTML : READER_MARKDOWN;
+}
+
+static int utf16_bom(const char *s, size_t n)
+{
+    return n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+                      ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF));
 }
 
 int reader_read(article *a, const plan_entry *e, const build_options *o)
@@ -70,7 +97,7 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
         goto out;
     case FILE_READ_FOLDER:
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
-                 "is a folder; name the Markdown files in it, or pass the folder alone to "
+                 "is a folder; name the articles in it, or pass the folder alone to "
                  "build every article in it");
         goto out;
     case FILE_READ_TOO_LARGE:
@@ -88,7 +115,9 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
                  "is empty; write the article in it or leave it out of the book");
         goto out;
     }
-    if (text_looks_binary(raw, raw_len)) {
+    reader_format format = reader_format_pick(e, o, raw, raw_len);
+    /* a web page in UTF-16 is text with NUL bytes */
+    if (!(format == READER_HTML && utf16_bom(raw, raw_len)) && text_looks_binary(raw, raw_len)) {
         const char *nul = memchr(raw, '\0', raw_len);
         if (nul && nul > raw && text_before_nul(raw, (size_t)(nul - raw)))
             diag_add(&a->diags, DIAG_ERROR, NULL, file, line_of(raw, nul),
@@ -96,12 +125,16 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
                      "damaged?); save it as UTF-8 text");
         else
             diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
-                     "is not a text file (it holds binary data); sheaf reads Markdown or plain "
-                     "text");
+                     "is not a text file (it holds binary data); sheaf reads Markdown, plain "
+                     "text and web pages");
         goto out;
     }
-    if (markdown_read(a, raw, raw_len, o) != 0)
+    if (format == READER_HTML) {
+        if (html_read(a, raw, raw_len, NULL, o) != 0)
+            goto out;
+    } else if (markdown_read(a, raw, raw_len, o) != 0) {
         goto out;
+    }
     meta_merge(&a->meta, &e->overrides);
     a->part = e->part;
     ret = 0;

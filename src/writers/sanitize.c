@@ -1,8 +1,8 @@
 /* sanitize.c: raw HTML inside Markdown -> safe, valid EPUB 3 XHTML nodes.
  *
- * The fragment is parsed with libxml2's HTML parser (no network, no error output, the
- * document's own encoding declarations ignored: input is UTF-8), then rebuilt node by node
- * under the caller's parent. Nothing is copied blindly: every element and attribute below is
+ * The fragment is parsed as a browser parses it, by the HTML5 tree builder every HTML in sheaf
+ * goes through (base/html5.c; the fragment's own encoding declarations are ignored: input is
+ * UTF-8), then rebuilt node by node under the caller's parent. Nothing is copied blindly: every element and attribute below is
  * either kept, translated or dropped.
  *
  * Kept (with the attributes listed, plus id, class, title, lang and dir everywhere):
@@ -41,9 +41,9 @@
  * ctx->resolve_image. Text is filtered to the characters XML 1.0 allows. */
 #include "writers/sanitize.h"
 
-#include <libxml/HTMLparser.h>
 #include <string.h>
 
+#include "base/html5.h"
 #include "base/lang.h"
 #include "writers/media.h"
 #include "base/util.h"
@@ -155,7 +155,7 @@ static const rule rules[] = {
     {"marquee", NULL, R_UNWRAP, NULL, 0},
     {"rb", NULL, R_UNWRAP, NULL, 0},
     {"rtc", NULL, R_UNWRAP, NULL, 0},
-    /* void in HTML5 but unknown to libxml2's HTML 4 parser, which nests what follows inside */
+    /* void elements of no use here */
     {"source", NULL, R_UNWRAP, NULL, 0},
     {"track", NULL, R_UNWRAP, NULL, 0},
     {"keygen", NULL, R_UNWRAP, NULL, 0},
@@ -754,10 +754,6 @@ static void emit_embed(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         warn_at(w, src, "%s", msg);
         free(msg);
     }
-    /* <embed> is a void element, but libxml2's HTML parser nests what follows it inside it:
-     * that text belongs to the surrounding paragraph. */
-    if (strcmp(name, "embed") == 0)
-        emit_children(w, src, out, pl);
     free(url);
     free(remote);
     free(page);
@@ -957,7 +953,6 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         emit_a(w, src, out, pl);
     } else if (strcmp(name, "img") == 0 || strcmp(name, "image") == 0) {
         emit_img(w, src, out, pl);
-        emit_children(w, src, out, pl); /* misnested by the parser: they follow it */
     } else if (!strcmp(name, "iframe") || !strcmp(name, "embed") || !strcmp(name, "object") ||
                !strcmp(name, "video") || !strcmp(name, "audio")) {
         emit_embed(w, src, out, pl);
@@ -1040,7 +1035,6 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
             el = new_el(w, out, "hr");
             copy_common(w, src, el, NULL);
         }
-        emit_children(w, src, out, pl); /* misnested by the parser: they follow it */
         break;
     case R_VOID:
         el = new_el(w, out, oname);
@@ -1110,7 +1104,7 @@ int sanitize_html_fragment(const char *html, size_t len, xmlNodePtr parent, int 
                            const sanitize_ctx *ctx)
 {
     int ret = -1;
-    htmlDocPtr src = NULL;
+    xmlDocPtr src = NULL;
     xmlNodePtr holder = NULL, body = NULL;
     walk w;
     place pl;
@@ -1126,22 +1120,12 @@ int sanitize_html_fragment(const char *html, size_t len, xmlNodePtr parent, int 
             goto out;
         }
     }
-    if (len > (size_t)0x7fffffff)
-        goto out;
-    /* XML_PARSE_HUGE lifts the HTML parser's 256-level limit, past which it silently drops
-     * the rest of the fragment; the walk below flattens anything deeper than
-     * SANITIZE_MAX_DEPTH and keeps its text. (The HTML parser expands no user-defined
-     * entities, so this is not the billion-laughs risk HUGE is for XML.) */
-    src = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                         HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                             HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+    /* The HTML5 tree builder (base/html5.c), as for whole pages: the fragment lands in <body>
+     * (what belongs in <head> goes there, and is looked at below for scripts). */
+    src = html5_parse(html, len, NULL);
     if (!src)
         goto out;
-    for (xmlNodePtr root = xmlDocGetRootElement(src); root && !body; root = root->next)
-        if (name_is(root, "html"))
-            for (xmlNodePtr c = root->children; c && !body; c = c->next)
-                if (name_is(c, "body"))
-                    body = c;
+    body = html5_child(xmlDocGetRootElement(src), "body");
 
     memset(&w, 0, sizeof w);
     w.ctx = ctx;

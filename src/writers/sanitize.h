@@ -2,7 +2,7 @@
  *
  * Blog posts carry raw HTML that is not XML (`<img ...>` without `/>`, `<br>`, `&nbsp;`), not
  * allowed in an EPUB (scripts, forms, iframes, remote media) or obsolete (`<center>`, `<font>`,
- * `align=`). sanitize_html_fragment parses such a fragment with libxml2's HTML parser and
+ * `align=`). sanitize_html_fragment parses such a fragment as a browser does (base/html5.h) and
  * rebuilds it, element by element, from a whitelist; see the comment at the top of sanitize.c for
  * exactly what is kept, translated and dropped. Thread-safe (no global state) once the caller has
  * run xmlInitParser() in the main thread. */

@@ -325,11 +325,12 @@ static void test_read_dir(void **state)
     plan_init(&p);
     assert_int_equal(plan_read_dir(&p, LIST "/folder", &d), 0);
     assert_int_equal(d.len, 0);
-    /* 2 before 10; the hidden file and notes.html are not articles. */
-    assert_int_equal(p.len, 3);
+    /* 2 before 10; a web page is an article; the hidden file and notes.json are not. */
+    assert_int_equal(p.len, 4);
     assert_string_equal(p.entries[0].path, LIST "/folder/1.md");
     assert_string_equal(p.entries[1].path, LIST "/folder/2.md");
-    assert_string_equal(p.entries[2].path, LIST "/folder/10.md");
+    assert_string_equal(p.entries[2].path, LIST "/folder/3.html");
+    assert_string_equal(p.entries[3].path, LIST "/folder/10.md");
     assert_int_equal(p.entries[0].part, -1);
     plan_free(&p);
 
@@ -341,7 +342,7 @@ static void test_read_dir(void **state)
 
     plan_init(&p);
     assert_int_equal(plan_read_dir(&p, LIST "/bad", &d), -1);
-    assert_non_null(find_diag(&d, DIAG_ERROR, LIST "/bad", 0, "no Markdown files"));
+    assert_non_null(find_diag(&d, DIAG_ERROR, LIST "/bad", 0, "no articles in this folder"));
     assert_int_equal(plan_read_dir(&p, LIST "/no-such-folder", &d), -1);
     plan_free(&p);
     diag_list_clear(&d);

@@ -1,0 +1,230 @@
+#!/usr/bin/env bats
+# End-to-end tests of web pages as input (issue 13): encodings, HTML5 parsing, images saved
+# beside a page, lazy images, Reader View's extraction and metadata, hostile pages. Fixtures:
+# tests/fixtures/html/ (pages written for the project; see its README).
+
+load build-helpers
+
+HTML="$SHEAF_FIXTURES/html"
+
+# The reading text of a book's articles (every article document, in spine order), with the
+# whitespace of the XHTML collapsed.
+book_text() {
+    local d
+    for d in $(adocs "$1"); do
+        entry "$1" "$d" | sed -e 's/ xmlns="[^"]*"//' |
+            xmllint --xpath 'string(//body)' - 2>/dev/null
+        echo
+    done | tr -s ' \n\t' ' '
+}
+
+# sheaf's own checker finds nothing in BOOK.
+checked() {
+    run "$SHEAF" check "$1"
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+}
+
+# --- bytes to text ---------------------------------------------------------------------------
+
+@test "html: a windows-1252 page that declares nothing reads as windows-1252" {
+    sb --extract=off "$HTML/cp1252.html" -o cafe.epub
+    [ "$status" -eq 0 ]
+    text=$(book_text cafe.epub)
+    [[ $text == *"“menu du jour” at the café"* ]]
+    [[ $text == *"costs €12"* ]]
+    [[ $text == *"Crème brûlée, pâté"* ]]
+    [[ $text == *"waiter – who"* ]]
+    checked cafe.epub
+    keep cafe.epub
+}
+
+@test "html: a UTF-8 page that declares ISO-8859-1 is not garbled" {
+    sb --extract=off "$HTML/utf8-declares-latin1.html" -o zoe.epub
+    [ "$status" -eq 0 ]
+    text=$(book_text zoe.epub)
+    [[ $text == *"Zoë wrote her first résumé at fourteen — a single page"* ]]
+    [[ $text == *"euros (€)"* ]]
+    [[ $text == *"日本語のメニューもあります。"* ]]
+    [[ $text != *"Ã"* ]]
+    [ "$(xq zoe.epub "$(opf_path zoe.epub)" 'string(//*[name()="dc:title"])')" = "Zoë’s naïve résumé" ]
+    keep zoe.epub
+}
+
+@test "html: a page in UTF-16 with its byte-order mark is read" {
+    printf '\xff\xfe' >u16.html
+    printf '<html><head><title>Sixteen</title></head><body><p>Wide characters, €.</p></body></html>' |
+        iconv -f UTF-8 -t UTF-16LE >>u16.html
+    sb --extract=off u16.html -o u16.epub
+    [ "$status" -eq 0 ]
+    [[ $(book_text u16.epub) == *"Wide characters, €."* ]]
+    keep u16.epub
+}
+
+# --- parsing as a browser does ---------------------------------------------------------------
+
+@test "html: the HTML5 tree builder's cases: figure in p, picture, &copy without ;, after </body>" {
+    sb --extract=off "$HTML/html5-trees.html" -o trees.epub
+    [ "$status" -eq 0 ]
+    doc=$(adocs trees.epub | head -1)
+    # the figure follows the paragraph it interrupted, with its image and caption
+    [ "$(xq trees.epub "$doc" 'count(//p/figure)')" = 0 ]
+    [ "$(xq trees.epub "$doc" 'string(//figure/figcaption)')" = "The figure after the paragraph." ]
+    [ "$(xq trees.epub "$doc" 'count(//figure/img)')" = 1 ]
+    [[ $(xq trees.epub "$doc" 'string(//p[contains(., "This sentence follows")])') == "This sentence follows the figure, outside any paragraph." ]]
+    # <img> after <source> in <picture> is an image, not lost inside the source
+    [ "$(xq trees.epub "$doc" 'string(//img[@alt="The image after a source"]/@alt)')" = "The image after a source" ]
+    text=$(book_text trees.epub)
+    [[ $text == *"© 1999 and © 2024"* ]]
+    [[ $text == *"came after the end of the document"* ]]
+    book_refs_ok trees.epub
+    keep trees.epub
+}
+
+@test "html: raw HTML in Markdown goes through the same HTML5 parser" {
+    cat >raw.md <<'EOF'
+# Raw
+
+<p>Before<figure><img src="kiln.png" alt="Kiln"></figure>after &copy 2024</p>
+
+<picture><source srcset="none.webp"><img src="kiln.png" alt="Picture kiln"></picture>
+EOF
+    cp "$FIX/img/kiln.png" .
+    sb raw.md -o raw.epub
+    [ "$status" -eq 0 ]
+    doc=$(adocs raw.epub | head -1)
+    [ "$(xq raw.epub "$doc" 'count(//p/figure)')" = 0 ]
+    [ "$(xq raw.epub "$doc" 'count(//figure/img)')" = 1 ]
+    [ "$(xq raw.epub "$doc" 'count(//img[@alt="Picture kiln"])')" = 1 ]
+    [[ $(book_text raw.epub) == *"after © 2024"* ]]
+    keep raw.epub
+}
+
+# --- images and links ------------------------------------------------------------------------
+
+@test "html: images saved beside the page (NAME_files/) are embedded, lazy ones too" {
+    sb --extract=off "$HTML/lazy.html" -o lazy.epub
+    [ "$status" -eq 0 ]
+    lacks "warning"
+    doc=$(adocs lazy.epub | head -1)
+    # data-src, the largest srcset candidate, the noscript fallback, the picture's image
+    for alt in "A large workbench" "A workbench in two sizes" "The fallback image" \
+        "The picture element's image"; do
+        src=$(xq lazy.epub "$doc" "string(//img[@alt=\"$alt\"]/@src)")
+        [ -n "$src" ] || { echo "no image '$alt'"; return 1; }
+        entries lazy.epub | grep -qx "EPUB/images/${src##*/}"
+    done
+    # the srcset's largest candidate is the large file (the same bytes as data-src's)
+    [ "$(xq lazy.epub "$doc" 'string(//img[@alt="A workbench in two sizes"]/@src)')" = \
+        "$(xq lazy.epub "$doc" 'string(//img[@alt="A large workbench"]/@src)')" ]
+    # no placeholder GIF
+    [ "$(xq lazy.epub "$doc" 'count(//img)')" = 4 ]
+    book_refs_ok lazy.epub
+    checked lazy.epub
+    keep lazy.epub
+}
+
+@test "html: links resolve against the page's address; unsafe schemes lose their link" {
+    cat >links.html <<'EOF'
+<html><head><title>Links</title><link rel="canonical" href="https://site.example/a/page.html"></head>
+<body><p>See <a href="../b/other.html">the other page</a>, <a href="javascript:alert(1)">a script</a>,
+<a href="mailto:desk@site.example">the desk</a> and <a href="#part-2">part two</a>.</p>
+<p>Image on the web only: <img src="photos/far.jpg" alt="A far photo">.</p>
+<h2 id="part-2">Part two</h2><p>The end.</p></body></html>
+EOF
+    sb --extract=off links.html -o links.epub
+    [ "$status" -eq 0 ]
+    doc=$(adocs links.epub | head -1)
+    [ "$(xq links.epub "$doc" 'string(//a[.="the other page"]/@href)')" = "https://site.example/b/other.html" ]
+    [ "$(xq links.epub "$doc" 'count(//a[contains(@href, "javascript")])')" = 0 ]
+    [[ $(book_text links.epub) == *"a script"* ]]
+    [ "$(xq links.epub "$doc" 'string(//a[.="the desk"]/@href)')" = "mailto:desk@site.example" ]
+    # the remote image is a link with its alt text
+    [ "$(xq links.epub "$doc" 'string(//a[.="A far photo"]/@href)')" = "https://site.example/a/photos/far.jpg" ]
+    # the in-page link leads to the heading, wherever the chapter cut put it
+    href=$(xattrs links.epub "$doc" '//a[.="part two"]/@href')
+    [[ $href == *"#part-2" ]]
+    book_refs_ok links.epub
+    # the page's address is the article's source
+    [[ $(opf links.epub) == *"https://site.example/a/page.html"* ]]
+    keep links.epub
+}
+
+# --- where web pages are accepted ------------------------------------------------------------
+
+@test "html: standard input with --from html, a folder, a reading list with overrides" {
+    sb --from html --extract=off - -o stdin.epub <"$HTML/rtl.html"
+    [ "$status" -eq 0 ]
+    [[ $(book_text stdin.epub) == *"المكتبة القديمة"* ]]
+    keep stdin.epub
+    sb --from latex - -o x.epub <"$HTML/rtl.html"
+    [ "$status" -eq 2 ]
+    has "--from"
+    # a folder of pages, each with its images
+    mkdir site
+    cp "$HTML/lazy.html" site/1-lazy.html
+    cp -r "$HTML/lazy_files" site/
+    cp "$HTML/cp1252.html" site/2-cafe.htm
+    sb --extract=off site -o site.epub
+    [ "$status" -eq 0 ]
+    [ "$(adocs site.epub | wc -l)" -ge 2 ]
+    keep site.epub
+    # a reading list: the entry's title and author win over the page's
+    cat >list.yaml <<EOF
+title: Pages
+articles:
+  - path: $HTML/news.html
+    title: A kiln cools
+    author: Desk Editor
+  - $HTML/interview.html
+EOF
+    sb --extract=off list.yaml -o list.epub
+    [ "$status" -eq 0 ]
+    [[ $(opf list.epub) != *"Ines Marlow"* ]] || true
+    nav=$(entry list.epub EPUB/nav.xhtml)
+    [[ $nav == *"A kiln cools"* ]]
+    [[ $nav == *"by Desk Editor"* ]]
+    keep list.epub
+}
+
+@test "html: a page is recognised by its content when its name does not say" {
+    cp "$HTML/rtl.html" page.data
+    sb --extract=off page.data -o page.epub
+    [ "$status" -eq 0 ]
+    [[ $(book_text page.epub) == *"المكتبة القديمة"* ]]
+    # a Markdown file that starts with raw HTML stays Markdown
+    printf '<div>intro</div>\n\n# Heading\n\nText with *emphasis*.\n' >notes.data
+    sb notes.data -o notes.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq notes.epub "$(adocs notes.epub | head -1)" 'count(//em)')" = 1 ]
+}
+
+# --- hostile pages ---------------------------------------------------------------------------
+
+# A page with deep nesting, one element with a million attributes and a huge text node.
+hostile_page() {
+    awk -v n="$1" 'BEGIN {
+        printf "<html><head><title>Hostile</title></head><body><article>"
+        for (i = 0; i < n / 100; i++) printf "<div>"
+        printf "<p"
+        for (i = 0; i < n; i++) printf " a%d=x", i
+        printf ">"
+        for (i = 0; i < n; i++) printf "word "
+        printf "</p>"
+        for (i = 0; i < 50; i++) printf "<p>Readable paragraph %d, with commas, and enough text to count as prose.</p>", i
+        printf "</article></body></html>\n"
+    }' >hostile.html
+}
+
+@test "html: a hostile page (deep nesting, a million attributes, huge text) is linear and bounded" {
+    hostile_page 1000000
+    run timeout 60 "$SHEAF_TOOLS/rusage" -o usage.txt "$SHEAF" build hostile.html -o hostile.epub
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    has "attributes were ignored"
+    has "tags were ignored"
+    # bounded memory: the page is ~13 MB; the build stays under 40 times that
+    rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' usage.txt)
+    [ -n "$rss" ]
+    [ "$rss" -lt 520000 ] || { echo "peak RSS $rss kB"; return 1; }
+    [[ $(book_text hostile.epub) == *"Readable paragraph 49"* ]]
+    keep hostile.epub
+}

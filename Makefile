@@ -130,7 +130,8 @@ fuzz:
 
 # Speed and memory figures (never asserted by tests): the build at several sizes, pandoc side by
 # side, sheaf check against epubcheck, fetching web pages (parallel against one after
-# another, from a local test server), and speaker turns found in the transcript fixtures.
+# another, from a local test server), speaker turns found in the transcript fixtures, and web
+# pages against Readability.js.
 bench: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/bench.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh
@@ -139,6 +140,7 @@ bench: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) tests/bench/suite-agreement.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/fetch.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/turns.sh
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/web.sh
 
 bench-check: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh

@@ -20,6 +20,8 @@ typedef struct guard {
     int formatting; /* open formatting elements */
     int depth_excess, formatting_excess; /* start tags dropped, whose end tags are dropped too */
     int seen_html, seen_body;
+    int ld_json;    /* the last start tag had type="application/ld+json" */
+    int pre;        /* open <pre> and <listing> elements: their whitespace is theirs */
     int line;       /* line at `line_pos` */
     size_t line_pos;
     html5_report *rep;
@@ -121,17 +123,46 @@ static int tag_raw_text(GumboTag t)
     }
 }
 
+/* Attributes no stage reads: event handlers (on...), and data-* and aria-* (but aria-hidden and
+ * aria-modal, which say what is hidden) outside the elements whose data-* attributes name
+ * images and players (lazy loading). Real pages carry many; no point building them. `name` is
+ * `len` bytes, in any case. */
+static int attr_wanted(const char *name, size_t len, int media)
+{
+    char low[12];
+    size_t k = len < sizeof low - 1 ? len : sizeof low - 1;
+    for (size_t i = 0; i < k; i++)
+        low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+    low[k] = '\0';
+    if (len > 2 && low[0] == 'o' && low[1] == 'n')
+        return 0;
+    if (!media && len > 5 && strncmp(low, "data-", 5) == 0)
+        return 0;
+    if (len > 5 && strncmp(low, "aria-", 5) == 0)
+        return (len == 11 && !strcmp(low, "aria-hidden")) || (len == 10 && !strcmp(low, "aria-modal"));
+    return 1;
+}
+
+/* Elements whose data-* attributes are kept (<picture> has no tag number in gumbo). */
+static int tag_media(GumboTag t)
+{
+    return t == GUMBO_TAG_IMG || t == GUMBO_TAG_SOURCE || t == GUMBO_TAG_FIGURE ||
+           t == GUMBO_TAG_IFRAME || t == GUMBO_TAG_EMBED || t == GUMBO_TAG_OBJECT ||
+           t == GUMBO_TAG_VIDEO || t == GUMBO_TAG_AUDIO || t == GUMBO_TAG_UNKNOWN;
+}
+
 /* From p (just after "<name" or "</name"), past the tag's attributes: returns the position
  * just after its '>' (or len when the input ends first). Attributes past `max_attrs` are left
  * out of the output (with their newlines), counted in the report. *self_closing is set when
  * the tag ends with "/>". */
-static size_t guard_attributes(guard *g, size_t p, size_t name_end, int max_attrs,
+static size_t guard_attributes(guard *g, size_t p, size_t name_end, int max_attrs, int media,
                                int *self_closing)
 {
     const char *s = g->in;
     size_t n = g->len, cut = 0;
     int count = 0;
     *self_closing = 0;
+    g->ld_json = 0;
     for (;;) {
         while (p < n && (is_space(s[p]) || (s[p] == '/' && p + 1 < n && s[p + 1] != '>')))
             p++;
@@ -155,23 +186,35 @@ static size_t guard_attributes(guard *g, size_t p, size_t name_end, int max_attr
             cut = max_attrs == 0 ? name_end : p;
         count++;
         /* the name: anything up to space, '/', '>' or a '=' after its first character */
+        size_t an = p;
         p++;
         while (p < n && !is_space(s[p]) && s[p] != '/' && s[p] != '>' && s[p] != '=')
             p++;
+        size_t name_len = p - an;
+        int is_type = p - an == 4 && (s[an] | 0x20) == 't' && (s[an + 1] | 0x20) == 'y' &&
+                      (s[an + 2] | 0x20) == 'p' && (s[an + 3] | 0x20) == 'e';
         while (p < n && is_space(s[p]))
             p++;
         if (p < n && s[p] == '=') {
             p++;
             while (p < n && is_space(s[p]))
                 p++;
+            size_t vs = p, ve;
             if (p < n && (s[p] == '"' || s[p] == '\'')) {
                 const char *q = memchr(s + p + 1, s[p], n - p - 1);
+                vs = p + 1;
+                ve = q ? (size_t)(q - s) : n;
                 p = q ? (size_t)(q - s) + 1 : n;
             } else {
                 while (p < n && !is_space(s[p]) && s[p] != '>')
                     p++;
+                ve = p;
             }
+            if (is_type && ve - vs == 19 && memcmp(s + vs, "application/ld+json", 19) == 0)
+                g->ld_json = 1;
         }
+        if (media >= 0 && !cut && !attr_wanted(s + an, name_len, media))
+            guard_skip(g, an, p, 1);
     }
 }
 
@@ -201,12 +244,40 @@ static size_t guard_raw_text_end(const guard *g, size_t p, const char *name, siz
 
 /* Run the guard over the input; returns 1 with the rewritten input in g->out when something
  * was changed. */
+/* Text between tags, outside <pre>: runs of whitespace become one character (a newline when
+ * the run has one; every newline is kept, so lines stay right), as the page will be laid out
+ * anyway. Indentation is often a quarter of a page, and gumbo reads it a character at a time. */
+static void guard_text(guard *g, size_t from, size_t to)
+{
+    const char *s = g->in;
+    size_t i = from;
+    while (i + 1 < to) {
+        if (!is_space(s[i]) || !is_space(s[i + 1])) {
+            i++;
+            continue;
+        }
+        size_t j = i, newlines = 0;
+        while (j < to && is_space(s[j]))
+            newlines += s[j++] == '\n';
+        guard_copy(g, i);
+        if (newlines)
+            for (size_t k = 0; k < newlines; k++)
+                strbuf_addc(&g->out, '\n');
+        else
+            strbuf_addc(&g->out, ' ');
+        g->copied = j;
+        i = j;
+    }
+}
+
 static int guard_run(guard *g)
 {
     const char *s = g->in;
     size_t n = g->len, p = 0;
     while (p < n) {
         const char *lt = memchr(s + p, '<', n - p);
+        if (!g->pre)
+            guard_text(g, p, lt ? (size_t)(lt - s) : n);
         if (!lt)
             break;
         p = (size_t)(lt - s);
@@ -216,6 +287,7 @@ static int guard_run(guard *g)
         if (c == '!' && p + 3 < n && s[p + 2] == '-' && s[p + 3] == '-') {
             /* a comment: <!-->, <!---> and <!-- ... --> */
             size_t q = p + 4;
+            size_t start = p;
             if (q < n && s[q] == '>') {
                 p = q + 1;
             } else if (q + 1 < n && s[q] == '-' && s[q + 1] == '>') {
@@ -224,6 +296,9 @@ static int guard_run(guard *g)
                 const unsigned char *e = mem_find((const unsigned char *)s + q, n - q, "-->", 3);
                 p = e ? (size_t)((const char *)e - s) + 3 : n;
             }
+            /* comments never reach the tree: gumbo need not read them */
+            if (p - start > 16)
+                guard_skip(g, start, p, 1);
             continue;
         }
         if (c == '!' || c == '?' || (c == '/' && p + 2 < n && !is_alpha(s[p + 2]))) {
@@ -247,7 +322,9 @@ static int guard_run(guard *g)
                                  : GUMBO_TAG_UNKNOWN;
         int self_closing = 0;
         if (end_tag) {
-            size_t after = guard_attributes(g, name_end, name_end, INT32_MAX, &self_closing);
+            size_t after = guard_attributes(g, name_end, name_end, INT32_MAX, -1, &self_closing);
+            if ((tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING) && g->pre > 0)
+                g->pre--;
             int drop = 0;
             if (tag_nests(tag)) {
                 if (tag_formatting(tag) && g->formatting_excess > 0) {
@@ -271,8 +348,8 @@ static int guard_run(guard *g)
         size_t tag_start = p;
         int repeat = (tag == GUMBO_TAG_HTML && g->seen_html++) ||
                      (tag == GUMBO_TAG_BODY && g->seen_body++);
-        size_t after =
-            guard_attributes(g, name_end, name_end, repeat ? 0 : HTML5_MAX_ATTRS, &self_closing);
+        size_t after = guard_attributes(g, name_end, name_end, repeat ? 0 : HTML5_MAX_ATTRS,
+                                        tag_media(tag), &self_closing);
         /* "<x/>" ends a foreign element (SVG, MathML), whose names gumbo does not know; on an
          * HTML element the slash means nothing. */
         int opens = tag_nests(tag) && !(self_closing && tag == GUMBO_TAG_UNKNOWN);
@@ -296,65 +373,25 @@ static int guard_run(guard *g)
             g->formatting += fmt;
         }
         p = after;
+        if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING)
+            g->pre++;
         if (tag == GUMBO_TAG_PLAINTEXT)
             break;
         if (tag_raw_text(tag) && !self_closing) {
             char lower[16];
             for (size_t i = 0; i < nlen && i < sizeof lower; i++)
                 lower[i] = (char)(s[name_start + i] | 0x20);
-            p = guard_raw_text_end(g, p, lower, nlen);
+            size_t end = guard_raw_text_end(g, p, lower, nlen);
+            /* No stage reads a style sheet or a script but JSON-LD metadata: their text is
+             * left out (it is often most of a page, and gumbo reads it a character at a time) */
+            if ((tag == GUMBO_TAG_STYLE || (tag == GUMBO_TAG_SCRIPT && !g->ld_json)) && end > p)
+                guard_skip(g, p, end, 1);
+            p = end;
         }
     }
     if (g->changed)
         guard_copy(g, n);
     return g->changed;
-}
-
-/*** gumbo's memory: one arena per parse ***/
-
-typedef struct gumbo_arena {
-    struct gumbo_chunk *chunks;
-    char *next;
-    size_t left;
-} gumbo_arena;
-
-struct gumbo_chunk {
-    struct gumbo_chunk *prev;
-    max_align_t align[];
-};
-
-static void *arena_get(void *ud, size_t size)
-{
-    gumbo_arena *ga = ud;
-    const size_t align = sizeof(max_align_t);
-    size = (size + align - 1) & ~(align - 1);
-    if (size > ga->left) {
-        size_t want = size > (64u << 10) ? size : (64u << 10);
-        struct gumbo_chunk *c = xmalloc(sizeof *c + want);
-        c->prev = ga->chunks;
-        ga->chunks = c;
-        ga->next = (char *)c->align;
-        ga->left = want;
-    }
-    void *p = ga->next;
-    ga->next += size;
-    ga->left -= size;
-    return p;
-}
-
-static void arena_put(void *ud, void *ptr)
-{
-    (void)ud;
-    (void)ptr; /* freed with the arena */
-}
-
-static void arena_release(gumbo_arena *ga)
-{
-    while (ga->chunks) {
-        struct gumbo_chunk *prev = ga->chunks->prev;
-        free(ga->chunks);
-        ga->chunks = prev;
-    }
 }
 
 /*** gumbo's tree -> libxml2 ***/
@@ -465,8 +502,11 @@ static xmlNodePtr element_new(builder *b, const GumboElement *e)
         el->ns = *ns;
     }
     xmlAttrPtr tail = NULL;
+    int media = tag_media(e->tag);
     for (unsigned i = 0; i < e->attributes.length; i++) {
         const GumboAttribute *ga = e->attributes.data[i];
+        if (!attr_wanted(ga->name, strlen(ga->name), media))
+            continue;
         char *tmp = NULL;
         size_t vlen = strlen(ga->value);
         const char *v = xml_safe(ga->value, &vlen, &tmp);
@@ -479,6 +519,12 @@ static xmlNodePtr element_new(builder *b, const GumboElement *e)
         free(value);
         if (!a)
             oom_abort();
+        /* the name from the document's dictionary: one copy for all the elements */
+        const xmlChar *dn = xmlDictLookup(b->doc->dict, a->name, -1);
+        if (dn) {
+            xmlFree((xmlChar *)a->name);
+            a->name = dn;
+        }
         a->doc = b->doc;
         for (xmlNodePtr c = a->children; c; c = c->next)
             c->doc = b->doc;
@@ -544,7 +590,6 @@ xmlDocPtr html5_parse(const char *utf8, size_t len, html5_report *rep)
 {
     xmlDocPtr doc = NULL;
     GumboOutput *out = NULL;
-    gumbo_arena ga = {NULL, NULL, 0};
     guard g;
 
     if (rep)
@@ -562,9 +607,6 @@ xmlDocPtr html5_parse(const char *utf8, size_t len, html5_report *rep)
     }
 
     GumboOptions opts = kGumboDefaultOptions;
-    opts.allocator = arena_get;
-    opts.deallocator = arena_put;
-    opts.userdata = &ga;
     opts.max_errors = 0;
     out = gumbo_parse_with_options(&opts, utf8 ? utf8 : "", len);
     if (!out || !out->root)
@@ -578,8 +620,9 @@ xmlDocPtr html5_parse(const char *utf8, size_t len, html5_report *rep)
         oom_abort();
     builder b = {doc, NULL, NULL};
     tree_build(&b, out->root);
-    /* gumbo_destroy_output would walk the tree recursively to free what the arena holds */
-    arena_release(&ga);
+    /* (recursive, as deep as the tree: the guard keeps that within HTML5_MAX_DEPTH levels of
+     * nesting elements) */
+    gumbo_destroy_output(&opts, out);
     strbuf_release(&g.out);
     return doc;
 }

@@ -99,36 +99,6 @@ static char *lang_clean(const char *raw)
     return t;
 }
 
-/* Characters of the article's text that are not in links: a page that is only a list of links
- * (or nothing, its text being built by JavaScript) has next to none. */
-static size_t text_outside_links(cmark_node *doc)
-{
-    size_t n = 0;
-    int in_link = 0;
-    cmark_iter *it = cmark_iter_new(doc);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *node = cmark_iter_get_node(it);
-        cmark_node_type t = cmark_node_get_type(node);
-        if (t == CMARK_NODE_LINK) {
-            in_link += ev == CMARK_EVENT_ENTER ? 1 : -1;
-            continue;
-        }
-        if (ev != CMARK_EVENT_ENTER || in_link)
-            continue;
-        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK ||
-            t == CMARK_NODE_HTML_BLOCK) {
-            for (const unsigned char *p = (const unsigned char *)cmark_node_get_literal(node);
-                 p && *p; p++)
-                n += (*p & 0xC0) != 0x80 && *p != ' ' && *p != '\n';
-        } else if (t == CMARK_NODE_IMAGE) {
-            n += HTML_MIN_TEXT; /* a picture is worth a page */
-            cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
-        }
-    }
-    cmark_iter_free(it);
-    return n;
-}
 
 /* Reader View's attempts: all its rules first, then without one more each time while it finds
  * less than READABILITY_CHAR_THRESHOLD characters; the longest attempt when none finds
@@ -218,6 +188,8 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
                           &utf8_len, &cr);
     encoding_note(a, &cr);
     clean = text_clean(utf8, utf8_len, file, &clean_len, &a->diags);
+    free(utf8);
+    utf8 = NULL;
     {
         struct sha1_ctx sha;
         sha1_init(&sha);
@@ -258,11 +230,12 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
     a->doc = htmlconv_run(&conv, root);
     a->raw_html = conv.raw_html;
     a->markup = 1;
-    if (text_outside_links(a->doc) < HTML_MIN_TEXT) {
+    if (conv.unlinked < HTML_MIN_TEXT) {
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
-                 "no article found in this page (nothing readable is left of it); if the "
-                 "text is built by JavaScript, save the page from the browser after it has "
-                 "loaded");
+                 "no article in this page: it has less than %d characters of text outside "
+                 "links (a page of links, or one whose text JavaScript writes: save it from "
+                 "the browser once it has loaded)",
+                 HTML_MIN_TEXT);
         goto out;
     }
     a->text = strbuf_detach(&conv.text, &a->text_len);

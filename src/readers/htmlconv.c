@@ -19,6 +19,7 @@
 /* Flags in xmlNode.extra, computed by flags_compute for the elements under the root. */
 #define F_DONE 0x1
 #define F_BLOCK 0x2 /* the element is, or holds, a block element */
+#define F_INNER 0x4 /* the element holds a block element */
 
 typedef enum kind {
     K_INLINE,    /* transparent phrasing: span, font, unknown elements */
@@ -149,7 +150,7 @@ static void flags_compute(xmlNodePtr root)
             if (kind_is_block(k))
                 n->extra |= F_BLOCK;
             if (n != root && (n->extra & F_BLOCK) && k != K_DROP)
-                n->parent->extra |= F_BLOCK;
+                n->parent->extra |= F_BLOCK | F_INNER;
         }
         if (n == root)
             break;
@@ -331,6 +332,7 @@ typedef struct conv {
     int sp;               /* 0: no run open */
     int inline_depth;     /* elements deeper than the stack can hold are transparent */
     int link_depth;       /* inside a link */
+    int a_depth;          /* inside the page's <a>, link or not */
     strbuf run;           /* text waiting to become a TEXT node */
     int space_due, line_start;
     cmark_node *container; /* where the run's paragraph goes */
@@ -472,6 +474,8 @@ static void text_add(conv *v, const char *s)
         }
         strbuf_addc(&v->run, ch);
         v->line_start = 0;
+        if (!v->a_depth && ((unsigned char)ch & 0xC0) != 0x80)
+            v->c->unlinked++;
     }
 }
 
@@ -649,6 +653,7 @@ static void image_add(conv *v, xmlNodePtr img)
         }
         append(v->stack[v->sp - 1], i);
         v->c->images++;
+        v->c->unlinked += HTMLCONV_IMAGE_WEIGHT;
     }
     free(src);
     free(target);
@@ -675,6 +680,7 @@ static void inline_element(conv *v, xmlNodePtr el)
         pop(v);
         break;
     case K_A: {
+        v->a_depth++;
         char *href = v->link_depth ? NULL : link_target(v, el);
         if (href) {
             ensure_run(v);
@@ -693,6 +699,7 @@ static void inline_element(conv *v, xmlNodePtr el)
             inlines(v, el);
         }
         free(href);
+        v->a_depth--;
         break;
     }
     case K_CODE: {
@@ -704,6 +711,8 @@ static void inline_element(conv *v, xmlNodePtr el)
             cmark_node_set_literal(c, t);
             append(v->stack[v->sp - 1], c);
             strbuf_adds(&v->c->text, t);
+            if (!v->a_depth)
+                v->c->unlinked += strlen(t);
         }
         free(t);
         break;
@@ -840,6 +849,7 @@ static void raw_block(conv *v, xmlNodePtr el)
     char *t = text_of(el);
     strbuf_adds(&v->c->text, t);
     strbuf_addc(&v->c->text, '\n');
+    v->c->unlinked += strlen(t);
     free(t);
 }
 
@@ -971,6 +981,7 @@ static void code_block(conv *v, xmlNodePtr pre)
     char *lit = len && s[len - 1] == '\n' ? xstrdup(s) : xasprintf("%s\n", s);
     cmark_node_set_literal(cb, lit);
     strbuf_adds(&v->c->text, lit);
+    v->c->unlinked += len;
     free(lit);
     /* language-x on the pre or on its code */
     xmlNodePtr code = html5_child(pre, "code");
@@ -1069,13 +1080,13 @@ static void block_element(conv *v, xmlNodePtr el)
     case K_P:
         run_close(v);
         anchor_note(v, el);
-        if (html5_is(el, "figcaption") && !(el->extra & F_BLOCK)) {
+        if (html5_is(el, "figcaption") && !(el->extra & F_INNER)) {
             /* a caption: an italic line under its image, as Markdown writes one */
             run_open(v, CMARK_NODE_PARAGRAPH, 0);
             push(v, cmark_node_new(CMARK_NODE_EMPH));
             inlines(v, el);
             pop(v);
-        } else if (el->extra & F_BLOCK && !html5_is(el, "dt") && !html5_is(el, "summary")) {
+        } else if (el->extra & F_INNER && !html5_is(el, "dt") && !html5_is(el, "summary")) {
             blocks(v, el); /* a paragraph holding blocks (made so by a script): its blocks */
         } else {
             run_open(v, CMARK_NODE_PARAGRAPH, 0);

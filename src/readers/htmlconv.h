@@ -29,6 +29,8 @@
 
 #include "base/util.h"
 
+#define HTMLCONV_IMAGE_WEIGHT 100
+
 typedef struct htmlconv {
     /* in */
     const char *base_url; /* absolute URL relative links and images resolve against, or NULL */
@@ -38,6 +40,8 @@ typedef struct htmlconv {
     /* out */
     int raw_html;         /* raw HTML nodes were made */
     strbuf text;          /* the article's text, blocks separated by newlines */
+    size_t unlinked;      /* characters of it (not spaces) outside the page's links, each image
+                             counted as HTMLCONV_IMAGE_WEIGHT: a list of links has next to none */
     size_t images;        /* images converted */
 } htmlconv;
 

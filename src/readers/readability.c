@@ -344,15 +344,20 @@ static char *doc_title(xmlDocPtr doc)
     return xstrdup("");
 }
 
-/* Is c (a byte of UTF-8 at s) one of Readability's title separators |-\/>» ? Sets *n. */
+/* Is the character at s one of Readability's title separators |-–—\/>» ? Sets *n. */
 static int title_sep(const char *s, size_t *n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     if (*s == '|' || *s == '-' || *s == '\\' || *s == '/' || *s == '>') {
         *n = 1;
         return 1;
     }
-    if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xBB) {
+    if (u[0] == 0xC2 && u[1] == 0xBB) {
         *n = 2;
+        return 1;
+    }
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x93 || u[2] == 0x94)) {
+        *n = 3;
         return 1;
     }
     return 0;
@@ -804,6 +809,12 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
     for (int i = 0; !byline && keys_by[i]; i++)
         if (V(keys_by[i]) && *V(keys_by[i]))
             byline = V(keys_by[i]);
+    /* article:author, unless it is the address of a profile page */
+    if (!byline && V("article:author") && *V("article:author")) {
+        char sch[16];
+        if (!uri_scheme(V("article:author"), sch, sizeof sch))
+            byline = V("article:author");
+    }
     if (byline) {
         m->byline = unescape_entities(byline);
         if (ld.byline && byline == ld.byline && ld.authors.len) {
@@ -1443,16 +1454,22 @@ static xmlNodePtr remove_and_next(grab *g, xmlNodePtr n)
 
 /*** Readability's tests ***/
 
-/* Case-insensitive search for any of the |-separated words of `alts` in s. */
+/* Case-insensitive search for any of the words `alts` (lowercase) in s: a regular expression
+ * of alternatives, as Readability's are. */
 static int matches_any(const char *s, const char *const *alts)
 {
-    for (int i = 0; alts[i]; i++) {
-        size_t n = strlen(alts[i]);
-        for (const char *p = s; *p; p++)
-            if (strncasecmp(p, alts[i], n) == 0)
-                return 1;
-    }
-    return 0;
+    char buf[256], *low = buf;
+    size_t n = strlen(s);
+    int hit = 0;
+    if (n >= sizeof buf)
+        low = xmalloc(n + 1);
+    for (size_t i = 0; i <= n; i++)
+        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    for (int i = 0; alts[i] && !hit; i++)
+        hit = strstr(low, alts[i]) != NULL;
+    if (low != buf)
+        free(low);
+    return hit;
 }
 
 static const char *const re_unlikely[] = {
@@ -1753,6 +1770,20 @@ static int check_byline(grab *g, xmlNodePtr n, const char *match)
     free(t);
     size_t len = js_length(trimmed);
     if (len > 0 && len < 100) {
+        /* a child with itemprop="name" holds the name alone (without a date or "share") */
+        xmlNodePtr end = next_node(n, 1);
+        for (xmlNodePtr c = next_node(n, 0); c && c != end; c = next_node(c, 0)) {
+            char *ip = attr(c, "itemprop");
+            int name = ip && strstr(ip, "name");
+            free(ip);
+            if (name) {
+                char *ct = text_content(c);
+                free(trimmed);
+                trimmed = js_normalize(ct, 0);
+                free(ct);
+                break;
+            }
+        }
         g->r->byline = trimmed;
         return 1;
     }
@@ -1857,7 +1888,7 @@ static void div_wrap_phrasing(grab *g, xmlNodePtr div)
 static void replace_brs(grab *g, xmlNodePtr body)
 {
     static const int brs[] = {GUMBO_TAG_BR, -1};
-    nodelist l = {0};
+    nodelist l = {0}, gone = {0};
     collect(g, body, brs, &l);
     for (size_t i = 0; i < l.len; i++) {
         xmlNodePtr br = l.items[i];
@@ -1901,11 +1932,19 @@ static void replace_brs(grab *g, xmlNodePtr body)
             dom_append(g, p, next);
             next = sib;
         }
-        while (p->last && whitespace(g, p->last))
-            dom_remove(g, p->last);
+        /* trailing whitespace and <br>s go; a <br> may be a later item of the list: it is
+         * kept, detached, until the end (Reader View's list holds it too) */
+        while (p->last && whitespace(g, p->last)) {
+            xmlNodePtr w = p->last;
+            dom_unlink(g, w);
+            nodelist_add(&gone, w);
+        }
         if (p->parent && tag(g, p->parent) == GUMBO_TAG_P)
             set_tag(g, p->parent, "div");
     }
+    for (size_t i = 0; i < gone.len; i++)
+        xmlFreeNode(gone.items[i]);
+    free(gone.items);
     free(l.items);
 }
 
@@ -2483,8 +2522,6 @@ static xmlNodePtr grab_article(grab *g)
         }
     }
     free(best_class);
-    prep_article(g, art);
-
     /* the article's direction, from its nearest ancestor that states one */
     /* (the parent first, then the candidate itself, then the parent's ancestors) */
     g->r->dir = NULL;
@@ -2499,6 +2536,8 @@ static xmlNodePtr grab_article(grab *g)
             free(dir);
         }
     }
+    prep_article(g, art);
+
     const tstats *st = stats(g, art);
     g->r->text_length = st_len(st);
     g->r->link_length = (size_t)st->link;

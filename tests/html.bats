@@ -312,6 +312,24 @@ EOF
     [ "$(xq notes.epub "$(adocs notes.epub | head -1)" 'count(//em)')" = 1 ]
 }
 
+@test "html: a long page without headings is cut into documents e-readers page through well" {
+    awk 'BEGIN {
+        printf "<html><head><title>Long</title></head><body><article>"
+        for (i = 0; i < 12000; i++) printf "<p>Paragraph %d of a very long page, with a comma and some more words to read.</p>", i
+        printf "</article></body></html>\n"
+    }' >long.html
+    sb long.html -o long.epub
+    [ "$status" -eq 0 ]
+    n=$(adocs long.epub | wc -l)
+    [ "$n" -ge 3 ] || { echo "$n documents"; return 1; }
+    for d in $(adocs long.epub); do
+        size=$(entry long.epub "$d" | wc -c)
+        [ "$size" -lt 300000 ] || { echo "$d is $size bytes"; return 1; }
+    done
+    [[ $(book_text long.epub) == *"Paragraph 11999 of a very long page"* ]]
+    keep long.epub
+}
+
 # --- hostile pages ---------------------------------------------------------------------------
 
 # A page with deep nesting, one element with a million attributes and a huge text node.

@@ -159,7 +159,8 @@ void structure_title_settle(article *a, const build_options *o, const mdtree_fil
     a->meta.title = title_from_path(a->path);
 }
 
-/* Source bytes of a block, to decide where to split large documents. */
+/* Source bytes of a block, to decide where to split large documents (for blocks without
+ * source lines, the bytes of their text). */
 static size_t block_size(const article *a, cmark_node *n)
 {
     int start = cmark_node_get_start_line(n), end = cmark_node_get_end_line(n);
@@ -168,6 +169,10 @@ static size_t block_size(const article *a, cmark_node *n)
         size_t to = (size_t)end < a->n_lines ? a->line_starts[end] : a->text_len;
         return to - from;
     }
+    /* A tree built by a reader without source lines (a web page): the text it holds */
+    const char *literal = cmark_node_get_literal(n);
+    if (literal)
+        return strlen(literal) + 1;
     size_t sum = 0;
     for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c))
         sum += block_size(a, c);

@@ -401,3 +401,30 @@ EOF
     has "sheaf: fetching: pages 2/2"
     has "sheaf: fetching: images 3/3"
 }
+
+@test "an HTML page from the web becomes its article, with its images fetched (issue 13)" {
+    sb "$WEB/files/article.html" -o article.epub
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    keep article.epub
+    o=$(opf_path article.epub)
+    [ "$(xq article.epub "$o" 'string(//*[name()="dc:title"])')" = "Glazes That Crawl on Purpose" ]
+    [ "$(xq article.epub "$o" 'string(//*[name()="dc:creator"])')" = "Hanne Viklund" ]
+    [ "$(xq article.epub "$o" 'string(//*[name()="dc:source"])')" = "$WEB/files/article.html" ]
+    page=$(entry article.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *"lizard-skin pattern"* ]]
+    [[ $page != *"Log in"* && $page != *"All rights reserved"* && $page != *">Share<"* ]]
+    # both images, the relative one and the site-absolute one, fetched and embedded
+    [ "$(images_in article.epub | wc -l)" -eq 2 ]
+    book_refs_ok article.epub
+    # the relative link resolves against the page's address
+    [[ $page == *"href=\"$WEB/files/second.md\""* ]]
+}
+
+@test "an HTML page's charset comes from the server when the page declares none" {
+    sb "$WEB/typed/cafe-1252.html?ct=text/html;%20charset=windows-1252" -o cafe.epub
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    keep cafe.epub
+    page=$(entry cafe.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *"“café au lait” at the market stall costs €3"* ]]
+    [[ $page == *"Crème, sucre, cannelle"* ]]
+}

@@ -172,3 +172,34 @@ char *url_origin(const char *url)
     curl_url_cleanup(h);
     return ret;
 }
+
+char *url_clean(const char *ref)
+{
+    strbuf b = STRBUF_INIT;
+    while (*ref && (unsigned char)*ref <= ' ')
+        ref++;
+    size_t n = strlen(ref);
+    while (n && (unsigned char)ref[n - 1] <= ' ')
+        n--;
+    for (size_t i = 0; i < n; i++)
+        if (ref[i] != '\t' && ref[i] != '\n' && ref[i] != '\r')
+            strbuf_addc(&b, ref[i]);
+    strbuf_adds(&b, "");
+    return strbuf_detach(&b, NULL);
+}
+
+const char *url_ref_scheme(const char *ref, char *buf, size_t size)
+{
+    size_t i = 0;
+    if (!((ref[0] >= 'a' && ref[0] <= 'z') || (ref[0] >= 'A' && ref[0] <= 'Z')))
+        return NULL;
+    while ((ref[i] >= 'a' && ref[i] <= 'z') || (ref[i] >= 'A' && ref[i] <= 'Z') ||
+           (ref[i] >= '0' && ref[i] <= '9') || ref[i] == '+' || ref[i] == '-' || ref[i] == '.')
+        i++;
+    if (ref[i] != ':' || i < 2 || i >= size)
+        return NULL;
+    for (size_t k = 0; k < i; k++)
+        buf[k] = (char)(ref[k] >= 'A' && ref[k] <= 'Z' ? ref[k] + 32 : ref[k]);
+    buf[i] = '\0';
+    return buf;
+}

@@ -6,6 +6,8 @@
 #ifndef SHEAF_URL_H
 #define SHEAF_URL_H
 
+#include <stddef.h>
+
 /* 1 when s starts with "http://" or "https://" (ASCII case-insensitive): an input that names a
  * web address rather than a file. */
 int url_is_web(const char *s);
@@ -23,6 +25,14 @@ char *url_web_normalize(const char *s);
  * when not NULL, is set to a new string naming the scheme it has, e.g. "file", or NULL when the
  * reference is not a valid URL at all). */
 char *url_web_resolve(const char *base, const char *ref, int keep_fragment, char **scheme);
+
+/* `ref` as a page's attribute gives it, read as browsers read it: without surrounding ASCII
+ * space and without tabs and newlines. A new string the caller frees. */
+char *url_clean(const char *ref);
+
+/* The scheme of an absolute URL of any scheme ("mailto", "javascript"), lowercased into buf
+ * (size bytes), or NULL when `ref` has none (a relative reference; "c:" is a drive letter). */
+const char *url_ref_scheme(const char *ref, char *buf, size_t size);
 
 /* The host of an absolute address, in lowercase (a new string the caller frees), or NULL. */
 char *url_host(const char *url);

@@ -9,7 +9,7 @@
 #include "base/html5.h"
 #include "base/lang.h"
 #include "base/text.h"
-#include "base/uri.h"
+#include "base/url.h"
 #include "readers/charset.h"
 #include "readers/htmlconv.h"
 #include "readers/readability.h"
@@ -225,7 +225,8 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
 
     conv.base_url = base;
     conv.page_url = page_url;
-    conv.page_dir = a->dir;
+    /* a page from the web names no file on this computer */
+    conv.page_dir = src && src->url ? NULL : a->dir;
     conv.arena = a->arena;
     a->doc = htmlconv_run(&conv, root);
     a->raw_html = conv.raw_html;
@@ -257,13 +258,13 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
         meta_set(&m->dir, rm.dir);
     else if (rr.dir)
         meta_set(&m->dir, rr.dir);
+    /* (only a description the page gives: Reader View's fallback, the first paragraph, would
+     * repeat the article's opening as its deck) */
     if (rm.excerpt && *rm.excerpt)
         meta_set(&m->description, rm.excerpt);
-    else if (rr.excerpt && *rr.excerpt)
-        meta_set(&m->description, rr.excerpt);
     if (rm.site_name && *rm.site_name)
         meta_set(&m->publisher, rm.site_name);
-    if (page_url && uri_is_web(page_url))
+    if (page_url && url_is_web(page_url))
         meta_set(&m->source, page_url);
     ret = 0;
 out:

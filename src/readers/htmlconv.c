@@ -10,7 +10,7 @@
 #include "base/html5.h"
 #include "base/strmap.h"
 #include "base/text.h"
-#include "base/uri.h"
+#include "base/url.h"
 #include "model/sem.h"
 
 /* Lists and quotes nested deeper are flattened into the one at this depth. */
@@ -160,6 +160,21 @@ static void flags_compute(xmlNodePtr root)
 
 /*** attributes and URLs ***/
 
+/* `ref` (as a page writes it) resolved against the web address `base`, or with no base, `ref`
+ * itself when it is an absolute web address: a new normalised address the caller frees, or
+ * NULL (another scheme, or nothing to resolve against). */
+static char *web_resolve(const char *base, const char *ref)
+{
+    char *clean = url_clean(ref), *out;
+    if (base && url_is_web(base))
+        out = url_web_resolve(base, clean, 1, NULL);
+    else
+        out = url_is_web(clean) ? url_web_resolve(clean, clean, 1, NULL) : NULL;
+    free(clean);
+    return out;
+}
+
+
 static char *attr(const xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
@@ -257,7 +272,7 @@ static char *url_decode(const char *s)
 static int local_exists(const char *dir, const char *src)
 {
     char buf[16];
-    if (!dir || !src || uri_scheme(src, buf, sizeof buf) || src[0] == '/' || src[0] == '#')
+    if (!dir || !src || url_ref_scheme(src, buf, sizeof buf) || src[0] == '/' || src[0] == '#')
         return 0;
     char *raw = xstrndup(src, strcspn(src, "?#"));
     char *path = url_decode(raw);
@@ -279,13 +294,13 @@ char *htmlconv_image_source(xmlNodePtr img, const char *page_dir)
     char *v, *best = NULL;
 
     if ((v = attr(img, "src")) && !is_placeholder(v)) {
-        strlist_take(&cands, uri_clean(v));
+        strlist_take(&cands, url_clean(v));
     }
     free(v);
     for (int i = 0; lazy[i]; i++)
         if ((v = attr(img, lazy[i]))) {
             if (!is_placeholder(v))
-                strlist_take(&cands, uri_clean(v));
+                strlist_take(&cands, url_clean(v));
             free(v);
         }
     static const char *const sets[] = {"srcset", "data-srcset", "data-lazy-srcset", NULL};
@@ -544,13 +559,13 @@ static char *link_target(conv *v, xmlNodePtr a)
     char *href = attr(a, "href"), *clean = NULL, *out = NULL, buf[16];
     if (!href)
         return NULL;
-    clean = uri_clean(href);
+    clean = url_clean(href);
     const char *frag = NULL;
     char *resolved = NULL;
     if (clean[0] == '#') {
         frag = clean + 1;
     } else {
-        resolved = v->c->base_url ? uri_resolve(v->c->base_url, clean) : NULL;
+        resolved = v->c->base_url ? web_resolve(v->c->base_url, clean) : NULL;
         const char *page = v->c->page_url;
         if (resolved && page) {
             size_t n = strcspn(page, "#");
@@ -566,7 +581,7 @@ static char *link_target(conv *v, xmlNodePtr a)
         goto done;
     }
     const char *target = resolved ? resolved : clean;
-    const char *scheme = uri_scheme(target, buf, sizeof buf);
+    const char *scheme = url_ref_scheme(target, buf, sizeof buf);
     if (scheme) {
         if (!strcmp(scheme, "http") || !strcmp(scheme, "https") || !strcmp(scheme, "mailto") ||
             !strcmp(scheme, "tel") || !strcmp(scheme, "ftp"))
@@ -590,7 +605,7 @@ done:
 static char *image_target(conv *v, const char *src)
 {
     char buf[16];
-    const char *scheme = uri_scheme(src, buf, sizeof buf);
+    const char *scheme = url_ref_scheme(src, buf, sizeof buf);
     if (scheme)
         return xstrdup(src);
     if (src[0] == '/' && src[1] == '/')
@@ -598,7 +613,7 @@ static char *image_target(conv *v, const char *src)
     if (local_exists(v->c->page_dir, src))
         return xstrdup(src);
     if (v->c->base_url) {
-        char *r = uri_resolve(v->c->base_url, src);
+        char *r = web_resolve(v->c->base_url, src);
         if (r)
             return r;
     }
@@ -632,11 +647,7 @@ static void image_add(conv *v, xmlNodePtr img)
     char *src = htmlconv_image_source(img, v->c->page_dir);
     char *target = src ? image_target(v, src) : NULL;
     char *alt = attr(img, "alt"), *title = attr(img, "title");
-    if (target && v->link_depth && uri_is_web(target)) {
-        /* an image on the web inside a link would become a link in a link: its alt text */
-        if (alt && *alt)
-            text_add(v, alt);
-    } else if (target && !str_starts_with(target, "data:")) {
+    if (target && !str_starts_with(target, "data:")) {
         space_pay(v);
         text_flush(v);
         cmark_node *i = cmark_node_new(CMARK_NODE_IMAGE);
@@ -800,7 +811,7 @@ static void raw_prepare(conv *v, xmlNodePtr root)
                 attr_put(n, "src", t);
                 /* one on the web becomes a link with its alt text: never a bare address */
                 char *alt = attr(n, "alt");
-                if (t && uri_is_web(t) && (!alt || !*alt))
+                if (t && url_is_web(t) && (!alt || !*alt))
                     attr_put(n, "alt", "image");
                 free(alt);
                 free(src);
@@ -936,9 +947,9 @@ static char *embed_page(xmlNodePtr el)
         for (xmlNodePtr s = el->children; s && !src; s = s->next)
             if (html5_is(s, "source"))
                 src = attr(s, "src");
-    char *c = src ? uri_clean(src) : NULL;
+    char *c = src ? url_clean(src) : NULL;
     char *url = c && c[0] == '/' && c[1] == '/' ? xasprintf("https:%s", c) : c ? xstrdup(c) : NULL;
-    if (url && uri_is_web(url) && (media || url_is_player(url))) {
+    if (url && url_is_web(url) && (media || url_is_player(url))) {
         static const char *const yt[] = {"youtube.com/embed/", "youtube-nocookie.com/embed/",
                                          NULL};
         const char *host = strstr(url, "//") + 2;
@@ -1219,13 +1230,13 @@ static void targets_collect(conv *v, xmlNodePtr root)
             } else if (n->type == XML_ELEMENT_NODE) {
                 if (pass == 0 && html5_is(n, "a")) {
                     char *href = attr(n, "href");
-                    char *clean = href ? uri_clean(href) : NULL;
+                    char *clean = href ? url_clean(href) : NULL;
                     const char *frag = NULL;
                     char *resolved = NULL;
                     if (clean && clean[0] == '#') {
                         frag = clean + 1;
                     } else if (clean && v->c->page_url && v->c->base_url) {
-                        resolved = uri_resolve(v->c->base_url, clean);
+                        resolved = web_resolve(v->c->base_url, clean);
                         size_t k = strcspn(v->c->page_url, "#");
                         if (resolved && !strncmp(resolved, v->c->page_url, k) && resolved[k] == '#')
                             frag = resolved + k + 1;

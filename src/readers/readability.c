@@ -15,7 +15,7 @@
 
 #include "base/html5.h"
 #include "base/strmap.h"
-#include "base/uri.h"
+#include "base/url.h"
 
 /*** JavaScript's view of text ***/
 
@@ -170,6 +170,21 @@ static void node_remove(xmlNodePtr n)
 }
 
 /*** Metadata ***/
+
+/* `ref` (as a page writes it) resolved against the web address `base`, or with no base, `ref`
+ * itself when it is an absolute web address: a new normalised address the caller frees, or
+ * NULL (another scheme, or nothing to resolve against). */
+static char *web_resolve(const char *base, const char *ref)
+{
+    char *clean = url_clean(ref), *out;
+    if (base && url_is_web(base))
+        out = url_web_resolve(base, clean, 1, NULL);
+    else
+        out = url_is_web(clean) ? url_web_resolve(clean, clean, 1, NULL) : NULL;
+    free(clean);
+    return out;
+}
+
 
 void readability_meta_init(readability_meta *m)
 {
@@ -812,7 +827,7 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
     /* article:author, unless it is the address of a profile page */
     if (!byline && V("article:author") && *V("article:author")) {
         char sch[16];
-        if (!uri_scheme(V("article:author"), sch, sizeof sch))
+        if (!url_ref_scheme(V("article:author"), sch, sizeof sch))
             byline = V("article:author");
     }
     if (byline) {
@@ -854,23 +869,23 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
     free(dir);
     /* the page's address: given, else canonical, else og:url (absolute web addresses only) */
     const char *own = doc_url;
-    char *abs_canonical = canonical ? uri_resolve(doc_url, canonical) : NULL;
-    char *abs_og = og_url ? uri_resolve(doc_url, og_url) : NULL;
-    if (!own && abs_canonical && uri_is_web(abs_canonical))
+    char *abs_canonical = canonical ? web_resolve(doc_url, canonical) : NULL;
+    char *abs_og = og_url ? web_resolve(doc_url, og_url) : NULL;
+    if (!own && abs_canonical && url_is_web(abs_canonical))
         own = abs_canonical;
-    if (!own && abs_og && uri_is_web(abs_og))
+    if (!own && abs_og && url_is_web(abs_og))
         own = abs_og;
     m->url = own ? xstrdup(own) : NULL;
     if (base) {
-        char *b = uri_resolve(m->url, base);
-        if (b && uri_is_web(b))
+        char *b = web_resolve(m->url, base);
+        if (b && url_is_web(b))
             m->base = b;
         else
             free(b);
     }
     if (image) {
-        m->image = uri_resolve(m->base ? m->base : m->url, image);
-        if (m->image && !uri_is_web(m->image)) {
+        m->image = web_resolve(m->base ? m->base : m->url, image);
+        if (m->image && !url_is_web(m->image)) {
             free(m->image);
             m->image = NULL;
         }
@@ -2549,7 +2564,6 @@ static xmlNodePtr grab_article(grab *g)
 void readability_result_free(readability_result *r)
 {
     free(r->byline);
-    free(r->excerpt);
     memset(r, 0, sizeof *r);
 }
 
@@ -2571,18 +2585,6 @@ xmlNodePtr readability_extract(xmlDocPtr doc, const readability_meta *m, int fla
         fonts_to_spans(&g, xmlDocGetRootElement(doc));
     }
     xmlNodePtr art = grab_article(&g);
-    if (art) {
-        /* the first paragraph, for an excerpt */
-        static const int ps[] = {GUMBO_TAG_P, -1};
-        nodelist l = {0};
-        collect(&g, art, ps, &l);
-        if (l.len) {
-            char *t = text_content(l.items[0]);
-            r->excerpt = js_normalize(t, 0);
-            free(t);
-        }
-        free(l.items);
-    }
     /* the per-element data lives in the arena, freed now: no pointer to it may remain */
     for (xmlNodePtr n = xmlDocGetRootElement(doc); n; n = next_in(n, xmlDocGetRootElement(doc), 0))
         n->_private = NULL;

@@ -60,7 +60,6 @@ typedef struct readability_result {
     size_t text_length;  /* the article's text, as Reader View measures it */
     size_t link_length;  /* how much of it is in links */
     char *byline;        /* the byline element's text, when one was found (owned) */
-    char *excerpt;       /* the first paragraph's text (owned), or NULL */
 } readability_result;
 
 void readability_result_free(readability_result *r);

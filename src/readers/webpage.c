@@ -8,6 +8,7 @@
 
 #include "base/text.h"
 #include "base/util.h"
+#include "readers/html.h"
 #include "readers/httphdr.h"
 #include "readers/markdown.h"
 
@@ -197,11 +198,13 @@ int webpage_read(article *a, const plan_entry *e, const unsigned char *body, siz
         free(served);
         goto out;
     }
-    case WEBPAGE_HTML:
-        diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
-                 "is an HTML page, and this sheaf cannot read HTML pages yet; save the article "
-                 "as Markdown or text");
-        goto out;
+    case WEBPAGE_HTML: {
+        /* the HTML reader finds the page's encoding itself (the header's charset first) */
+        html_source src = {a->base_url, content_type};
+        if (html_read(a, (const char *)body, len, &src, o) != 0)
+            goto out;
+        break;
+    }
     case WEBPAGE_TEXT:
         converted = charset_convert(body, len, charset, file, &conv_len, &a->diags);
         if (markdown_read(a, converted ? converted : (const char *)body,

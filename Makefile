@@ -11,7 +11,7 @@ WARN    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -W
 # Asked of pkg-config on first use only, so that `make sample` can install the packages first.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 # Libraries without a pkg-config file.
-EXTRA_LIBS := -lcmark-gfm-extensions -lunistring -lpthread
+EXTRA_LIBS := -lcmark-gfm-extensions -lunistring -lpthread -lm
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS))$(PKG_LIBS)
 
 # Variant: plain build in build/, sanitizer build in build/san.

@@ -31,9 +31,10 @@ static void build_usage(FILE *out)
         "Usage: sheaf build [OPTIONS] INPUT... -o BOOK.epub\n"
         "\n"
         "Build an EPUB 3 book. Each INPUT is an article: Markdown or text (.md, .markdown, .txt),\n"
-        "a saved web page (.html, .htm, .xhtml), or a web address (http:// or https://, fetched\n"
-        "with its images); '-' reads standard input. Or one reading list (.yaml/.yml), or one\n"
-        "folder of articles.\n"
+        "a saved web page (.html, .htm, .xhtml), a caption file or transcript (WebVTT .vtt,\n"
+        "SubRip .srt, Podcasting 2.0 JSON .json; told by its content), or a web address (http://\n"
+        "or https://, fetched with its images); '-' reads standard input. Or one reading list\n"
+        "(.yaml/.yml), or one folder of articles.\n"
         "\n"
         "Output:\n"
         "  -o, --output FILE        the book to write (required)\n"
@@ -55,13 +56,15 @@ static void build_usage(FILE *out)
         "      --resource-path DIR  where to find site-absolute images (/img/x.png); repeatable\n"
         "\n"
         "Input:\n"
-        "      --from FORMAT        'markdown' or 'html': the format of standard input (and of\n"
-        "                           files whose name does not say; default: by content)\n"
+        "      --from FORMAT        markdown, html, vtt, srt or json: the format of standard\n"
+        "                           input (and of files whose content and name do not say)\n"
         "      --extract=auto|off   from a web page, the article as Reader View finds it\n"
         "                           (auto, the default), or the whole page body (off)\n"
         "\n"
         "Interviews:\n"
         "      --speakers=auto|off  detect speaker turns (default auto)\n"
+        "      --speaker LABEL=NAME name a caption file's speaker label, e.g.\n"
+        "                           --speaker SPEAKER_1=\"Ana Ruiz\" (repeatable)\n"
         "      --timestamps=keep|drop\n"
         "      --infer-sections=auto|off  infer section titles in text without headings\n"
         "\n"
@@ -526,7 +529,7 @@ enum {
     OPT_DESCRIPTION, OPT_IDENTIFIER, OPT_RIGHTS, OPT_TOC_DEPTH, OPT_CSS, OPT_STYLE,
     OPT_TEMPLATE_DIR, OPT_SPEAKERS, OPT_TIMESTAMPS, OPT_INFER, OPT_RESOURCE, OPT_COVER,
     OPT_KEEP_GOING, OPT_TIMEOUT, OPT_CACHE, OPT_OFFLINE, OPT_REFRESH, OPT_MAX_IMAGES,
-    OPT_CONNECTIONS, OPT_FROM, OPT_EXTRACT
+    OPT_CONNECTIONS, OPT_FROM, OPT_EXTRACT, OPT_SPEAKER
 };
 
 static const struct option build_options_long[] = {
@@ -559,6 +562,7 @@ static const struct option build_options_long[] = {
     {"connections", required_argument, NULL, OPT_CONNECTIONS},
     {"from", required_argument, NULL, OPT_FROM},
     {"extract", required_argument, NULL, OPT_EXTRACT},
+    {"speaker", required_argument, NULL, OPT_SPEAKER},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -637,6 +641,23 @@ static int usage_error(const char *fmt, const char *arg)
     cli_say(stderr, fmt, arg);
     fputs("\nTry 'sheaf build --help'.\n", stderr);
     return 2;
+}
+
+/* --speaker LABEL=NAME: both parts trimmed, neither empty nor holding a character XML forbids. */
+static int speaker_option(const char *arg, speaker_list *names)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || !text_xml_allowed(arg))
+        return -1;
+    char *label = xstrndup(arg, (size_t)(eq - arg)), *name = xstrdup(eq + 1);
+    str_trim(label);
+    str_trim(name);
+    int ok = *label && *name;
+    if (ok)
+        speaker_list_add(names, label, name, SPEAKER_ROLE_UNKNOWN);
+    free(label);
+    free(name);
+    return ok ? 0 : -1;
 }
 
 static int choice(const char *arg, const char *a, const char *b, int *out)
@@ -754,13 +775,16 @@ int cli_build(int argc, char **argv)
                 goto out;
             }
             break;
-        case OPT_FROM:
-            if (strcmp(optarg, "markdown") != 0 && strcmp(optarg, "html") != 0) {
-                ret = usage_error("--from takes 'markdown' or 'html', got '%s'", optarg);
+        case OPT_FROM: {
+            reader_format f;
+            if (reader_format_named(optarg, &f) != 0) {
+                ret = usage_error("--from takes markdown, html, vtt, srt or json, got '%s'",
+                                  optarg);
                 goto out;
             }
             o.input_format = optarg;
             break;
+        }
         case OPT_EXTRACT:
             if (choice(optarg, "auto", "off", &o.extract_off) != 0) {
                 ret = usage_error("--extract takes 'auto' or 'off', got '%s'", optarg);
@@ -795,6 +819,14 @@ int cli_build(int argc, char **argv)
         case OPT_CACHE: o.cache_dir = optarg; break;
         case OPT_OFFLINE: o.offline = 1; break;
         case OPT_REFRESH: o.refresh = 1; break;
+        case OPT_SPEAKER:
+            if (speaker_option(optarg, &o.speaker_names) != 0) {
+                ret = usage_error("--speaker takes LABEL=NAME (e.g. SPEAKER_1=\"Ana Ruiz\"), "
+                                  "got '%s'",
+                                  optarg);
+                goto out;
+            }
+            break;
         case 'j': {
             char *end = NULL;
             long j = strtol(optarg, &end, 10);
@@ -821,7 +853,7 @@ int cli_build(int argc, char **argv)
     }
     if (optind >= argc) {
         ret = usage_error("%s", "no input: name one or more articles (Markdown files, web "
-                                "pages), a reading list or a folder");
+                                "pages, caption files), a reading list or a folder");
         goto out;
     }
     if (!output) {

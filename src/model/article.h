@@ -78,6 +78,9 @@ typedef struct article {
     int raw_html;        /* the body may hold raw HTML nodes */
     int markup;          /* read from markup that states its structure (a web page): no
                             sections are inferred from its paragraphs */
+    int captions;        /* read from a caption file (readers/captions.c): the reader made its
+                            turns and paragraphs, so the passes look for no title, sections or
+                            labels in it */
     unsigned char digest[20]; /* SHA-1 of the input, for the book's derived identifier */
     int failed;          /* could not be read or parsed: left out of the book */
     diag_list diags;     /* this article's messages, merged in order */

@@ -21,4 +21,5 @@ void build_options_free(build_options *o)
     meta_free(&o->overrides);
     strlist_clear(&o->css_files);
     strlist_clear(&o->resource_paths);
+    speaker_list_clear(&o->speaker_names);
 }

@@ -22,8 +22,11 @@ typedef struct build_options {
     int speakers_off;        /* --speakers=off */
     int timestamps_drop;     /* --timestamps=drop */
     int infer_sections_off;  /* --infer-sections=off */
-    const char *input_format; /* --from: "markdown" or "html"; NULL: by name, then content */
+    const char *input_format; /* --from: "markdown", "html", "vtt", "srt" or "json"; NULL: by
+                                 content and name (readers/reader.h) */
     int extract_off;         /* --extract=off: a web page's whole <body>, not its article */
+    speaker_list speaker_names; /* --speaker LABEL=Name (owned): names for the labels of
+                                   caption files */
     int keep_going;
     int verbose;
     long long epoch;         /* SOURCE_DATE_EPOCH, or the current time */

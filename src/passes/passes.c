@@ -12,14 +12,19 @@ int passes_run(article *a, const build_options *o)
         o->speakers_off ? INTERVIEW_SPEAKERS_OFF : INTERVIEW_SPEAKERS_AUTO;
 
     /* The title and inferred sections leave turn labels alone (the labels are found when first
-     * asked about); the interview pass then makes the turns around the sections. */
-    interview_labels found = {a->doc, &a->meta.speakers, speakers, NULL};
+     * asked about); the interview pass then makes the turns around the sections. A caption
+     * file's reader made its turns: the passes look for no labels, titles or sections in it,
+     * and the interview pass only marks its stage directions. */
+    if (a->captions)
+        speakers = INTERVIEW_SPEAKERS_OFF;
+    const speaker_list *declared = a->captions ? NULL : &a->meta.speakers;
+    interview_labels found = {a->doc, declared, speakers, NULL};
     mdtree_filter labels = {interview_labels_test, &found};
     structure_title_settle(a, o, &labels);
-    if (!o->infer_sections_off && !a->markup)
+    if (!o->infer_sections_off && !a->markup && !a->captions)
         pasted_infer_sections(a->doc, NULL, &labels);
     interview_labels_release(&found);
-    if (interview_apply(a->doc, a->arena, &a->meta.speakers, speakers,
+    if (interview_apply(a->doc, a->arena, declared, speakers,
                         o->timestamps_drop ? INTERVIEW_TIMESTAMPS_DROP : INTERVIEW_TIMESTAMPS_KEEP,
                         &a->cast, &a->diags, article_file(a)) != 0)
         goto out;

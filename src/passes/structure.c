@@ -135,7 +135,8 @@ void structure_title_settle(article *a, const build_options *o, const mdtree_fil
     if (a->meta.title && *a->meta.title)
         return;
     meta_set(&a->meta.title, NULL);
-    if (!o->infer_sections_off && first) {
+    /* A caption file's first cue is speech, never its title. */
+    if (!o->infer_sections_off && first && !a->captions) {
         char *text = NULL, *again = NULL;
         if (paragraph_is_title_like(first, &text, labels)) {
             /* Pasted pages often repeat the title line: a strong sign, even when the text
@@ -169,7 +170,8 @@ static size_t block_size(const article *a, cmark_node *n)
         size_t to = (size_t)end < a->n_lines ? a->line_starts[end] : a->text_len;
         return to - from;
     }
-    /* A tree built by a reader without source lines (a web page): the text it holds */
+    /* A tree built by a reader without source lines (a web page, a caption file): the text it
+     * holds */
     const char *literal = cmark_node_get_literal(n);
     if (literal)
         return strlen(literal) + 1;

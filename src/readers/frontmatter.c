@@ -76,6 +76,7 @@ typedef struct fm_parser {
     arena *arena;
     const char *file;
     diag_list *diags;
+    const char *what; /* what messages say they are about: "front matter" when NULL */
 } fm_parser;
 
 static void fm_error(fm_parser *fp, int line, const char *fmt, ...)
@@ -87,7 +88,8 @@ static void fm_error(fm_parser *fp, int line, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = xvasprintf(fmt, ap);
     va_end(ap);
-    diag_add(fp->diags, DIAG_ERROR, NULL, fp->file, line, "front matter: %s", msg);
+    diag_add(fp->diags, DIAG_ERROR, NULL, fp->file, line, "%s: %s",
+             fp->what ? fp->what : "front matter", msg);
     free(msg);
 }
 
@@ -228,9 +230,9 @@ static speaker_role parse_role(fm_parser *fp, const char *label, const yamldoc_n
     if (str_casecmp_ascii(s, "guest") == 0 || str_casecmp_ascii(s, "interviewee") == 0)
         return SPEAKER_ROLE_GUEST;
     diag_add(fp->diags, DIAG_WARNING, NULL, fp->file, v->line,
-             "front matter: speaker '%s' has role \"%s\", which sheaf does not know (host, "
+             "%s: speaker '%s' has role \"%s\", which sheaf does not know (host, "
              "interviewer, guest or interviewee); the role is ignored",
-             label, s);
+             fp->what ? fp->what : "front matter", label, s);
     return SPEAKER_ROLE_UNKNOWN;
 }
 
@@ -310,6 +312,15 @@ static int read_speakers(fm_parser *fp, const yamldoc_node *v, speaker_list *out
             ret = -1;
         }
     }
+    return ret;
+}
+
+int frontmatter_speakers(const yamldoc_node *v, const char *file, speaker_list *out,
+                         diag_list *diags)
+{
+    fm_parser fp = {arena_new(), file, diags, "speakers"};
+    int ret = read_speakers(&fp, v, out);
+    arena_free(fp.arena);
     return ret;
 }
 
@@ -426,7 +437,7 @@ static int read_field(fm_parser *fp, fm_field f, const char *key, const yamldoc_
 int frontmatter_parse(const char *yaml, size_t len, const char *file, int first_line, meta *out,
                       diag_list *diags)
 {
-    fm_parser fp = {arena_new(), file, diags};
+    fm_parser fp = {arena_new(), file, diags, NULL};
     const yamldoc_options opts = {.first_line = first_line,
                                   .max_size = FRONTMATTER_MAX_SIZE,
                                   .max_depth = FRONTMATTER_MAX_DEPTH,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
+#include "base/yamldoc.h"
 #include "model/meta.h"
 
 /* Largest front matter accepted, in bytes. */
@@ -41,5 +42,11 @@ int frontmatter_split(const char *text, size_t len, const char **yaml, size_t *y
  * Returns 0 on success. */
 int frontmatter_parse(const char *yaml, size_t len, const char *file, int first_line, meta *out,
                       diag_list *diags);
+
+/* Read a `speakers:` value written as front matter writes it (label: name, label: {name, role},
+ * or a list) into `out`, as for a reading-list entry. Errors name `file` and the line and return
+ * -1. */
+int frontmatter_speakers(const yamldoc_node *v, const char *file, speaker_list *out,
+                         diag_list *diags);
 
 #endif

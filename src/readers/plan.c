@@ -20,6 +20,7 @@
 #include "base/strmap.h"
 #include "base/url.h"
 #include "base/yamldoc.h"
+#include "readers/frontmatter.h"
 
 #define PLAN_MAX_LIST_BYTES (16u * 1024u * 1024u)
 #define PLAN_MAX_DEPTH 64
@@ -130,11 +131,11 @@ static char *join_fs(const char *dir, const char *name)
     return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
 }
 
-/* An article's file: Markdown or text, or a web page. */
+/* An article's file: Markdown or text, a web page, or a caption file. */
 static int has_article_ext(const char *name)
 {
     static const char *const exts[] = {".md", ".markdown", ".txt", ".html", ".htm", ".xhtml",
-                                       NULL};
+                                       ".vtt", ".srt", ".json", NULL};
     const char *dot = strrchr(name, '.');
     for (int i = 0; dot && dot != name && exts[i]; i++)
         if (str_casecmp_ascii(dot, exts[i]) == 0)
@@ -165,8 +166,8 @@ int plan_read_dir(plan *p, const char *dir, diag_list *diags)
     }
     if (names.len == 0) {
         diag_add(diags, DIAG_ERROR, NULL, dir, 0,
-                 "no articles in this folder (files named .md, .markdown, .txt, .html, .htm "
-                 "or .xhtml)");
+                 "no articles in this folder (files named .md, .markdown, .txt, .html, .htm, "
+                 ".xhtml, .vtt, .srt or .json)");
         goto out;
     }
     qsort(names.items, names.len, sizeof *names.items, natural_qsort_cmp);
@@ -558,10 +559,13 @@ static void read_entry(list_reader *r, const yamldoc_node *n, int part)
                 set_lang(r, v, &over.lang);
             } else if (strcmp(key, "dir") == 0) {
                 set_dir(r, v, &over.dir);
+            } else if (strcmp(key, "speakers") == 0) {
+                if (frontmatter_speakers(v, r->file, &over.speakers, r->diags) != 0)
+                    r->errors++;
             } else {
                 list_warn(r, k->line,
                           "unknown key '%s' in an entry ignored (an entry may have path or url, "
-                          "title, author, date, source, lang, dir)",
+                          "title, author, date, source, lang, dir, speakers)",
                           key);
             }
         }

@@ -9,7 +9,7 @@
 
 typedef struct plan_entry {
     char *path;     /* a file path as it can be opened, or "-" for standard input */
-    meta overrides; /* entry overrides (title, author, date, source, lang, dir) */
+    meta overrides; /* entry overrides (title, author, date, source, lang, dir, speakers) */
     int part;       /* index into plan.parts, or -1 */
     char *origin;   /* where the entry was named (list file), for messages; may be NULL */
     const char *data; /* when set, the article's bytes (borrowed), read instead of `path` */
@@ -42,7 +42,8 @@ plan_entry *plan_add_url(plan *p, const char *url);
  * they are. Errors and warnings name the list file and line. With keep_going, entries
  * that cannot be read become warnings and are listed in p->skipped. Returns 0 or -1. */
 int plan_read_list(plan *p, const char *list_path, int keep_going, diag_list *diags);
-/* Every article file (.md, .markdown, .txt, .html, .htm, .xhtml) directly in `dir`, in natural order (2 before 10).
+/* Every article file (.md, .markdown, .txt, .html, .htm, .xhtml) and caption file (.vtt,
+ * .srt, .json) directly in `dir`, in natural order (2 before 10).
  * Returns 0, or -1 (with a diagnostic) when there is none or the folder cannot be read. */
 int plan_read_dir(plan *p, const char *dir, diag_list *diags);
 

@@ -7,6 +7,8 @@
 
 #include "base/text.h"
 #include "base/util.h"
+#include "readers/captions.h"
+#include "readers/frontmatter.h"
 #include "readers/html.h"
 #include "readers/markdown.h"
 
@@ -34,13 +36,173 @@ static int text_before_nul(const char *s, size_t n)
     return 1;
 }
 
+/*** Which reader ***/
+
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* Does the line at p (up to end) hold a caption timing arrow? */
+static int line_has_arrow(const char *p, const char *end)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = (size_t)((nl ? nl : end) - p);
+    return n >= 3 && mem_find((const unsigned char *)p, n, "-->", 3) != NULL;
+}
+
+reader_format reader_format_sniff(const char *raw, size_t len)
+{
+    const char *p = raw, *end = raw + (len < 4096 ? len : 4096);
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    if (end - p >= 6 && memcmp(p, "WEBVTT", 6) == 0 &&
+        (end - p == 6 || p[6] == ' ' || p[6] == '\t' || p[6] == '\r' || p[6] == '\n'))
+        return READER_VTT;
+    p = skip_space(p, end);
+    if (p < end && (*p == '{' || *p == '[')) {
+        const char *q = skip_space(p + 1, end);
+        if (*p == '[' && q < end && *q == '{')
+            q = skip_space(q + 1, end);
+        if (q < end && (*q == '"' || (*p == '{' && *q == '}')))
+            return READER_JSON;
+    }
+    /* SubRip: a card number alone on its line and a timing line, or a timing line first */
+    const char *q = p;
+    while (q < end && *q >= '0' && *q <= '9')
+        q++;
+    if (q > p && q - p <= 9) {
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q < end && *q == '\n' && line_has_arrow(q + 1, end))
+            return READER_SRT;
+    }
+    if (q > p && line_has_arrow(p, end))
+        return READER_SRT;
+    return READER_MARKDOWN;
+}
+
+static reader_format format_of_suffix(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
+        return READER_MARKDOWN;
+    if (str_casecmp_ascii(dot, ".vtt") == 0 || str_casecmp_ascii(dot, ".webvtt") == 0)
+        return READER_VTT;
+    if (str_casecmp_ascii(dot, ".srt") == 0)
+        return READER_SRT;
+    if (str_casecmp_ascii(dot, ".json") == 0)
+        return READER_JSON;
+    return READER_MARKDOWN;
+}
+
+int reader_format_named(const char *name, reader_format *f)
+{
+    static const struct {
+        const char *name;
+        reader_format f;
+    } names[] = {{"markdown", READER_MARKDOWN}, {"md", READER_MARKDOWN}, {"text", READER_MARKDOWN},
+                 {"vtt", READER_VTT},           {"webvtt", READER_VTT},  {"srt", READER_SRT},
+                 {"subrip", READER_SRT},        {"json", READER_JSON},   {"html", READER_HTML},
+                 {"htm", READER_HTML}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (str_casecmp_ascii(name, names[i].name) == 0) {
+            *f = names[i].f;
+            return 0;
+        }
+    return -1;
+}
+
+/* A sidecar beside a caption file: "talk.yaml" (or .yml) for "talk.vtt", front-matter keys
+ * (title, date, speakers...) for a format that has no front matter. Its fields go into *m.
+ * Read as inputs are (regular files only, never waiting, never the book's output). Returns 0
+ * (also when there is none), or -1 with an error. */
+static int sidecar_read(const plan_entry *e, const build_options *o, meta *m, diag_list *diags)
+{
+    int ret = 0;
+    const char *dot = strrchr(e->path, '.');
+    if (e->data || strcmp(e->path, "-") == 0 || !dot || strchr(dot, '/'))
+        return 0;
+    static const char *const exts[] = {".yaml", ".yml"};
+    for (size_t i = 0; i < 2; i++) {
+        char *side = xasprintf("%.*s%s", (int)(dot - e->path), e->path, exts[i]);
+        file_id id, list;
+        file_id_of(side, &id);
+        /* the reading list that names the transcript is not its sidecar */
+        list.set = 0;
+        if (e->origin)
+            file_id_of(e->origin, &list);
+        int is_list = list.set && id.set && list.dev == id.dev && list.ino == id.ino;
+        if (is_list || !id.set) {
+            free(side);
+            continue;
+        }
+        char *yaml = NULL;
+        size_t n = 0;
+        file_read_status st = file_read_input(side, FRONTMATTER_MAX_SIZE, &o->output_id, &yaml, &n);
+        if (st != FILE_READ_OK) {
+            diag_add(diags, DIAG_ERROR, NULL, side, 0,
+                     "cannot read this sidecar of '%s': %s; fix it or move it away",
+                     e->path, st == FILE_READ_ERRNO ? strerror(errno)
+                              : st == FILE_READ_TOO_LARGE ? "larger than front matter may be"
+                                                          : file_read_reason(st, 0));
+            ret = -1;
+        } else {
+            size_t clean_len;
+            char *clean = text_clean(yaml, n, side, &clean_len, diags);
+            ret = frontmatter_parse(clean, clean_len, side, 1, m, diags);
+            free(clean);
+        }
+        free(yaml);
+        free(side);
+        break;
+    }
+    return ret;
+}
+
+/* Read a caption file: names for its labels come from its sidecar, its list entry and the
+ * command line, each over the one before. */
+static int captions_dispatch(article *a, const plan_entry *e, const char *raw, size_t len,
+                             reader_format f, const build_options *o)
+{
+    int ret = -1;
+    meta side;
+    speaker_list names = {0};
+    meta_init(&side);
+    if (sidecar_read(e, o, &side, &a->diags) != 0)
+        goto out;
+    meta_merge(&a->meta, &side);
+    const speaker_list *layers[] = {&side.speakers, &e->overrides.speakers, &o->speaker_names};
+    for (size_t i = 0; i < 3; i++)
+        for (size_t k = 0; k < layers[i]->len; k++)
+            speaker_list_add(&names, layers[i]->items[k].label, layers[i]->items[k].name,
+                             layers[i]->items[k].role);
+    captions_format cf = f == READER_VTT ? CAPTIONS_VTT : f == READER_SRT ? CAPTIONS_SRT
+                                                                          : CAPTIONS_JSON;
+    if (captions_read(a, raw, len, cf, &names, o) != 0)
+        goto out;
+    ret = 0;
+out:
+    speaker_list_clear(&names);
+    meta_free(&side);
+    return ret;
+}
+
 reader_format reader_format_pick(const plan_entry *e, const build_options *o, const char *raw,
                                  size_t len)
 {
     static const char *const html_exts[] = {".html", ".htm", ".xhtml", ".shtml", NULL};
     static const char *const md_exts[] = {".md", ".markdown", ".txt", NULL};
-    if (strcmp(e->path, "-") == 0 && o->input_format)
-        return strcmp(o->input_format, "html") == 0 ? READER_HTML : READER_MARKDOWN;
+    reader_format f;
+    if (strcmp(e->path, "-") == 0 && o->input_format &&
+        reader_format_named(o->input_format, &f) == 0)
+        return f;
+    /* caption files by their content, whatever their name says */
+    f = reader_format_sniff(raw, len);
+    if (f != READER_MARKDOWN)
+        return f;
     const char *slash = strrchr(e->path, '/');
     const char *dot = strrchr(slash ? slash + 1 : e->path, '.');
     for (int i = 0; dot && html_exts[i]; i++)
@@ -49,8 +211,13 @@ reader_format reader_format_pick(const plan_entry *e, const build_options *o, co
     for (int i = 0; dot && md_exts[i]; i++)
         if (str_casecmp_ascii(dot, md_exts[i]) == 0)
             return READER_MARKDOWN;
-    if (o->input_format)
-        return strcmp(o->input_format, "html") == 0 ? READER_HTML : READER_MARKDOWN;
+    /* a caption file whose content cannot be told (a broken first card) goes by its name, so
+     * that its reader says what is wrong instead of the file becoming a page of text */
+    f = format_of_suffix(e->path);
+    if (f != READER_MARKDOWN)
+        return f;
+    if (o->input_format && reader_format_named(o->input_format, &f) == 0)
+        return f;
     return html_sniff(raw, len) ? READER_HTML : READER_MARKDOWN;
 }
 
@@ -126,11 +293,14 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
         else
             diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
                      "is not a text file (it holds binary data); sheaf reads Markdown, plain "
-                     "text and web pages");
+                     "text, web pages and caption files (WebVTT, SubRip, JSON transcripts)");
         goto out;
     }
     if (format == READER_HTML) {
         if (html_read(a, raw, raw_len, NULL, o) != 0)
+            goto out;
+    } else if (format != READER_MARKDOWN) {
+        if (captions_dispatch(a, e, raw, raw_len, format, o) != 0)
             goto out;
     } else if (markdown_read(a, raw, raw_len, o) != 0) {
         goto out;

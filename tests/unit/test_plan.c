@@ -351,10 +351,13 @@ static void test_read_dir(void **state)
 static void test_natural_order(void **state)
 {
     (void)state;
-    static const char *names[] = {"ch10-end.md", "ch2-b.markdown", "Ch2-a.md",   "ch1.txt",
-                                  "ch02-c.md",   "ch100.md",       "notes.json", "ch9.MD"};
-    static const char *want[] = {"ch1.txt", "Ch2-a.md",    "ch2-b.markdown", "ch02-c.md",
-                                 "ch9.MD",  "ch10-end.md", "ch100.md"};
+    /* caption files are articles too; a spreadsheet is not */
+    static const char *names[] = {"ch10-end.md", "ch2-b.markdown", "Ch2-a.md", "ch1.txt",
+                                  "ch02-c.md",   "ch100.md",       "notes.csv", "ch9.MD",
+                                  "ch3.vtt",     "ch4.SRT",        "ch5.json"};
+    static const char *want[] = {"ch1.txt", "Ch2-a.md", "ch2-b.markdown", "ch02-c.md",
+                                 "ch3.vtt", "ch4.SRT",  "ch5.json",       "ch9.MD",
+                                 "ch10-end.md", "ch100.md"};
     char dir[] = "/tmp/sheaf-test-plan-XXXXXX";
     assert_non_null(mkdtemp(dir));
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -66,10 +66,11 @@ static int starts_with_n(const char *p, size_t n, const char *s)
 static int closes(const char *p, size_t n, unsigned char prev)
 {
     unsigned char c = (unsigned char)p[0];
-    if (strchr(",.;:!?)]}%", c))
+    if (c == ',' || c == '.' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
+        c == ']' || c == '}' || c == '%')
         return 1;
-    if (starts_with_n(p, n, "\xe2\x80\xa6") || starts_with_n(p, n, "\xe2\x80\x9d") ||
-        starts_with_n(p, n, "\xe2\x80\x99"))
+    if (c == 0xE2 && (starts_with_n(p, n, "\xe2\x80\xa6") || starts_with_n(p, n, "\xe2\x80\x9d") ||
+        starts_with_n(p, n, "\xe2\x80\x99")))
         return 1;
     /* "don" + "'t", "it" + "'s" */
     return c == '\'' && n > 1 && is_letter((unsigned char)p[1]) && is_letter(prev);
@@ -78,10 +79,12 @@ static int closes(const char *p, size_t n, unsigned char prev)
 /* Does the text before end with something that opens what follows? */
 static int opens(const strbuf *t, size_t at, unsigned char prev, int quote_open)
 {
-    if (strchr("([{", prev))
+    if (prev == '(' || prev == '[' || prev == '{')
         return 1;
     if (prev == '"')
         return quote_open;
+    if (prev < 0x80)
+        return 0;
     return ends_with(t, at, "\xe2\x80\x9c") || ends_with(t, at, "\xe2\x80\x98") ||
            ends_with(t, at, "\xc2\xbf") || ends_with(t, at, "\xc2\xa1");
 }
@@ -137,13 +140,18 @@ static void join_piece(joiner *j, const char *p, size_t n)
         /* the space goes before markers that open emphasis, after those that close it */
         strbuf_addc(t, ' ');
     }
-    for (size_t i = 0; i < n; i++)
-        if (p[i] == '"')
-            j->quote_open = !j->quote_open;
+    for (const char *q = memchr(p, '"', n); q; q = memchr(q + 1, '"', n - (size_t)(q + 1 - p)))
+        j->quote_open = !j->quote_open;
     strbuf_add(t, p, n);
 }
 
 /*** Sentences ***/
+
+/* What may follow a sentence's last mark: more marks, closing quotes and brackets. */
+static int is_closer(char c)
+{
+    return c == '.' || c == '!' || c == '?' || c == '"' || c == '\'' || c == ')' || c == ']';
+}
 
 static const char *const abbreviations[] = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "no", "mt", "ft", "inc",
@@ -163,7 +171,7 @@ static size_t sentence_end_at(const char *t, size_t len, size_t i)
         j = i + 3;
     else
         return 0;
-    while (j < len && (strchr(".!?\"')]", t[j]) || t[j] == CUE_EM_CLOSE ||
+    while (j < len && (is_closer(t[j]) || t[j] == CUE_EM_CLOSE ||
                        t[j] == CUE_STRONG_CLOSE ||
                        (j + 2 < len && (unsigned char)t[j] == 0xE2 &&
                         (unsigned char)t[j + 1] == 0x80 &&
@@ -240,44 +248,59 @@ static void builder_sync(inline_builder *ib, cmark_node *para)
 /* Typographic punctuation, as cmark's smart option gives Markdown input: straight quotes curled
  * by what comes before them, "..." an ellipsis, "--" an en dash and "---" an em dash. `prev` is
  * the byte before s (0 at the start of a paragraph), updated. */
-static void smart_run(const char *s, size_t n, strbuf *out, unsigned char *prev)
+static const unsigned char smart_stop[256] = {
+    [CUE_EM_OPEN] = 2, [CUE_EM_CLOSE] = 2, [CUE_STRONG_OPEN] = 2, [CUE_STRONG_CLOSE] = 2,
+    [CUE_VOICE_CHANGE] = 2, ['"'] = 1, ['\''] = 1, ['.'] = 1, ['-'] = 1};
+
+/* Typographic punctuation for s[i..n) up to the first marker; returns where it stopped. */
+static size_t smart_run(const char *s, size_t i, size_t n, strbuf *out, unsigned char *prev)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned char p = *prev;
-        int after_word = p && p != ' ' && !strchr("([{-", p) && p != 0x9C && p != 0x98;
+    while (i < n) {
+        /* copy up to the next byte that may change */
+        size_t k = i;
+        while (k < n && !smart_stop[(unsigned char)s[k]])
+            k++;
+        if (k > i) {
+            strbuf_add(out, s + i, k - i);
+            *prev = (unsigned char)s[k - 1];
+            i = k;
+            if (i == n)
+                break;
+        }
+        unsigned char c = (unsigned char)s[i], p = *prev;
+        if (smart_stop[c] == 2)
+            break;
+        int after_word = p && p != ' ' && p != '(' && p != '[' && p != '{' && p != '-' &&
+                         p != 0x9C && p != 0x98;
         if (c == '"') {
-            strbuf_adds(out, after_word ? "\xe2\x80\x9d" : "\xe2\x80\x9c");
+            strbuf_add(out, after_word ? "\xe2\x80\x9d" : "\xe2\x80\x9c", 3);
             *prev = after_word ? 0x9D : 0x9C;
-            continue;
-        }
-        if (c == '\'') {
-            strbuf_adds(out, after_word || (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')
-                                 ? "\xe2\x80\x99"
-                                 : "\xe2\x80\x98");
+        } else if (c == '\'') {
+            strbuf_add(out, after_word || (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')
+                                ? "\xe2\x80\x99"
+                                : "\xe2\x80\x98",
+                       3);
             *prev = after_word ? 0x99 : 0x98;
-            continue;
-        }
-        if (c == '.' && i + 2 < n && s[i + 1] == '.' && s[i + 2] == '.') {
-            strbuf_adds(out, "\xe2\x80\xa6");
+        } else if (c == '.' && i + 2 < n && s[i + 1] == '.' && s[i + 2] == '.') {
+            strbuf_add(out, "\xe2\x80\xa6", 3);
             i += 2;
             while (i + 1 < n && s[i + 1] == '.')
                 i++;
             *prev = 0xA6;
-            continue;
-        }
-        if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+        } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
             int em = i + 2 < n && s[i + 2] == '-';
-            strbuf_adds(out, em ? "\xe2\x80\x94" : "\xe2\x80\x93");
+            strbuf_add(out, em ? "\xe2\x80\x94" : "\xe2\x80\x93", 3);
             i += em ? 2 : 1;
             while (i + 1 < n && s[i + 1] == '-')
                 i++;
             *prev = '-';
-            continue;
+        } else {
+            strbuf_addc(out, (char)c);
+            *prev = c;
         }
-        strbuf_addc(out, (char)c);
-        *prev = c;
+        i++;
     }
+    return i;
 }
 
 /* Paragraph from t[from..to); appends its plain text to `plain`. NULL when it holds no text. */
@@ -311,20 +334,17 @@ static cmark_node *paragraph_build(inline_builder *ib, const char *t, size_t fro
             i++;
             continue;
         }
-        size_t k = i;
-        while (k < to && !is_marker(t[k]))
-            k++;
         /* a voice change between words leaves two spaces: make them one */
-        size_t from_run = i, to_run = k;
-        if (from_run < to_run && t[from_run] == ' ' && plain->len && any &&
-            plain->data[plain->len - 1] == ' ')
-            from_run++;
-        if (to_run > from_run) {
+        if (t[i] == ' ' && any && plain->len && plain->data[plain->len - 1] == ' ')
+            i++;
+        ib->run.len = 0;
+        size_t k = smart_run(t, i, to, &ib->run, &prev);
+        if (ib->run.len) {
             builder_sync(ib, para);
             cmark_node *parent = ib->depth ? ib->stack[ib->depth - 1] : para;
-            ib->run.len = 0;
-            smart_run(t + from_run, to_run - from_run, &ib->run, &prev);
-            cmark_node_append_child(parent, mdtree_text_new(ib->run.data, ib->run.len));
+            cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+            cmark_node_set_literal(text, ib->run.data); /* NUL-terminated by strbuf */
+            cmark_node_append_child(parent, text);
             strbuf_add(plain, ib->run.data, ib->run.len);
             any = 1;
         }
@@ -369,9 +389,11 @@ typedef struct builder {
 
 static void timestamp_text(const builder *b, long long ms, char *buf)
 {
-    char t[24];
-    cue_time_format(ms, b->hours, t);
-    snprintf(buf, 32, "[%s]", t);
+    buf[0] = '[';
+    cue_time_format(ms, b->hours, buf + 1);
+    size_t n = strlen(buf);
+    buf[n] = ']';
+    buf[n + 1] = '\0';
 }
 
 /* Does a sentence end just before i (but for spaces and markers), after p0? */
@@ -403,42 +425,60 @@ static int sentence_ends_before(const char *t, size_t len, size_t p0, size_t i)
     return 0;
 }
 
-/* Where the current turn's text is cut into paragraphs (offsets, the last one its length). */
+/* Bytes that may end a sentence: '.', '!', '?', and the first byte of '…'. */
+static const unsigned char sentence_mark[256] = {['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1};
+
+/* Where the current turn's text is cut into paragraphs (offsets, the last one its length). The
+ * text is visited by events, not byte by byte: cue boundaries, voice changes (memchr) and, once
+ * a paragraph is past CAPTIONS_PARA_SOFT, sentence marks. */
 static size_t cuts_find(const builder *b, size_t **cuts_out)
 {
     const char *t = b->text.data;
-    size_t len = b->text.len, p0 = 0, bi = 0, n = 0, cap = 16;
+    size_t len = b->text.len, p0 = 0, bi = 0, n = 0, cap = 16, i = 0;
     size_t *cuts = xmalloc(cap * sizeof *cuts);
-    int vis = 0; /* t[p0..i) has text */
-    for (size_t i = 0; i < len; i++) {
+    while (i < len) {
         size_t cut = 0;
-        for (; bi < b->n_bounds && b->bounds[bi].off <= i; bi++) {
-            const boundary *bd = &b->bounds[bi];
-            if (cut || bd->off != i || !vis)
-                continue;
-            if ((bd->pause && (!b->punctuated || sentence_ends_before(t, len, p0, i))) ||
-                (!b->punctuated && i - p0 >= CAPTIONS_PARA_SOFT))
+        while (bi < b->n_bounds && b->bounds[bi].off < i)
+            bi++;
+        if (bi < b->n_bounds && b->bounds[bi].off == i) {
+            int pause = 0;
+            for (; bi < b->n_bounds && b->bounds[bi].off == i; bi++)
+                pause |= b->bounds[bi].pause;
+            if (i > p0 && cue_text_visible(t + p0, i - p0) &&
+                ((pause && (!b->punctuated || sentence_ends_before(t, len, p0, i))) ||
+                 (!b->punctuated && i - p0 >= CAPTIONS_PARA_SOFT)))
                 cut = i;
         }
-        if (!cut && vis && b->speaker == NULL && t[i] == CUE_VOICE_CHANGE) {
-            cut = i;
-        } else if (!cut && b->punctuated && i - p0 >= CAPTIONS_PARA_SOFT) {
-            size_t e = sentence_end_at(t, len, i);
-            if (e && e < len)
-                cut = e;
-        }
-        if (cut) {
-            if (n + 1 >= cap) {
-                cap *= 2;
-                cuts = xrealloc(cuts, cap * sizeof *cuts);
+        if (!cut) {
+            size_t end = bi < b->n_bounds ? b->bounds[bi].off : len, v = end;
+            if (b->speaker == NULL) {
+                const char *m = memchr(t + i, CUE_VOICE_CHANGE, end - i);
+                if (m)
+                    v = (size_t)(m - t);
             }
-            cuts[n++] = cut;
-            p0 = cut;
-            vis = 0;
-            i = cut; /* t[cut] is looked at as the new paragraph's first byte */
+            if (b->punctuated) {
+                for (size_t k = i > p0 + CAPTIONS_PARA_SOFT ? i : p0 + CAPTIONS_PARA_SOFT;
+                     k < v && !cut; k++) {
+                    if (!sentence_mark[(unsigned char)t[k]])
+                        continue;
+                    size_t e = sentence_end_at(t, len, k);
+                    if (e && e < len)
+                        cut = e;
+                }
+            }
+            if (!cut && v < end && v > p0 && cue_text_visible(t + p0, v - p0))
+                cut = v;
+            if (!cut) {
+                i = v < end ? v + 1 : end;
+                continue;
+            }
         }
-        if (i < len && (unsigned char)t[i] > CUE_VOICE_CHANGE && t[i] != ' ')
-            vis = 1;
+        if (n + 1 >= cap) {
+            cap *= 2;
+            cuts = xrealloc(cuts, cap * sizeof *cuts);
+        }
+        cuts[n++] = cut;
+        p0 = i = cut;
     }
     cuts[n++] = len;
     *cuts_out = cuts;
@@ -529,16 +569,6 @@ static void cue_append(builder *b, const cue *c, int pause)
 
 /*** Cue selection ***/
 
-/* The last line of a cue's text. */
-static const char *last_line(const cue *c, size_t *n)
-{
-    const char *s = c->text + c->len;
-    while (s > c->text && s[-1] != '\n')
-        s--;
-    *n = (size_t)(c->text + c->len - s);
-    return s;
-}
-
 /* Should cue i be left out as a repeat? *skip_first_line: its first line repeats the previous
  * cue's last line (roll-up captions) and is to be left out. */
 static int cue_repeats(const cue_list *l, size_t i, long long prev_kept, int *skip_first_line)
@@ -559,11 +589,12 @@ static int cue_repeats(const cue_list *l, size_t i, long long prev_kept, int *sk
     const cue *p = &l->items[prev_kept];
     if (c->start < 0 || p->end < 0 || c->speaker != p->speaker)
         return 0;
-    size_t pn;
-    const char *pl = last_line(p, &pn);
+    /* c's first line is p's last line? (p's text ends with it, after a line end) */
     const char *nl = memchr(c->text, '\n', c->len);
     size_t first_n = nl ? (size_t)(nl - c->text) : c->len;
-    if (first_n != pn || memcmp(pl, c->text, pn) != 0 || !cue_text_visible(pl, pn))
+    if (first_n > p->len || memcmp(p->text + p->len - first_n, c->text, first_n) != 0 ||
+        (first_n < p->len && p->text[p->len - first_n - 1] != '\n') ||
+        !cue_text_visible(c->text, first_n))
         return 0;
     if (!nl)
         return c->end - c->start < 100 || c->start < p->end; /* a held line */
@@ -579,8 +610,10 @@ static int transcript_punctuated(const cue_list *l)
     for (size_t i = 0; i < l->len; i++) {
         const cue *c = &l->items[i];
         bytes += c->len;
-        for (size_t k = 0; k < c->len; k++)
-            ends += c->text[k] == '.' || c->text[k] == '?' || c->text[k] == '!';
+        for (const char *m = ".?!"; *m; m++)
+            for (const char *q = memchr(c->text, *m, c->len); q;
+                 q = memchr(q + 1, *m, c->len - (size_t)(q + 1 - c->text)))
+                ends++;
     }
     return ends * 500 >= bytes;
 }
@@ -646,6 +679,12 @@ int captions_build(article *a, const cue_list *cues, const speaker_list *names,
         if (cues->items[i].start > last_start)
             last_start = cues->items[i].start;
     b.hours = last_start >= 3600 * 1000LL;
+    {
+        size_t bytes = 0; /* the prose is about as long as the cues' text */
+        for (size_t i = 0; i < cues->len; i++)
+            bytes += cues->items[i].len + 1;
+        strbuf_grow(&b.plain, bytes + bytes / 8);
+    }
     names_index(name_map, &cues->names);
     names_index(name_map, names);
     a->doc = cmark_node_new(CMARK_NODE_DOCUMENT);

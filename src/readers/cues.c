@@ -69,6 +69,17 @@ static char *text_tidy(arena *a, const char *s, size_t n, size_t *out_len)
     size_t n_opens = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
+        if ((unsigned char)c > ' ' && !newline && !space && n_opens == 0) {
+            /* the common case: a run of ordinary bytes, copied at once */
+            size_t k = i + 1;
+            while (k < n && ((unsigned char)s[k] > ' ' ||
+                             (s[k] == ' ' && k + 1 < n && (unsigned char)s[k + 1] > ' ')))
+                k++;
+            memcpy(out + o, s + i, k - i);
+            o += k - i;
+            i = k - 1;
+            continue;
+        }
         if (c == '\n') {
             space = 0;
             newline = o > 0;
@@ -111,8 +122,8 @@ static char *text_tidy(arena *a, const char *s, size_t n, size_t *out_len)
     return out;
 }
 
-cue *cue_list_add(cue_list *l, long long start, long long end, const char *label,
-                  size_t label_len, const char *text, size_t len, int line)
+cue *cue_list_add(cue_list *l, long long start, long long end, const char *who,
+                  const char *text, size_t len, int line)
 {
     if (l->len == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 256;
@@ -121,7 +132,7 @@ cue *cue_list_add(cue_list *l, long long start, long long end, const char *label
     cue *c = &l->items[l->len++];
     c->start = start;
     c->end = end;
-    c->speaker = label ? cue_label_intern(l, label, label_len) : NULL;
+    c->speaker = who;
     c->text = text_tidy(l->arena, text, len, &c->len);
     c->line = line;
     return c;
@@ -129,8 +140,23 @@ cue *cue_list_add(cue_list *l, long long start, long long end, const char *label
 
 /*** Times ***/
 
+static int digits2(const char *s)
+{
+    return is_digit(s[0]) && is_digit(s[1]);
+}
+
 size_t cue_time_parse(const char *s, size_t n, long long *ms)
 {
+    /* the usual shape first: "hh:mm:ss.ttt" (',' for '.') */
+    if (n >= 12 && digits2(s) && s[2] == ':' && digits2(s + 3) && s[5] == ':' && digits2(s + 6) &&
+        (s[8] == '.' || s[8] == ',') && digits2(s + 9) && is_digit(s[11]) &&
+        (n == 12 || !(is_digit(s[12]) || s[12] == ':' || s[12] == '.' || s[12] == ',')) &&
+        s[3] < '6' && s[6] < '6') {
+        *ms = (((s[0] - '0') * 10 + (s[1] - '0')) * 3600LL + ((s[3] - '0') * 10 + (s[4] - '0')) * 60 +
+               (s[6] - '0') * 10 + (s[7] - '0')) * 1000 +
+              (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+        return 12;
+    }
     long long groups[3];
     size_t n_groups = 0, i = 0;
     for (;;) {
@@ -213,9 +239,13 @@ int cue_line_timing_like(const char *s, size_t n)
     while (i < n && is_blank(s[i]))
         i++;
     int digit_first = i < n && is_digit(s[i]);
-    for (; i + 1 < n; i++)
-        if (s[i] == '-' && s[i + 1] == '>')
-            return digit_first || (i > 0 && s[i - 1] == '-');
+    const char *gt = memchr(s + i, '>', n - i);
+    while (gt) {
+        size_t k = (size_t)(gt - s);
+        if (k > i && s[k - 1] == '-')
+            return digit_first || (k > i + 1 && s[k - 2] == '-');
+        gt = memchr(gt + 1, '>', n - k - 1);
+    }
     return 0;
 }
 
@@ -225,16 +255,22 @@ void cue_lines_init(cue_lines *it, const char *text, size_t len)
     it->len = len;
     it->pos = 0;
     it->line = 0;
+    it->seen_pos = (size_t)-1;
+    it->seen_n = 0;
 }
 
-int cue_lines_peek(const cue_lines *it, const char **s, size_t *n)
+int cue_lines_peek(cue_lines *it, const char **s, size_t *n)
 {
     if (it->pos >= it->len)
         return 0;
     const char *p = it->text + it->pos;
-    const char *nl = memchr(p, '\n', it->len - it->pos);
+    if (it->seen_pos != it->pos) {
+        const char *nl = memchr(p, '\n', it->len - it->pos);
+        it->seen_pos = it->pos;
+        it->seen_n = nl ? (size_t)(nl - p) : it->len - it->pos;
+    }
     *s = p;
-    *n = nl ? (size_t)(nl - p) : it->len - it->pos;
+    *n = it->seen_n;
     return 1;
 }
 
@@ -258,10 +294,27 @@ int cue_line_blank(const char *s, size_t n)
 void cue_time_format(long long ms, int hours, char *buf)
 {
     long long s = ms < 0 ? 0 : ms / 1000;
-    if (hours)
-        snprintf(buf, 24, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-    else
-        snprintf(buf, 24, "%02lld:%02lld", s / 60, s % 60);
+    char *p = buf;
+    long long lead = hours ? s / 3600 : s / 60; /* hours, or minutes without hours */
+    char digits[24];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + lead % 10);
+        lead /= 10;
+    } while (lead);
+    if (!hours && nd < 2)
+        *p++ = '0';
+    while (nd)
+        *p++ = digits[--nd];
+    if (hours) {
+        *p++ = ':';
+        *p++ = (char)('0' + s / 60 % 60 / 10);
+        *p++ = (char)('0' + s / 60 % 10);
+    }
+    *p++ = ':';
+    *p++ = (char)('0' + s % 60 / 10);
+    *p++ = (char)('0' + s % 10);
+    *p = '\0';
 }
 
 /*** Markup ***/
@@ -371,12 +424,35 @@ int cue_markup_reduce(cue_list *l, const char *s, size_t n, size_t *pos, int fla
 {
     size_t i = *pos;
     int in_rt = 0;
+    /* where the next '<', '&' and '{' are (n: none; SIZE_MAX: not looked for yet), found with
+     * memchr and kept till passed */
+    size_t next[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    const char stops[3] = {'<', '&', '{'};
+    int wanted[3] = {1, (flags & CUE_MARKUP_VTT) != 0, (flags & CUE_MARKUP_SRT) != 0};
     while (i < n) {
+        /* text up to the next byte that may start markup, copied at once */
+        size_t k = n;
+        for (int q = 0; q < 3; q++) {
+            if (!wanted[q])
+                continue;
+            if (next[q] == SIZE_MAX || next[q] < i) {
+                const char *m = memchr(s + i, stops[q], n - i);
+                next[q] = m ? (size_t)(m - s) : n;
+            }
+            if (next[q] < k)
+                k = next[q];
+        }
+        if (k > i) {
+            if (!in_rt)
+                strbuf_add(b, s + i, k - i);
+            i = k;
+            continue;
+        }
         char c = s[i];
         if (c == '&' && (flags & CUE_MARKUP_VTT)) {
-            size_t k = entity_take(s + i, n - i, b);
-            if (k) {
-                i += k;
+            size_t taken = entity_take(s + i, n - i, b);
+            if (taken) {
+                i += taken;
                 continue;
             }
         }
@@ -646,6 +722,9 @@ void cue_list_settle(cue_list *l)
             const char *ls;
             size_t ln;
             label_seen *sn = &seen[n_seen];
+            unsigned char first = c->len ? (unsigned char)c->text[0] : 0;
+            if (first >= 'a' && first <= 'z' && first != 's' && first != 'u')
+                continue; /* most cues: speech going on in lower case (but spk_0:, unknown:) */
             if (!label_find(c->text, c->len, sn, &ls, &ln))
                 continue;
             int generic = label_generic(ls, ln);

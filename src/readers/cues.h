@@ -55,11 +55,12 @@ void cue_list_init(cue_list *l);
 /* Frees everything the list holds; accepts a list that was only initialised. */
 void cue_list_free(cue_list *l);
 
-/* Append a cue with copies (in the list's arena) of text[0..len), its white space tidied (lines
- * trimmed, runs of spaces made one, empty lines and empty emphasis dropped), and of the speaker
- * label (NULL for none; interned). Returns the new cue, owned by the list. */
-cue *cue_list_add(cue_list *l, long long start, long long end, const char *label,
-                  size_t label_len, const char *text, size_t len, int line);
+/* Append a cue with a copy (in the list's arena) of text[0..len), its white space tidied (lines
+ * trimmed, runs of spaces made one, empty lines and empty emphasis dropped), and the speaker
+ * label `speaker` (interned with cue_label_intern, or NULL for none). Returns the new cue, owned
+ * by the list. */
+cue *cue_list_add(cue_list *l, long long start, long long end, const char *speaker,
+                  const char *text, size_t len, int line);
 
 /* The interned copy of label s[0..n) (trimmed of spaces), NULL when it is empty. */
 const char *cue_label_intern(cue_list *l, const char *s, size_t n);
@@ -85,7 +86,8 @@ int cue_line_timing_like(const char *s, size_t n);
 typedef struct cue_lines {
     const char *text;
     size_t len, pos;
-    int line; /* number of the line last returned */
+    int line;               /* number of the line last returned */
+    size_t seen_pos, seen_n; /* the length of the line at seen_pos, once looked for */
 } cue_lines;
 
 /* Start reading text[0..len) (first line: 1). */
@@ -93,7 +95,7 @@ void cue_lines_init(cue_lines *it, const char *text, size_t len);
 /* The next line (without its '\n') in *s and *n; returns 0 at the end of the text. */
 int cue_lines_next(cue_lines *it, const char **s, size_t *n);
 /* The next line without taking it; returns 0 at the end. */
-int cue_lines_peek(const cue_lines *it, const char **s, size_t *n);
+int cue_lines_peek(cue_lines *it, const char **s, size_t *n);
 /* 1 when s[0..n) holds nothing but spaces and tabs. */
 int cue_line_blank(const char *s, size_t n);
 

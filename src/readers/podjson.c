@@ -283,7 +283,8 @@ int podjson_parse(const char *text, size_t len, const char *file, cue_list *out,
             goto out;
         }
         if (tn > 0)
-            cue_list_add(out, start, stop, label_n ? label : NULL, label_n, t, tn, 0);
+            cue_list_add(out, start, stop, label ? cue_label_intern(out, label, label_n) : NULL,
+                         t, tn, 0);
         free(t);
         free(label);
     }

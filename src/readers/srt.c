@@ -23,8 +23,11 @@ static int card_number(const char *s, size_t n, long *num)
 }
 
 /* A card starts at the next line: a timing line, or a number followed by one. */
-static int card_starts(const cue_lines *it)
+static int card_starts(cue_lines *it)
 {
+    const char *s0;
+    size_t n0;
+    cue_lines_peek(it, &s0, &n0); /* the line's end, found once for all */
     cue_lines peek = *it;
     const char *s;
     size_t n;
@@ -39,12 +42,17 @@ static int card_starts(const cue_lines *it)
 
 /* Does the card's text end before the next line? At an empty line or the next card; at a line of
  * spaces only when an empty line, the end or the next card follows it. */
-static int card_ends(const cue_lines *it)
+static int card_ends(cue_lines *it)
 {
-    cue_lines peek = *it;
     const char *s;
     size_t n;
-    if (!cue_lines_peek(&peek, &s, &n) || n == 0 || card_starts(&peek))
+    if (!cue_lines_peek(it, &s, &n) || n == 0)
+        return 1;
+    /* a card's timing line and number start with a digit (or spaces): other lines are text */
+    if (s[0] != ' ' && s[0] != '\t' && !(s[0] >= '0' && s[0] <= '9'))
+        return 0;
+    cue_lines peek = *it;
+    if (card_starts(&peek))
         return 1;
     if (!cue_line_blank(s, n))
         return 0;
@@ -59,7 +67,7 @@ int srt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
     cue_lines it;
     const char *s;
     size_t n;
-    strbuf card = STRBUF_INIT, b = STRBUF_INIT;
+    strbuf b = STRBUF_INIT;
 
     cue_lines_init(&it, text, len);
     for (;;) {
@@ -102,7 +110,9 @@ int srt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
                      "this card ends before it starts; its start time is used");
             end = start;
         }
-        card.len = 0;
+        /* The card's lines are one stretch of the text: read in place. */
+        const char *from = NULL;
+        size_t span = 0;
         if (!timing) {
             /* A blank line inside a card's text, most often: the text stays, as part of the
              * card before it. */
@@ -118,14 +128,15 @@ int srt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
                          "the card before it");
             start = out->items[out->len - 1].start;
             end = out->items[out->len - 1].end;
-            strbuf_add(&card, s, n);
+            from = s;
+            span = n;
         }
         while (!card_ends(&it)) {
             cue_lines_next(&it, &s, &n);
-            if (card.len)
-                strbuf_addc(&card, '\n');
-            strbuf_add(&card, s, n);
-            if (card.len > CUE_MAX_TEXT) {
+            if (!from)
+                from = s;
+            span = (size_t)(s + n - from);
+            if (span > CUE_MAX_TEXT) {
                 diag_add(diags, DIAG_ERROR, NULL, file, timing_line,
                          "this card's text is over %zu KB; a caption is a line or two, so this "
                          "is not a caption file sheaf can read",
@@ -136,10 +147,10 @@ int srt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
         size_t pos = 0;
         int em = 0, strong = 0;
         b.len = 0;
-        cue_markup_reduce(out, card.data ? card.data : "", card.len, &pos, CUE_MARKUP_SRT, &b,
-                          NULL, &em, &strong);
+        cue_markup_reduce(out, from ? from : "", span, &pos, CUE_MARKUP_SRT, &b, NULL, &em,
+                          &strong);
         if (cue_text_visible(b.data, b.len))
-            cue_list_add(out, start, end, NULL, 0, b.data, b.len, timing_line);
+            cue_list_add(out, start, end, NULL, b.data, b.len, timing_line);
     }
     if (out->len == 0) {
         diag_add(diags, DIAG_ERROR, NULL, file, 0,
@@ -148,7 +159,6 @@ int srt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
     }
     ret = 0;
 out:
-    strbuf_release(&card);
     strbuf_release(&b);
     return ret;
 }

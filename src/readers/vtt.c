@@ -20,11 +20,12 @@ static int has_arrow(const char *s, size_t n)
 /* Does the cue's text end before the next line? At an empty line; at a line of spaces only when
  * what follows is an empty line, the end, or a (numbered) timing line: roll-up captions write a
  * line holding one space inside their cues. */
-static int payload_ends(const cue_lines *it)
+static int payload_ends(cue_lines *it)
 {
-    cue_lines peek = *it;
     const char *s;
     size_t n;
+    cue_lines_peek(it, &s, &n); /* the line's end, found once for both */
+    cue_lines peek = *it;
     if (!cue_lines_next(&peek, &s, &n) || n == 0)
         return 1;
     if (has_arrow(s, n))
@@ -72,7 +73,7 @@ static void payload_take(cue_list *out, const char *p, size_t n, long long start
         b->len = 0;
         int hit = cue_markup_reduce(out, p, n, &pos, CUE_MARKUP_VTT, b, &next_voice, &em, &strong);
         if (cue_text_visible(b->data, b->len))
-            cue_list_add(out, start, end, voice, voice ? strlen(voice) : 0, b->data, b->len, line);
+            cue_list_add(out, start, end, voice, b->data, b->len, line);
         if (!hit)
             break;
         voice = next_voice;
@@ -86,7 +87,7 @@ int vtt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
     cue_lines it;
     const char *s;
     size_t n;
-    strbuf payload = STRBUF_INIT, b = STRBUF_INIT;
+    strbuf b = STRBUF_INIT;
 
     cue_lines_init(&it, text, len);
     if (!cue_lines_next(&it, &s, &n) || !starts_word(s, n, "WEBVTT")) {
@@ -139,7 +140,9 @@ int vtt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
                      "this cue ends before it starts; its start time is used");
             end = start;
         }
-        payload.len = 0;
+        /* The cue's lines are one stretch of the text: read in place. */
+        const char *from = NULL;
+        size_t span = 0;
         if (!timing) {
             /* Text outside any cue: a blank line inside a cue's text, most often. It stays,
              * as part of the cue before it. */
@@ -155,14 +158,15 @@ int vtt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
                          "before it");
             start = out->items[out->len - 1].start;
             end = out->items[out->len - 1].end;
-            strbuf_add(&payload, s, n);
+            from = s;
+            span = n;
         }
         while (!payload_ends(&it)) {
             cue_lines_next(&it, &s, &n);
-            if (payload.len)
-                strbuf_addc(&payload, '\n');
-            strbuf_add(&payload, s, n);
-            if (payload.len > CUE_MAX_TEXT) {
+            if (!from)
+                from = s;
+            span = (size_t)(s + n - from);
+            if (span > CUE_MAX_TEXT) {
                 diag_add(diags, DIAG_ERROR, NULL, file, block_line,
                          "this cue's text is over %zu KB; a caption is a line or two, so this "
                          "is not a caption file sheaf can read",
@@ -170,8 +174,7 @@ int vtt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
                 goto out;
             }
         }
-        payload_take(out, payload.data ? payload.data : "", payload.len, start, end, block_line,
-                     &b);
+        payload_take(out, from ? from : "", span, start, end, block_line, &b);
     }
     if (out->len == 0) {
         diag_add(diags, DIAG_ERROR, NULL, file, 0,
@@ -180,7 +183,6 @@ int vtt_parse(const char *text, size_t len, const char *file, cue_list *out, dia
     }
     ret = 0;
 out:
-    strbuf_release(&payload);
     strbuf_release(&b);
     return ret;
 }

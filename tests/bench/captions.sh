@@ -3,15 +3,18 @@
 # on a slow result (benchmarks measure, tests assert).
 #
 # 1. Speed: synthetic interviews (tests/tools/gencues: the same words as WebVTT, SubRip, JSON
-#    and Markdown) of one hour and of BENCH_CUES_HOURS hours are built with `sheaf build -v`;
-#    for each: cues, input size, the reader and passes time (sheaf's "read" + "parse" stages,
-#    medians of BENCH_RUNS), cues per second, MB per second, and that speed per byte against
-#    Markdown of the same words; then the time at 4n against n (linear: about 4x).
+#    and Markdown) of one hour, of BENCH_CUES_HOURS hours and of four times that are read into
+#    the article model and through the passes by tests/tools/readbench (in one process, no start-up,
+#    packaging or check; with mimalloc preloaded when it is installed, as the sheaf binary links
+#    it): cues, size, seconds (median of BENCH_RUNS), cues per second, MB per second, and that
+#    speed per byte against Markdown of the same words. Then the time at 4n against n (linear:
+#    about 4x), the whole `sheaf build` of the hour-long files, and, with valgrind installed,
+#    instructions per byte (callgrind: the steady measure on a shared machine).
 # 2. Accuracy: for every fixture in tests/fixtures/captions with a hand-written NAME.turns, the
 #    turns and paragraphs expected against those found in the book (tests/tools/turnlist).
 #
-# Environment (all optional): SHEAF, SHEAF_TOOLS (as bench.sh), BENCH_RUNS (default 5),
-# BENCH_CUES_HOURS (default 10), BENCH_DIR (default build/bench).
+# Environment (all optional): SHEAF, SHEAF_TOOLS (as bench.sh), BENCH_RUNS (default 9),
+# BENCH_CUES_HOURS (default 10), BENCH_CALLGRIND=auto|off, BENCH_DIR (default build/bench).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -19,14 +22,15 @@ ROOT=$PWD
 BUILD=${BUILD:-build}
 SHEAF=${SHEAF:-$ROOT/$BUILD/sheaf}
 TOOLS=${SHEAF_TOOLS:-$ROOT/$BUILD/tests/tools}
-RUNS=${BENCH_RUNS:-5}
+RUNS=${BENCH_RUNS:-9}
+CALLGRIND=${BENCH_CALLGRIND:-auto}
 HOURS=${BENCH_CUES_HOURS:-10}
 BENCH_DIR=${BENCH_DIR:-$ROOT/$BUILD/bench}
 FIX=$ROOT/tests/fixtures/captions
 
 die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $SHEAF ]] || die "no sheaf binary at $SHEAF: run 'make' first or set SHEAF"
-for t in gencues turnlist; do
+for t in gencues turnlist readbench rusage; do
     [[ -x $TOOLS/$t ]] || die "missing $TOOLS/$t (make $BUILD/tests/tools/$t)"
 done
 mkdir -p "$BENCH_DIR"
@@ -38,16 +42,13 @@ median() {
         else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-# stage_time FILE.INPUT: median over RUNS of sheaf's read + parse stages, in seconds.
-stage_time() {
-    local in=$1 times=() r
-    for ((r = 0; r < RUNS; r++)); do
-        "$SHEAF" build -v "$in" -o "$TMP/b.epub" 2>"$TMP/err" >/dev/null ||
-            die "sheaf build $in failed: $(head -3 "$TMP/err")"
-        times+=("$(awk '/^sheaf: time: (read|parse) / { s += $4 } END { printf "%.5f", s }' \
-            "$TMP/err")")
-    done
-    median "${times[@]}"
+MIMALLOC=$(ls /usr/lib/*/libmimalloc.so.2 2>/dev/null | head -1 || true)
+
+# read_time FILE: median seconds of reading FILE into the model and through the passes.
+read_time() {
+    LD_PRELOAD=${MIMALLOC} "$TOOLS/readbench" "$1" "$RUNS" >"$TMP/rb" 2>"$TMP/err" ||
+        die "readbench $1 failed: $(head -3 "$TMP/err")"
+    sed -n 's/^seconds=\([0-9.]*\).*/\1/p' "$TMP/rb"
 }
 
 cues_of() {
@@ -58,14 +59,14 @@ cues_of() {
     esac
 }
 
-echo "== caption files: reader speed (sheaf's read + parse stages, medians of $RUNS runs)"
+echo "== caption files: reading speed (reader + passes, in process, medians of $RUNS runs)"
 printf '%-18s %8s %9s %9s %12s %8s %16s\n' input cues KB seconds cues/s MB/s "per byte vs md"
 declare -A T
 for hours in 1 "$HOURS" $((4 * HOURS)); do
     for f in md vtt srt json; do
         in=$TMP/interview-${hours}h.$f
         "$TOOLS/gencues" "$f" $((hours * 60)) >"$in"
-        T[$hours,$f]=$(stage_time "$in")
+        T[$hours,$f]=$(read_time "$in")
         T[$hours,$f,bytes]=$(stat -c %s "$in")
     done
     for f in md vtt srt json; do
@@ -74,8 +75,8 @@ for hours in 1 "$HOURS" $((4 * HOURS)); do
         awk -v name="${hours} h .$f" -v c="$cues" -v b="$bytes" -v s="$s" \
             -v mds="${T[$hours,md]}" -v mdb="${T[$hours,md,bytes]}" -v f="$f" 'BEGIN {
             rate = b / s; mdrate = mdb / mds
-            printf "%-18s %8d %9.1f %9.4f %12.0f %8.1f %16s\n", name, c, b / 1024, s,
-                   (f == "md" ? 0 : c / s), rate / 1e6,
+            printf "%-18s %8s %9.1f %9.4f %12s %8.1f %16s\n", name, (f == "md" ? "-" : c),
+                   b / 1024, s, (f == "md" ? "-" : sprintf("%.0f", c / s)), rate / 1e6,
                    (f == "md" ? "-" : sprintf("%.2fx", rate / mdrate)) }'
     done
 done
@@ -85,6 +86,26 @@ for f in vtt srt json md; do
     awk -v f="$f" -v a="${T[$HOURS,$f]}" -v b="${T[$((4 * HOURS)),$f]}" \
         'BEGIN { printf "  .%-5s %.4f s -> %.4f s: %.2fx\n", f, a, b, b / a }'
 done
+
+echo
+echo "== the whole build of the hour-long files (sheaf build, wall and peak memory)"
+for f in md vtt srt json; do
+    "$TOOLS/rusage" -o "$TMP/ru" "$SHEAF" build -q "$TMP/interview-1h.$f" -o "$TMP/b.epub" \
+        >/dev/null 2>&1 || die "sheaf build interview-1h.$f failed"
+    sed -n "s/^wall=\([^ ]*\).*maxrss_kb=\([^ ]*\).*/  .$f  \1 s, \2 KB peak/p" "$TMP/ru"
+done
+if [[ $CALLGRIND != off ]] && command -v valgrind >/dev/null 2>&1; then
+    echo
+    echo "== instructions per byte, reader + passes (callgrind, ${HOURS} h inputs, process start-up included)"
+    for f in md vtt srt json; do
+        in=$TMP/interview-${HOURS}h.$f
+        LD_PRELOAD=${MIMALLOC} valgrind --tool=callgrind --callgrind-out-file="$TMP/cg" \
+            "$TOOLS/readbench" "$in" 1 >/dev/null 2>"$TMP/cgerr" || continue
+        ir=$(sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$TMP/cgerr" | tr -d ,)
+        awk -v f="$f" -v ir="$ir" -v b="${T[$HOURS,$f,bytes]}" \
+            'BEGIN { printf "  .%-5s %6.1f instructions a byte (%d in all)\n", f, ir / b, ir }'
+    done
+fi
 
 echo
 echo "== fixtures: turns and paragraphs expected (hand-written NAME.turns) against found"

@@ -1,0 +1,8 @@
+/* fuzz_podjson: libFuzzer harness over the Podcasting 2.0 JSON (readers/podjson.c) reader and the cues-to-prose
+ * module, through the whole build (fuzz_captions.h). Run by tests/fuzz/run. */
+#include "fuzz_captions.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_caption_file(data, size, "json", "fuzz.json");
+}

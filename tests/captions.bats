@@ -192,8 +192,16 @@ EOF
     printf 'title: [unclosed\n' >episode.yaml
     sb episode.json -o bad.epub
     [ "$status" -eq 1 ]
-    has "episode.yaml:"
+    has "episode.yaml:2: error: front matter: not valid YAML"
     no_file bad.epub
+    # the reading list that names a transcript is not its sidecar, whatever its path is called
+    mkdir talks
+    cp "$CFIX/voices.vtt" talks/talk.vtt
+    printf 'title: The Book\narticles:\n  - talk.vtt\n' >talks/talk.yaml
+    sb ./talks/../talks/talk.yaml -o list.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq list.epub "$(docs list.epub | grep c0001-01)" 'string(//h1)')" = "Talk" ]
+    keep list.epub
 }
 
 @test "the format is told by content: a WebVTT file named .txt, standard input with and without --from" {

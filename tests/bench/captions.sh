@@ -96,14 +96,31 @@ for f in md vtt srt json; do
 done
 if [[ $CALLGRIND != off ]] && command -v valgrind >/dev/null 2>&1; then
     echo
-    echo "== instructions per byte, reader + passes (callgrind, ${HOURS} h inputs, process start-up included)"
+    echo "== instructions per byte, reader + passes (callgrind; the steady measure: wall-clock"
+    echo "   figures on a shared machine move by tens of percent from run to run)"
+    declare -A IR
+    for hours in "$HOURS" $((4 * HOURS)); do
+        for f in md vtt srt json; do
+            in=$TMP/interview-${hours}h.$f
+            LD_PRELOAD=${MIMALLOC} valgrind --tool=callgrind --callgrind-out-file="$TMP/cg" \
+                "$TOOLS/readbench" "$in" 1 >/dev/null 2>"$TMP/cgerr" || continue
+            # the same process reading nothing (start-up) is taken off
+            IR[$hours,$f]=$(sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$TMP/cgerr" | tr -d ,)
+        done
+    done
+    printf 'x\n' >"$TMP/empty.md"
+    LD_PRELOAD=${MIMALLOC} valgrind --tool=callgrind --callgrind-out-file="$TMP/cg" \
+        "$TOOLS/readbench" "$TMP/empty.md" 1 >/dev/null 2>"$TMP/cgerr" || true
+    base=$(sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$TMP/cgerr" | tr -d ,)
     for f in md vtt srt json; do
-        in=$TMP/interview-${HOURS}h.$f
-        LD_PRELOAD=${MIMALLOC} valgrind --tool=callgrind --callgrind-out-file="$TMP/cg" \
-            "$TOOLS/readbench" "$in" 1 >/dev/null 2>"$TMP/cgerr" || continue
-        ir=$(sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$TMP/cgerr" | tr -d ,)
-        awk -v f="$f" -v ir="$ir" -v b="${T[$HOURS,$f,bytes]}" \
-            'BEGIN { printf "  .%-5s %6.1f instructions a byte (%d in all)\n", f, ir / b, ir }'
+        awk -v f="$f" -v a="${IR[$HOURS,$f]:-0}" -v b="${IR[$((4 * HOURS)),$f]:-0}" -v z="${base:-0}" \
+            -v ba="${T[$HOURS,$f,bytes]}" -v bb="${T[$((4 * HOURS)),$f,bytes]}" \
+            -v mda="${IR[$HOURS,md]:-0}" -v mdba="${T[$HOURS,md,bytes]}" -v h="$HOURS" 'BEGIN {
+            if (a == 0) exit
+            pa = (a - z) / ba; pm = (mda - z) / mdba
+            printf "  .%-5s %6.1f instructions a byte at %d h (%s Markdown per byte: %.2fx), " \
+                   "4n/n %.2fx\n", f, pa, h, (f == "md" ? "=" : "vs"), pm / pa,
+                   (b - z) / (a - z) }'
     done
 fi
 

@@ -171,7 +171,7 @@ EOF
     [ "$(xq list.epub "$d2" 'string((//div[@class="turn host"])[1]//span[@class="speaker"])')" = "Ines Duarte" ]
     [ "$(xq list.epub "$d2" 'string(//p[@class="cast"])')" = "Host: Ines Duarte. Also: Bram de Vries" ]
     # the transcripts keep their titles from their file names, and their turns
-    [ "$(xq list.epub "$(docs list.epub | grep c0003-01)" 'string(//h1)')" = "Voices" ]
+    [ "$(xq list.epub "$(docs list.epub | grep c0003-01)" 'string(//h1)')" = "voices" ]
     [ "$(xq list.epub "$(docs list.epub | grep c0004-01)" 'count(//div[contains(@class,"turn")])')" = 4 ]
     entry list.epub EPUB/nav.xhtml | grep -q 'After the Panel'
     book_refs_ok list.epub
@@ -200,7 +200,7 @@ EOF
     printf 'title: The Book\narticles:\n  - talk.vtt\n' >talks/talk.yaml
     sb ./talks/../talks/talk.yaml -o list.epub
     [ "$status" -eq 0 ]
-    [ "$(xq list.epub "$(docs list.epub | grep c0001-01)" 'string(//h1)')" = "Talk" ]
+    [ "$(xq list.epub "$(docs list.epub | grep c0001-01)" 'string(//h1)')" = "talk" ]
     keep list.epub
 }
 
@@ -224,7 +224,7 @@ EOF
     no_file f.epub
     sb "$CFIX/voices.vtt" --from yaml -o f.epub
     [ "$status" -eq 2 ]
-    has "--from takes markdown, vtt, srt or json"
+    has "--from takes markdown, html, vtt, srt or json"
 }
 
 @test "a folder takes caption files beside Markdown, in natural order" {

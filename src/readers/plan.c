@@ -143,6 +143,22 @@ static int has_article_ext(const char *name)
     return 0;
 }
 
+/* A folder's .json file is an article when it is a transcript: its first 64 KiB name the
+ * "segments" a Podcasting 2.0 transcript holds (a folder of articles often has other JSON beside
+ * them: metadata, settings). Any other file: 1. */
+static int json_is_transcript(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || str_casecmp_ascii(dot, ".json") != 0)
+        return 1;
+    char *head = NULL;
+    size_t n = 0;
+    int yes = file_read_head(path, 64 << 10, &head, &n) == FILE_READ_OK &&
+              mem_find((const unsigned char *)head, n, "\"segments\"", 10) != NULL;
+    free(head);
+    return yes;
+}
+
 int plan_read_dir(plan *p, const char *dir, diag_list *diags)
 {
     int ret = -1;
@@ -159,7 +175,7 @@ int plan_read_dir(plan *p, const char *dir, diag_list *diags)
             continue;
         char *full = join_fs(dir, de->d_name);
         struct stat st;
-        if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+        if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && json_is_transcript(full))
             strlist_take(&names, full);
         else
             free(full);

@@ -325,7 +325,8 @@ static void test_read_dir(void **state)
     plan_init(&p);
     assert_int_equal(plan_read_dir(&p, LIST "/folder", &d), 0);
     assert_int_equal(d.len, 0);
-    /* 2 before 10; a web page is an article; the hidden file and notes.json are not. */
+    /* 2 before 10; a web page is an article; the hidden file and notes.json (JSON that is not a
+     * transcript) are not. */
     assert_int_equal(p.len, 4);
     assert_string_equal(p.entries[0].path, LIST "/folder/1.md");
     assert_string_equal(p.entries[1].path, LIST "/folder/2.md");
@@ -351,17 +352,19 @@ static void test_read_dir(void **state)
 static void test_natural_order(void **state)
 {
     (void)state;
-    /* caption files are articles too; a spreadsheet is not */
+    /* caption files are articles too (a JSON file when it is a transcript); a spreadsheet and
+     * settings.json are not */
     static const char *names[] = {"ch10-end.md", "ch2-b.markdown", "Ch2-a.md", "ch1.txt",
                                   "ch02-c.md",   "ch100.md",       "notes.csv", "ch9.MD",
-                                  "ch3.vtt",     "ch4.SRT",        "ch5.json"};
+                                  "ch3.vtt",     "ch4.SRT",        "ch5.json",  "settings.json"};
     static const char *want[] = {"ch1.txt", "Ch2-a.md", "ch2-b.markdown", "ch02-c.md",
                                  "ch3.vtt", "ch4.SRT",  "ch5.json",       "ch9.MD",
                                  "ch10-end.md", "ch100.md"};
     char dir[] = "/tmp/sheaf-test-plan-XXXXXX";
     assert_non_null(mkdtemp(dir));
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        free(write_file(dir, names[i], "x\n"));
+        free(write_file(dir, names[i],
+                        strstr(names[i], "ch5") ? "{\"segments\": []}\n" : "x\n"));
     plan p;
     diag_list d = DIAG_LIST_INIT;
     plan_init(&p);

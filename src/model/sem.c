@@ -8,7 +8,8 @@ static const char sem_marker[] = "sheaf:sem";
 
 cmark_node *sem_node_new(arena *a, sem_kind kind, const char *cls, const char *id)
 {
-    int block = kind == SEM_DIV || kind == SEM_BREAK;
+    int block = kind == SEM_DIV || kind == SEM_BREAK || kind == SEM_FIGURE ||
+                kind == SEM_FIGCAPTION;
     cmark_node *node = cmark_node_new(block ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE);
     sem_node *s = arena_alloc(a, sizeof *s);
     s->kind = kind;

@@ -10,6 +10,10 @@
  *                        the note itself is emitted at the end of the referring document)
  *   SEM_BREAK    block   <hr class="cls"/> (a scene break)
  *   SEM_ANCHOR   inline  an empty element carrying id, a link target
+ *   SEM_FIGURE   block   <figure>: a paragraph holding the image (rendered without its <p>),
+ *                        then a SEM_FIGCAPTION
+ *   SEM_FIGCAPTION block <figcaption>: a paragraph whose inlines are the caption (rendered
+ *                        without its <p>)
  *
  * A custom block may hold blocks and a custom inline may hold inlines, as cmark allows.
  * The sem_node and its strings live in the article's arena: passes allocate them with
@@ -26,7 +30,9 @@ typedef enum sem_kind {
     SEM_SPAN,
     SEM_NOTEREF,
     SEM_BREAK,
-    SEM_ANCHOR
+    SEM_ANCHOR,
+    SEM_FIGURE,
+    SEM_FIGCAPTION
 } sem_kind;
 
 typedef struct sem_node {
@@ -36,7 +42,8 @@ typedef struct sem_node {
     int number;      /* SEM_NOTEREF: the note's number within its article */
 } sem_node;
 
-/* A new unlinked custom node (block for SEM_DIV/SEM_BREAK, inline otherwise) whose sem_node is
+/* A new unlinked custom node (block for SEM_DIV, SEM_BREAK, SEM_FIGURE and SEM_FIGCAPTION,
+ * inline otherwise) whose sem_node is
  * allocated in `a`. cls and id are copied into `a`. The caller links it into the tree; cmark
  * frees the node with the tree, the arena frees the sem_node. */
 cmark_node *sem_node_new(arena *a, sem_kind kind, const char *cls, const char *id);

@@ -1,6 +1,7 @@
 /* passes.c: runs the passes over one article's tree in their order. */
 #include "passes/passes.h"
 
+#include "passes/figures.h"
 #include "passes/interview.h"
 #include "passes/pasted.h"
 #include "passes/structure.h"
@@ -11,6 +12,8 @@ int passes_run(article *a, const build_options *o)
     interview_speakers speakers =
         o->speakers_off ? INTERVIEW_SPEAKERS_OFF : INTERVIEW_SPEAKERS_AUTO;
 
+    /* Figures first: the label scan below must not see paragraphs that later go away. */
+    figures_apply(a->doc, a->arena);
     /* The title and inferred sections leave turn labels alone (the labels are found when first
      * asked about); the interview pass then makes the turns around the sections. A caption
      * file's reader made its turns: the passes look for no labels, titles or sections in it,

@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "model/gfm.h"
+#include "passes/math.h"
 #include "passes/notes.h"
 #include "passes/pasted.h"
 #include "readers/frontmatter.h"
@@ -64,10 +65,17 @@ static int markdown_parse(article *a)
     size_t len = a->text_len;
     size_t nlen = 0;
     char *normalized = pasted_normalize(a->text, a->text_len, &nlen);
+    char *with_math = NULL;
 
     if (normalized) {
         text = normalized;
         len = nlen;
+    }
+    size_t mlen = 0;
+    with_math = math_protect(text, len, &mlen);
+    if (with_math) {
+        text = with_math;
+        len = mlen;
     }
     a->raw_html = memchr(text, '<', len) != NULL; /* raw HTML in Markdown starts with '<' */
     int wide = 0;
@@ -81,8 +89,14 @@ static int markdown_parse(article *a)
         pasted_split_lists(a->doc, text, len);
     if (notes_collect(a->doc, a->arena, file, &a->notes, &a->n_notes, &a->diags) != 0)
         goto out;
+    if (with_math) {
+        math_nodes(a->doc, a->arena);
+        for (size_t i = 0; i < a->n_notes; i++)
+            math_nodes(a->notes[i].body, a->arena);
+    }
     ret = 0;
 out:
+    free(with_math);
     free(normalized);
     return ret;
 }

@@ -699,6 +699,14 @@ static int list_is_tight_parent(cmark_node *n)
            cmark_node_get_type(list) == CMARK_NODE_LIST && cmark_node_get_list_tight(list);
 }
 
+/* A paragraph that is a figure's image or its caption: its inlines go straight into the
+ * <figure> or <figcaption>. */
+static int in_figure(cmark_node *para)
+{
+    sem_node *s = sem_get(cmark_node_parent(para));
+    return s && (s->kind == SEM_FIGURE || s->kind == SEM_FIGCAPTION);
+}
+
 /* Render one inline IMAGE node into parent; its children (the alt text) are skipped. */
 static void image_render(rctx *r, cmark_node *n, xmlNodePtr parent)
 {
@@ -981,7 +989,7 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                     push = 0;
                     break;
                 }
-                el = list_is_tight_parent(n) ? cur : xhtml_add(cur, "p", NULL);
+                el = list_is_tight_parent(n) || in_figure(n) ? cur : xhtml_add(cur, "p", NULL);
                 if (task_item_of(n))
                     task_box_add(task_item_of(n), el);
                 break;
@@ -1057,6 +1065,12 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                     break;
                 case SEM_BREAK:
                     el = xhtml_add(cur, "hr", NULL);
+                    break;
+                case SEM_FIGURE:
+                    el = xhtml_add(cur, "figure", NULL);
+                    break;
+                case SEM_FIGCAPTION:
+                    el = xhtml_add(cur, "figcaption", NULL);
                     break;
                 case SEM_NOTEREF:
                     if (!in_note)

@@ -15,6 +15,8 @@
  *              scope); rows are always put in a tbody
  * Translated:
  *   center -> div class="center"; tt -> code; strike -> s; acronym -> abbr;
+ *   a div whose class names a caption or figure (imgcap, wp-caption...) holding an image and
+ *   then a block of text -> figure with that text as its figcaption;
  *   big -> span class="big"; dir, menu -> ul; listing, xmp, plaintext -> pre;
  *   hgroup, main, nav, search, fieldset -> div; legend -> p; time, data -> span;
  *   align="left|center|right|justify" -> class "align-..." (any element);
@@ -1006,6 +1008,59 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     }
 }
 
+/* The one element child of n, NULL when it has none or several (blank text aside). */
+static xmlNodePtr only_element(xmlNodePtr n)
+{
+    xmlNodePtr found = NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && is_blank(c->content))
+            continue;
+        if (c->type != XML_ELEMENT_NODE || found)
+            return NULL;
+        found = c;
+    }
+    return found;
+}
+
+/* An image, or a link or paragraph holding only an image. */
+static int is_image_holder(xmlNodePtr n)
+{
+    for (int depth = 0; n && depth < 3; depth++) {
+        if (name_is(n, "img"))
+            return 1;
+        if (!name_is(n, "a") && !name_is(n, "p") && !name_is(n, "span"))
+            return 0;
+        n = only_element(n);
+    }
+    return 0;
+}
+
+/* A captioned image as blogs write it in raw HTML: a div whose class says so (imgcap,
+ * wp-caption, image-caption, figure...) holding an image and then one block or span of
+ * caption text. Sets *img and *cap. */
+static int div_is_captioned_image(xmlNodePtr div, xmlNodePtr *img, xmlNodePtr *cap)
+{
+    char *cls = attr_get(div, "class");
+    int named = cls && (strstr(cls, "cap") || strstr(cls, "figure"));
+    free(cls);
+    if (!named)
+        return 0;
+    *img = *cap = NULL;
+    for (xmlNodePtr c = div->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && is_blank(c->content))
+            continue;
+        if (c->type != XML_ELEMENT_NODE)
+            return 0;
+        if (!*img && is_image_holder(c))
+            *img = c;
+        else if (*img && !*cap && (name_is(c, "div") || name_is(c, "p") || name_is(c, "span")))
+            *cap = c;
+        else
+            return 0;
+    }
+    return *img && *cap;
+}
+
 static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     const rule *r = rule_find((const char *)src->name);
@@ -1019,6 +1074,15 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     case R_BLOCKP:
         if (pl.phrasing) {
             unwrap_block(w, src, out, pl);
+            break;
+        }
+        xmlNodePtr img, cap;
+        if (strcmp(oname, "div") == 0 && div_is_captioned_image(src, &img, &cap)) {
+            /* <div class="imgcap"><img/><div>caption</div></div> -> figure, figcaption */
+            el = new_el(w, out, "figure");
+            copy_common(w, src, el, NULL);
+            emit_node(w, img, el, flow);
+            emit_children(w, cap, new_el(w, el, "figcaption"), ph);
             break;
         }
         el = new_el(w, out, oname);

@@ -9,6 +9,9 @@
 #   series          a folder of n interviews asking the same questions (the contents page
 #                   leaves out headings repeated in most articles)
 #   sections        one article of n sections (chapters cut at section boundaries by size)
+#   math openers    one paragraph of n unclosed '$', '\(' and '``' (a failed search for a
+#                   closer is never repeated)
+#   formulas        n paragraphs, each with inline and display math
 #
 # Environment: SHEAF (default build/sheaf), BENCH_DIR (default build/bench).
 set -euo pipefail
@@ -73,8 +76,19 @@ gen_sections() {
         for (i = 0; i < n; i++) printf "\n## Section %d\n\nA paragraph of the section %d.\n", i, i }' >"$2"
 }
 
+gen_openers() {
+    awk -v n="$1" 'BEGIN { printf "# Openers\n\n"; for (i = 0; i < n; i++) printf "x $5a \\(b ``c %s", (i % 100 == 99 ? "\n" : ""); print "" }' >"$2"
+}
+
+gen_formulas() {
+    awk -v n="$1" 'BEGIN { print "# Formulas"
+        for (i = 0; i < n; i++) printf "\nLet $a_%d * b_%d$ and \\(x_i\\) be.\n\n$$\nx_%d^2\n$$\n", i, i, i }' >"$2"
+}
+
 echo "== issue 16: scaling of the design passes (n and 4n, best of 3)"
 row "table rows" 20000 gen_table
 row "wide rows ('|' per line)" 50000 gen_wide
 row "series (articles)" 500 gen_series
 row "sections in one article" 20000 gen_sections
+row "math openers (one paragraph)" 50000 gen_openers
+row "formulas" 10000 gen_formulas

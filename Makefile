@@ -4,14 +4,14 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
-PKGS    := libzip libxml-2.0 libcmark-gfm yaml-0.1 nettle libdeflate libcurl librsvg-2.0 cairo fontconfig libjpeg gumbo json-c
+PKGS    := libzip libxml-2.0 libcmark-gfm yaml-0.1 nettle libdeflate libcurl librsvg-2.0 cairo fontconfig libjpeg gumbo json-c libpng libwebp
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 # Asked of pkg-config on first use only, so that `make sample` can install the packages first.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 # Libraries without a pkg-config file.
-EXTRA_LIBS := -lcmark-gfm-extensions -lunistring -lpthread -lm
+EXTRA_LIBS := -lcmark-gfm-extensions -lunistring -lgif -lpthread -lm
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS))$(PKG_LIBS)
 
 # Variant: plain build in build/, sanitizer build in build/san.

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/image.h"
 #include "base/pool.h"
 
 /*** Entry points ***/
@@ -50,6 +51,40 @@ typedef struct scan_pool {
     scan_worker *w; /* one per pool worker */
 } scan_pool;
 
+/* An image item: its bytes against its media type (OPF-029) and its name (PKG-022), and decoded
+ * as far as its header and size say (MED-004, PKG-021). Runs on a worker thread. */
+static void check_image(check_ctx *c, item_job *job, const unsigned char *data, size_t len)
+{
+    mitem *it = &c->items[job->item];
+    const char *opf = c->opf_path;
+    image_format declared = image_format_of_media_type(it->media_type);
+    image_format found = image_sniff(data, len);
+    image_format by_name = image_format_of_name(it->path);
+    image_info info;
+    if (declared == IMAGE_UNKNOWN)
+        return;
+    if (found != IMAGE_UNKNOWN && found != declared) {
+        check_job_finding(job, DIAG_ERROR, "OPF-029", opf, it->line,
+                          "the file \"%s\" is a %s image, not %s as the manifest says; give its "
+                          "media type as %s",
+                          it->path, image_format_name(found), it->media_type,
+                          image_format_media_type(found));
+        return;
+    }
+    if (by_name != IMAGE_UNKNOWN && found != IMAGE_UNKNOWN && by_name != found)
+        check_job_finding(job, DIAG_WARNING, "PKG-022", it->path, 0,
+                          "the image is a %s file but its name ends like a %s file; rename it",
+                          image_format_name(found), image_format_name(by_name));
+    image_status st = image_probe(data, len, declared, &info);
+    if (st == IMAGE_BAD_HEADER)
+        check_job_finding(job, DIAG_ERROR, "MED-004", it->path, 0,
+                          "the %s image header cannot be read: %s", image_format_name(declared),
+                          info.why);
+    if (st == IMAGE_BAD_HEADER || st == IMAGE_CORRUPT)
+        check_job_finding(job, DIAG_ERROR, "PKG-021", it->path, 0,
+                          "corrupted image: %s; replace the file with one that opens", info.why);
+}
+
 static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor *dc)
 {
     mitem *it = &c->items[job->item];
@@ -63,14 +98,19 @@ static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor
         job->entry_failed = 1;
         return;
     }
-    if (job->kind == JOB_NCX) {
+    if (job->kind == JOB_IMAGE) {
+        check_image(c, job, data, len);
+    } else if (job->kind == JOB_NCX) {
         check_nav_ncx(c, data, len);
     } else if (check_is_content_type(it->media_type)) {
         check_content_scan(c, job, data, len);
         if ((long)job->item == c->nav_item && it->scanned)
             check_nav_doc(c, data, len);
+    } else if (strcmp(it->media_type, MT_SMIL) == 0) {
+        check_content_scan(c, job, data, len);
     } else {
         check_css_scan(job, it->path, job->item, (const char *)data, len, 1, CSS_SHEET);
+        it->scanned = 1;
     }
     check_ref_list_trim(&job->refs);
     free(owned);
@@ -122,6 +162,7 @@ static void job_release(item_job *j)
         free(j->f[k].msg);
     free(j->f);
     check_ref_list_release(&j->refs);
+    free(j->reach);
     strbuf_release(&j->classes);
     strbuf_release(&j->toc_seq);
     strbuf_release(&j->ncx_seq);
@@ -151,6 +192,28 @@ static void job_gather(check_ctx *c, item_job *job, size_t *n_refs, strbuf *toc_
                       "checked",
                       CHECK_MAX_RECORDS);
     }
+    for (size_t k = 0; k < job->n_reach; k++) {
+        if (job->reach[k].how == REACH_ENTRY_REPORTED) {
+            if (job->reach[k].item < c->n_ent)
+                c->ent[job->reach[k].item].reported = 1;
+            continue;
+        }
+        mitem *to = &c->items[job->reach[k].item];
+        if (job->reach[k].how == REACH_LINK)
+            to->reached = 1;
+        else if (job->reach[k].how == REACH_REMOTE_OK)
+            to->remote_ok = 1;
+        else if (job->reach[k].how == REACH_REMOTE_REPORTED)
+            to->remote_reported = 1;
+        else
+            check_mo_text_target(c, job->item, job->reach[k].item);
+    }
+    if (job->classes.data) {
+        for (char *p = job->classes.data, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+            *nl = '\0';
+            strmap_add(c->css_classes, p, NULL);
+        }
+    }
     if (job->toc_seq.data)
         strbuf_add(toc_seq, job->toc_seq.data, job->toc_seq.len);
     if (job->ncx_seq.data)
@@ -170,14 +233,22 @@ static void scan_items(check_ctx *c)
         if (ncx && c->ncx_item < 0)
             continue;
         mitem *it = &c->items[item];
-        if (it->entry < 0 || !it->path)
+        if (it->entry < 0 || !it->path || c->ent[it->entry].encrypted)
             continue;
-        if (!ncx && !check_is_content_type(it->media_type) && strcmp(it->media_type, MT_CSS) != 0)
+        int image = !ncx && image_format_of_media_type(it->media_type) != IMAGE_UNKNOWN;
+        if (!ncx && !image && !check_is_content_type(it->media_type) &&
+            strcmp(it->media_type, MT_CSS) != 0 && strcmp(it->media_type, MT_SMIL) != 0)
+            continue;
+        /* an image beyond the caps is left unchecked, not reported: books of photographs
+         * are large */
+        const zentry *e = &c->ent[it->entry];
+        if (image && (e->skip || e->size > CHECK_ENTRY_CAP ||
+                      c->total_read + e->size > CHECK_TOTAL_CAP))
             continue;
         item_job *job = &jobs[n++];
         job->item = item;
         job->entry = it->entry;
-        job->kind = ncx ? JOB_NCX : JOB_CONTENT;
+        job->kind = ncx ? JOB_NCX : image ? JOB_IMAGE : JOB_CONTENT;
         job->admitted = check_zip_entry_admit(c, it->entry, CHECK_ENTRY_CAP, job);
         if (job->admitted && !check_zip_entry_offset(c, it->entry))
             all_raw = 0; /* read through libzip, which is not thread-safe */
@@ -203,6 +274,7 @@ static void scan_items(check_ctx *c)
         job_release(&jobs[k]);
     }
     check_nav_vs_ncx(c, &toc_seq, &ncx_seq);
+    check_opf_after_scan(c);
     strbuf_release(&toc_seq);
     strbuf_release(&ncx_seq);
     free(jobs);
@@ -220,6 +292,7 @@ static void ctx_free(check_ctx *c)
         free(it->href);
         free(it->media_type);
         free(it->fallback);
+        free(it->media_overlay);
         free(it->path);
         strmap_free(it->ids);
     }
@@ -227,6 +300,11 @@ static void ctx_free(check_ctx *c)
     strmap_free(c->item_by_id);
     strmap_free(c->item_by_path);
     strmap_free(c->remote_items);
+    strmap_free(c->css_classes);
+    strmap_free(c->prefixes);
+    free(c->mo_active_class);
+    free(c->mo_playback_class);
+    free(c->mo_users);
     free(c->opf_path);
     free(c->uid);
     if (c->za)
@@ -252,6 +330,8 @@ int check_epub_memory_threads(const unsigned char *data, size_t len, const char 
     c.item_by_id = strmap_new();
     c.item_by_path = strmap_new();
     c.remote_items = strmap_new();
+    c.css_classes = strmap_new();
+    c.prefixes = strmap_new();
     zip_error_init(&zerr);
 
     xmlInitParser();
@@ -278,6 +358,11 @@ int check_epub_memory_threads(const unsigned char *data, size_t len, const char 
         int ze = zip_error_code_zip(&zerr);
         zip_source_free(src);
         if (ze == ZIP_ER_NOZIP) {
+            if (len < 4 || memcmp(data, "PK\x03\x04", 4) != 0)
+                check_finding(&c, DIAG_FATAL, "PKG-004", NULL, 0,
+                              "%s does not start with a ZIP local file header: it is not a ZIP "
+                              "archive (an EPUB is one)",
+                              c.book);
             check_finding(
                 &c, DIAG_FATAL, "PKG-008", NULL, 0,
                 "%s is not a ZIP archive or is truncated (the end of central directory was "
@@ -312,6 +397,7 @@ int check_epub_memory_threads(const unsigned char *data, size_t len, const char 
         goto out;
     if (check_opf_package(&c) < 0)
         goto out;
+    check_opf_ocf_files(&c);
     if (c.ncx_item < 0) {
         for (size_t i = 0; i < c.n_items; i++)
             if (strcmp(c.items[i].media_type, MT_NCX) == 0 && c.items[i].path) {

@@ -9,7 +9,7 @@
 /*** Reference lists ***/
 
 /* Append a reference to url[0..n) (copied) to `l`. */
-void check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n)
+ref *check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
@@ -18,8 +18,12 @@ void check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char
     ref *r = &l->v[l->n++];
     r->item = item;
     r->line = line;
-    r->kind = kind;
+    r->kind = (unsigned short)kind;
+    r->flags = 0;
+    r->group = 0;
     r->url = xstrndup(url, n);
+    r->type = NULL;
+    return r;
 }
 
 void check_ref_list_trim(ref_list *l)
@@ -32,8 +36,10 @@ void check_ref_list_trim(ref_list *l)
 
 void check_ref_list_release(ref_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].url);
+        free(l->v[i].type);
+    }
     free(l->v);
     memset(l, 0, sizeof *l);
 }
@@ -419,11 +425,22 @@ xmlParserInputPtr check_xml_deny_loader(const char *url, const char *id, xmlPars
     return NULL;
 }
 
-/* Report DOCTYPE external identifiers and external entity declarations of `doc`. `allowed_pub`
- * is a public identifier that this kind of document may carry (NULL: none). Findings go to
- * `job` when it is not NULL (worker threads), else to the book. */
-void check_xml_doctype(xmlDocPtr doc, const char *path, int xhtml, const char *allowed_pub,
-                       item_job *job, check_ctx *c)
+/* The external identifiers EPUB 3.3 allows (appendix "Allowed external identifiers"), each
+ * only in a document of its media type. */
+static const struct {
+    const char *media_type, *pub, *sys;
+} allowed_ids[] = {
+    {MT_SVG, "-//W3C//DTD SVG 1.1//EN", "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"},
+    {"application/mathml+xml", "-//W3C//DTD MathML 3.0//EN",
+     "http://www.w3.org/Math/DTD/mathml3/mathml3.dtd"},
+    {MT_NCX, "-//NISO//DTD ncx 2005-1//EN", "http://www.daisy.org/z3986/2005/ncx-2005-1.dtd"},
+};
+
+/* Report DOCTYPE external identifiers and external entity declarations of `doc`, a document of
+ * media type `media_type` (NULL: a package or container document). Findings go to `job` when it
+ * is not NULL (worker threads), else to the book. */
+void check_xml_doctype(xmlDocPtr doc, const char *path, const char *media_type, item_job *job,
+                       check_ctx *c)
 {
     xmlDtdPtr dtd = doc ? doc->intSubset : NULL;
     if (!dtd)
@@ -431,18 +448,22 @@ void check_xml_doctype(xmlDocPtr doc, const char *path, int xhtml, const char *a
     if (dtd->ExternalID || dtd->SystemID) {
         const char *pub = dtd->ExternalID ? (const char *)dtd->ExternalID : "";
         const char *sys = dtd->SystemID ? (const char *)dtd->SystemID : "";
-        int ok = allowed_pub && strcmp(pub, allowed_pub) == 0;
+        int ok = 0;
+        for (size_t i = 0; i < sizeof allowed_ids / sizeof *allowed_ids && media_type; i++)
+            if (strcmp(media_type, allowed_ids[i].media_type) == 0 &&
+                strcmp(pub, allowed_ids[i].pub) == 0 && strcmp(sys, allowed_ids[i].sys) == 0)
+                ok = 1;
         char *pub_s = check_shown(pub, strlen(pub)), *sys_s = check_shown(sys, strlen(sys));
-        if (!ok && xhtml)
+        if (!ok && media_type && strcmp(media_type, MT_XHTML) == 0)
             ENTRY_FINDING(c, job, DIAG_ERROR, "HTM-004", path,
                           "irregular DOCTYPE: found \"%s\" \"%s\"; an EPUB 3 XHTML document "
                           "uses <!DOCTYPE html> without identifiers",
                           pub_s, sys_s);
         else if (!ok)
             ENTRY_FINDING(c, job, DIAG_ERROR, "OPF-073", path,
-                          "external identifiers must not appear in the document type "
-                          "declaration (found \"%s\"); remove them",
-                          pub_s);
+                          "the document type declaration has external identifiers (\"%s\" "
+                          "\"%s\") that EPUB does not allow in this document; remove them",
+                          pub_s, sys_s);
         free(pub_s);
         free(sys_s);
     }
@@ -466,10 +487,9 @@ void check_xml_doctype(xmlDocPtr doc, const char *path, int xhtml, const char *a
     }
 }
 
-void check_xml_doctype_book(check_ctx *c, xmlDocPtr doc, const char *path, int xhtml,
-                            const char *allowed_pub)
+void check_xml_doctype_book(check_ctx *c, xmlDocPtr doc, const char *path, const char *media_type)
 {
-    check_xml_doctype(doc, path, xhtml, allowed_pub, NULL, c);
+    check_xml_doctype(doc, path, media_type, NULL, c);
 }
 
 /* Parse a small XML document into a tree. Returns the tree (the caller frees it with
@@ -577,4 +597,16 @@ long check_item_by_path(const check_ctx *c, const char *path)
 {
     void *v = strmap_get(c->item_by_path, path);
     return v ? IDX_GET(v) : -1;
+}
+
+void *check_remote_item(const check_ctx *c, const char *url)
+{
+    void *v = strmap_get(c->remote_items, url);
+    const char *hash = strchr(url, '#');
+    if (!v && hash) {
+        char *base = xstrndup(url, (size_t)(hash - url));
+        v = strmap_get(c->remote_items, base);
+        free(base);
+    }
+    return v;
 }

@@ -37,11 +37,13 @@
 #define NS_NCX "http://www.daisy.org/z3986/2005/ncx/"
 #define NS_OCF "urn:oasis:names:tc:opendocument:xmlns:container"
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
+#define NS_SMIL "http://www.w3.org/ns/SMIL"
 
 #define MT_XHTML "application/xhtml+xml"
 #define MT_SVG "image/svg+xml"
 #define MT_NCX "application/x-dtbncx+xml"
 #define MT_CSS "text/css"
+#define MT_SMIL "application/smil+xml"
 
 #define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_COMPACT)
 
@@ -54,19 +56,46 @@ enum {
     PROP_REMOTE = 1 << 4,
     PROP_COVER = 1 << 5,
     PROP_SWITCH = 1 << 6,
+    PROP_REMOTE_SEEN = 1 << 7, /* needs: a remote reference that is not allowed (RSC-006) */
 };
 
 /* How a reference is used decides which rules apply to it. */
 enum ref_kind {
     REF_LINK,       /* hyperlink: a, area, svg a */
-    REF_RESOURCE,   /* embedded resource: img, script, iframe, object, poster, svg image */
-    REF_MEDIA,      /* audio/video sources: may be remote */
-    REF_STYLESHEET, /* link rel=stylesheet, CSS @import */
+    REF_RESOURCE,   /* an embedded resource of no finer kind */
+    REF_IMAGE,      /* img src and srcset, picture source, input image, svg image, poster, altimg */
+    REF_MEDIA,      /* audio and video src, and their source elements: may be remote */
+    REF_TRACK,      /* track src (timed text: exempt from fallbacks) */
+    REF_SCRIPT,     /* script src */
+    REF_IFRAME,     /* iframe src */
+    REF_EMBED,      /* embed src */
+    REF_OBJECT,     /* object data */
+    REF_HEADLINK,   /* link href other than a stylesheet (exempt; data: and remote allowed) */
+    REF_CITE,       /* blockquote, q, ins, del cite */
+    REF_SVG_USE,    /* svg use href: must name an element */
+    REF_STYLESHEET, /* link rel=stylesheet, CSS @import, xml-stylesheet */
     REF_CSS,        /* CSS url() outside @font-face */
-    REF_FONT,       /* CSS url() inside @font-face: may be remote */
+    REF_FONT,       /* CSS url() in @font-face src, svg font-face-uri: may be remote */
     REF_TOC,        /* link in the toc nav */
     REF_NCX,        /* navPoint content src */
+    REF_MO_TEXT,    /* media overlay text src */
+    REF_MO_TEXTREF, /* media overlay epub:textref */
+    REF_MO_AUDIO,   /* media overlay audio src */
 };
+
+/* What else the rules need to know of a reference. */
+enum {
+    REF_F_PICTURE_IMG = 1 << 0,    /* the img of a picture */
+    REF_F_PICTURE_SOURCE = 1 << 1, /* a source of a picture */
+    REF_F_TYPED = 1 << 2,          /* its element gives the media type (type attribute) */
+    REF_F_FALLBACK = 1 << 3,       /* its element holds an intrinsic fallback (object content) */
+};
+
+/* Kinds of ids, for the references that may only point at some (RSC-014). */
+enum { ID_GENERIC, ID_SVG_SYMBOL, ID_SVG_PAINT, ID_SVG_CLIP };
+#define ID_VALUE(ordinal, type) ((void *)(uintptr_t)(((uintptr_t)(ordinal) << 2) | (type)))
+#define ID_ORDINAL(v) ((unsigned long)((uintptr_t)(v) >> 2))
+#define ID_TYPE(v) ((int)((uintptr_t)(v)&3))
 
 typedef struct zentry {
     char *name; /* as stored (libzip's raw name) */
@@ -76,24 +105,32 @@ typedef struct zentry {
     int is_dir;
     int listed;   /* a manifest item names it */
     int reported; /* a finding already names it: no OPF-003 on top */
+    int encrypted; /* encryption.xml names it: its content is not checked */
 } zentry;
 
 typedef struct mitem {
-    char *id, *href, *media_type, *fallback;
+    char *id, *href, *media_type, *fallback, *media_overlay;
     char *path; /* container path; NULL when remote or unresolvable */
     int line;
     long entry; /* index into the entry table, -1 when absent */
     int spine;  /* position in the spine, -1 when not in it */
     unsigned props, needs;
     int scanned; /* content document parsed without a fatal error */
-    strmap *ids; /* id -> ordinal (as uintptr_t) of the element carrying it */
+    int fxl;     /* rendered pre-paginated (rendition:layout, globally or on its itemref) */
+    int linear;  /* in the spine and not linear="no" */
+    int reached; /* a hyperlink from another document or the nav points at it */
+    int remote_ok, remote_reported; /* remote item: used as a font or media; RSC-006 given */
+    strmap *ids; /* id -> ID_VALUE(ordinal of the element carrying it, ID_ kind) */
 } mitem;
 
 typedef struct ref {
     size_t item; /* referring item */
     int line;
-    int kind;
+    unsigned short kind;
+    unsigned char flags; /* REF_F_* */
+    unsigned group;      /* audio and video: the element the reference belongs to (0: none) */
     char *url;
+    char *type; /* the type attribute of its element, or NULL */
 } ref;
 
 /* A growing list of references. */
@@ -132,6 +169,12 @@ typedef struct check_ctx {
     strmap *item_by_path; /* path -> index + 1 */
     strmap *remote_items; /* href of remote manifest items -> index + 1 */
     long nav_item, ncx_item;
+    int fxl;                 /* the package's rendition:layout is pre-paginated */
+    strmap *css_classes;     /* class selectors of every style sheet */
+    strmap *prefixes;        /* vocabulary prefixes the package declares */
+    char *mo_active_class;   /* media:active-class, or NULL */
+    char *mo_playback_class; /* media:playback-active-class, or NULL */
+    long *mo_users;          /* per item: the media overlay whose text first points into it, -1 */
     const raw_name *raw; /* central directory records, in libzip's order; NULL if unusable */
     int threads;         /* for content documents; 0: one per core */
     size_t n_ids;        /* ids recorded over all documents */
@@ -164,13 +207,27 @@ struct item_job {
     ref_list refs;
     size_t n_ids;
     int kind;       /* JOB_CONTENT, JOB_NCX */
+    struct reach {
+        size_t item;
+        int how; /* REACH_* */
+    } * reach;   /* the items its references point at, for the checks across documents */
+    size_t n_reach, cap_reach;
     strbuf classes; /* class names of the CSS selectors seen, one a line */
     size_t n_classes;
     strbuf toc_seq; /* targets of the toc links (nav document's job) */
     strbuf ncx_seq; /* targets of the navPoints (NCX job) */
 };
 
-enum { JOB_CONTENT, JOB_NCX };
+enum { JOB_CONTENT, JOB_NCX, JOB_IMAGE };
+
+/* How a document reaches another (item_job.reach). */
+enum {
+    REACH_LINK,            /* a hyperlink from another document */
+    REACH_MO,              /* a media overlay's text */
+    REACH_REMOTE_OK,       /* a remote item used where remote resources are allowed */
+    REACH_REMOTE_REPORTED, /* a remote item already reported where it is used (RSC-006) */
+    REACH_ENTRY_REPORTED,  /* `item` is an entry index: reported as undeclared (RSC-008) */
+};
 
 /* What reading an entry gave. */
 enum fetch_result {
@@ -241,8 +298,9 @@ int check_list_has(const char *list, const char *word);
 
 /*** check_common.c: references and items ***/
 
-/* Append a reference to url[0..n) (copied) to `l`; check_ref_list_release frees the list. */
-void check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n);
+/* Append a reference to url[0..n) (copied) to `l` and return it (valid until the next
+ * append); check_ref_list_release frees the list. */
+ref *check_ref_list_add(ref_list *l, size_t item, int line, int kind, const char *url, size_t n);
 void check_ref_list_release(ref_list *l);
 
 /* Give back the unused part of `l` (lists kept until every document is scanned). */
@@ -251,6 +309,10 @@ void check_ref_list_trim(ref_list *l);
 /* Record a reference made by item `item` in the calling thread's job (check_tl_job), within
  * CHECK_MAX_RECORDS. */
 void check_ref_add(size_t item, int line, int kind, const char *url);
+
+/* The remote manifest item `url` names (its fragment ignored), as stored in remote_items
+ * (IDX_PUT), or NULL. */
+void *check_remote_item(const check_ctx *c, const char *url);
 
 /* The manifest item at container path `path`, or -1. */
 long check_item_by_path(const check_ctx *c, const char *path);
@@ -296,12 +358,13 @@ void check_xml_silent(void *ctx, const char *msg, ...);
 /* External entity loader that loads nothing. */
 xmlParserInputPtr check_xml_deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt);
 
-/* Report DOCTYPE external identifiers and external entities of `doc`, to `job` when not NULL,
- * else to the book; check_xml_doctype_book always to the book. */
-void check_xml_doctype(xmlDocPtr doc, const char *path, int xhtml, const char *allowed_pub,
-                       item_job *job, check_ctx *c);
-void check_xml_doctype_book(check_ctx *c, xmlDocPtr doc, const char *path, int xhtml,
-                            const char *allowed_pub);
+/* Report DOCTYPE external identifiers (allowed only as EPUB 3.3 lists them, each for its media
+ * type `media_type`; NULL for package and container documents) and external entities of `doc`,
+ * to `job` when not NULL, else to the book; check_xml_doctype_book always to the book. */
+void check_xml_doctype(xmlDocPtr doc, const char *path, const char *media_type, item_job *job,
+                       check_ctx *c);
+void check_xml_doctype_book(check_ctx *c, xmlDocPtr doc, const char *path,
+                            const char *media_type);
 
 /* Parse a small XML document into a tree (the caller frees it with xmlFreeDoc), or NULL with
  * an RSC-016 finding. */
@@ -357,9 +420,6 @@ void check_zip_fetch_report(check_ctx *c, item_job *job, long i, int res, size_t
  * it), or NULL with a finding. */
 unsigned char *check_zip_entry_read(check_ctx *c, long i, size_t cap, size_t *len_out);
 
-/* The first bytes of entry i (media type sniffing); returns how many were read. */
-size_t check_zip_entry_head(check_ctx *c, long i, unsigned char *head, size_t n);
-
 /*** check_opf.c: container.xml and the package document ***/
 
 /* container.xml: finds the package document. -1 when the book cannot be checked further. */
@@ -371,8 +431,20 @@ int check_opf_package(check_ctx *c);
 /* Manifest properties against what the scanned documents need (OPF-014, OPF-015, OPF-018). */
 void check_opf_properties(check_ctx *c);
 
+/* META-INF/encryption.xml and signatures.xml: content models, duplicate ids (RSC-005),
+ * obfuscated resources that are not fonts (PKG-026); encrypted entries are not read. */
+void check_opf_ocf_files(check_ctx *c);
+
 /* Files in the container that no manifest item lists (OPF-003). */
 void check_opf_unlisted(check_ctx *c);
+
+/* Media overlay `mo` has a text element pointing into item `target` (MED-010, MED-011, MED-012). */
+void check_mo_text_target(check_ctx *c, size_t mo, size_t target);
+
+/* What needs every document scanned: non-linear items no link reaches (OPF-096), content
+ * documents their media overlay never points into (MED-013), active classes no style sheet
+ * defines (CSS-030). */
+void check_opf_after_scan(check_ctx *c);
 
 /*** check_content.c: content documents and stylesheets (worker threads) ***/
 
@@ -392,6 +464,45 @@ enum { CSS_SHEET, CSS_STYLE_ELEMENT, CSS_STYLE_ATTR };
  * findings and references (url(), @import) go to `job`, class selectors to job->classes. */
 void check_css_scan(item_job *job, const char *path, size_t item, const char *css, size_t len,
                     int line0, int kind);
+
+/*** check_html.c: the HTML content model (XHTML documents, while they are scanned) ***/
+
+/* What the content model needs to know of an element's attributes. */
+typedef struct html_attrs {
+    int has_href, has_controls, has_usemap, type_hidden, has_src;
+} html_attrs;
+
+/* An open element. */
+typedef struct html_frame {
+    short el, forbid_by; /* table index of the element, and of the one that set `forbid` */
+    unsigned char model, stage, skip, has_text, text_reported, dl_in_div, has_src;
+    unsigned count;
+    unsigned forbid; /* categories its descendants must not have */
+    int line;
+} html_frame;
+
+typedef struct html_state {
+    html_frame *f;
+    size_t n, cap;
+    int n_errors;
+} html_state;
+
+void check_html_init(html_state *h);
+void check_html_release(html_state *h);
+/* An element starts (`xhtml`: in the XHTML namespace; others are not checked, nor their
+ * content); findings (RSC-005) go to `job` at `path`:`line`. */
+void check_html_start(html_state *h, item_job *job, const char *path, int line, const char *name,
+                      int xhtml, const html_attrs *a);
+/* Text inside the current element. */
+void check_html_text(html_state *h, item_job *job, const char *path, int line, const char *text,
+                     size_t len);
+/* The current element ends (its required children are checked). */
+void check_html_end(html_state *h, item_job *job, const char *path, int line);
+
+/* Core media types (EPUB 3.3 3.2) by kind. */
+int check_mt_core_image(const char *mt);
+int check_mt_core_audio(const char *mt);
+int check_mt_core_font(const char *mt);
 
 /*** check_nav.c: navigation document and NCX ***/
 

@@ -284,7 +284,7 @@ void check_nav_ncx(check_ctx *c, const unsigned char *buf, size_t len)
                       "the document is not well-formed XML: %s", e.have ? e.msg : "parse error");
     } else {
         xmlDocPtr doc = xmlTextReaderCurrentDoc(r);
-        check_xml_doctype_book(c, doc, it->path, 0, "-//NISO//DTD ncx 2005-1//EN");
+        check_xml_doctype_book(c, doc, it->path, MT_NCX);
         xmlFreeTextReader(r);
         r = NULL;
         if (doc)

@@ -15,7 +15,7 @@ static xmlDocPtr opf_tree_load(check_ctx *c, long ei, const char *path)
     unsigned char *buf = check_zip_entry_read(c, ei, CHECK_TREE_CAP, &len);
     xmlDocPtr doc = buf ? check_xml_parse(c, path, buf, len) : NULL;
     if (doc)
-        check_xml_doctype_book(c, doc, path, 0, NULL);
+        check_xml_doctype_book(c, doc, path, NULL);
     free(buf);
     return doc;
 }
@@ -42,7 +42,18 @@ int check_opf_container(check_ctx *c)
                       "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">");
         goto out;
     }
-    int found = 0;
+    int found = 0, n_rootfiles = 0;
+    /* the OCF schema: container holds rootfiles, then optionally links */
+    for (const xmlNode *k = check_xml_first_child(root); k; k = check_xml_next(k)) {
+        if (check_xml_is(k, NS_OCF, "rootfiles") && n_rootfiles++ == 0)
+            continue;
+        if (check_xml_is(k, NS_OCF, "links") && n_rootfiles)
+            continue;
+        check_finding(c, DIAG_ERROR, "RSC-005", cpath, (int)xmlGetLineNo(k),
+                      "element \"%s\" is not allowed here: container.xml holds one rootfiles "
+                      "element, then optionally links",
+                      (const char *)k->name);
+    }
     for (const xmlNode *rfs = check_xml_first_child(root); rfs && !found;
          rfs = check_xml_next(rfs)) {
         if (!check_xml_is(rfs, NS_OCF, "rootfiles"))
@@ -186,6 +197,111 @@ static const char *dc_empty_hint(const char *name)
     return "";
 }
 
+/* The prefixes reserved by EPUB 3.3 (usable without a declaration). */
+static int prefix_reserved(const char *p, size_t n)
+{
+    static const char *const reserved[] = {"a11y", "dcterms", "marc", "media", "onix",
+                                           "rendition", "schema", "xsd", "msv", "prism"};
+    for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+        if (strlen(reserved[i]) == n && memcmp(reserved[i], p, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The prefixes the package's prefix attribute declares ("p: uri p2: uri2"). */
+static void prefixes_parse(check_ctx *c, const char *attr)
+{
+    const char *p = attr;
+    while (*p) {
+        while (check_is_space((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && *p != ':' && !check_is_space((unsigned char)*p))
+            p++;
+        if (*p != ':' || p == s) {
+            while (*p && !check_is_space((unsigned char)*p))
+                p++;
+            continue;
+        }
+        char *name = xstrndup(s, (size_t)(p - s));
+        strmap_add(c->prefixes, name, NULL);
+        free(name);
+        p++;
+        while (check_is_space((unsigned char)*p))
+            p++;
+        while (*p && !check_is_space((unsigned char)*p))
+            p++; /* the URI */
+    }
+}
+
+/* A property value (meta property, item or itemref property, link rel) with a prefix must use
+ * a reserved or declared prefix (OPF-028). Returns 1 when it has a known prefix, 0 when it has
+ * none, -1 when the prefix is undeclared (reported). */
+static int prefix_check(check_ctx *c, const char *value, int line, const char *what)
+{
+    const char *colon = strchr(value, ':');
+    if (!colon)
+        return 0;
+    size_t n = (size_t)(colon - value);
+    if (prefix_reserved(value, n))
+        return 1;
+    char *pre = xstrndup(value, n);
+    int ok = strmap_has(c->prefixes, pre);
+    if (!ok) {
+        char *s = check_shown(value, strlen(value));
+        check_finding(c, DIAG_ERROR, "OPF-028", c->opf_path, line,
+                      "the %s \"%s\" uses the prefix \"%s\", which the package does not declare; "
+                      "declare it in the package's prefix attribute",
+                      what, s, pre);
+        free(s);
+    }
+    free(pre);
+    return ok ? 1 : -1;
+}
+
+/* A metadata link: a local resource needs its media type (OPF-093) and must exist (RSC-007). */
+static void opf_metadata_link(check_ctx *c, const xmlNode *m, int line)
+{
+    char *href = check_xml_attr(m, "href", NULL);
+    char *mt = check_xml_attr(m, "media-type", NULL);
+    char *rel = check_xml_attr(m, "rel", NULL);
+    char *path = NULL, *frag = NULL;
+    if (rel) {
+        const char *p = rel;
+        while (*p) {
+            while (check_is_space((unsigned char)*p))
+                p++;
+            const char *s = p;
+            while (*p && !check_is_space((unsigned char)*p))
+                p++;
+            if (p > s) {
+                char *w = xstrndup(s, (size_t)(p - s));
+                prefix_check(c, w, line, "link rel");
+                free(w);
+            }
+        }
+    }
+    if (href && check_url_classify(c->opf_path, href, &path, &frag) == URL_LOCAL) {
+        if (!mt)
+            check_finding(c, DIAG_ERROR, "OPF-093", c->opf_path, line,
+                          "the link to the local resource \"%s\" has no media-type attribute; "
+                          "give its media type",
+                          path);
+        if (check_zip_entry_find(c, path) < 0)
+            check_finding(c, DIAG_WARNING, "RSC-007w", c->opf_path, line,
+                          "the linked resource \"%s\" could not be found in the EPUB", path);
+        else {
+            long ei = check_zip_entry_find(c, path);
+            c->ent[ei].listed = 1; /* a linked record is not a manifest item */
+        }
+    }
+    free(path);
+    free(frag);
+    free(href);
+    free(mt);
+    free(rel);
+}
+
 static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
 {
     const char *opf = c->opf_path;
@@ -236,9 +352,25 @@ static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
                 }
             }
             free(text);
+        } else if (check_xml_is(m, NS_OPF, "link")) {
+            opf_metadata_link(c, m, line);
         } else if (check_xml_is(m, NS_OPF, "meta")) {
             char *prop = check_xml_attr(m, "property", NULL);
             char *refines = check_xml_attr(m, "refines", NULL);
+            if (prop)
+                prefix_check(c, prop, line, "meta property");
+            if (prop && !refines && (strcmp(prop, "rendition:layout") == 0 ||
+                                     strcmp(prop, "media:active-class") == 0 ||
+                                     strcmp(prop, "media:playback-active-class") == 0)) {
+                char *text = check_xml_text(m);
+                if (prop[0] == 'r')
+                    c->fxl = strcmp(text, "pre-paginated") == 0;
+                else if (strcmp(prop, "media:active-class") == 0 && !c->mo_active_class)
+                    c->mo_active_class = xstrdup(text);
+                else if (strcmp(prop, "media:playback-active-class") == 0 && !c->mo_playback_class)
+                    c->mo_playback_class = xstrdup(text);
+                free(text);
+            }
             if (prop && strcmp(prop, "dcterms:modified") == 0 && !refines) {
                 n_modified++;
                 char *text = check_xml_text(m);
@@ -287,14 +419,6 @@ static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
     free(uid_ref);
 }
 
-static int media_remote_ok(const char *mt)
-{
-    return str_starts_with(mt, "audio/") || str_starts_with(mt, "video/") ||
-           str_starts_with(mt, "font/") || str_starts_with(mt, "application/font-") ||
-           strcmp(mt, "application/vnd.ms-opentype") == 0 ||
-           strcmp(mt, "application/x-font-ttf") == 0;
-}
-
 static unsigned props_parse(check_ctx *c, mitem *it, const char *list)
 {
     static const struct {
@@ -306,7 +430,15 @@ static unsigned props_parse(check_ctx *c, mitem *it, const char *list)
                  {"mathml", PROP_MATHML},
                  {"remote-resources", PROP_REMOTE},
                  {"cover-image", PROP_COVER},
-                 {"switch", PROP_SWITCH}};
+                 {"switch", PROP_SWITCH},
+                 /* from EPUB specifications besides the core (indexes, dictionaries,
+                  * region-based navigation, XMP): known, nothing to check */
+                 {"data-nav", 0},
+                 {"dictionary", 0},
+                 {"glossary", 0},
+                 {"index", 0},
+                 {"search-key-map", 0},
+                 {"xmp", 0}};
     unsigned bits = 0;
     const char *p = list;
     while (*p) {
@@ -325,27 +457,22 @@ static unsigned props_parse(check_ctx *c, mitem *it, const char *list)
                 hit = 1;
             }
         }
-        if (!hit && !memchr(s, ':', n)) {
-            char *w = check_shown(s, n);
+        if (hit)
+            continue;
+        char *w = xstrndup(s, n);
+        /* a declared vocabulary's properties are the book's business; the reserved prefixes
+         * define no manifest item property */
+        int pre = prefix_check(c, w, it->line, "manifest item property");
+        if (pre == 0 || (pre == 1 && prefix_reserved(w, (size_t)(strchr(w, ':') - w)))) {
+            char *sh = check_shown(w, n);
             check_finding(c, DIAG_ERROR, "OPF-027", c->opf_path, it->line,
-                          "undefined manifest item property \"%s\"", w);
-            free(w);
+                          "undefined manifest item property \"%s\"%s", sh,
+                          pre ? " (that vocabulary defines no manifest item property)" : "");
+            free(sh);
         }
+        free(w);
     }
     return bits;
-}
-
-static int media_type_sniff_ok(const char *mt, const unsigned char *h, size_t n)
-{
-    if (strcmp(mt, "image/jpeg") == 0)
-        return n >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff;
-    if (strcmp(mt, "image/png") == 0)
-        return n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0;
-    if (strcmp(mt, "image/gif") == 0)
-        return n >= 6 && (memcmp(h, "GIF87a", 6) == 0 || memcmp(h, "GIF89a", 6) == 0);
-    if (strcmp(mt, "image/webp") == 0)
-        return n >= 12 && memcmp(h, "RIFF", 4) == 0 && memcmp(h + 8, "WEBP", 4) == 0;
-    return 1;
 }
 
 static void check_manifest(check_ctx *c, const xmlNode *manifest)
@@ -365,6 +492,7 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
         it->href = check_xml_attr(m, "href", NULL);
         it->media_type = check_xml_attr(m, "media-type", NULL);
         it->fallback = check_xml_id_attr(m, "fallback");
+        it->media_overlay = check_xml_id_attr(m, "media-overlay");
         it->entry = -1;
         it->spine = -1;
         it->ids = strmap_new();
@@ -381,6 +509,7 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
             free(it->href);
             free(it->media_type);
             free(it->fallback);
+        free(it->media_overlay);
             memset(it, 0, sizeof *it);
             continue;
         }
@@ -399,16 +528,14 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
         char *href_s = NULL; /* shown only when a finding needs it */
 #define HREF_S check_shown_once(&href_s, it->href, strlen(it->href))
         if (cls == URL_REMOTE) {
+            /* whether it may be remote depends on how it is used: checked at each reference */
             strmap_add(c->remote_items, it->href, IDX_PUT(idx));
-            if (!media_remote_ok(it->media_type))
-                check_finding(
-                    c, DIAG_ERROR, "RSC-006", opf, it->line,
-                    "remote resource \"%s\" is not allowed; only audio, video and fonts may "
-                    "be remote: put the file in the EPUB",
-                    HREF_S);
         } else if (cls == URL_OUTSIDE) {
             check_finding(c, DIAG_ERROR, "RSC-026", opf, it->line,
                           "manifest href \"%s\" points outside the EPUB container", HREF_S);
+        } else if (cls == URL_FILE) {
+            check_finding(c, DIAG_ERROR, "RSC-030", opf, it->line,
+                          "file URLs are not allowed in EPUB: manifest href \"%s\"", HREF_S);
         } else if (cls != URL_LOCAL || frag) {
             check_finding(c, DIAG_ERROR, "RSC-020", opf, it->line,
                           "manifest href \"%s\" is not a valid URL to a file in the container",
@@ -452,21 +579,18 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
             check_finding(c, DIAG_ERROR, "OPF-012", opf, it->line,
                           "item property \"cover-image\" is not defined for media type \"%s\"",
                           it->media_type);
-        if ((it->props & (PROP_SVG | PROP_SCRIPTED | PROP_MATHML | PROP_REMOTE | PROP_SWITCH)) &&
+        if ((it->props & (PROP_SVG | PROP_SCRIPTED | PROP_MATHML | PROP_SWITCH)) &&
             !check_is_content_type(it->media_type))
             check_finding(c, DIAG_ERROR, "OPF-012", opf, it->line,
-                          "item properties svg, scripted, mathml, remote-resources and switch are "
-                          "defined only for XHTML and SVG documents, not \"%s\"",
+                          "item properties svg, scripted, mathml and switch are defined only "
+                          "for XHTML and SVG documents, not \"%s\"",
                           it->media_type);
-        if (it->entry >= 0 && str_starts_with(it->media_type, "image/")) {
-            unsigned char head[16];
-            size_t hn = check_zip_entry_head(c, it->entry, head, sizeof head);
-            if (hn > 0 && !media_type_sniff_ok(it->media_type, head, hn))
-                check_finding(c, DIAG_ERROR, "OPF-029", opf, it->line,
-                              "the file \"%s\" does not appear to match the media type %s given in "
-                              "the manifest",
-                              it->path, it->media_type);
-        }
+        if ((it->props & PROP_REMOTE) && !check_is_content_type(it->media_type) &&
+            strcmp(it->media_type, MT_CSS) != 0 && strcmp(it->media_type, MT_SMIL) != 0)
+            check_finding(c, DIAG_ERROR, "OPF-012", opf, it->line,
+                          "item property remote-resources is defined only for XHTML and SVG "
+                          "documents, style sheets and media overlays, not \"%s\"",
+                          it->media_type);
     }
     /* nav and cover-image counts */
     int n_nav = 0, n_cover = 0;
@@ -556,6 +680,7 @@ static void check_spine(check_ctx *c, const xmlNode *spine)
         int line = (int)xmlGetLineNo(r);
         char *idref = check_xml_id_attr(r, "idref");
         char *lin = check_xml_attr(r, "linear", NULL);
+        char *rprops = check_xml_attr(r, "properties", NULL);
         void *v = idref ? strmap_get(c->item_by_id, idref) : NULL;
         if (!idref) {
             check_finding(c, DIAG_ERROR, "RSC-005", opf, line,
@@ -573,8 +698,20 @@ static void check_spine(check_ctx *c, const xmlNode *spine)
                               it->id);
             } else {
                 it->spine = pos++;
-                if (!(lin && strcmp(lin, "no") == 0))
+                it->fxl = c->fxl;
+                if (rprops && check_list_has(rprops, "rendition:layout-pre-paginated"))
+                    it->fxl = 1;
+                else if (rprops && check_list_has(rprops, "rendition:layout-reflowable"))
+                    it->fxl = 0;
+                if (!(lin && strcmp(lin, "no") == 0)) {
                     linear++;
+                    it->linear = 1;
+                }
+                if (!it->path && strmap_has(c->remote_items, it->href))
+                    check_finding(c, DIAG_ERROR, "RSC-006", opf, line,
+                                  "the spine item \"%s\" is remote (\"%s\"); every document of "
+                                  "the reading order must be in the EPUB",
+                                  it->id, it->href);
                 if (!check_is_content_type(it->media_type) &&
                     !fallback_reaches_content(c, (size_t)IDX_GET(v)))
                     check_finding(c, DIAG_ERROR, "OPF-043", opf, line,
@@ -585,6 +722,7 @@ static void check_spine(check_ctx *c, const xmlNode *spine)
         }
         free(idref);
         free(lin);
+        free(rprops);
     }
     if (!any)
         check_finding(c, DIAG_ERROR, "RSC-005", opf, (int)xmlGetLineNo(spine),
@@ -617,6 +755,10 @@ int check_opf_package(check_ctx *c)
     else if (version[0] == '2')
         c->epub2 = 1;
     free(version);
+    char *prefix = check_xml_attr(pkg, "prefix", NULL);
+    if (prefix)
+        prefixes_parse(c, prefix);
+    free(prefix);
     char *lang = check_xml_attr(pkg, "lang", NS_XML);
     if (lang && *lang && !lang_tag_valid(lang))
         check_finding(c, DIAG_ERROR, "OPF-092", opf, (int)xmlGetLineNo(pkg),
@@ -673,8 +815,11 @@ void check_opf_properties(check_ctx *c)
         mitem *it = &c->items[i];
         if (!it->scanned)
             continue;
+        int sheet_or_mo = !check_is_content_type(it->media_type);
         for (size_t k = 0; k < sizeof props / sizeof *props; k++) {
             unsigned bit = props[k].bit;
+            if (sheet_or_mo && bit != PROP_REMOTE)
+                continue; /* defined for content documents only (OPF-012 when declared) */
             if (bit == PROP_SVG && strcmp(it->media_type, MT_XHTML) != 0)
                 continue;
             if ((it->needs & bit) && !(it->props & bit))
@@ -684,11 +829,13 @@ void check_opf_properties(check_ctx *c)
                     "(properties=\"%s\")",
                     props[k].name, props[k].name);
             else if (!(it->needs & bit) && (it->props & bit)) {
-                if (bit == PROP_REMOTE)
-                    check_finding(c, DIAG_WARNING, "OPF-018", it->path, 0,
-                                  "the \"remote-resources\" property is declared, but the document "
-                                  "references no remote resources; remove it");
-                else if (bit != PROP_SWITCH)
+                /* (remote references reported as not allowed do not make it unneeded) */
+                if (bit == PROP_REMOTE) {
+                    if (!(it->needs & PROP_REMOTE_SEEN))
+                        check_finding(c, DIAG_WARNING, "OPF-018", it->path, 0,
+                                      "the \"remote-resources\" property is declared, but the "
+                                      "document references no remote resources; remove it");
+                } else if (bit != PROP_SWITCH)
                     check_finding(
                         c, DIAG_ERROR, "OPF-015", it->path, 0,
                         "the property \"%s\" is declared on this document's manifest item, "
@@ -714,5 +861,232 @@ void check_opf_unlisted(check_ctx *c)
             "list it or remove it",
             s);
         free(s);
+    }
+}
+
+/*** Media overlays and what needs every document ***/
+
+void check_mo_text_target(check_ctx *c, size_t mo, size_t target)
+{
+    mitem *m = &c->items[mo], *t = &c->items[target];
+    if (!c->mo_users) {
+        c->mo_users = xmalloc((c->n_items ? c->n_items : 1) * sizeof *c->mo_users);
+        for (size_t i = 0; i < c->n_items; i++)
+            c->mo_users[i] = -1;
+    }
+    long first = c->mo_users[target];
+    if (first == (long)mo)
+        return; /* one finding per pair */
+    if (first < 0)
+        c->mo_users[target] = (long)mo;
+    if (first >= 0) {
+        check_finding(c, DIAG_ERROR, "MED-011", m->path, 0,
+                      "the document \"%s\" is referenced by the media overlays \"%s\" and "
+                      "\"%s\"; a document has one media overlay",
+                      t->path, c->items[first].path, m->path);
+        return;
+    }
+    if (!t->media_overlay)
+        check_finding(c, DIAG_ERROR, "MED-010", m->path, 0,
+                      "the media overlay points into \"%s\", whose manifest item has no "
+                      "media-overlay attribute; add media-overlay=\"%s\" to it",
+                      t->path, m->id);
+    else if (strcmp(t->media_overlay, m->id) != 0)
+        check_finding(c, DIAG_ERROR, "MED-012", m->path, 0,
+                      "the media overlay points into \"%s\", whose manifest item names another "
+                      "media overlay (\"%s\")",
+                      t->path, t->media_overlay);
+}
+
+/* Is `cls` a class selector of some style sheet of the book? */
+static int css_class_defined(const check_ctx *c, const char *cls)
+{
+    return strmap_has(c->css_classes, cls);
+}
+
+void check_opf_after_scan(check_ctx *c)
+{
+    const char *opf = c->opf_path;
+    for (size_t i = 0; i < c->n_items; i++) {
+        mitem *it = &c->items[i];
+        if (it->spine >= 0 && !it->linear && !it->reached && (long)i != c->nav_item &&
+            check_is_content_type(it->media_type))
+            check_finding(c, DIAG_ERROR, "OPF-096", opf, it->line,
+                          "the non-linear spine item \"%s\" is not reachable: no hyperlink of "
+                          "the book or the navigation document points to it",
+                          it->path ? it->path : it->href);
+        /* a remote image, style sheet or document is allowed only as a font */
+        if (!it->path && strmap_has(c->remote_items, it->href) && !it->remote_ok &&
+            !it->remote_reported && it->spine < 0 &&
+            (str_starts_with(it->media_type, "image/") || strcmp(it->media_type, MT_CSS) == 0 ||
+             check_is_content_type(it->media_type) ||
+             strstr(it->media_type, "javascript") || strcmp(it->media_type, MT_SMIL) == 0))
+            check_finding(c, DIAG_ERROR, "RSC-006", opf, it->line,
+                          "the manifest item \"%s\" is remote (\"%s\"); only audio, video and "
+                          "fonts may be remote: put the file in the EPUB",
+                          it->id, it->href);
+        if (it->media_overlay) {
+            void *v = strmap_get(c->item_by_id, it->media_overlay);
+            long mo = v ? IDX_GET(v) : -1;
+            if (mo < 0 || strcmp(c->items[mo].media_type, MT_SMIL) != 0)
+                check_finding(c, DIAG_ERROR, "MED-013", opf, it->line,
+                              "the media-overlay attribute of item \"%s\" names \"%s\", which "
+                              "is not a media overlay document of the manifest",
+                              it->id, it->media_overlay);
+            else if (c->items[mo].scanned &&
+                     !(c->mo_users && c->mo_users[i] >= 0))
+                check_finding(c, DIAG_ERROR, "MED-013", c->items[mo].path, 0,
+                              "the media overlay \"%s\" never points into \"%s\", the "
+                              "document that names it in its media-overlay attribute",
+                              c->items[mo].path, it->path ? it->path : it->href);
+        }
+    }
+    const char *classes[2] = {c->mo_active_class, c->mo_playback_class};
+    const char *props[2] = {"media:active-class", "media:playback-active-class"};
+    for (int k = 0; k < 2; k++)
+        if (classes[k] && *classes[k] && !css_class_defined(c, classes[k]))
+            check_finding(c, DIAG_ERROR, "CSS-030", opf, 0,
+                          "the package declares the %s \"%s\", but no style sheet of the book "
+                          "has a .%s class selector; define its style",
+                          props[k], classes[k], classes[k]);
+}
+
+/*** META-INF/encryption.xml and signatures.xml ***/
+
+#define NS_ENC "http://www.w3.org/2001/04/xmlenc#"
+#define NS_DS "http://www.w3.org/2000/09/xmldsig#"
+#define NS_COMPRESSION "http://www.idpf.org/2016/encryption#compression"
+#define ALGO_OBFUSCATION "http://www.idpf.org/2008/embedding"
+
+/* Ids (Id attributes, any namespace-less "Id" or "id") must be unique in the document. */
+static void ocf_ids(check_ctx *c, const char *path, const xmlNode *n, strmap *ids, int depth)
+{
+    if (depth > 64)
+        return;
+    for (const xmlNode *k = check_xml_first_child(n); k; k = check_xml_next(k)) {
+        char *id = check_xml_id_attr(k, "Id");
+        if (!id)
+            id = check_xml_id_attr(k, "id");
+        if (id && !strmap_add(ids, id, NULL)) {
+            char *sh = check_shown(id, strlen(id));
+            check_finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(k),
+                          "duplicate ID \"%s\"; ids must be unique in %s", sh, path);
+            free(sh);
+        }
+        free(id);
+        ocf_ids(c, path, k, ids, depth + 1);
+    }
+}
+
+/* An EncryptedData element: its cipher reference, method and compression properties. */
+static void ocf_encrypted_data(check_ctx *c, const char *path, const xmlNode *ed)
+{
+    char *algo = NULL, *uri = NULL;
+    int line = (int)xmlGetLineNo(ed), n_cipher = 0;
+    for (const xmlNode *k = check_xml_first_child(ed); k; k = check_xml_next(k)) {
+        if (check_xml_is(k, NS_ENC, "EncryptionMethod") && !algo) {
+            algo = check_xml_attr(k, "Algorithm", NULL);
+        } else if (check_xml_is(k, NS_ENC, "CipherData")) {
+            n_cipher++;
+            const xmlNode *cd = check_xml_first_child(k);
+            if (check_xml_is(cd, NS_ENC, "CipherReference") && !uri)
+                uri = check_xml_attr(cd, "URI", NULL);
+            else if (!check_xml_is(cd, NS_ENC, "CipherValue"))
+                check_finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(k),
+                              "a CipherData element holds one CipherValue or CipherReference");
+        } else if (check_xml_is(k, NS_ENC, "EncryptionProperties")) {
+            for (const xmlNode *ep = check_xml_first_child(k); ep; ep = check_xml_next(ep))
+                for (const xmlNode *cp = check_xml_first_child(ep); cp; cp = check_xml_next(cp)) {
+                    if (!check_xml_is(cp, NS_COMPRESSION, "Compression"))
+                        continue;
+                    char *method = check_xml_attr(cp, "Method", NULL);
+                    char *orig = check_xml_attr(cp, "OriginalLength", NULL);
+                    int cl = (int)xmlGetLineNo(cp);
+                    if (!method || (strcmp(method, "0") != 0 && strcmp(method, "8") != 0))
+                        check_finding(c, DIAG_ERROR, "RSC-005", path, cl,
+                                      "the Compression Method must be \"0\" (stored) or \"8\" "
+                                      "(deflate), not \"%s\"",
+                                      method ? method : "");
+                    int digits = orig && *orig;
+                    for (const char *q = orig; digits && *q; q++)
+                        if (*q < '0' || *q > '9')
+                            digits = 0;
+                    if (!digits)
+                        check_finding(c, DIAG_ERROR, "RSC-005", path, cl,
+                                      "the Compression OriginalLength must be the resource's "
+                                      "size in bytes (a non-negative integer), not \"%s\"",
+                                      orig ? orig : "");
+                    free(method);
+                    free(orig);
+                }
+        } else if (!check_xml_is(k, NS_DS, "KeyInfo")) {
+            check_finding(c, DIAG_ERROR, "RSC-005", path, (int)xmlGetLineNo(k),
+                          "element \"%s\" is not allowed in EncryptedData",
+                          (const char *)k->name);
+        }
+    }
+    if (n_cipher != 1)
+        check_finding(c, DIAG_ERROR, "RSC-005", path, line,
+                      "an EncryptedData element holds exactly one CipherData element");
+    if (uri) {
+        /* the URI is relative to the container's root */
+        char *target = NULL, *frag = NULL;
+        int cls = check_url_classify(NULL, uri, &target, &frag);
+        long ei = cls == URL_LOCAL ? check_zip_entry_find(c, target) : -1;
+        if (cls == URL_LOCAL && ei < 0)
+            check_finding(c, DIAG_ERROR, "RSC-007", path, line,
+                          "the encrypted resource \"%s\" could not be found in the EPUB", target);
+        if (ei >= 0) {
+            c->ent[ei].encrypted = 1; /* its bytes are not what its media type says */
+            c->ent[ei].reported = 1;
+        }
+        if (algo && strcmp(algo, ALGO_OBFUSCATION) == 0 && ei >= 0) {
+            long ti = check_item_by_path(c, target);
+            const char *mt = ti >= 0 ? c->items[ti].media_type : "not in the manifest";
+            if (ti < 0 || !check_mt_core_font(mt))
+                check_finding(c, DIAG_ERROR, "PKG-026", path, line,
+                              "font obfuscation is applied to \"%s\" (%s), which is not a core "
+                              "media type font; obfuscate only OpenType, TrueType and WOFF fonts",
+                              target, mt);
+        }
+        free(target);
+        free(frag);
+    }
+    free(algo);
+    free(uri);
+}
+
+void check_opf_ocf_files(check_ctx *c)
+{
+    static const char *const files[] = {"META-INF/encryption.xml", "META-INF/signatures.xml"};
+    for (int f = 0; f < 2; f++) {
+        long ei = check_zip_entry_find(c, files[f]);
+        if (ei < 0)
+            continue;
+        xmlDocPtr doc = opf_tree_load(c, ei, files[f]);
+        if (!doc)
+            continue;
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        const char *want = f == 0 ? "encryption" : "signatures";
+        if (!check_xml_is(root, NS_OCF, want)) {
+            check_finding(c, DIAG_ERROR, "RSC-005", files[f], root ? (int)xmlGetLineNo(root) : 0,
+                          "the root element must be <%s "
+                          "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">, not \"%s\"",
+                          want, root ? (const char *)root->name : "");
+        } else {
+            strmap *ids = strmap_new();
+            ocf_ids(c, files[f], root, ids, 0);
+            strmap_free(ids);
+            for (const xmlNode *k = check_xml_first_child(root); k; k = check_xml_next(k)) {
+                if (f == 0 && check_xml_is(k, NS_ENC, "EncryptedData"))
+                    ocf_encrypted_data(c, files[f], k);
+                else if (!(f == 0 && check_xml_is(k, NS_ENC, "EncryptedKey")) &&
+                         !check_xml_is(k, NS_DS, "Signature"))
+                    check_finding(c, DIAG_ERROR, "RSC-005", files[f], (int)xmlGetLineNo(k),
+                                  "element \"%s\" is not allowed in %s", (const char *)k->name,
+                                  want);
+            }
+        }
+        xmlFreeDoc(doc);
     }
 }

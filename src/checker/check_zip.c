@@ -576,23 +576,3 @@ out:
         e->skip = 1; /* report a broken entry once */
     return owned;
 }
-
-/* The first bytes of entry i (for media type sniffing); returns how many were read. */
-size_t check_zip_entry_head(check_ctx *c, long i, unsigned char *head, size_t n)
-{
-    zentry *e = &c->ent[i];
-    size_t got = 0;
-    if (e->skip || e->is_dir)
-        return 0;
-    zip_file_t *zf = zip_fopen_index(c->za, (zip_uint64_t)i, 0);
-    if (!zf)
-        return 0;
-    while (got < n) {
-        zip_int64_t r = zip_fread(zf, head + got, n - got);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    zip_fclose(zf);
-    return got;
-}

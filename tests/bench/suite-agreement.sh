@@ -17,7 +17,8 @@
 # epubcheck and suite, then reused. SUITE_EPUBCHECK_FRESH=1 ignores the cache.
 #
 # Environment: SHEAF (the binary), SUITE_DIR (default ../shared/samples/epubcheck-suite),
-# EPUBCHECK_JAR, SUITE_VERBOSE=1 (list every disagreement).
+# EPUBCHECK_JAR, SUITE_VERBOSE=1 (list every error-or-not disagreement), SUITE_VERBOSE=2 (also the
+# books whose IDs differ).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -45,7 +46,7 @@ while IFS=$'\t' read -r f _ _; do
     s=0
     out=$("$SHEAF" check "$suite/$f" 2>&1) || s=$?
     printf '%s\t%s\n' "$f" "$s" >>"$work/sheaf.status"
-    sed -n 's/.*: \(fatal\|error\|warning\|info\): \[\([A-Z0-9]*-[0-9]*\)\].*/\1 \2/p' <<<"$out" |
+    sed -n 's/.*: \(fatal\|error\|warning\|info\): \[\([A-Z0-9]*-[0-9a-z]*\)\].*/\1 \2/p' <<<"$out" |
         awk -v f="$f" '{print f "\t" toupper($1) "\t" $2}' >>"$work/sheaf.msgs"
 done <"$work/expected"
 t1=$(date +%s.%N)
@@ -106,6 +107,11 @@ score() {
                 for (k in e) if (!(k in g)) same = 0
                 for (k in g) if (!(k in e)) same = 0
                 if (same) exact++
+                else if (verbose == 2) {
+                    gs = ""
+                    for (k in g) gs = gs " " k
+                    printf "  %s %s: exact IDs: expected [%s], got%s\n", name, f, want[f], gs > "/dev/stderr"
+                }
             }
             print agree, exact, rej
         }' "$work/expected" "$2" "$3"

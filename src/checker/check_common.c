@@ -3,6 +3,7 @@
  * container, and hostile-safe XML parsing helpers. */
 #include "checker/check_internal.h"
 
+#include <ctype.h>
 #include <uninorm.h>
 #include <unistr.h>
 
@@ -587,8 +588,16 @@ const xmlNode *check_xml_next(const xmlNode *n)
 
 /*** References ***/
 
-void check_ref_add(size_t item, int line, int kind, const char *url)
+void check_ref_add(check_ctx *c, size_t item, int line, int kind, const char *url)
 {
+    const char *bad = check_url_invalid(url, strlen(url));
+    if (bad) {
+        char *sh = check_shown(url, strlen(url));
+        check_finding(c, DIAG_ERROR, "RSC-020", c->items[item].path, line,
+                      "\"%s\" is not a valid URL: %s", sh, bad);
+        free(sh);
+        return;
+    }
     if (check_tl_job->refs.n < CHECK_MAX_RECORDS)
         check_ref_list_add(&check_tl_job->refs, item, line, kind, url, strlen(url));
 }
@@ -609,4 +618,39 @@ void *check_remote_item(const check_ctx *c, const char *url)
         free(base);
     }
     return v;
+}
+
+const char *check_url_invalid(const char *url, size_t n)
+{
+    while (n && check_is_space((unsigned char)*url))
+        url++, n--;
+    while (n && check_is_space((unsigned char)url[n - 1]))
+        n--;
+    size_t scheme = url_scheme_len(url, n);
+    int data = scheme && scheme_is(url, scheme, "data");
+    int hashes = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)url[i];
+        if (check_is_space(ch)) {
+            if (!data)
+                return "it contains white space (write %20)";
+        } else if (ch < 0x20 || ch == 0x7f) {
+            return "it contains a control character";
+        } else if (ch == '<' || ch == '>' || ch == '"' || ch == '`') {
+            return "it contains a character URLs do not allow (< > \" `)";
+        } else if (ch == '%' && !data) {
+            if (i + 2 >= n || !isxdigit((unsigned char)url[i + 1]) ||
+                !isxdigit((unsigned char)url[i + 2]))
+                return "a '%' is not followed by two hexadecimal digits (write %25)";
+        } else if (ch == '#' && ++hashes > 1) {
+            return "it has a second '#' (write %23 in the fragment)";
+        }
+    }
+    /* the host of a hierarchical URL is ASCII (an internationalised name goes in its IDNA form) */
+    if (scheme && scheme + 2 < n && url[scheme + 1] == '/' && url[scheme + 2] == '/') {
+        for (size_t i = scheme + 3; i < n && url[i] != '/' && url[i] != '?' && url[i] != '#'; i++)
+            if ((unsigned char)url[i] >= 0x80)
+                return "its host name is not ASCII (write it in its IDNA form, xn--...)";
+    }
+    return NULL;
 }

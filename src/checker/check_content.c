@@ -144,8 +144,30 @@ static ref *scan_ref(scan_state *st, int line, int kind, aval v)
 {
     if (!v.p || st->job->refs.n >= CHECK_MAX_RECORDS)
         return NULL;
+    const char *bad = check_url_invalid(v.p, v.n);
+    if (bad) {
+        char *sh = check_shown(v.p, v.n);
+        check_job_finding(st->job, DIAG_ERROR, "RSC-020", st->it->path, line,
+                          "\"%s\" is not a valid URL: %s", sh, bad);
+        free(sh);
+        return NULL;
+    }
     if (kind == REF_LINK && check_url_foreign(v.p, v.n))
         return NULL; /* a link to the web never gives a finding */
+    if (st->base && st->base_remote && v.n > 1 && v.p[0] == '/' && v.p[1] != '/') {
+        /* a site-absolute path against a remote base: the base's origin, then the path */
+        const char *b = st->base, *h = strstr(b, "//");
+        const char *end = h ? strchr(h + 2, '/') : NULL;
+        size_t keep = end ? (size_t)(end - b) : strlen(b);
+        strbuf j = STRBUF_INIT;
+        strbuf_add(&j, b, keep);
+        strbuf_add(&j, v.p, v.n);
+        ref *r = NULL;
+        if (!(kind == REF_LINK && check_url_foreign(j.data, j.len)))
+            r = check_ref_list_add(&st->job->refs, st->item_index, line, kind, j.data, j.len);
+        strbuf_release(&j);
+        return r;
+    }
     if (st->base && aval_relative(v) && !(v.n && v.p[0] == '#' && !st->base_remote)) {
         /* base + v, the base's last segment replaced */
         const char *b = st->base, *slash = strrchr(b, '/');

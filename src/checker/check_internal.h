@@ -307,8 +307,8 @@ void check_ref_list_release(ref_list *l);
 void check_ref_list_trim(ref_list *l);
 
 /* Record a reference made by item `item` in the calling thread's job (check_tl_job), within
- * CHECK_MAX_RECORDS. */
-void check_ref_add(size_t item, int line, int kind, const char *url);
+ * CHECK_MAX_RECORDS; an invalid URL is reported instead (RSC-020). */
+void check_ref_add(check_ctx *c, size_t item, int line, int kind, const char *url);
 
 /* The remote manifest item `url` names (its fragment ignored), as stored in remote_items
  * (IDX_PUT), or NULL. */
@@ -339,6 +339,9 @@ char *check_url_resolve(const char *base, const char *rel);
 /* Classify `url` found in the document at `base` (enum url_class); sets *path and *frag (new
  * strings the caller frees) for URL_LOCAL and URL_FRAGMENT. */
 int check_url_classify(const char *base, const char *url, char **path, char **frag);
+/* Why the n-byte URL is not a valid URL (white space, a second '#', a bad %-escape, a non-ASCII
+ * host, characters URLs never hold), or NULL when it is fine. A static string. */
+const char *check_url_invalid(const char *url, size_t n);
 /* Does the n-byte url name a scheme of its own (http:, https:, mailto:, ...), neither data: nor
  * file:, with no backslash? A hyperlink to such a URL never gives a finding, so it is not
  * recorded (most links of an article point to the web). */

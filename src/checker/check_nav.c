@@ -77,7 +77,7 @@ static void nav_collect_links(check_ctx *c, const xmlNode *n, int kind, int dept
         if (check_xml_is(k, NS_XHTML, "a") || check_xml_is(k, NS_XHTML, "area")) {
             char *href = check_xml_attr(k, "href", NULL);
             if (href)
-                check_ref_add((size_t)c->nav_item, (int)xmlGetLineNo(k), kind, href);
+                check_ref_add(c, (size_t)c->nav_item, (int)xmlGetLineNo(k), kind, href);
             free(href);
         }
         nav_collect_links(c, k, kind, depth + 1);
@@ -114,7 +114,7 @@ static void nav_walk(check_ctx *c, const xmlNode *n, int *n_toc, int depth)
         if (check_xml_is(k, NS_XHTML, "a") || check_xml_is(k, NS_XHTML, "area")) {
             char *href = check_xml_attr(k, "href", NULL);
             if (href)
-                check_ref_add((size_t)c->nav_item, (int)xmlGetLineNo(k), REF_LINK, href);
+                check_ref_add(c, (size_t)c->nav_item, (int)xmlGetLineNo(k), REF_LINK, href);
             free(href);
         }
         nav_walk(c, k, n_toc, depth + 1);
@@ -258,7 +258,7 @@ void check_nav_ncx(check_ctx *c, const unsigned char *buf, size_t len)
                        depth == stack[top - 1].depth + 1) {
                 char *src = reader_attr(r, "src");
                 if (src)
-                    check_ref_add((size_t)c->ncx_item, line, REF_NCX, src);
+                    check_ref_add(c, (size_t)c->ncx_item, line, REF_NCX, src);
                 else
                     check_finding(c, DIAG_ERROR, "RSC-005", it->path, line,
                                   "an NCX navPoint's content element has no src");

@@ -341,7 +341,15 @@ static void check_metadata(check_ctx *c, const xmlNode *pkg, const xmlNode *md)
                     free(s);
                 }
             } else if (strcmp(nm, "date") == 0) {
-                if (!w3cdtf_ok(text)) {
+                if (w3cdtf_ok(text) && (text[0] == '0' || strncmp(text, "0000", 4) == 0)) {
+                    /* the syntax allows it; reading systems and epubcheck read years from 1000 */
+                    char *s = check_shown(text, strlen(text));
+                    check_finding(c, DIAG_WARNING, "OPF-053", opf, line,
+                                  "dc:date \"%s\" has a year before 1000; check the date (a year "
+                                  "has four digits, 1000 to 9999)",
+                                  s);
+                    free(s);
+                } else if (!w3cdtf_ok(text)) {
                     /* epubcheck warns about an empty date too, beside the RSC-005 above */
                     char *s = check_shown(text, strlen(text));
                     check_finding(c, DIAG_WARNING, "OPF-053", opf, line,

@@ -255,3 +255,18 @@ expect() {
 @test "dates: a year before 1000 is a warning (OPF-053)" {
     expect opf-date-year-0 "OPF-053" 0
 }
+
+# --- issue 11: messages that mislead ---------------------------------------------------------------
+
+@test "zip64: the mimetype's ZIP64 extra field is reported, never as holding 4294967295 bytes" {
+    expect zip64-mimetype "PKG-005" 1
+    [[ "$output" != *"4294967295"* ]]
+    expect zip64-huge-declared "PKG-005 SHF-001" 1
+    [[ "$output" == *"declares 5368709120 bytes"* ]]
+}
+
+@test "zip64: a size of 4294967295 without a ZIP64 field names the entry, not 'No such file'" {
+    expect zip-size-marker "PKG-008" 2
+    [[ "$output" == *"c2.xhtml: fatal: [PKG-008]"*"ZIP64 marker"* ]]
+    [[ "$output" != *"No such file"* ]]
+}

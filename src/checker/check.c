@@ -374,6 +374,14 @@ int check_epub_memory_threads(const unsigned char *data, size_t len, const char 
                           "%s has an inconsistent ZIP directory (%s): duplicate, overlapping or "
                           "mismatched entries; rebuild the archive",
                           c.book, zip_error_strerror(&zerr));
+        } else if (check_zip_bad_zip64(raw, n_raw)) {
+            const raw_name *r = check_zip_bad_zip64(raw, n_raw);
+            char *nm = check_shown((const char *)r->p, r->len);
+            check_finding(&c, DIAG_FATAL, "PKG-008", nm, 0,
+                          "the entry declares a size or offset of 4294967295 bytes, the ZIP64 "
+                          "marker, but has no ZIP64 extra field giving the real value: the "
+                          "archive is corrupt or crafted; rebuild it");
+            free(nm);
         } else {
             check_finding(&c, DIAG_FATAL, "PKG-008", NULL, 0,
                           "unable to read %s as a ZIP archive: %s", c.book,

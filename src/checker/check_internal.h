@@ -146,6 +146,8 @@ typedef struct raw_name {
     size_t len;
     uint16_t flags, method;
     uint32_t crc, comp_size, size, header; /* header: offset of the local header */
+    const unsigned char *extra;            /* the record's extra fields, or NULL */
+    uint16_t extra_len;
 } raw_name;
 
 typedef struct check_ctx {
@@ -392,6 +394,10 @@ void check_zip_first_header(check_ctx *c);
 /* The central directory records from the raw bytes: their number (0 when not found or ZIP64);
  * *names is malloc'd, the caller frees it. */
 size_t check_zip_raw_names(const unsigned char *d, size_t len, raw_name **names);
+
+/* A record declaring 4294967295 bytes (the ZIP64 marker) without a ZIP64 extra field to hold
+ * the real size, or NULL. */
+const raw_name *check_zip_bad_zip64(const raw_name *names, size_t n);
 
 /* Names equal byte for byte or after case folding (OPF-060). */
 void check_zip_duplicate_names(check_ctx *c, const raw_name *names, size_t n);

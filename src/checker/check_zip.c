@@ -100,6 +100,21 @@ void check_zip_first_header(check_ctx *c)
         return;
     }
     size_t off = 30 + nlen + elen;
+    if (csize == 0xffffffffu && 30 + nlen + elen <= c->len) {
+        /* ZIP64: the sizes are in the extra field (id 1: uncompressed, compressed) */
+        const unsigned char *x = d + 30 + nlen, *xe = x + elen;
+        while (x + 4 <= xe) {
+            uint16_t id = rd16(x), n = rd16(x + 2);
+            if (x + 4 + n > xe)
+                break;
+            if (id == 1 && n >= 16) {
+                uint64_t cs = (uint64_t)rd32(x + 12) | ((uint64_t)rd32(x + 16) << 32);
+                csize = cs > 0xfffffffeu ? 0xfffffffeu : (uint32_t)cs;
+                break;
+            }
+            x += 4 + n;
+        }
+    }
     if ((flags & 8) == 0 && csize != sizeof want - 1) {
         check_finding(c, DIAG_ERROR, "PKG-007", "mimetype", 0,
                       "the mimetype entry holds %u bytes; it must hold exactly "
@@ -154,6 +169,8 @@ size_t check_zip_raw_names(const unsigned char *d, size_t len, raw_name **names)
         out[n].comp_size = rd32(d + p + 20);
         out[n].size = rd32(d + p + 24);
         out[n].header = rd32(d + p + 42);
+        out[n].extra = p + 46 + nl + el <= end ? d + p + 46 + nl : NULL;
+        out[n].extra_len = out[n].extra ? (uint16_t)el : 0;
         n++;
         p += 46 + nl + el + cl;
     }
@@ -575,4 +592,21 @@ out:
     if (e->skip || !owned)
         e->skip = 1; /* report a broken entry once */
     return owned;
+}
+
+const raw_name *check_zip_bad_zip64(const raw_name *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const raw_name *r = &names[i];
+        if (r->size != 0xffffffffu && r->comp_size != 0xffffffffu && r->header != 0xffffffffu)
+            continue;
+        int found = 0;
+        for (const unsigned char *x = r->extra, *xe = x ? x + r->extra_len : NULL; x && x + 4 <= xe;
+             x += 4 + rd16(x + 2))
+            if (rd16(x) == 1)
+                found = 1;
+        if (!found)
+            return r;
+    }
+    return NULL;
 }

@@ -102,6 +102,8 @@ typedef struct entry {
     int lie_size; /* declare this uncompressed size instead (when size_set) */
     uint32_t declared;
     int alias_of; /* >= 0: central record points at that entry's local header */
+    int zip64;    /* sizes in a ZIP64 extra field (local header and central record) */
+    uint64_t declared64; /* with zip64: declare this uncompressed size (0: the real one) */
 } entry;
 
 typedef struct book {
@@ -212,17 +214,26 @@ static int book_write(const book *b, const char *path)
         offs[i] = (uint32_t)z.len;
         uint32_t usize = e->lie_size ? e->declared : (uint32_t)e->len;
         put32(&z, 0x04034b50);
-        put16(&z, 20);
+        put16(&z, e->zip64 ? 45 : 20);
         put16(&z, e->flags);
         put16(&z, (unsigned)e->method);
         put16(&z, dos_time);
         put16(&z, dos_date);
         put32(&z, crcs[i]);
-        put32(&z, csizes[i]);
-        put32(&z, usize);
+        put32(&z, e->zip64 ? 0xffffffffu : csizes[i]);
+        put32(&z, e->zip64 ? 0xffffffffu : usize);
         put16(&z, (unsigned)e->name_len);
-        put16(&z, (unsigned)e->extra_len);
+        put16(&z, (unsigned)(e->extra_len + (e->zip64 ? 20 : 0)));
         text_add(&z, e->name, e->name_len);
+        if (e->zip64) {
+            uint64_t u = e->declared64 ? e->declared64 : e->len;
+            put16(&z, 1);
+            put16(&z, 16);
+            put32(&z, (uint32_t)u);
+            put32(&z, (uint32_t)(u >> 32));
+            put32(&z, csizes[i]);
+            put32(&z, 0);
+        }
         if (e->extra_len) {
             /* an "unknown" extra block: header ID 0xcafe, then zeros */
             put16(&z, 0xcafe);
@@ -240,22 +251,31 @@ static int book_write(const book *b, const char *path)
         uint32_t usize = e->lie_size ? e->declared : (uint32_t)e->len;
         put32(&cd, 0x02014b50);
         put16(&cd, e->unix_made ? (3 << 8) | 20 : 20);
-        put16(&cd, 20);
+        put16(&cd, e->zip64 ? 45 : 20);
         put16(&cd, e->flags);
         put16(&cd, (unsigned)e->method);
         put16(&cd, dos_time);
         put16(&cd, dos_date);
         put32(&cd, crcs[src]);
-        put32(&cd, csizes[src]);
-        put32(&cd, usize);
+        put32(&cd, e->zip64 ? 0xffffffffu : csizes[src]);
+        put32(&cd, e->zip64 ? 0xffffffffu : usize);
         put16(&cd, (unsigned)e->name_len);
-        put16(&cd, 0);
+        put16(&cd, e->zip64 ? 20 : 0);
         put16(&cd, 0);
         put16(&cd, 0);
         put16(&cd, 0);
         put32(&cd, e->ext_attr);
         put32(&cd, offs[src]);
         text_add(&cd, e->name, e->name_len);
+        if (e->zip64) {
+            uint64_t u = e->declared64 ? e->declared64 : e->len;
+            put16(&cd, 1);
+            put16(&cd, 16);
+            put32(&cd, (uint32_t)u);
+            put32(&cd, (uint32_t)(u >> 32));
+            put32(&cd, csizes[src]);
+            put32(&cd, 0);
+        }
     }
     text_add(&z, cd.s, cd.len);
     put32(&z, 0x06054b50);
@@ -748,6 +768,9 @@ static const fixture fixtures[] = {
     {"image-empty", "MED-004 PKG-021", "an image file of 0 bytes"},
     {"image-png-truncated", "PKG-021", "a PNG cut inside its image data"},
     {"opf-date-year-0", "OPF-053", "dc:date 0000 (a year before 1000, a warning)"},
+    {"zip64-mimetype", "PKG-005", "a ZIP64 book: the mimetype entry has a ZIP64 extra field"},
+    {"zip64-huge-declared", "PKG-005 SHF-001", "a chapter declaring 5 GB in a ZIP64 extra field"},
+    {"zip-size-marker", "PKG-008", "a size of 0xFFFFFFFF (the ZIP64 marker) without ZIP64 field"},
 };
 
 /*** Issue 17 and issue 11 cases: conformance ***/
@@ -1064,6 +1087,16 @@ static void conformance_parts(const char *name, parts *p)
 static void conformance_book(const char *name, book *b)
 {
 #define IS(s) (strcmp(name, s) == 0)
+    if (IS("zip64-mimetype") || IS("zip64-huge-declared"))
+        for (int i = 0; i < b->n; i++)
+            b->e[i].zip64 = 1;
+    if (IS("zip64-huge-declared"))
+        book_find(b, "OEBPS/c2.xhtml")->declared64 = (uint64_t)5 << 30;
+    if (IS("zip-size-marker")) {
+        entry *e = book_find(b, "OEBPS/c2.xhtml");
+        e->lie_size = 1;
+        e->declared = 0xffffffffu;
+    }
     if (IS("valid-fallbacks")) {
         book_add(b, "OEBPS/dot.xyz", "a dot in a format readers do not know");
         book_add(b, "OEBPS/tune.xyz", "a tune in a format readers do not know");

@@ -142,6 +142,7 @@ bench: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/turns.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/web.sh
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/captions.sh
+	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-scaling.sh
 
 bench-check: all $(TOOL_BIN)
 	SHEAF=$(abspath $(BIN)) SHEAF_TOOLS=$(abspath $(B)/tests/tools) tests/bench/check-bench.sh

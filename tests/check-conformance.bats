@@ -270,3 +270,27 @@ expect() {
     [[ "$output" == *"c2.xhtml: fatal: [PKG-008]"*"ZIP64 marker"* ]]
     [[ "$output" != *"No such file"* ]]
 }
+
+# --- issue 11: hostile input in linear time, honest messages ---------------------------------------
+
+@test "hostile: quadratic entity expansion is named as such, in the package (not 'dc:title is empty') and in a chapter" {
+    expect xml-quadratic-entities-opf "SHF-002" 1
+    [[ "$output" == *"content.opf: fatal: [SHF-002]"*"entity references expand to more than 8 MiB"* ]]
+    [[ "$output" != *"dc:title is empty"* ]]
+    expect xml-quadratic-entities-xhtml "SHF-002" 1
+    [[ "$output" == *"c1.xhtml:6: error: [SHF-002]"* ]]
+}
+
+@test "hostile: 807,000 attributes on one element are refused before libxml2 parses them (SHF-012)" {
+    "$SHEAF_TOOLS/mkepub" --attrs 807000 807000 attrs.epub
+    # linear: well under a second; the timeout only guards against the old quadratic 9 minutes
+    run timeout 20 "$SHEAF" check attrs.epub
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"[SHF-012] an element has 807000 attributes"* ]]
+}
+
+@test "hostile: 800,000 attributes, 200 an element, are checked in linear time and pass" {
+    "$SHEAF_TOOLS/mkepub" --attrs 800000 200 attrs.epub
+    run timeout 20 "$SHEAF" check attrs.epub
+    [ "$status" -eq 0 ]
+}

@@ -28,6 +28,8 @@
 #define CHECK_ID_NAME_UTF8 "SHF-009"    /* entry name is not UTF-8 */
 #define CHECK_ID_INCONSISTENT "SHF-010" /* ZIP directory inconsistent (overlaps, duplicates) */
 #define CHECK_ID_LIMIT "SHF-011"        /* too many findings; the rest were not recorded */
+#define CHECK_ID_TOO_MANY_NAMES "SHF-012" /* more attributes on one element, or distinct names in
+                                           * one document, than libxml2 parses in linear time */
 
 /* Caps that keep memory bounded on hostile input. */
 #define CHECK_ENTRY_CAP ((size_t)64 << 20)  /* bytes read from one entry */
@@ -37,6 +39,8 @@
 #define CHECK_RATIO_MAX 1100                /* deflate cannot exceed ~1032:1 */
 #define CHECK_MAX_FINDINGS 5000             /* findings recorded per book */
 #define CHECK_MAX_RECORDS 1000000           /* ids, and references, kept per book */
+#define CHECK_MAX_ATTRS 256                 /* attributes of one element (libxml2 is quadratic) */
+#define CHECK_MAX_NAMES 20000               /* distinct element and attribute names in a document */
 
 /* Check an EPUB held in memory; `name` is used in messages. Findings are appended to
  * `findings` (severity, epubcheck-style id such as "PKG-006", file = entry path inside the

@@ -495,6 +495,77 @@ void check_xml_doctype_book(check_ctx *c, xmlDocPtr doc, const char *path, const
 
 /* Parse a small XML document into a tree. Returns the tree (the caller frees it with
  * xmlFreeDoc) or NULL with an RSC-016 finding. */
+/* The number of bytes entity `name` of doc expands to (nested references followed, each
+ * entity's size computed once into `memo`), saturating at (size_t)-1. */
+static size_t entity_expanded(xmlDocPtr doc, const char *name, strmap *memo, int depth)
+{
+    void *v = strmap_get(memo, name);
+    if (v)
+        return (size_t)(uintptr_t)v - 1;
+    xmlEntityPtr ent = doc ? xmlGetDocEntity(doc, (const xmlChar *)name) : NULL;
+    size_t total = 0;
+    if (ent && ent->content && depth < 40 &&
+        (ent->etype == XML_INTERNAL_GENERAL_ENTITY || ent->etype == XML_INTERNAL_PREDEFINED_ENTITY)) {
+        strmap_put(memo, name, (void *)(uintptr_t)1); /* a cycle counts as empty */
+        const char *p = (const char *)ent->content;
+        while (*p) {
+            const char *amp = strchr(p, '&');
+            const char *semi = amp ? strchr(amp, ';') : NULL;
+            if (!amp || !semi) {
+                total += strlen(p);
+                break;
+            }
+            total += (size_t)(amp - p);
+            if (amp[1] == '#') {
+                total += 4;
+            } else {
+                char *sub = xstrndup(amp + 1, (size_t)(semi - amp - 1));
+                size_t n = entity_expanded(doc, sub, memo, depth + 1);
+                free(sub);
+                total = n > (size_t)-1 - total ? (size_t)-1 : total + n;
+            }
+            p = semi + 1;
+        }
+    }
+    if (total > (size_t)UINTPTR_MAX - 2)
+        total = (size_t)UINTPTR_MAX - 2;
+    strmap_put(memo, name, (void *)(uintptr_t)(total + 1));
+    return total;
+}
+
+size_t check_xml_entity_size(xmlDocPtr doc, const char *name, strmap *memo)
+{
+    return entity_expanded(doc, name, memo, 0);
+}
+
+/* The bytes the entity references of the tree under n expand to, saturating; stops early past
+ * `cap`. */
+static size_t tree_entity_bytes(xmlDocPtr doc, const xmlNode *n, strmap *memo, size_t cap)
+{
+    size_t total = 0;
+    const xmlNode *k = n;
+    while (k && total <= cap) {
+        if (k->type == XML_ENTITY_REF_NODE) {
+            size_t e = entity_expanded(doc, (const char *)k->name, memo, 0);
+            total = e > cap ? cap + 1 : total + e;
+        } else if (k->type == XML_ELEMENT_NODE) {
+            for (xmlAttrPtr a = k->properties; a && total <= cap; a = a->next)
+                total += tree_entity_bytes(doc, a->children, memo, cap - total);
+            if (k->children) {
+                k = k->children;
+                continue;
+            }
+        }
+        /* next in document order, without recursion */
+        while (k && !k->next && k != n)
+            k = k->parent;
+        if (!k || k == n)
+            break;
+        k = k->next;
+    }
+    return total;
+}
+
 xmlDocPtr check_xml_parse(check_ctx *c, const char *path, const unsigned char *buf, size_t len)
 {
     xml_err e;
@@ -512,6 +583,23 @@ xmlDocPtr check_xml_parse(check_ctx *c, const char *path, const unsigned char *b
         if (doc)
             xmlFreeDoc(doc);
         doc = NULL;
+    }
+    if (doc) {
+        /* entities kept unexpanded in the tree may stand for gigabytes of text (quadratic
+         * expansion): such a document is refused, not read as empty */
+        strmap *memo = strmap_new();
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        size_t bytes = root ? tree_entity_bytes(doc, root, memo, CHECK_TREE_CAP) : 0;
+        strmap_free(memo);
+        if (bytes > CHECK_TREE_CAP) {
+            check_finding(c, DIAG_FATAL, CHECK_ID_TOO_LARGE, path, 0,
+                          "the document's entity references expand to more than %zu MiB of text "
+                          "(an entity expansion attack, or a document no reader can open); it "
+                          "was not checked: write the text without entities",
+                          CHECK_TREE_CAP >> 20);
+            xmlFreeDoc(doc);
+            doc = NULL;
+        }
     }
     xmlFreeParserCtxt(p);
     return doc;
@@ -556,6 +644,13 @@ static void node_text_add(const xmlNode *n, strbuf *b, int depth)
             strbuf_adds(b, (const char *)k->content);
         else if (k->type == XML_ELEMENT_NODE && depth < 64)
             node_text_add(k, b, depth + 1);
+        else if (k->type == XML_ENTITY_REF_NODE && k->doc) {
+            /* the entity's text, not expanded further: enough to tell empty from not */
+            xmlEntityPtr ent = xmlGetDocEntity(k->doc, k->name);
+            if (ent && ent->content)
+                strbuf_add(b, (const char *)ent->content,
+                           strnlen((const char *)ent->content, 4096 - b->len));
+        }
     }
 }
 

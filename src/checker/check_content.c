@@ -28,6 +28,7 @@ enum {
 };
 
 #define SCAN_MAX_DEPTH 300 /* libxml2 refuses more than 256 levels without XML_PARSE_HUGE */
+#define SCAN_CHUNK ((size_t)256 << 10) /* bytes handed to the push parser at a time */
 
 /* An open element of the document being scanned. */
 typedef struct scan_el {
@@ -63,6 +64,9 @@ typedef struct scan_state {
     const xmlChar *ns_last[2]; /* the parser's interned namespace names last classified ... */
     int ns_last_kind[2];       /* ... and their kinds */
     size_t val_cap;
+    size_t entity_bytes; /* what the entity references met so far expand to */
+    strmap *entity_memo;
+    int stopped;         /* the parse was stopped (entity expansion): not a syntax error */
     char *base; /* the document's base URL (base element, root xml:base), or NULL */
     int base_remote;
     html_state html;
@@ -851,12 +855,174 @@ static void sax_ignore_text(void *ctx, const xmlChar *value)
     (void)value;
 }
 
+/* An entity reference (left unexpanded): what it stands for counts towards the document's
+ * size, so that quadratic expansion (a large entity referenced many times) is caught. */
+static void sax_reference(void *ctx, const xmlChar *name)
+{
+    xmlParserCtxtPtr p = ctx;
+    scan_state *st = p->_private;
+    if (st->err.have || st->stopped || !name || !p->myDoc)
+        return;
+    if (!st->entity_memo)
+        st->entity_memo = strmap_new();
+    size_t n = check_xml_entity_size(p->myDoc, (const char *)name, st->entity_memo);
+    st->entity_bytes = n > CHECK_ENTRY_CAP ? CHECK_ENTRY_CAP + 1 : st->entity_bytes + n;
+    if (st->entity_bytes > CHECK_ENTRY_CAP) {
+        check_job_finding(st->job, DIAG_ERROR, CHECK_ID_TOO_LARGE, st->it->path,
+                          p->input ? p->input->line : 0,
+                          "the document's entity references expand to more than %zu MiB of text "
+                          "(an entity expansion attack, or a document no reader can open); it "
+                          "was not checked further: write the text without entities",
+                          CHECK_ENTRY_CAP >> 20);
+        st->stopped = 1;
+        xmlStopParser(p);
+    }
+}
+
 static void sax_error(void *user, xmlErrorPtr err)
 {
     xmlParserCtxtPtr p = user;
     scan_state *st = p ? p->_private : NULL;
-    if (st)
+    if (st && !st->stopped)
         check_xml_err_keep(&st->err, err);
+}
+
+/* What the pre-scan of a document's bytes found beyond what libxml2 2.9.14 handles in linear
+ * time: it compares every attribute of a start tag with every other one, and its name dictionary
+ * degrades with very many distinct names. */
+typedef struct prescan {
+    size_t max_attrs; /* the most attributes of one start tag (xmlns declarations included) */
+    int attrs_line;
+    size_t names;     /* distinct element and attribute names, counted up to the cap */
+    int names_line;   /* where the cap was passed */
+} prescan;
+
+/* Note the name b[s..e) (one start tag's element or attribute name). */
+static void prescan_name(prescan *ps, strmap *seen, const unsigned char *b, size_t s, size_t e,
+                         int line)
+{
+    if (e <= s || ps->names > CHECK_MAX_NAMES)
+        return;
+    char *nm = xstrndup((const char *)b + s, e - s);
+    if (strmap_add(seen, nm, NULL) && ++ps->names > CHECK_MAX_NAMES)
+        ps->names_line = line;
+    free(nm);
+}
+
+/* A linear scan of the bytes: start tags' attributes and names; attribute definitions of the
+ * internal DTD subset count as attributes of one element, since libxml2 adds their defaults to
+ * it. Comments, CDATA sections and processing instructions are skipped. */
+static void prescan_doc(const unsigned char *b, size_t n, prescan *ps)
+{
+    strmap *seen = strmap_new();
+    size_t i = 0;
+    int line = 1;
+    memset(ps, 0, sizeof *ps);
+    while (i < n) {
+        if (b[i] == '\n')
+            line++;
+        if (b[i] != '<') {
+            i++;
+            continue;
+        }
+        const unsigned char *rest = b + i;
+        size_t left = n - i;
+        const char *close = NULL;
+        if (left >= 4 && memcmp(rest, "<!--", 4) == 0)
+            close = "-->";
+        else if (left >= 9 && memcmp(rest, "<![CDATA[", 9) == 0)
+            close = "]]>";
+        else if (left >= 2 && rest[1] == '?')
+            close = "?>";
+        if (close) {
+            size_t cl = strlen(close);
+            i += 2;
+            while (i < n && !(n - i >= cl && memcmp(b + i, close, cl) == 0)) {
+                if (b[i] == '\n')
+                    line++;
+                i++;
+            }
+            i += cl;
+            continue;
+        }
+        int doctype = left >= 2 && rest[1] == '!';
+        int start = !doctype && left >= 2 && rest[1] != '/';
+        size_t count = 0, words = 0, tok = 0;
+        int tag_line = line, depth = 0, in_attlist = 0, in_word = 0, after_name = 0;
+        char quote = 0;
+        i++;
+        if (start) { /* the element's name */
+            size_t s0 = i;
+            while (i < n && !check_is_space(b[i]) && b[i] != '>' && b[i] != '/')
+                i++;
+            prescan_name(ps, seen, b, s0, i, line);
+            tok = i;
+        }
+        for (; i < n; i++) {
+            unsigned char ch = b[i];
+            if (ch == '\n')
+                line++;
+            if (quote) {
+                if (ch == (unsigned char)quote) {
+                    quote = 0;
+                    tok = i + 1;
+                }
+                continue;
+            }
+            if (ch == '"' || ch == '\'') {
+                quote = (char)ch;
+                continue;
+            }
+            if (doctype) {
+                if (ch == '[')
+                    depth++;
+                else if (ch == ']' && depth > 0)
+                    depth--;
+                else if (ch == '<' && n - i >= 9 && memcmp(b + i, "<!ATTLIST", 9) == 0)
+                    in_attlist = 1;
+                else if (ch == '>' && depth == 0)
+                    break;
+                else if (ch == '>')
+                    in_attlist = 0;
+                int w = in_attlist && !check_is_space(ch) && ch != '<' && ch != '>';
+                if (w && !in_word)
+                    words++;
+                in_word = w;
+                continue;
+            }
+            if (ch == '>')
+                break;
+            if (!start)
+                continue;
+            if (ch == '=') {
+                /* the attribute's name: the token before '=' */
+                size_t e = i;
+                while (e > tok && check_is_space(b[e - 1]))
+                    e--;
+                size_t s0 = e;
+                while (s0 > tok && !check_is_space(b[s0 - 1]))
+                    s0--;
+                prescan_name(ps, seen, b, s0, e, line);
+                count++;
+                after_name = 1;
+            } else if (check_is_space(ch) && after_name) {
+                after_name = 0;
+                tok = i;
+            } else if (check_is_space(ch)) {
+                tok = i;
+            }
+        }
+        i++;
+        if (doctype)
+            count = words / 3; /* name, type, default per attribute */
+        if (count > ps->max_attrs) {
+            ps->max_attrs = count;
+            ps->attrs_line = tag_line;
+        }
+        if (ps->names > CHECK_MAX_NAMES && ps->max_attrs > CHECK_MAX_ATTRS)
+            break;
+    }
+    strmap_free(seen);
 }
 
 /* Parse one XHTML, SVG or SMIL document with SAX callbacks (no tree is built; memory stays
@@ -879,8 +1045,26 @@ void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *
     xmlParserCtxtPtr p = NULL;
     if (len > INT_MAX)
         goto out;
-    /* (libxml2 2.9.14's static input buffers do not work with a pull parse: it copies) */
-    p = xmlCreateMemoryParserCtxt((const char *)buf, (int)len);
+    prescan ps;
+    prescan_doc(buf, len, &ps);
+    if (ps.max_attrs > CHECK_MAX_ATTRS) {
+        check_job_finding(job, DIAG_ERROR, CHECK_ID_TOO_MANY_NAMES, it->path, ps.attrs_line,
+                          "an element has %zu attributes; sheaf checks elements of at most %d "
+                          "(no e-book needs more): the document was not checked",
+                          ps.max_attrs, CHECK_MAX_ATTRS);
+        goto out;
+    }
+    if (ps.names > CHECK_MAX_NAMES) {
+        check_job_finding(job, DIAG_ERROR, CHECK_ID_TOO_MANY_NAMES, it->path, ps.names_line,
+                          "the document uses more than %d distinct element and attribute names "
+                          "(no e-book needs more): it was not checked",
+                          CHECK_MAX_NAMES);
+        goto out;
+    }
+    /* pushed in pieces: the parser consumes its input buffer as it goes, so a long document
+     * does not run into libxml2's 10 MB look-up limit ("Huge input lookup"), which only
+     * XML_PARSE_HUGE would lift, and that would let entity bombs through */
+    p = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, it->path);
     if (!p) {
         check_job_finding(job, DIAG_FATAL, "RSC-016", it->path, 0,
                           "the document could not be parsed (out of memory)");
@@ -894,16 +1078,24 @@ void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *
     p->sax->ignorableWhitespace = sax_text;
     p->sax->cdataBlock = sax_text;
     p->sax->comment = sax_ignore_text;
-    p->sax->reference = sax_ignore_text;
+    p->sax->reference = sax_reference;
     p->sax->processingInstruction = sax_pi;
     p->sax->serror = sax_error;
     p->sax->error = NULL;
     p->sax->warning = NULL;
     p->_private = st;
-    xmlParseDocument(p);
+    for (size_t off = 0; off < len && !st->err.have && !st->stopped && p->wellFormed;) {
+        size_t n = len - off < SCAN_CHUNK ? len - off : SCAN_CHUNK;
+        xmlParseChunk(p, (const char *)buf + off, (int)n, 0);
+        off += n;
+    }
+    if (!st->stopped)
+        xmlParseChunk(p, NULL, 0, 1);
     xmlDocPtr doc = p->myDoc;
     p->myDoc = NULL;
-    if (!p->wellFormed || st->err.have) {
+    if (st->stopped) {
+        /* reported where it stopped */
+    } else if (!p->wellFormed || st->err.have) {
         check_job_finding(job, DIAG_FATAL, "RSC-016", it->path, st->err.have ? st->err.line : 0,
                           "the document is not well-formed XML: %s",
                           st->err.have ? st->err.msg : "parse error");
@@ -928,6 +1120,7 @@ out:
     strbuf_release(&st->style);
     free(st->val);
     free(st->base);
+    strmap_free(st->entity_memo);
     free(st);
 }
 

@@ -457,20 +457,21 @@ static const char *model_allows(html_frame *pf, int m, const html_element *el)
     return NULL;
 }
 
-/* The model a transparent element's children are checked against: the nearest non-transparent
- * ancestor's (what an ordered model becomes past its first children: flow). */
+/* The model a transparent child of the first i open elements is checked against: the nearest
+ * non-transparent ancestor's (what an ordered model becomes past its first children: flow).
+ * Kept in each frame (`inherit`), so that deep nesting stays linear. */
 static int effective_model(const html_state *h, size_t i)
 {
-    while (i > 0) {
-        i--;
-        int m = h->f[i].model;
-        if (m == HM_MEDIA || m == HM_OBJECT || m == HM_TRANSPARENT)
-            continue;
-        if (m == HM_FIGURE || m == HM_FIELDSET || m == HM_DETAILS)
-            return HM_FLOW;
-        return m;
-    }
-    return HM_FLOW;
+    return i > 0 ? h->f[i - 1].inherit : HM_FLOW;
+}
+
+static int model_inherited(int model, int parent_inherit)
+{
+    if (model == HM_MEDIA || model == HM_OBJECT || model == HM_TRANSPARENT)
+        return parent_inherit;
+    if (model == HM_FIGURE || model == HM_FIELDSET || model == HM_DETAILS)
+        return HM_FLOW;
+    return model;
 }
 
 static int interactive(const html_element *el, const html_attrs *a)
@@ -529,6 +530,7 @@ void check_html_start(html_state *h, item_job *job, const char *path, int line, 
     if (pf && pf->skip) {
         html_frame *f = push(h);
         f->skip = 1;
+        f->inherit = HM_FLOW;
         return;
     }
     if (!xhtml) {
@@ -545,6 +547,7 @@ void check_html_start(html_state *h, item_job *job, const char *path, int line, 
         }
         html_frame *f = push(h);
         f->skip = 1;
+        f->inherit = HM_FLOW;
         return;
     }
     const html_element *el = element_find(name);
@@ -555,6 +558,7 @@ void check_html_start(html_state *h, item_job *job, const char *path, int line, 
                    name);
         html_frame *f = push(h);
         f->skip = 1;
+        f->inherit = HM_FLOW;
         return;
     }
     unsigned cats = el->cats;
@@ -632,6 +636,7 @@ void check_html_start(html_state *h, item_job *job, const char *path, int line, 
         f->model = HM_DL;
         f->dl_in_div = 1;
     }
+    f->inherit = (unsigned char)model_inherited(f->model, pf ? pf->inherit : HM_FLOW);
 }
 
 void check_html_text(html_state *h, item_job *job, const char *path, int line, const char *text,

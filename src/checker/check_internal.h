@@ -371,6 +371,10 @@ void check_xml_doctype(xmlDocPtr doc, const char *path, const char *media_type, 
 void check_xml_doctype_book(check_ctx *c, xmlDocPtr doc, const char *path,
                             const char *media_type);
 
+/* The number of bytes entity `name` of doc expands to, nested references followed (memoised in
+ * `memo`, a map the caller makes and frees), saturating. */
+size_t check_xml_entity_size(xmlDocPtr doc, const char *name, strmap *memo);
+
 /* Parse a small XML document into a tree (the caller frees it with xmlFreeDoc), or NULL with
  * an RSC-016 finding. */
 xmlDocPtr check_xml_parse(check_ctx *c, const char *path, const unsigned char *buf, size_t len);
@@ -485,6 +489,7 @@ typedef struct html_attrs {
 typedef struct html_frame {
     short el, forbid_by; /* table index of the element, and of the one that set `forbid` */
     unsigned char model, stage, skip, has_text, text_reported, dl_in_div, has_src;
+    unsigned char inherit; /* the model a transparent child of it is checked against */
     unsigned count;
     unsigned forbid; /* categories its descendants must not have */
     int line;

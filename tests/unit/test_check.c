@@ -162,9 +162,12 @@ static void test_hostile_xml_is_refused_and_global_state_restored(void **state)
         strbuf_adds(&deep, "<span>");
     for (int i = 0; i < 3000; i++)
         strbuf_adds(&deep, "</span>");
+    /* deep nesting is parsed without recursion (push parser, explicit stacks): checked, and
+     * nothing to say about it */
     c1 = chapter("<!DOCTYPE html>", deep.data);
     assert_int_equal(check_book(c1, &l), 0);
-    assert_true(has_id(&l, "RSC-016"));
+    assert_false(has_id(&l, "RSC-016"));
+    assert_false(has_id(&l, "RSC-005"));
     free(c1);
     strbuf_release(&deep);
     diag_list_clear(&l);

@@ -41,6 +41,7 @@
 /* What one pool worker keeps across the jobs of a phase. */
 typedef struct scan_worker {
     struct libdeflate_decompressor *dc; /* phase 1, made on first use */
+    check_scratch scratch;              /* phase 1 */
     int quiet;                          /* this thread's generic error handler is silenced */
 } scan_worker;
 
@@ -85,7 +86,8 @@ static void check_image(check_ctx *c, item_job *job, const unsigned char *data, 
                           "corrupted image: %s; replace the file with one that opens", info.why);
 }
 
-static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor *dc)
+static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor *dc,
+                     check_scratch *scratch)
 {
     mitem *it = &c->items[job->item];
     const unsigned char *data = NULL;
@@ -103,11 +105,11 @@ static void scan_job(check_ctx *c, item_job *job, struct libdeflate_decompressor
     } else if (job->kind == JOB_NCX) {
         check_nav_ncx(c, data, len);
     } else if (check_is_content_type(it->media_type)) {
-        check_content_scan(c, job, data, len);
+        check_content_scan(c, job, data, len, scratch);
         if ((long)job->item == c->nav_item && it->scanned)
             check_nav_doc(c, data, len);
     } else if (strcmp(it->media_type, MT_SMIL) == 0) {
-        check_content_scan(c, job, data, len);
+        check_content_scan(c, job, data, len, scratch);
     } else {
         check_css_scan(job, it->path, job->item, (const char *)data, len, 1, CSS_SHEET);
         it->scanned = 1;
@@ -134,7 +136,7 @@ static void scan_one(void *ud, size_t i, int worker)
     if (sp->phase == 1) {
         if (!w->dc)
             w->dc = libdeflate_alloc_decompressor();
-        scan_job(sp->c, job, w->dc);
+        scan_job(sp->c, job, w->dc, &w->scratch);
     } else {
         check_content_refs(sp->c, &job->refs, &job->toc_seq, &job->ncx_seq);
     }
@@ -148,9 +150,11 @@ static void scan_run(scan_pool *sp, size_t n, int phase, int threads)
     sp->phase = phase;
     sp->w = xcalloc((size_t)workers, sizeof *sp->w);
     pool_for(n, threads, scan_one, sp);
-    for (int k = 0; k < workers; k++)
+    for (int k = 0; k < workers; k++) {
         if (sp->w[k].dc)
             libdeflate_free_decompressor(sp->w[k].dc);
+        check_scratch_release(&sp->w[k].scratch);
+    }
     free(sp->w);
     sp->w = NULL;
 }

@@ -897,34 +897,65 @@ typedef struct prescan {
     int names_line;   /* where the cap was passed */
 } prescan;
 
-/* Note the name b[s..e) (one start tag's element or attribute name). */
-static void prescan_name(prescan *ps, strmap *seen, const unsigned char *b, size_t s, size_t e,
-                         int line)
+void check_scratch_release(check_scratch *s)
+{
+    free(s->names);
+    memset(s, 0, sizeof *s);
+}
+
+/* Note the name b[s..e) (one start tag's element or attribute name): its hash goes into the
+ * scratch table (two names with one 32-bit hash count once, which only undercounts). */
+static void prescan_name(prescan *ps, check_scratch *sc, const unsigned char *b, size_t s,
+                         size_t e, int line)
 {
     if (e <= s || ps->names > CHECK_MAX_NAMES)
         return;
-    char *nm = xstrndup((const char *)b + s, e - s);
-    if (strmap_add(seen, nm, NULL) && ++ps->names > CHECK_MAX_NAMES)
-        ps->names_line = line;
-    free(nm);
+    uint32_t h = 2166136261u;
+    for (size_t i = s; i < e; i++)
+        h = (h ^ b[i]) * 16777619u;
+    uint64_t v = ((uint64_t)sc->gen << 32) | h;
+    for (size_t k = h & (CHECK_NAME_SLOTS - 1);; k = (k + 1) & (CHECK_NAME_SLOTS - 1)) {
+        if (sc->names[k] == v)
+            return;
+        if ((uint32_t)(sc->names[k] >> 32) != sc->gen) {
+            sc->names[k] = v;
+            if (++ps->names > CHECK_MAX_NAMES)
+                ps->names_line = line;
+            return;
+        }
+    }
+}
+
+/* The line of byte offset `off` (counted only when a finding needs it). */
+static int line_of(const unsigned char *b, size_t off)
+{
+    int line = 1;
+    for (const unsigned char *p = b, *e = b + off; (p = memchr(p, '\n', (size_t)(e - p)));
+         p++)
+        line++;
+    return line;
 }
 
 /* A linear scan of the bytes: start tags' attributes and names; attribute definitions of the
  * internal DTD subset count as attributes of one element, since libxml2 adds their defaults to
- * it. Comments, CDATA sections and processing instructions are skipped. */
-static void prescan_doc(const unsigned char *b, size_t n, prescan *ps)
+ * it. Comments, CDATA sections and processing instructions are skipped; text is skipped with
+ * memchr. Lines are counted only for a finding. */
+static void prescan_doc(const unsigned char *b, size_t n, prescan *ps, check_scratch *sc)
 {
-    strmap *seen = strmap_new();
-    size_t i = 0;
-    int line = 1;
+    size_t i = 0, attrs_at = 0, names_at = 0;
     memset(ps, 0, sizeof *ps);
+    /* a new generation empties the table; at the (distant) wrap, clear it for real */
+    if (!sc->names)
+        sc->names = xcalloc(CHECK_NAME_SLOTS, sizeof *sc->names);
+    if (++sc->gen == 0) {
+        memset(sc->names, 0, CHECK_NAME_SLOTS * sizeof *sc->names);
+        sc->gen = 1;
+    }
     while (i < n) {
-        if (b[i] == '\n')
-            line++;
-        if (b[i] != '<') {
-            i++;
-            continue;
-        }
+        const unsigned char *lt = memchr(b + i, '<', n - i);
+        if (!lt)
+            break;
+        i = (size_t)(lt - b);
         const unsigned char *rest = b + i;
         size_t left = n - i;
         const char *close = NULL;
@@ -937,9 +968,15 @@ static void prescan_doc(const unsigned char *b, size_t n, prescan *ps)
         if (close) {
             size_t cl = strlen(close);
             i += 2;
-            while (i < n && !(n - i >= cl && memcmp(b + i, close, cl) == 0)) {
-                if (b[i] == '\n')
-                    line++;
+            while (i < n) {
+                const unsigned char *q = memchr(b + i, close[0], n - i);
+                if (!q) {
+                    i = n;
+                    break;
+                }
+                i = (size_t)(q - b);
+                if (n - i >= cl && memcmp(b + i, close, cl) == 0)
+                    break;
                 i++;
             }
             i += cl;
@@ -947,30 +984,23 @@ static void prescan_doc(const unsigned char *b, size_t n, prescan *ps)
         }
         int doctype = left >= 2 && rest[1] == '!';
         int start = !doctype && left >= 2 && rest[1] != '/';
-        size_t count = 0, words = 0, tok = 0;
-        int tag_line = line, depth = 0, in_attlist = 0, in_word = 0, after_name = 0;
-        char quote = 0;
+        size_t count = 0, words = 0, tok, tag_at = i;
+        int depth = 0, in_attlist = 0, in_word = 0;
+        size_t names_before = ps->names;
         i++;
         if (start) { /* the element's name */
             size_t s0 = i;
             while (i < n && !check_is_space(b[i]) && b[i] != '>' && b[i] != '/')
                 i++;
-            prescan_name(ps, seen, b, s0, i, line);
-            tok = i;
+            prescan_name(ps, sc, b, s0, i, 0);
         }
+        tok = i;
         for (; i < n; i++) {
             unsigned char ch = b[i];
-            if (ch == '\n')
-                line++;
-            if (quote) {
-                if (ch == (unsigned char)quote) {
-                    quote = 0;
-                    tok = i + 1;
-                }
-                continue;
-            }
             if (ch == '"' || ch == '\'') {
-                quote = (char)ch;
+                const unsigned char *q = memchr(b + i + 1, ch, n - i - 1);
+                i = q ? (size_t)(q - b) : n - 1;
+                tok = i + 1;
                 continue;
             }
             if (doctype) {
@@ -1002,12 +1032,8 @@ static void prescan_doc(const unsigned char *b, size_t n, prescan *ps)
                 size_t s0 = e;
                 while (s0 > tok && !check_is_space(b[s0 - 1]))
                     s0--;
-                prescan_name(ps, seen, b, s0, e, line);
+                prescan_name(ps, sc, b, s0, e, 0);
                 count++;
-                after_name = 1;
-            } else if (check_is_space(ch) && after_name) {
-                after_name = 0;
-                tok = i;
             } else if (check_is_space(ch)) {
                 tok = i;
             }
@@ -1017,19 +1043,25 @@ static void prescan_doc(const unsigned char *b, size_t n, prescan *ps)
             count = words / 3; /* name, type, default per attribute */
         if (count > ps->max_attrs) {
             ps->max_attrs = count;
-            ps->attrs_line = tag_line;
+            attrs_at = tag_at;
         }
+        if (names_before <= CHECK_MAX_NAMES && ps->names > CHECK_MAX_NAMES)
+            names_at = tag_at;
         if (ps->names > CHECK_MAX_NAMES && ps->max_attrs > CHECK_MAX_ATTRS)
             break;
     }
-    strmap_free(seen);
+    if (ps->max_attrs > CHECK_MAX_ATTRS)
+        ps->attrs_line = line_of(b, attrs_at);
+    if (ps->names > CHECK_MAX_NAMES)
+        ps->names_line = line_of(b, names_at);
 }
 
 /* Parse one XHTML, SVG or SMIL document with SAX callbacks (no tree is built; memory stays
  * bounded whatever the size): ids, references, needed properties, the HTML content model,
  * well-formedness, DOCTYPE. The DOCTYPE and entity declarations are kept by libxml2's own SAX2
  * handlers in a document without elements, and examined afterwards. Runs on a worker thread. */
-void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *buf, size_t len)
+void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *buf, size_t len,
+                        check_scratch *scratch)
 {
     mitem *it = &c->items[job->item];
     scan_state *st = xcalloc(1, sizeof *st);
@@ -1046,7 +1078,7 @@ void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *
     if (len > INT_MAX)
         goto out;
     prescan ps;
-    prescan_doc(buf, len, &ps);
+    prescan_doc(buf, len, &ps, scratch);
     if (ps.max_attrs > CHECK_MAX_ATTRS) {
         check_job_finding(job, DIAG_ERROR, CHECK_ID_TOO_MANY_NAMES, it->path, ps.attrs_line,
                           "an element has %zu attributes; sheaf checks elements of at most %d "

@@ -205,6 +205,10 @@ static const html_element html_elements[] = {
 
 #define N_ELEMENTS (sizeof html_elements / sizeof *html_elements)
 
+/* element_find through a small cache keyed by the name's address: the parser hands out element
+ * names from its dictionary, so one address is one name for the whole document. */
+static const html_element *element_find_cached(html_state *h, const char *name);
+
 static const html_element *element_find(const char *name)
 {
     size_t lo = 0, hi = N_ELEMENTS;
@@ -219,6 +223,17 @@ static const html_element *element_find(const char *name)
             lo = mid + 1;
     }
     return NULL;
+}
+
+static const html_element *element_find_cached(html_state *h, const char *name)
+{
+    size_t k = ((uintptr_t)name >> 4) & (HTML_CACHE - 1);
+    if (h->cache_key[k] == name)
+        return h->cache_el[k];
+    const html_element *el = element_find(name);
+    h->cache_key[k] = name;
+    h->cache_el[k] = el;
+    return el;
 }
 
 /* What a model lets its children be, in words (for messages). */
@@ -550,7 +565,7 @@ void check_html_start(html_state *h, item_job *job, const char *path, int line, 
         f->inherit = HM_FLOW;
         return;
     }
-    const html_element *el = element_find(name);
+    const html_element *el = element_find_cached(h, name);
     if (!el) {
         html_error(h, job, path, line,
                    "element \"%s\" is not an HTML element (obsolete or misspelt); use an element "

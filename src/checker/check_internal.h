@@ -461,8 +461,21 @@ void check_opf_after_scan(check_ctx *c);
 
 /*** check_content.c: content documents and stylesheets (worker threads) ***/
 
+/* What a worker thread keeps from one document to the next: the pre-scan's table of name
+ * hashes (emptied by bumping `gen`, not by clearing). */
+typedef struct check_scratch {
+    uint64_t *names; /* CHECK_NAME_SLOTS entries: generation << 32 | hash, 0 when unused */
+    uint32_t gen;
+} check_scratch;
+
+#define CHECK_NAME_SLOTS 65536 /* a power of two, above 2 * CHECK_MAX_NAMES */
+
+/* Free what a scratch holds (not the scratch itself). */
+void check_scratch_release(check_scratch *s);
+
 /* Scan a content document with SAX: well-formedness, ids, references, needed properties. */
-void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *buf, size_t len);
+void check_content_scan(const check_ctx *c, item_job *job, const unsigned char *buf, size_t len,
+                        check_scratch *scratch);
 
 
 /* Resolve the references of `l` in order; toc and NCX targets are listed in toc_seq/ncx_seq. */
@@ -495,10 +508,14 @@ typedef struct html_frame {
     int line;
 } html_frame;
 
+#define HTML_CACHE 64
+
 typedef struct html_state {
     html_frame *f;
     size_t n, cap;
     int n_errors;
+    const char *cache_key[HTML_CACHE]; /* element names (the parser's dictionary) looked up */
+    const struct html_element *cache_el[HTML_CACHE];
 } html_state;
 
 void check_html_init(html_state *h);

@@ -215,6 +215,23 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     "$SHEAF" check -q book.epub
 }
 
+@test "images: a damaged image (a 14-byte GIF, a truncated PNG) is left out with a warning, its alt text kept" {
+    printf 'GIF89a\001\000\001\000\000\000\000;' >tiny.gif
+    head -c 60 "$FIX/img/kiln.png" >cut.png
+    printf '# Damaged\n\nA ![tiny picture](tiny.gif) and ![cut picture](cut.png) here.\n' >damaged.md
+    sb damaged.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    has "damaged.md:3: warning: image 'tiny.gif' is damaged: the GIF holds no image"
+    has "image 'cut.png' is damaged: the file ends inside its data"
+    # (the generated cover is the book's only picture)
+    [ "$(entries book.epub | grep -c '^EPUB/images/.*\.\(gif\|png\)$')" -eq 0 ]
+    local f
+    f=$(adocs book.epub | head -n 1)
+    xq book.epub "$f" 'string(//body)' | grep -q 'tiny picture'
+    "$SHEAF" check -q book.epub
+}
+
 @test "images: a missing image leaves its alt text and one warning naming file and line" {
     sb "$FIX/links.md" -o book.epub
     [ "$status" -eq 0 ]

@@ -560,6 +560,78 @@ static int id_type_of(int nsk, const char *name)
     return ID_GENERIC;
 }
 
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* An attribute value with its character references (&#38; &#x26; and the predefined entities)
+ * resolved: a new string of *out_len bytes the caller frees. */
+static char *attr_decode(const char *v, size_t n, size_t *out_len)
+{
+    strbuf b = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] != '&') {
+            strbuf_addc(&b, v[i]);
+            continue;
+        }
+        const char *semi = memchr(v + i, ';', n - i < 12 ? n - i : 12);
+        size_t k = semi ? (size_t)(semi - (v + i)) : 0;
+        uint32_t cp = 0;
+        int ok = 0;
+        if (k > 2 && v[i + 1] == '#') {
+            int hex = v[i + 2] == 'x' || v[i + 2] == 'X';
+            ok = 1;
+            for (size_t j = i + (hex ? 3 : 2); j < i + k; j++) {
+                int d = hexval((unsigned char)v[j]);
+                if (d < 0 || (!hex && d > 9) || cp > 0x10ffff) {
+                    ok = 0;
+                    break;
+                }
+                cp = cp * (hex ? 16 : 10) + (uint32_t)d;
+            }
+            ok = ok && cp > 0 && cp <= 0x10ffff;
+        } else if (k == 3 && memcmp(v + i + 1, "lt", 2) == 0) {
+            cp = '<', ok = 1;
+        } else if (k == 3 && memcmp(v + i + 1, "gt", 2) == 0) {
+            cp = '>', ok = 1;
+        } else if (k == 4 && memcmp(v + i + 1, "amp", 3) == 0) {
+            cp = '&', ok = 1;
+        } else if (k == 5 && memcmp(v + i + 1, "quot", 4) == 0) {
+            cp = '"', ok = 1;
+        } else if (k == 5 && memcmp(v + i + 1, "apos", 4) == 0) {
+            cp = '\'', ok = 1;
+        }
+        if (!ok) {
+            strbuf_addc(&b, '&');
+            continue;
+        }
+        char u[4];
+        size_t un = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (un == 1)
+            u[0] = (char)cp;
+        else if (un == 2)
+            u[0] = (char)(0xc0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3f));
+        else if (un == 3)
+            u[0] = (char)(0xe0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+            u[2] = (char)(0x80 | (cp & 0x3f));
+        else
+            u[0] = (char)(0xf0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+            u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f));
+        strbuf_add(&b, u, un);
+        i += k;
+    }
+    if (!b.data)
+        strbuf_adds(&b, "");
+    return strbuf_detach(&b, out_len);
+}
+
 static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                       const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                       int nb_attributes, int nb_defaulted, const xmlChar **attributes)
@@ -624,6 +696,8 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     }
 
     el_attrs a;
+    char *decoded[16];
+    size_t n_decoded = 0;
     memset(&a, 0, sizeof a);
     int is_script = (xhtml || svg) && STREQ(name, "script");
     for (int k = 0; k < nb_attributes; k++) {
@@ -634,6 +708,12 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
         if (!an || !vs || !ve || ve < vs)
             continue;
         size_t vlen = (size_t)(ve - vs);
+        if (memchr(vs, '&', vlen) && n_decoded < sizeof decoded / sizeof *decoded) {
+            /* without entity substitution, libxml2 hands '&' over as "&#38;": the value a
+             * reading system sees has the character */
+            decoded[n_decoded] = attr_decode(vs, vlen, &vlen);
+            vs = decoded[n_decoded++];
+        }
         aval v = {vs, vlen};
         if (ansk == NSK_NONE) {
             switch (an[0]) {
@@ -767,6 +847,8 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
                          a.src.p != NULL};
         check_html_start(&st->html, job, it->path, line, name, xhtml, &ha);
     }
+    while (n_decoded > 0)
+        free(decoded[--n_decoded]);
 }
 
 static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)

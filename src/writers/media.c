@@ -1,6 +1,8 @@
 /* media.c: images for the book: sniffing, SVG cleaning, a store that keeps one copy of each. */
 #include "writers/media.h"
 
+#include "base/image.h"
+
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
@@ -617,6 +619,19 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
                  "it was left out and its alt text kept",
                  shown);
         goto out;
+    }
+    if (kind != MEDIA_SVG) {
+        /* decoded as far as its header and size say: a truncated or damaged file would be a
+         * broken picture in every reader (epubcheck: PKG-021) */
+        image_info info;
+        image_status st = image_probe(data, len, IMAGE_UNKNOWN, &info);
+        if (st == IMAGE_BAD_HEADER || st == IMAGE_CORRUPT) {
+            diag_add(diags, DIAG_WARNING, NULL, article_file, line,
+                     "image '%s' is damaged: %s; it was left out and its alt text kept (open "
+                     "and save it again, or export it anew)",
+                     shown, info.why);
+            goto out;
+        }
     }
     if (kind == MEDIA_SVG) {
         int removed = 0;

@@ -917,7 +917,9 @@ static void conformance_parts(const char *name, parts *p)
             "</figure>\n<details><summary>More</summary><p>Details.</p></details>\n"
             "<aside><p>Aside.</p></aside><hr/>\n<pre>pre\n  text</pre>\n"
             "<footer><address>someone@example.org</address></footer></section></article>\n"
-            "<div><div><p>Nested divs</p></div></div>");
+            "<div><div><p>Nested divs</p></div></div>\n"
+            "<p><a href=\"https://example.com/page?a=1&amp;b=2#part\">a query</a> and <a "
+            "href=\"c2.xhtml?x=1&amp;y=2#s2\">a local one</a>.</p>");
     if (IS("valid-fallbacks")) {
         p->manifest = manifest_plus(
             "    <item id=\"dotx\" href=\"dot.xyz\" media-type=\"image/x-dot\" fallback=\"img\"/>\n"

@@ -982,6 +982,84 @@ out:
     return ret;
 }
 
+/*** sources of the documents ***/
+
+typedef struct source_doc {
+    char *entry; /* "EPUB/text/c0001-01.xhtml" */
+    char *file;
+    int *line_map; /* pairs (XHTML line, file line) */
+    size_t n_line_map;
+} source_doc;
+
+struct book_sources {
+    source_doc *docs;
+    size_t n;
+    strmap *by_entry; /* entry -> index + 1 */
+};
+
+/* Take the chapters' line maps (they are not needed by the build any more). */
+static book_sources *sources_take(build *b)
+{
+    book_sources *s = xcalloc(1, sizeof *s);
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_articles; i++)
+        n += b->articles[i]->n_chapters;
+    s->docs = xcalloc(n ? n : 1, sizeof *s->docs);
+    s->by_entry = strmap_new();
+    for (size_t i = 0; i < b->n_articles; i++) {
+        article *a = b->articles[i];
+        for (size_t c = 0; c < a->n_chapters; c++) {
+            chapter *ch = &a->chapters[c];
+            source_doc *d = &s->docs[s->n++];
+            d->entry = xasprintf(PKG_DIR "%s", ch->href);
+            d->file = xstrdup(article_file(a));
+            d->line_map = ch->line_map;
+            d->n_line_map = ch->n_line_map;
+            ch->line_map = NULL;
+            ch->n_line_map = 0;
+            strmap_add(s->by_entry, d->entry, (void *)(uintptr_t)s->n);
+        }
+    }
+    return s;
+}
+
+int book_sources_find(const book_sources *s, const char *entry, int line, const char **file,
+                      int *src_line)
+{
+    uintptr_t k = s && entry ? (uintptr_t)strmap_get(s->by_entry, entry) : 0;
+    if (!k)
+        return 0;
+    const source_doc *d = &s->docs[k - 1];
+    *file = d->file;
+    *src_line = 0;
+    /* the last block that starts on or before the line */
+    size_t lo = 0, hi = d->n_line_map;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->line_map[2 * mid] <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && line > 0)
+        *src_line = d->line_map[2 * (lo - 1) + 1];
+    return 1;
+}
+
+void book_sources_free(book_sources *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->docs[i].entry);
+        free(s->docs[i].file);
+        free(s->docs[i].line_map);
+    }
+    free(s->docs);
+    strmap_free(s->by_entry);
+    free(s);
+}
+
 static void build_free(build *b)
 {
     for (size_t i = 0; b->pages && i < b->plan->len; i++)
@@ -1040,8 +1118,12 @@ int book_build(const plan *p, const build_options *o, int fd, unsigned char **ep
         goto out;
     stats->t_package = clock_now() - t0;
     stats->images = media_store_count(b.env.media);
+    if (stats != &local)
+        stats->sources = sources_take(&b);
     ret = 0;
 out:
+    if (stats == &local)
+        strlist_clear(&local.left_out);
     build_free(&b);
     memory_release(0); /* the documents the archive took, before the caller checks it */
     return ret;

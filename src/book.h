@@ -22,12 +22,25 @@
 #include "readers/plan.h"
 
 /* Figures of one build, for --verbose and the summary line. */
+/* Where each article's documents in the finished book came from (file and lines), so that a
+ * finding of the build's own check can name the input. */
+typedef struct book_sources book_sources;
+
+/* The input file and line that line `line` of container entry `entry` ("EPUB/text/x.xhtml")
+ * came from: 1 with *file (owned by s) and *src_line (0 when only the file is known), 0 when
+ * the entry is not an article's document. */
+int book_sources_find(const book_sources *s, const char *entry, int line, const char **file,
+                      int *src_line);
+/* Accepts NULL. */
+void book_sources_free(book_sources *s);
+
 typedef struct build_stats {
     double t_read, t_parse, t_render, t_package; /* seconds per stage */
     size_t articles, chapters, images;
     size_t input_bytes;
     strlist left_out; /* with --keep-going: the inputs left out of the book (owned; the caller
                        * clears it with strlist_clear) */
+    book_sources *sources; /* owned; the caller frees it with book_sources_free */
 } build_stats;
 
 /* Build the book described by `p` with options `o`. On success returns 0 and the EPUB's size in

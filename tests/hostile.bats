@@ -467,3 +467,91 @@ PY
     ! grep -q $'\x1b' <<<"$output" || false
     has 'odd\x1B[2Jname.md'
 }
+
+# --- no "bug in sheaf" for what the user wrote ---------------------------------------------------
+
+@test "hostile ids: two raw HTML elements with one id, the second is renamed with a warning naming the line" {
+    printf '# Ids\n\n<div id="x">one</div>\n\n<div id="x">two</div>\n\nSee [the first](#x).\n' >dup.md
+    sb dup.md -o dup.epub
+    [ "$status" -eq 0 ]
+    lacks "bug in sheaf"
+    has "dup.md:5: warning: the id 'x' is used twice in raw HTML; this one was renamed 'x-2'"
+    keep dup.epub
+    book_refs_ok dup.epub
+    local f
+    f=$(adocs dup.epub | head -n 1)
+    [ "$(xq dup.epub "$f" 'string(//*[@id="x"])')" = one ]
+    [ "$(xq dup.epub "$f" 'string(//*[@id="x-2"])')" = two ]
+}
+
+@test "hostile ids: a raw id equal to a note's, a reference's or a heading's is renamed, its links follow" {
+    printf '# Ids\n\nText[^1] and [my own](#fn-1).\n\n<p id="fn-1">mine</p>\n\n<p><span id="fnref-1">also mine</span></p>\n\n## Intro\n\n<p ID="intro">raw intro</p>\n\n<a name="intro">named</a>\n\n[^1]: The note.\n' >gen.md
+    sb gen.md -o gen.epub
+    [ "$status" -eq 0 ]
+    lacks "bug in sheaf"
+    has "gen.md:5: warning: the id 'fn-1' in raw HTML has the shape of the ids sheaf gives notes"
+    has "gen.md:7: warning: the id 'fnref-1'"
+    has "gen.md:11: warning: the id 'intro' in raw HTML is also a heading's"
+    keep gen.epub
+    book_refs_ok gen.epub
+    local f
+    f=$(adocs gen.epub | head -n 1)
+    # the note keeps its ids, the user's element follows its link
+    [ "$(xq gen.epub "$f" 'count(//aside[@id="fn-1"])')" -eq 1 ]
+    [ "$(xq gen.epub "$f" 'string(//a[.="my own"]/@href)')" = "#user-fn-1" ]
+    [ "$(xq gen.epub "$f" 'string(//*[@id="user-fn-1"])')" = mine ]
+    [ "$(xq gen.epub "$f" 'count(//h2[@id="intro"])')" -eq 1 ]
+}
+
+@test "hostile ids: an SVG image with duplicate ids is kept, the later ones renamed" {
+    printf '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><g id="a"><rect width="4" height="4"/></g><g id="a"/><use href="#a"/></svg>\n' >dup.svg
+    printf '# Picture\n\n![twice](dup.svg)\n' >pic.md
+    sb pic.md -o pic.epub
+    [ "$status" -eq 0 ]
+    lacks "bug in sheaf"
+    has "pic.md:3: warning: SVG image 'dup.svg': 1 element had an id an earlier element has"
+    keep pic.epub
+    [ "$(xq pic.epub "$(adocs pic.epub | head -n 1)" 'count(//img)')" -eq 1 ]
+}
+
+@test "hostile chars: character references to characters XML forbids are dropped with a warning" {
+    printf '# Refs\n\nA &#1; B &#xFFFE; C &#65535; D\n\n[li&#2;nk](https://example.org/ "ti&#4;tle")\n\nNote[^1].\n\n[^1]: in &#6; the note\n' >refs.md
+    sb refs.md -o refs.epub
+    [ "$status" -eq 0 ]
+    lacks "bug in sheaf"
+    has "refs.md:3: warning: dropped 3 characters that XML does not allow"
+    has "refs.md:5: warning: dropped 2 characters"
+    has "refs.md:9: warning: dropped 1 character"
+    keep refs.epub
+    local f
+    f=$(adocs refs.epub | head -n 1)
+    entry refs.epub "$f" | grep -q 'A  B  C  D'
+}
+
+@test "hostile self-check: a finding names the input file and line, not only the document in the book" {
+    printf '# Lines\n\nFirst paragraph.\n\nSecond paragraph.\n' >lines.md
+    mkdir tpl
+    # a template whose own link leads nowhere: the only way left to make sheaf's check fail
+    sed -e 's#<s:slot name="body"/>#<s:slot name="body"/><p><a href="\#nowhere">broken</a></p>#' \
+        "$BATS_TEST_DIRNAME/../templates/chapter.xhtml" >tpl/chapter.xhtml
+    sb lines.md --template-dir tpl -o lines.epub
+    [ "$status" -eq 1 ]
+    has "sheaf: lines.md:5: error: [RSC-012]"
+    has "(in the book: EPUB/text/"
+    lacks "sheaf: EPUB/text/"
+    no_file lines.epub
+}
+
+@test "hostile list: an empty title, author, editor or tag in a reading list is ignored with a warning" {
+    article
+    printf 'title: ""\nauthors: [Ana Ruiz, ""]\neditor: " "\ntags: [""]\npublisher: ""\narticles:\n  - path: a.md\n    title: ""\n' >empty.yaml
+    sb empty.yaml -o empty.epub
+    [ "$status" -eq 0 ]
+    lacks "bug in sheaf"
+    has "empty.yaml:1: warning: 'title' is empty; it is ignored"
+    has "empty.yaml:2: warning: 'authors' is empty"
+    has "empty.yaml:8: warning: 'title' is empty"
+    keep empty.epub
+    [ "$(xq empty.epub "$(opf_path empty.epub)" "string(//*[name()='dc:title'])")" = "A Small Article" ]
+    [ "$(xq empty.epub "$(opf_path empty.epub)" "count(//*[name()='dc:creator'])")" -eq 1 ]
+}

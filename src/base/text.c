@@ -184,7 +184,9 @@ size_t text_strip_xml_forbidden(char *s, size_t *len)
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < *len; i++) {
         unsigned char c = u[i];
-        int forbidden = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+        /* 0xFE and 0xFF are never UTF-8: cmark-gfm writes U+FFFE and U+FFFF (from &#xFFFE;
+         * and &#65535;) as those single bytes */
+        int forbidden = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0xFE ||
                         (c == 0xEF && i + 2 < *len && u[i + 1] == 0xBF &&
                          (u[i + 2] == 0xBE || u[i + 2] == 0xBF));
         if (forbidden) {

@@ -22,7 +22,8 @@ int text_utf8_valid(const char *s, size_t len);
 int text_looks_binary(const char *data, size_t len);
 
 /* Remove, in place, the characters XML 1.0 does not allow from the first *len bytes of the UTF-8
- * text s (NUL and the other C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF),
+ * text s (NUL and the other C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF;
+ * the bytes 0xFE and 0xFF, which are never UTF-8 and which cmark-gfm writes for U+FFFE, U+FFFF),
  * updating *len. Returns how many were removed. For short values (YAML scalars) that go into
  * XML as they are; whole files go through text_clean. */
 size_t text_strip_xml_forbidden(char *s, size_t *len);

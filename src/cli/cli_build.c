@@ -401,6 +401,27 @@ static int is_list_file(const char *path)
     return str_ends_with(path, ".yaml") || str_ends_with(path, ".yml");
 }
 
+/* A finding of the build's own check names a document inside the book: name the input file
+ * and line its content came from instead, and the place in the book after the message. */
+static void findings_locate(diag_list *findings, const book_sources *sources)
+{
+    for (size_t i = 0; i < findings->len; i++) {
+        diag *d = &findings->items[i];
+        const char *file = NULL;
+        int line = 0;
+        if (!d->file || !book_sources_find(sources, d->file, d->line, &file, &line))
+            continue;
+        char *msg = d->line > 0 ? xasprintf("%s (in the book: %s:%d)", d->message, d->file,
+                                            d->line)
+                                : xasprintf("%s (in the book: %s)", d->message, d->file);
+        free(d->message);
+        d->message = msg;
+        free(d->file);
+        d->file = xstrdup(file);
+        d->line = line;
+    }
+}
+
 /* An input that cannot be read: an error (returns -1), or with --keep-going a warning and a
  * line of the "left out" summary (returns 0). */
 static int input_refuse(plan *p, diag_list *diags, int keep_going, const char *shown,
@@ -953,9 +974,11 @@ int cli_build(int argc, char **argv)
         goto report;
     t_check = clock_now() - t_check;
     if (diag_list_count_at_least(&findings, DIAG_ERROR) > 0) {
+        findings_locate(&findings, stats.sources);
         diag_add(&diags, DIAG_ERROR, NULL, output, 0,
                  "the book failed sheaf's own check (findings above), so it was not written; "
-                 "this is a bug in sheaf: please report it with the input");
+                 "this is a bug in sheaf%s: please report it with the input",
+                 o.template_dir ? " or in the templates of --template-dir" : "");
         goto report;
     }
     int rc = file_temp_commit(tmp_fd, &tmp, target);
@@ -997,6 +1020,7 @@ out:
     plan_free(&p);
     build_options_free(&o);
     strlist_clear(&stats.left_out);
+    book_sources_free(stats.sources);
     strlist_clear(&held);
     free(target);
     return ret;

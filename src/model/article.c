@@ -45,13 +45,27 @@ void article_free(article *a)
         if (a->chapters[i].doc)
             xmlFreeDoc(a->chapters[i].doc);
         strlist_clear(&a->chapters[i].pending);
+        free(a->chapters[i].line_map);
         strlist_clear(&a->chapters[i].pending_images);
     }
     free(a->chapters);
     strmap_free(a->ids);
+    strmap_free(a->id_renames);
+    strlist_clear(&a->id_renamed);
     diag_list_clear(&a->diags);
     arena_free(a->arena);
     free(a);
+}
+
+int article_id_reserved(const char *id)
+{
+    const char *prefixes[] = {"fn-", "fnref-", "ref-", NULL};
+    for (int i = 0; prefixes[i]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(id, prefixes[i], n) == 0 && id[n] >= '0' && id[n] <= '9')
+            return 1;
+    }
+    return 0;
 }
 
 void article_release_tree(article *a)

@@ -46,6 +46,10 @@ typedef struct chapter {
     strlist pending;     /* for each placeholder link in doc: "INDEX\tFRAGMENT" of its target */
     strlist pending_images; /* for each placeholder image in doc: the web address to fetch */
     int has_svg, has_mathml; /* manifest properties the content needs */
+    /* Where the document's lines came from, for messages about the finished book: pairs
+     * (line in the XHTML, line in the article's file), by XHTML line; n_lines pairs. */
+    int *line_map;
+    size_t n_line_map;
 } chapter;
 
 typedef struct article {
@@ -74,6 +78,10 @@ typedef struct article {
     chapter *chapters;
     size_t n_chapters;
     strmap *ids;         /* id -> (chapter index + 1), cast to pointer */
+    strmap *id_renames;  /* an id of raw HTML that has the shape of sheaf's own ("fn-1") -> the
+                          * name it takes instead ("user-fn-1", a string of id_renamed); NULL
+                          * when there is none */
+    strlist id_renamed;
     size_t words;        /* for reading time */
     int raw_html;        /* the body may hold raw HTML nodes */
     int markup;          /* read from markup that states its structure (a web page): no
@@ -99,6 +107,10 @@ void article_lines_index(article *a);
 /* Free what rendering no longer needs once every chapter is rendered: the cmark tree, the
  * notes, the text. Headings keep their text and ids, chapters their output. */
 void article_release_tree(article *a);
+
+/* 1 when id has the shape of the ids sheaf gives notes and references ("fn-3", "fnref-3",
+ * "fnref-3-2", "ref-3"): no heading and no id from raw HTML may have it. */
+int article_id_reserved(const char *id);
 
 /* The plain text of a node's inline content (text and code), a new string the caller frees. */
 char *node_plain_text(cmark_node *node);

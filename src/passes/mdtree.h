@@ -7,6 +7,8 @@
 
 #include <cmark-gfm.h>
 
+#include "base/diag.h"
+
 /* A new text node holding the n bytes at s (copied). The caller owns it until it is linked
  * into a tree (cmark_node_free otherwise). */
 cmark_node *mdtree_text_new(const char *s, size_t n);
@@ -26,5 +28,12 @@ typedef struct mdtree_filter {
 
 /* 1 when filter f (may be NULL) holds for `block`. */
 int mdtree_filter_test(const mdtree_filter *f, cmark_node *block);
+
+/* Remove the characters XML 1.0 forbids (C0 controls but tab, newline and carriage return;
+ * U+FFFE, U+FFFF) from the text, code, link and image addresses and titles, and code block
+ * info strings of the tree under root: cmark decodes character references such as &#1; or
+ * &#xFFFE; into them, and no XHTML document may hold them. One warning per line that had any,
+ * naming `file` and the line (node lines + body_line - 1). Returns how many were removed. */
+size_t mdtree_xml_clean(cmark_node *root, int body_line, const char *file, diag_list *diags);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "passes/figures.h"
 #include "passes/interview.h"
+#include "passes/mdtree.h"
 #include "passes/pasted.h"
 #include "passes/structure.h"
 
@@ -12,6 +13,10 @@ int passes_run(article *a, const build_options *o)
     interview_speakers speakers =
         o->speakers_off ? INTERVIEW_SPEAKERS_OFF : INTERVIEW_SPEAKERS_AUTO;
 
+    /* before anything reads the text: titles, slugs and speakers are made of it */
+    mdtree_xml_clean(a->doc, a->body_line, article_file(a), &a->diags);
+    for (size_t i = 0; i < a->n_notes; i++)
+        mdtree_xml_clean(a->notes[i].body, a->body_line, article_file(a), &a->diags);
     /* Figures first: the label scan below must not see paragraphs that later go away. */
     figures_apply(a->doc, a->arena);
     /* The title and inferred sections leave turn labels alone (the labels are found when first

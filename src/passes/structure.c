@@ -259,19 +259,10 @@ static char *id_claim(article *a, strmap *next, const char *id, size_t ch)
     return try;
 }
 
-/* Generated ids ("fn-3", "fnref-3", "ref-3") must never be taken by a heading. */
-static int id_is_reserved(const char *id)
-{
-    const char *prefixes[] = {"fn-", "fnref-", "ref-", NULL};
-    for (int i = 0; prefixes[i]; i++) {
-        size_t n = strlen(prefixes[i]);
-        if (strncmp(id, prefixes[i], n) == 0 && isdigit((unsigned char)id[n]))
-            return 1;
-    }
-    return 0;
-}
-
-/* Ids written in raw HTML (id="x") are link targets too. */
+/* Ids written in raw HTML (id="x") are link targets too. One that has the shape of sheaf's
+ * own ids ("fn-1", which a note may need) is given another name here, before any link to it
+ * is resolved, so that the links written to it follow it (render.c gives it that name and
+ * says so). */
 static void html_ids_register(article *a, const char *html, size_t ch)
 {
     for (const char *p = strstr(html, "id="); p; p = strstr(p + 3, "id=")) {
@@ -284,7 +275,23 @@ static void html_ids_register(article *a, const char *html, size_t ch)
         if (!e || e == s || e - s > 200)
             continue;
         char *id = xstrndup(s, (size_t)(e - s));
-        strmap_add(a->ids, id, (void *)(ch + 1));
+        str_trim(id); /* as the sanitizer reads it */
+        if (*id && article_id_reserved(id)) {
+            if (!a->id_renames)
+                a->id_renames = strmap_new();
+            if (!strmap_has(a->id_renames, id)) {
+                char *to = xasprintf("user-%s", id);
+                for (size_t k = 2; strmap_has(a->ids, to); k++) {
+                    free(to);
+                    to = xasprintf("user-%s-%zu", id, k);
+                }
+                strlist_take(&a->id_renamed, to);
+                strmap_add(a->id_renames, id, to);
+                strmap_add(a->ids, to, (void *)(ch + 1));
+            }
+        } else if (*id) {
+            strmap_add(a->ids, id, (void *)(ch + 1));
+        }
         free(id);
     }
 }
@@ -348,7 +355,7 @@ static void headings_collect(article *a, int top_level)
             h->chapter = ci;
             char *slug = text_slug(h->text);
             slug_shorten(slug);
-            if (id_is_reserved(slug)) {
+            if (article_id_reserved(slug)) {
                 char *p = xasprintf("h-%s", slug);
                 free(slug);
                 slug = p;

@@ -313,6 +313,17 @@ static const char *kind_name(const yamldoc_node *n)
 }
 
 /* The text of a scalar value, NULL when it is null or (with an error) not a scalar. */
+/* 1 when s is empty or only spaces. */
+static int text_blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+/* The text of a scalar; NULL (with an error) for a list or mapping, and NULL (with a warning)
+ * for an empty text, which no field of a book can hold (an empty dc:title is invalid). */
 static const char *node_text(list_reader *r, const yamldoc_node *n, const char *key)
 {
     if (yamldoc_is_null(n))
@@ -321,7 +332,12 @@ static const char *node_text(list_reader *r, const yamldoc_node *n, const char *
         list_error(r, n->line, "'%s' must be text, not %s", key, kind_name(n));
         return NULL;
     }
-    return yamldoc_text(n);
+    const char *s = yamldoc_text(n);
+    if (text_blank(s)) {
+        list_warn(r, n->line, "'%s' is empty; it is ignored", key);
+        return NULL;
+    }
+    return s;
 }
 
 /* Text or a list of texts, appended to l. */
@@ -330,7 +346,9 @@ static void node_texts(list_reader *r, const yamldoc_node *n, const char *key, s
     if (yamldoc_is_null(n))
         return;
     if (n->kind == YAMLDOC_SCALAR) {
-        strlist_add(l, n->value);
+        const char *s = node_text(r, n, key);
+        if (s)
+            strlist_add(l, s);
         return;
     }
     if (n->kind != YAMLDOC_SEQUENCE) {

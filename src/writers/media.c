@@ -161,6 +161,8 @@ typedef struct svg_clean {
     xmlNsPtr svg_ns; /* set when the root had no namespace: given to un-namespaced elements */
     int removed;
     const char *why; /* set when the document cannot be made safe */
+    strmap *ids;     /* ids met so far: a later element with one of them is renamed */
+    int renamed;
     size_t expanded; /* bytes of entity text put in so far */
     size_t expand_cap; /* past it, the entities are an attack (a "quadratic blowup") */
 } svg_clean;
@@ -370,6 +372,34 @@ static int svg_fix_links(svg_clean *c, xmlNodePtr el)
     return 0;
 }
 
+/* An id an earlier element has is given another name ("a-2"): references to it ("#a",
+ * url(#a)) keep leading to the first, as a viewer takes the first. */
+static void svg_id_unique(svg_clean *c, xmlNodePtr el)
+{
+    xmlAttrPtr a = xmlHasNsProp(el, (const xmlChar *)"id", NULL);
+    if (!a)
+        return;
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    if (v && *v) {
+        if (strmap_has(c->ids, (const char *)v)) {
+            char *fresh = NULL;
+            for (size_t k = 2;; k++) {
+                free(fresh);
+                fresh = xasprintf("%s-%zu", (const char *)v, k);
+                if (!strmap_has(c->ids, fresh))
+                    break;
+            }
+            xmlSetProp(el, (const xmlChar *)"id", (const xmlChar *)fresh);
+            strmap_add(c->ids, fresh, NULL);
+            free(fresh);
+            c->renamed++;
+        } else {
+            strmap_add(c->ids, (const char *)v, NULL);
+        }
+    }
+    xmlFree(v);
+}
+
 /* Clean the children of `parent`; returns -1 when the document cannot be made safe. */
 static int svg_clean_children(svg_clean *c, xmlNodePtr parent)
 {
@@ -424,6 +454,7 @@ static int svg_clean_children(svg_clean *c, xmlNodePtr parent)
         svg_clean_attrs(c, n);
         if (c->why)
             return -1;
+        svg_id_unique(c, n);
         if (svg_fix_links(c, n) < 0)
             continue; /* removed */
         if (svg_clean_children(c, n) < 0)
@@ -433,7 +464,7 @@ static int svg_clean_children(svg_clean *c, xmlNodePtr parent)
 }
 
 unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen, int *removed,
-                               const char **why)
+                               int *renamed, const char **why)
 {
     unsigned char *ret = NULL;
     xmlParserCtxtPtr ctxt = NULL;
@@ -443,7 +474,9 @@ unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *ou
     memset(&c, 0, sizeof c);
     *outlen = 0;
     *removed = 0;
+    *renamed = 0;
     *why = NULL;
+    c.ids = strmap_new();
 
     if (len > MEDIA_MAX_BYTES) {
         *why = "it is too large";
@@ -496,6 +529,7 @@ unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *ou
         }
     }
     svg_clean_attrs(&c, root);
+    svg_id_unique(&c, root);
     if (c.why || svg_clean_children(&c, root) < 0) {
         *why = c.why;
         goto out;
@@ -521,7 +555,9 @@ unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *ou
     ret[size] = '\0';
     *outlen = (size_t)size;
     *removed = c.removed;
+    *renamed = c.renamed;
 out:
+    strmap_free(c.ids);
     xmlFree(buf);
     if (c.doc)
         xmlFreeDoc(c.doc);
@@ -634,9 +670,9 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
         }
     }
     if (kind == MEDIA_SVG) {
-        int removed = 0;
+        int removed = 0, renamed = 0;
         const char *why = NULL;
-        clean = media_svg_clean(data, len, &blen, &removed, &why);
+        clean = media_svg_clean(data, len, &blen, &removed, &renamed, &why);
         if (!clean) {
             diag_add(diags, DIAG_WARNING, NULL, article_file, line,
                      "SVG image '%s' was left out because %s; its alt text is kept (fix the "
@@ -649,6 +685,11 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
                      "SVG image '%s': removed %d unsafe part%s (scripts, event handlers, "
                      "external references); the rest of the picture is kept",
                      shown, removed, removed == 1 ? "" : "s");
+        if (renamed)
+            diag_add(diags, DIAG_WARNING, NULL, article_file, line,
+                     "SVG image '%s': %d element%s had an id an earlier element has; %s "
+                     "renamed (ids must be unique), and references lead to the first",
+                     shown, renamed, renamed == 1 ? "" : "s", renamed == 1 ? "it was" : "they were");
         bytes = clean;
     }
     sha256_init(&sha);

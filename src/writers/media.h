@@ -84,10 +84,11 @@ const media_item *media_store_find(const media_store *s, const char *href);
  * remote urls, entity tricks or DOCTYPE; editor data (metadata, inkscape:/sodipodi: elements
  * and attributes) and comments are dropped too. Returns new UTF-8 bytes (caller frees; a NUL
  * follows them, not counted), their length in *outlen and the number of unsafe things removed
- * in *removed; or NULL with a reason in *why (a static string) when the bytes are not a
+ * in *removed, the number of ids that were given another name because an earlier element had
+ * them (an id must be unique in a document) in *renamed; or NULL with a reason in *why (a static string) when the bytes are not a
  * well-formed SVG document or cannot be made safe (external or nested entities). */
 unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen, int *removed,
-                               const char **why);
+                               int *renamed, const char **why);
 
 /* Append to `parent` the XHTML element that shows a stored image: <img src alt/> for JPEG, PNG,
  * GIF and SVG; for WebP, <object data="src" type="image/webp">alt</object> (see above). `src` is

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <libxml/xmlsave.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +35,8 @@ typedef struct rctx {
     xmlNsPtr epub_ns;
     int line;          /* source line of the block being rendered, for messages */
     int *notes_used;   /* per note number: how many references in this chapter */
+    strmap *raw_ids;   /* ids raw HTML holds in this document so far */
+    strmap *heading_ids; /* ids of this document's section headings */
     int *note_order;   /* note numbers in order of first use in this chapter */
     size_t n_note_order;
 } rctx;
@@ -241,9 +244,13 @@ static char *href_to(const rctx *r, const article *to, size_t to_ci, const char 
     return out;
 }
 
-/* Find fragment `frag` in article `to`: the id itself, or the slug of it. */
+/* Find fragment `frag` in article `to`: the id itself (or the name a raw id that has the shape
+ * of sheaf's own was given), or the slug of it. */
 static char *fragment_find(const article *to, const char *frag, size_t *ci)
 {
+    const char *renamed = to->id_renames ? strmap_get(to->id_renames, frag) : NULL;
+    if (renamed)
+        frag = renamed;
     void *v = strmap_get(to->ids, frag);
     if (v) {
         *ci = (size_t)v - 1;
@@ -502,18 +509,75 @@ static char *cb_image(void *ud, const char *src, const char *alt)
     return image_resolve(r, src);
 }
 
+/* Is `id` given to something else in this document: an id raw HTML has already, a section
+ * heading's, or one of the shapes sheaf's notes and references take? */
+static int id_taken(const rctx *r, const char *id)
+{
+    return strmap_has(r->raw_ids, id) || strmap_has(r->heading_ids, id) ||
+           article_id_reserved(id);
+}
+
+/* The id an element of raw HTML gets: its own, unless that is taken in this document; then
+ * another name, with a warning naming the file and line. Every id of a document is unique,
+ * whatever the raw HTML holds. */
 static char *cb_claim_id(void *ud, const char *id)
 {
     rctx *r = ud;
-    void *v = strmap_get(r->a->ids, id);
-    /* Registered for this chapter while parsing: keep; anything else would collide. */
-    if (v && (size_t)v - 1 == r->ci)
-        return xstrdup(id);
-    return NULL;
+    const char *renamed = r->a->id_renames ? strmap_get(r->a->id_renames, id) : NULL;
+    const char *want = renamed ? renamed : id;
+    char *out = NULL;
+    if (!id_taken(r, want)) {
+        out = xstrdup(want);
+    } else {
+        const char *base = want;
+        char *user = NULL;
+        if (article_id_reserved(want)) {
+            user = xasprintf("user-%s", want);
+            base = user;
+        }
+        out = xstrdup(base);
+        for (size_t k = 2; id_taken(r, out); k++) {
+            free(out);
+            out = xasprintf("%s-%zu", base, k);
+        }
+        free(user);
+    }
+    if (renamed || strcmp(out, id) != 0) {
+        const char *file = article_file(r->a);
+        if (article_id_reserved(id))
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+                     "the id '%s' in raw HTML has the shape of the ids sheaf gives notes and "
+                     "references; it was renamed '%s', and links to '#%s' in this article "
+                     "follow it",
+                     id, out, id);
+        else if (strmap_has(r->raw_ids, want))
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+                     "the id '%s' is used twice in raw HTML; this one was renamed '%s' (links "
+                     "to '#%s' lead to the first)",
+                     id, out, id);
+        else
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+                     "the id '%s' in raw HTML is also a heading's; it was renamed '%s' (links "
+                     "to '#%s' lead to the heading)",
+                     id, out, id);
+    }
+    strmap_add(r->raw_ids, out, NULL);
+    return out;
+}
+
+static int block_element(xmlNodePtr n);
+
+/* An element made for a block carries the block's line in the article's file (in _private,
+ * which libxml2 leaves to its users), for the chapter's line map. */
+static void line_mark(xmlNodePtr el, int line)
+{
+    if (el && el->type == XML_ELEMENT_NODE && !el->_private && line > 0)
+        el->_private = (void *)(intptr_t)line;
 }
 
 static void html_sanitize(rctx *r, const char *html, xmlNodePtr parent, int inline_only)
 {
+    xmlNodePtr before = parent->last;
     sanitize_ctx sc;
     memset(&sc, 0, sizeof sc);
     sc.resolve_link = cb_link;
@@ -524,6 +588,9 @@ static void html_sanitize(rctx *r, const char *html, xmlNodePtr parent, int inli
     sc.file = r->a->path;
     sc.line = r->line;
     sanitize_html_fragment(html, strlen(html), parent, inline_only, &sc);
+    for (xmlNodePtr c = before ? before->next : parent->children; c; c = c->next)
+        if (block_element(c))
+            line_mark(c, r->line);
 }
 
 /*** notes ***/
@@ -882,6 +949,7 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
             if (line > 0)
                 r->line = r->a->body_line + line - 1;
             xmlNodePtr el = NULL;  /* element to push, when the node has children */
+            xmlNodePtr last_before = cur->last;
             int push = 0;          /* the node gets an exit event */
             if (gfm_is_table(n)) {
                 el = xhtml_add(cur, "table", NULL);
@@ -1093,6 +1161,12 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
             default:
                 break;
             }
+            if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) {
+                if (el != cur)
+                    line_mark(el, r->line);
+                if (cur->last != last_before)
+                    line_mark(cur->last, r->line); /* a <pre>, an <hr>: no children here */
+            }
             if (push) {
                 if (depth + 1 >= cap) {
                     cap *= 2;
@@ -1205,6 +1279,11 @@ int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflat
     if (!r.epub_ns)
         r.epub_ns = xmlNewNs(root, (const xmlChar *)EPUB_OPS_NS, (const xmlChar *)"epub");
     r.notes_used = xcalloc(a->n_notes + 1, sizeof(int));
+    r.raw_ids = strmap_new();
+    r.heading_ids = strmap_new();
+    for (size_t h = 0; h < a->n_headings; h++)
+        if (a->headings[h].chapter == ci && a->headings[h].id)
+            strmap_add(r.heading_ids, a->headings[h].id, NULL);
     r.note_order = xcalloc(a->n_notes + 1, sizeof(int));
     xhtml_set_lang(root, a->meta.lang ? a->meta.lang : env->book_lang);
     if (a->meta.dir)
@@ -1236,6 +1315,8 @@ int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflat
     ret = 0;
 out:
     free(r.notes_used);
+    strmap_free(r.raw_ids);
+    strmap_free(r.heading_ids);
     free(r.note_order);
     if (r.doc)
         xmlFreeDoc(r.doc);
@@ -1268,9 +1349,59 @@ static void doc_ns_uses(xmlDocPtr doc, int *svg, int *mathml)
 }
 
 /* Serialise the chapter's document and deflate it for the container. */
+/* The chapter's line map. Each block made from the article starts a line of the document (a
+ * newline goes before it when it follows another element: whitespace between blocks changes
+ * nothing on the page), so that a line of the document names one block. The serialiser starts
+ * a line only for a newline of a text node (an attribute's is written &#10;), after the XML
+ * declaration and after each node before the root element: walking the tree in document order
+ * and counting them gives the line each marked block starts on. */
+static void line_map_build(chapter *ch, xmlDocPtr doc)
+{
+    size_t cap = 0;
+    int line = 2, last_src = 0;
+    xmlNodePtr n = doc->children;
+    for (; n && n->type != XML_ELEMENT_NODE; n = n->next)
+        line++;
+    free(ch->line_map);
+    ch->line_map = NULL;
+    ch->n_line_map = 0;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE && n->_private) {
+            int src = (int)(intptr_t)n->_private;
+            if (n->prev && n->prev->type == XML_ELEMENT_NODE) {
+                xmlAddPrevSibling(n, xmlNewDocText(doc, (const xmlChar *)"\n"));
+                line++;
+            }
+            if (src != last_src) {
+                if (ch->n_line_map == cap) {
+                    cap = cap ? cap * 2 : 32;
+                    ch->line_map = xrealloc(ch->line_map, 2 * cap * sizeof *ch->line_map);
+                }
+                ch->line_map[2 * ch->n_line_map] = line;
+                ch->line_map[2 * ch->n_line_map + 1] = src;
+                ch->n_line_map++;
+                last_src = src;
+            }
+        } else if (n->type == XML_TEXT_NODE && n->content) {
+            for (const xmlChar *c = n->content; (c = (const xmlChar *)strchr((const char *)c, '\n'));
+                 c++)
+                line++;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && !n->next)
+            n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
+        if (n)
+            n = n->next;
+    }
+}
+
 static void chapter_finish(chapter *ch, xmlDocPtr doc, zipwrite_deflater *deflater)
 {
     size_t len = 0;
+    line_map_build(ch, doc);
     unsigned char *xml = xml_serialize(doc, &len);
     doc_ns_uses(doc, &ch->has_svg, &ch->has_mathml);
     ch->xhtml_len = len;

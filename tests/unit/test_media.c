@@ -377,10 +377,10 @@ static void test_svg_cleaned(void **state)
 {
     (void)state;
     size_t len = 0;
-    int removed = -1;
+    int removed = -1, renamed = -1;
     const char *why = NULL;
     unsigned char *out = media_svg_clean((const unsigned char *)svg_hostile, strlen(svg_hostile),
-                                         &len, &removed, &why);
+                                         &len, &removed, &renamed, &why);
     assert_non_null(out);
     char *text = xstrndup((const char *)out, len);
     assert_null(why);
@@ -433,10 +433,10 @@ static void test_svg_store_warns_once_and_keeps(void **state)
 static const char *svg_refused(const char *svg)
 {
     size_t len;
-    int removed;
+    int removed, renamed;
     const char *why = NULL;
     unsigned char *out =
-        media_svg_clean((const unsigned char *)svg, strlen(svg), &len, &removed, &why);
+        media_svg_clean((const unsigned char *)svg, strlen(svg), &len, &removed, &renamed, &why);
     if (out) {
         free(out);
         return NULL;
@@ -485,10 +485,10 @@ static void test_svg_entities_and_namespace(void **state)
                      "<svg xmlns=\"http://www.w3.org/2000/svg\"><text class=\"&w;\">&w; "
                      "text</text></svg>";
     size_t len;
-    int removed;
+    int removed, renamed;
     const char *why;
     unsigned char *out =
-        media_svg_clean((const unsigned char *)ai, strlen(ai), &len, &removed, &why);
+        media_svg_clean((const unsigned char *)ai, strlen(ai), &len, &removed, &renamed, &why);
     assert_non_null(out);
     char *text = xstrndup((const char *)out, len);
     assert_string_equal(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -499,7 +499,7 @@ static void test_svg_entities_and_namespace(void **state)
     free(out);
     /* no namespace: given the SVG namespace, as a browser would need */
     const char *bare = "<svg viewBox=\"0 0 1 1\"><rect width=\"1\"/></svg>";
-    out = media_svg_clean((const unsigned char *)bare, strlen(bare), &len, &removed, &why);
+    out = media_svg_clean((const unsigned char *)bare, strlen(bare), &len, &removed, &renamed, &why);
     assert_non_null(out);
     text = xstrndup((const char *)out, len);
     assert_string_equal(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

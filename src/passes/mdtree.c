@@ -22,12 +22,28 @@ int mdtree_filter_test(const mdtree_filter *f, cmark_node *block)
     return f && f->test && f->test(f->ctx, block);
 }
 
+void mdtree_own_literals(cmark_node *node)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *cur = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(cur);
+        if (ev == CMARK_EVENT_ENTER &&
+            (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_HTML_INLINE))
+            (void)cmark_node_get_literal(cur); /* makes the node hold its own copy */
+    }
+    cmark_iter_free(it);
+}
+
 cmark_node *mdtree_split_at(cmark_node *brk, cmark_node *where)
 {
     cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
     cmark_node *c;
-    while ((c = cmark_node_next(brk)))
+    while ((c = cmark_node_next(brk))) {
+        mdtree_own_literals(c);
         cmark_node_append_child(para, c);
+    }
     cmark_node_free(brk);
     cmark_node_insert_after(where, para);
     return para;

@@ -13,9 +13,15 @@
  * into a tree (cmark_node_free otherwise). */
 cmark_node *mdtree_text_new(const char *s, size_t n);
 
+/* cmark's parser leaves a text node's bytes in its paragraph's buffer until the node's literal is
+ * first asked for, and frees that buffer with the paragraph: an inline moved out of its
+ * paragraph must first hold its own copy. This takes one for every text, code and inline HTML
+ * node in `node`'s subtree. */
+void mdtree_own_literals(cmark_node *node);
+
 /* Split a paragraph at its inline `brk` (a soft or hard line break): the inlines after brk move
- * into a new paragraph inserted after the block `where`, and brk is freed. Returns the new
- * paragraph (owned by the tree). */
+ * (holding their own literals, see mdtree_own_literals) into a new paragraph inserted after the
+ * block `where`, and brk is freed. Returns the new paragraph (owned by the tree). */
 cmark_node *mdtree_split_at(cmark_node *brk, cmark_node *where);
 
 /* A question one pass asks about a block on behalf of another ("does this paragraph open with

@@ -619,6 +619,34 @@ static void test_label_prepend(void **state)
     arena_free(a);
 }
 
+static void test_split_lines_outlive_their_paragraph(void **state)
+{
+    (void)state;
+    /* found by fuzz_interview: lines split off a paragraph whose first line is a label alone
+     * (the paragraph is then freed) keep their text; cmark keeps a text node's bytes in its
+     * paragraph until asked for them (a use after free under AddressSanitizer) */
+    speaker_list decl = {0};
+    speaker_list_add(&decl, "KB", "Kevin Ball", SPEAKER_ROLE_HOST);
+    const char *md = "A.\nA.*d**\nA. Ta\xce\xce\xce\xce\xcen:\nA. Ta\xce\xce\xce\xce\xcen:";
+    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+    arena *a = arena_new();
+    diag_list d = DIAG_LIST_INIT;
+    interview_apply(doc, a, &decl, INTERVIEW_SPEAKERS_AUTO, INTERVIEW_TIMESTAMPS_KEEP, NULL, &d,
+                    "x.md");
+    cmark_node *t[8];
+    assert_int_equal(turns_of(doc, t, 8), 3);
+    assert_string_equal(turn_name(t[0]), "A");
+    assert_string_equal(turn_name(t[1]), "A");
+    assert_string_equal(turn_name(t[2]), "A. Ta\xce\xce\xce\xce\xcen");
+    char *md_out = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
+    assert_non_null(strstr(md_out, "*d*"));
+    free(md_out);
+    cmark_node_free(doc);
+    arena_free(a);
+    diag_list_clear(&d);
+    speaker_list_clear(&decl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -640,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_declared_short_forms),
         cmocka_unit_test(test_short_form_intro),
         cmocka_unit_test(test_label_prepend),
+        cmocka_unit_test(test_split_lines_outlive_their_paragraph),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

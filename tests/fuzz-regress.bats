@@ -26,3 +26,13 @@ setup() {
   # the file name stands in, its words as written: "empty-heading-title.md" -> "empty heading title"
   unzip -p "$T/empty.epub" EPUB/package.opf | grep -q '<dc:title id="title">empty heading title</dc:title>'
 }
+
+@test "fuzz_build: a paragraph that is only a bare link (an empty text node first) is no turn label" {
+  run "$SHEAF" build "$F/autolink-alone.md" -o "$T/autolink.epub"
+  [ "$status" -eq 0 ]
+  cp "$T/autolink.epub" "$SHEAF_EPUB_OUT/fuzz-autolink-alone.epub"
+  run "$SHEAF" check "$T/autolink.epub"
+  [ "$status" -eq 0 ]
+  # the line is kept (it becomes the title)
+  unzip -p "$T/autolink.epub" 'EPUB/text/*.xhtml' | grep -q '<h1>http://F</h1>'
+}

@@ -734,6 +734,8 @@ static size_t colon_len(const char *s)
  * *cl. A colon inside "00:03:12" is no label colon. */
 static int plain_colon(const char *s, size_t *k, size_t *cl)
 {
+    if (!s[0])
+        return 0;
     for (size_t i = 1; s[i] && i < LABEL_MAX; i++) {
         size_t c = colon_len(s + i);
         if (c) {

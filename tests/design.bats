@@ -305,3 +305,68 @@ sections_article() {
     [ "$status" -eq 0 ]
     [ "$(xq plain.epub "$(adocs plain.epub)" 'count(//figure)')" -eq 0 ]
 }
+
+# --- pasted text leftovers --------------------------------------------------------------------------
+
+@test "pasted: image placeholder lines are dropped; the short line under the title is the deck" {
+    sb "$D/pasted.txt" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    doc=$(adocs book.epub)
+    [ "$(xq book.epub "$doc" 'string(//header/h1)')" = "Slow Kilns and Fast Readers: A Potter Talks Tools" ]
+    [ "$(xq book.epub "$doc" 'string(//header/p[@class="deck"])')" = "A Long Conversation in Three Firings" ]
+    [ "$(xq book.epub "$doc" 'count(//p[.="A Long Conversation in Three Firings"])')" -eq 1 ]
+    for placeholder in image Image '[image]' '图片'; do
+        [ "$(xq book.epub "$doc" "count(//*[normalize-space(text())='$placeholder'])")" -eq 0 ] ||
+            { echo "'$placeholder' is in the book"; return 1; }
+        [ "$(xq book.epub "$doc" "count(//li[contains(., '$placeholder')])")" -eq 0 ]
+    done
+    # the lists kept their items
+    [ "$(xq book.epub "$doc" 'count(//ul/li)')" -eq 4 ]
+    opf book.epub | grep -q '<dc:description>A Long Conversation in Three Firings</dc:description>'
+}
+
+@test "pasted: '# Title --- ## Overview' run into one line is a heading, a break and a paragraph, no literal ##" {
+    sb "$D/pasted.txt" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    doc=$(adocs book.epub)
+    [ "$(xq book.epub "$doc" 'count(//*[contains(., "##") or contains(., "— #")])')" -eq 0 ]
+    [ "$(xq book.epub "$doc" 'string(//h2[starts-with(., "Notes from a Reader")])')" = "Notes from a Reader 原创 · 2024-05-02" ]
+    [ "$(xq book.epub "$doc" 'name(//h2[starts-with(., "Notes from a Reader")]/following-sibling::*[1])')" = hr ]
+    [[ "$(xq book.epub "$doc" 'string(//h2[starts-with(., "Notes from a Reader")]/following-sibling::*[2])')" == "Overview Readers who wrote in"* ]]
+    # the sections after '---' are sections, in the contents
+    nav=$(docs book.epub | grep nav)
+    [ "$(xq book.epub "$nav" 'count(//nav[@id="toc"]//a[.="The First Firing" or .="Glaze and Patience"])')" -eq 2 ]
+}
+
+@test "pasted: a paragraph in another script gets its language (ja, ko, ar with rtl, zh)" {
+    sb "$D/pasted.txt" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    doc=$(adocs book.epub)
+    [ "$(xq book.epub "$doc" 'string(/html/@lang)')" = en ]
+    [ "$(xq book.epub "$doc" 'string(//p[starts-with(., "陶芸家")]/@lang)')" = ja ]
+    [ "$(xq book.epub "$doc" 'string(//p[starts-with(., "陶芸家")]/@*[name()="xml:lang"])')" = ja ]
+    [ "$(xq book.epub "$doc" 'string(//p[starts-with(., "도예가는")]/@lang)')" = ko ]
+    [ "$(xq book.epub "$doc" 'string(//p[starts-with(., "الفخار")]/@lang)')" = ar ]
+    [ "$(xq book.epub "$doc" 'string(//p[starts-with(., "الفخار")]/@dir)')" = rtl ]
+    [ "$(xq book.epub "$doc" 'string(//p[starts-with(., "燒窯")]/@lang)')" = zh ]
+    # the English paragraphs carry none of their own; a Japanese sentence is no section title
+    [ "$(xq book.epub "$doc" 'count(//p[starts-with(., "Mara Holt")]/@lang)')" -eq 0 ]
+    [ "$(xq book.epub "$doc" 'count(//h2[starts-with(., "陶芸家")] | //h3[starts-with(., "陶芸家")])')" -eq 0 ]
+    # the same text in a Chinese book needs no tag on the Chinese paragraph
+    sb --lang zh "$D/pasted.txt" -o zh.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq zh.epub "$(adocs zh.epub)" 'count(//p[starts-with(., "燒窯")]/@lang)')" -eq 0 ]
+}
+
+@test "pasted: 20,000 bullets that each took in the next line are split in linear time" {
+    { echo "A Long List"; echo; for i in $(seq 1 20000); do printf '• item %d\nafter %d\n' "$i" "$i"; done; } >list.txt
+    sb list.txt -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local n=0 d
+    for d in $(adocs book.epub); do n=$((n + $(xq book.epub "$d" 'count(//p[starts-with(., "after ")])'))); done
+    [ "$n" -eq 20000 ]
+}

@@ -292,3 +292,101 @@ char *lang_date_text(const char *iso, const char *lang)
     return n == 10 ? xasprintf(f->day_month_year, d, f->months[m - 1], y)
                    : xasprintf(f->month_year, f->months[m - 1], y);
 }
+
+/*** The script a text is written in ***/
+
+/* Decode one UTF-8 character at s (n bytes left); its length in *k (at least 1). Invalid bytes
+ * give 0xFFFD. */
+static unsigned utf8_next(const unsigned char *s, size_t n, size_t *k)
+{
+    unsigned c = s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || len > n) {
+        *k = 1;
+        return 0xFFFD;
+    }
+    if (len > 1)
+        c &= 0xFFu >> (len + 1);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *k = i;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *k = len;
+    return c;
+}
+
+const char *lang_script_guess(const char *text, size_t len)
+{
+    size_t latin = 0, han = 0, kana = 0, hangul = 0, arabic = 0, hebrew = 0;
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        if (s[i] < 0x80) {
+            latin += (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z';
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned c = utf8_next(s + i, len - i, &k);
+        i += k;
+        if ((c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF))
+            latin++;
+        else if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+                 (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF))
+            han++;
+        else if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
+                 (c >= 0xFF66 && c <= 0xFF9D))
+            kana++;
+        else if ((c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) ||
+                 (c >= 0x3130 && c <= 0x318F))
+            hangul++;
+        else if ((c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+                 (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
+                 (c >= 0xFE70 && c <= 0xFEFF))
+            arabic++;
+        else if (c >= 0x0590 && c <= 0x05FF)
+            hebrew++;
+    }
+    /* a CJK character carries about as much as a Latin word of four letters */
+    size_t cjk = (han + kana + hangul) * 4;
+    if (cjk > latin && cjk >= arabic && cjk >= hebrew) {
+        if (hangul > han + kana)
+            return "ko";
+        return kana ? "ja" : "zh";
+    }
+    if (arabic > latin && arabic >= hebrew)
+        return "ar";
+    if (hebrew > latin)
+        return "he";
+    return NULL;
+}
+
+int lang_same_script(const char *tag, const char *guess)
+{
+    static const char *const families[][8] = {
+        {"zh", "ja", "ko", NULL},  /* Han: a Japanese or Korean text may be kanji or hanja only */
+        {"ar", "fa", "ur", "ps", "ckb", "sd", "ug", NULL},
+        {"he", "iw", "yi", "ji", NULL},
+    };
+    subtag t[LANG_MAX_SUBTAGS];
+    size_t n = 0;
+    if (!tag || !guess || split_subtags(tag, t, &n) < 0 || n == 0)
+        return 0;
+    if (same_ci(t[0].s, t[0].n, guess, strlen(guess)))
+        return 1;
+    /* Japanese with kana or Korean with hangul is said; Han alone may be any of the three */
+    if (strcmp(guess, "ja") == 0 || strcmp(guess, "ko") == 0)
+        return 0;
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        int tag_in = 0, guess_in = 0;
+        for (size_t i = 0; families[f][i]; i++) {
+            tag_in |= same_ci(t[0].s, t[0].n, families[f][i], strlen(families[f][i]));
+            guess_in |= strcmp(guess, families[f][i]) == 0;
+        }
+        if (tag_in && guess_in)
+            return 1;
+    }
+    return 0;
+}

@@ -59,6 +59,32 @@ static int fence_at(const char *line, size_t n, char *fc, size_t *fl)
     return 1;
 }
 
+/* A line that only says where a picture was: pasted pages keep "image" (or "[image]", "图片")
+ * for every picture they had. */
+static int placeholder_line(const char *line, size_t n)
+{
+    static const char *const words[] = {"image", "[image]", "(image)", "\xE5\x9B\xBE\xE7\x89\x87",
+                                        "[\xE5\x9B\xBE\xE7\x89\x87]", "\xE5\x9C\x96\xE7\x89\x87", NULL};
+    const unsigned char *u = (const unsigned char *)line;
+    size_t lead = blank_len(u, n), end = n;
+    while (end > lead && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\r'))
+        end--;
+    size_t k = end - lead;
+    for (int i = 0; words[i]; i++) {
+        size_t wl = strlen(words[i]);
+        if (wl != k)
+            continue;
+        int same = 1;
+        for (size_t j = 0; j < k && same; j++) {
+            unsigned char a = u[lead + j], b = (unsigned char)words[i][j];
+            same = (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
+        }
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
 char *pasted_normalize(const char *text, size_t len, size_t *outlen)
 {
     strbuf out = STRBUF_INIT; /* from the first changed line on; empty while nothing changed */
@@ -86,7 +112,14 @@ char *pasted_normalize(const char *text, size_t len, size_t *outlen)
             size_t ind = blank_len(u, n);
             size_t bl = bullet_len(u + ind, n - ind);
             size_t sp = bl ? blank_len(u + ind + bl, n - ind - bl) : 0;
-            if (bl && sp && ind + bl + sp < n) {
+            if (placeholder_line(line, n)) {
+                /* the line is left empty: the paragraph around it ends there */
+                strbuf_add(&out, text + copied, pos - copied);
+                if (nl)
+                    strbuf_addc(&out, '\n');
+                copied = next;
+                changed = 1;
+            } else if (bl && sp && ind + bl + sp < n) {
                 /* "• item" becomes "+ item" */
                 strbuf_add(&out, text + copied, pos - copied);
                 strbuf_adds(&out, "+ ");
@@ -109,80 +142,98 @@ char *pasted_normalize(const char *text, size_t len, size_t *outlen)
 
 /*** Lazy continuation lines after pasted list items ***/
 
-/* 1 when line `line` (1-based) of text starts, after spaces, with "+ ". */
-static int line_is_pasted_item(const char *text, size_t len, int line)
+/* 1 when the line starting at text[pos] starts, after spaces, with "+ ". */
+static int line_is_pasted_item(const char *text, size_t len, size_t pos)
 {
-    size_t pos = 0;
-    for (int l = 1; l < line; l++) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        if (!nl)
-            return 0;
-        pos = (size_t)(nl - text) + 1;
-    }
     while (pos < len && text[pos] == ' ')
         pos++;
     return pos + 1 < len && text[pos] == '+' && text[pos + 1] == ' ';
 }
 
-/* Returns 1 when a continuation was split out of the item. */
-static int split_item(cmark_node *item)
+/* Does `item` hold a pasted item whose paragraph took in the next line? Its first soft break. */
+static cmark_node *item_continuation(cmark_node *item, const char *text, size_t len,
+                                     const size_t *line_starts, size_t n_lines)
 {
     cmark_node *para = cmark_node_first_child(item);
-    cmark_node *brk = NULL;
-    for (cmark_node *c = para ? cmark_node_first_child(para) : NULL; c; c = cmark_node_next(c))
-        if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK) {
-            brk = c;
-            break;
+    int line = cmark_node_get_start_line(item);
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH ||
+        cmark_node_get_end_line(para) <= cmark_node_get_start_line(para) || line < 1 ||
+        (size_t)line > n_lines || !line_is_pasted_item(text, len, line_starts[line - 1]))
+        return NULL;
+    for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c))
+        if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK)
+            return c;
+    return NULL;
+}
+
+/* Split the continuations out of the pasted items of `list`, in one walk: each item is moved
+ * at most once (into the list that follows the last continuation split out before it), so a
+ * list of n items costs O(n) however many are split. Returns the number split out. */
+static int list_split(cmark_node *list, const char *text, size_t len, const size_t *line_starts,
+                      size_t n_lines)
+{
+    int split = 0;
+    cmark_node *target = list, *item, *next;
+    for (item = cmark_node_first_child(list); item; item = next) {
+        next = cmark_node_next(item);
+        if (target != list)
+            cmark_node_append_child(target, item);
+        cmark_node *brk = item_continuation(item, text, len, line_starts, n_lines);
+        if (!brk)
+            continue;
+        cmark_node *para = cmark_node_first_child(item), *c;
+        cmark_node *tail = mdtree_split_at(brk, target);
+        /* blocks after the first paragraph of the item (rare in pasted text) go with the tail */
+        cmark_node *after = tail;
+        while ((c = cmark_node_next(para))) {
+            cmark_node_insert_after(after, c);
+            after = c;
         }
-    if (!brk)
-        return 0;
-    cmark_node *list = cmark_node_parent(item);
-    cmark_node *tail = mdtree_split_at(brk, list);
-    cmark_node *c;
-    /* blocks after the first paragraph of the item (rare in pasted text) go with the tail */
-    cmark_node *after = tail;
-    while ((c = cmark_node_next(para))) {
-        cmark_node_insert_after(after, c);
-        after = c;
+        if (next) {
+            cmark_node *rest = cmark_node_new(CMARK_NODE_LIST);
+            cmark_node_set_list_type(rest, cmark_node_get_list_type(list));
+            cmark_node_set_list_tight(rest, cmark_node_get_list_tight(list));
+            cmark_node_insert_after(after, rest);
+            target = rest;
+        }
+        split++;
     }
-    if (cmark_node_next(item)) {
-        cmark_node *rest = cmark_node_new(CMARK_NODE_LIST);
-        cmark_node_set_list_type(rest, cmark_node_get_list_type(list));
-        cmark_node_set_list_tight(rest, cmark_node_get_list_tight(list));
-        cmark_node_insert_after(after, rest);
-        while ((c = cmark_node_next(item)))
-            cmark_node_append_child(rest, c);
-    }
-    return 1;
+    return split;
 }
 
 int pasted_split_lists(cmark_node *doc, const char *text, size_t len)
 {
-    cmark_node **items = NULL;
-    size_t n = 0, cap = 0;
+    cmark_node **lists = NULL;
+    size_t n = 0, cap = 0, n_lines = 0, lines_cap = 64;
+    size_t *line_starts = xmalloc(lines_cap * sizeof *line_starts);
     int split = 0;
+    /* where each line starts, for the item's first line */
+    line_starts[n_lines++] = 0;
+    for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL;) {
+        p++;
+        if (n_lines == lines_cap) {
+            lines_cap *= 2;
+            line_starts = xrealloc(line_starts, lines_cap * sizeof *line_starts);
+        }
+        line_starts[n_lines++] = (size_t)(p - text);
+    }
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *cur = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(cur) != CMARK_NODE_ITEM)
-            continue;
-        cmark_node *para = cmark_node_first_child(cur);
-        if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH ||
-            cmark_node_get_end_line(para) <= cmark_node_get_start_line(para))
-            continue;
-        if (!line_is_pasted_item(text, len, cmark_node_get_start_line(cur)))
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(cur) != CMARK_NODE_LIST)
             continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 16;
-            items = xrealloc(items, cap * sizeof *items);
+            lists = xrealloc(lists, cap * sizeof *lists);
         }
-        items[n++] = cur;
+        lists[n++] = cur;
     }
     cmark_iter_free(it);
     for (size_t i = 0; i < n; i++)
-        split += split_item(items[i]);
-    free(items);
+        split += list_split(lists[i], text, len, line_starts, n_lines);
+    free(lists);
+    free(line_starts);
     return split;
 }
 
@@ -267,10 +318,15 @@ static title_shape title_candidate(cmark_node *p, const mdtree_filter *labels)
     if (words > 12)
         goto out;
     char last = s[n - 1];
+    /* a sentence ends with a full stop, in CJK scripts too (。！，；：) */
     if (last == '.' || last == ',' || last == ';' || last == ':' || last == '!' ||
-        str_ends_with(s, "\xe2\x80\xa6") /* … */)
+        str_ends_with(s, "\xe2\x80\xa6") /* … */ || str_ends_with(s, "\xe3\x80\x82") ||
+        str_ends_with(s, "\xef\xbc\x81") || str_ends_with(s, "\xef\xbc\x8c") ||
+        str_ends_with(s, "\xef\xbc\x9b") || str_ends_with(s, "\xef\xbc\x9a"))
         goto out;
-    r = mdtree_filter_test(labels, p) ? NOT_TITLE : last == '?' ? TITLE_QUESTION : TITLE;
+    r = mdtree_filter_test(labels, p)                                ? NOT_TITLE
+        : last == '?' || str_ends_with(s, "\xef\xbc\x9f") /* ？ */ ? TITLE_QUESTION
+                                                                     : TITLE;
 out:
     free(s);
     return r;
@@ -318,6 +374,8 @@ static size_t para_len(cmark_node *n)
 
 /* A heading with more text than this is a pasted paragraph that starts with '#'. */
 #define RUNON_HEADING 160
+/* A block split out of such a paragraph at a '## ' is a heading when its text is this short. */
+#define RUNON_TITLE_MAX 120
 
 static size_t heading_text_len(cmark_node *h)
 {
@@ -337,14 +395,95 @@ static size_t heading_text_len(cmark_node *h)
     return len;
 }
 
-static void paragraph_from(cmark_node *h)
+/* A heading marker inside run-on text: a run of 1 to 6 '#' after a space (or at the start) and
+ * before a space. Its length, 0 when s[i] starts none. */
+static size_t hash_marker(const char *s, size_t i)
 {
-    cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
-    cmark_node *c;
-    while ((c = cmark_node_first_child(h)))
-        cmark_node_append_child(p, c);
-    cmark_node_insert_before(h, p);
+    size_t k = 0;
+    if (i > 0 && s[i - 1] != ' ')
+        return 0;
+    while (s[i + k] == '#')
+        k++;
+    return k >= 1 && k <= 6 && s[i + k] == ' ' ? k : 0;
+}
+
+#define EM_DASH "\xE2\x80\x94"
+
+/* Where a pasted page lost its line breaks, Markdown it had is run into one line: "# Title
+ * 上海 --- ## Overview Large language models..." (cmark made the "---" an em dash). Split the
+ * run-on heading `h` at its markers: a dash before a marker is a thematic break, each marker
+ * starts a new block, a heading when its text is short (at least level 2, under the article's
+ * title) and a paragraph otherwise; the markers themselves are dropped. Without any marker h
+ * becomes a paragraph, as before. */
+static void runon_split(cmark_node *h)
+{
+    cmark_node *cur = cmark_node_new(CMARK_NODE_PARAGRAPH), *c;
+    int own_level = cmark_node_get_heading_level(h);
+    cmark_node **blocks = NULL;
+    int *levels = NULL;
+    size_t n = 0;
+    cmark_node_insert_before(h, cur);
+    blocks = xrealloc(blocks, sizeof *blocks);
+    levels = xrealloc(levels, sizeof *levels);
+    blocks[0] = cur;
+    levels[0] = own_level < 2 ? 2 : own_level; /* its '#' was cmark's; it too may be short */
+    n = 1;
+    while ((c = cmark_node_first_child(h))) {
+        if (cmark_node_get_type(c) != CMARK_NODE_TEXT) {
+            cmark_node_append_child(cur, c);
+            continue;
+        }
+        const char *s = cmark_node_get_literal(c);
+        size_t from = 0, len = strlen(s);
+        for (size_t i = 0; i < len; i++) {
+            size_t k = s[i] == '#' ? hash_marker(s, i) : 0;
+            if (!k)
+                continue;
+            /* the text before the marker, without the dash of a break and the spaces */
+            size_t end = i, dash = 0;
+            while (end > from && s[end - 1] == ' ')
+                end--;
+            if (end >= from + 3 && memcmp(s + end - 3, EM_DASH, 3) == 0) {
+                dash = 1;
+                end -= 3;
+            } else if (end >= from + 3 && memcmp(s + end - 3, "---", 3) == 0) {
+                dash = 1;
+                end -= 3;
+            }
+            while (end > from && s[end - 1] == ' ')
+                end--;
+            if (end > from)
+                cmark_node_append_child(cur, mdtree_text_new(s + from, end - from));
+            cmark_node *after = cur;
+            if (dash) {
+                cmark_node *hr = cmark_node_new(CMARK_NODE_THEMATIC_BREAK);
+                cmark_node_insert_after(cur, hr);
+                after = hr;
+            }
+            cur = cmark_node_new(CMARK_NODE_PARAGRAPH);
+            cmark_node_insert_after(after, cur);
+            blocks = xrealloc(blocks, (n + 1) * sizeof *blocks);
+            levels = xrealloc(levels, (n + 1) * sizeof *levels);
+            blocks[n] = cur;
+            levels[n++] = (int)k < 2 ? 2 : (int)k;
+            from = i + k + 1;
+            i = from - 1;
+        }
+        if (from < len)
+            cmark_node_append_child(cur, mdtree_text_new(s + from, len - from));
+        cmark_node_free(c);
+    }
     cmark_node_free(h);
+    for (size_t i = 0; i < n; i++) {
+        if (!cmark_node_first_child(blocks[i])) {
+            cmark_node_free(blocks[i]);
+            continue;
+        }
+        if (heading_text_len(blocks[i]) <= RUNON_TITLE_MAX)
+            heading_from(blocks[i], levels[i]);
+    }
+    free(blocks);
+    free(levels);
 }
 
 int pasted_infer_sections(cmark_node *doc, cmark_node *title_node, const mdtree_filter *labels)
@@ -375,7 +514,7 @@ int pasted_infer_sections(cmark_node *doc, cmark_node *title_node, const mdtree_
     cmark_iter_free(it);
     if (!has_heading)
         for (size_t i = 0; i < n_runons; i++)
-            paragraph_from(runons[i]);
+            runon_split(runons[i]);
     free(runons);
     if (has_heading)
         return 0;

@@ -17,7 +17,9 @@
 
 /* Rewrite pasted plain text so that CommonMark sees its lists: a line starting (after optional
  * indentation) with •, ·, ▪, ◦ or – and a space becomes a list item "+ text" (the indentation
- * is dropped: pasted lists become flat lists). Lines inside fenced code blocks are left alone.
+ * is dropped: pasted lists become flat lists). A line that is only an image placeholder
+ * ("image", "Image", "[image]", "(image)", "图片", "[图片]", "圖片") becomes an empty line. Lines
+ * inside fenced code blocks are left alone.
  * The number of lines never changes, so line numbers in messages stay right. Returns a new
  * NUL-terminated string the caller frees (its length in *outlen), or NULL when nothing needed
  * changing (then use the input as is). */

@@ -98,6 +98,27 @@ static int paragraph_is_title_like(cmark_node *n, char **text_out, const mdtree_
     return ok;
 }
 
+/* Longest deck taken from the line under a pasted title. */
+#define STRUCTURE_DECK_MAX 160
+
+/* A short line right under a pasted title, before the first paragraph of prose ("Karpathy's
+ * Latest In-Depth Interview"), is the article's deck: it becomes its description (shown under
+ * the title) unless the article has one, and leaves the body. */
+static void deck_take(article *a, cmark_node *line, const mdtree_filter *labels)
+{
+    char *text = NULL;
+    cmark_node *body = line ? cmark_node_next(line) : NULL;
+    if (a->meta.description || !body || cmark_node_get_type(body) != CMARK_NODE_PARAGRAPH ||
+        !paragraph_is_title_like(line, &text, labels))
+        return;
+    if (strlen(text) <= STRUCTURE_DECK_MAX && !paragraph_is_title_like(body, NULL, labels)) {
+        a->meta.description = text;
+        text = NULL;
+        cmark_node_free(line);
+    }
+    free(text);
+}
+
 /* Settle the article's title: front matter, else a leading level-1 heading (removed from the
  * body, it becomes the opening), else for text without headings a leading title-like line,
  * else the file name. */
@@ -145,11 +166,13 @@ void structure_title_settle(article *a, const build_options *o, const mdtree_fil
             int repeated = next && paragraph_is_title_like(next, &again, labels) &&
                            strcmp(again, text) == 0;
             if (repeated || !has_headings(a->doc, NULL)) {
+                cmark_node *after = cmark_node_next(repeated ? next : first);
                 if (repeated)
                     cmark_node_free(next);
                 a->meta.title = text;
                 text = NULL;
                 cmark_node_free(first);
+                deck_take(a, after, labels);
             }
         }
         free(again);

@@ -766,6 +766,32 @@ static int list_is_tight_parent(cmark_node *n)
            cmark_node_get_type(list) == CMARK_NODE_LIST && cmark_node_get_list_tight(list);
 }
 
+/* A paragraph written in another script than its article's language (a Chinese line in an
+ * English article) gets that language, so that the reader picks a font and hyphenation for it
+ * (and the direction, for Arabic and Hebrew). */
+static void paragraph_lang(rctx *r, cmark_node *para, xmlNodePtr p)
+{
+    strbuf text = STRBUF_INIT;
+    int wide = 0;
+    cmark_iter *it = cmark_iter_new(para);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT)
+            continue;
+        const char *lit = cmark_node_get_literal(n);
+        for (const unsigned char *u = (const unsigned char *)lit; *u && !wide; u++)
+            wide = *u >= 0x80;
+        strbuf_adds(&text, lit);
+    }
+    cmark_iter_free(it);
+    const char *guess = wide ? lang_script_guess(text.data, text.len) : NULL;
+    const char *lang = r->a->meta.lang ? r->a->meta.lang : r->env->book_lang;
+    if (guess && !lang_same_script(lang, guess))
+        xhtml_set_lang(p, guess);
+    strbuf_release(&text);
+}
+
 /* A paragraph that is a figure's image or its caption: its inlines go straight into the
  * <figure> or <figcaption>. */
 static int in_figure(cmark_node *para)
@@ -1058,6 +1084,8 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                     break;
                 }
                 el = list_is_tight_parent(n) || in_figure(n) ? cur : xhtml_add(cur, "p", NULL);
+                if (el != cur)
+                    paragraph_lang(r, n, el);
                 if (task_item_of(n))
                     task_box_add(task_item_of(n), el);
                 break;
@@ -1067,6 +1095,7 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 const heading *h = cmark_node_get_user_data(n);
                 int level = h ? h->level + 1 : cmark_node_get_heading_level(n) + 1;
                 el = xhtml_add(cur, heading_tag(in_note ? 6 : level), NULL);
+                paragraph_lang(r, n, el);
                 if (h && !in_note)
                     attr_set(el, "id", h->id);
                 push = 1;

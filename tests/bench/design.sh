@@ -12,6 +12,9 @@
 #   math openers    one paragraph of n unclosed '$', '\(' and '``' (a failed search for a
 #                   closer is never repeated)
 #   formulas        n paragraphs, each with inline and display math
+#   pasted bullets  n '•' items, each followed by a line CommonMark takes into it (they are
+#                   split out; the list was rebuilt once per item before: 5,000 took 1.2 s,
+#                   20,000 15 s)
 #
 # Environment: SHEAF (default build/sheaf), BENCH_DIR (default build/bench).
 set -euo pipefail
@@ -85,6 +88,10 @@ gen_formulas() {
         for (i = 0; i < n; i++) printf "\nLet $a_%d * b_%d$ and \\(x_i\\) be.\n\n$$\nx_%d^2\n$$\n", i, i, i }' >"$2"
 }
 
+gen_bullets() {
+    awk -v n="$1" 'BEGIN { print "A Long List\n"; for (i = 0; i < n; i++) printf "\342\200\242 item %d\nafter %d\n", i, i }' >"$2"
+}
+
 echo "== issue 16: scaling of the design passes (n and 4n, best of 3)"
 row "table rows" 20000 gen_table
 row "wide rows ('|' per line)" 50000 gen_wide
@@ -92,3 +99,4 @@ row "series (articles)" 500 gen_series
 row "sections in one article" 20000 gen_sections
 row "math openers (one paragraph)" 50000 gen_openers
 row "formulas" 10000 gen_formulas
+row "pasted bullets" 10000 gen_bullets

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -229,10 +230,45 @@ static void test_dates(void **state)
     assert_null(lang_date_text(NULL, "en"));
 }
 
+static void test_script_guess(void **state)
+{
+    (void)state;
+    const char *t;
+#define GUESS(text) lang_script_guess(text, strlen(text))
+    assert_null(GUESS("Plain English text."));
+    assert_null(GUESS(""));
+    assert_null(GUESS("12345 -- !!"));
+    assert_null(GUESS("Caf\xC3\xA9 cr\xC3\xA8me br\xC3\xBBl\xC3\xA9" "e")); /* Latin with accents */
+    /* an English sentence with one Chinese name stays English */
+    assert_null(GUESS("We met the potter in Jingdezhen (\xE6\x99\xAF\xE5\xBE\xB7\xE9\x95\x87) last spring, at her studio."));
+    t = GUESS("ChatGPT Atlas \xE5\x8F\x91\xE5\xB8\x83,AI \xE6\xB5\x8F\xE8\xA7\x88\xE5\x99\xA8");
+    assert_string_equal(t, "zh");
+    t = GUESS("\xE9\x99\xB6\xE8\x8A\xB8\xE5\xAE\xB6\xE3\x81\xAE\xE4\xBB\x95\xE4\xBA\x8B"); /* 陶芸家の仕事 */
+    assert_string_equal(t, "ja");
+    t = GUESS("\xEB\x8F\x84\xEC\x98\x88\xEA\xB0\x80\xEB\x8A\x94"); /* 도예가는 */
+    assert_string_equal(t, "ko");
+    t = GUESS("\xD8\xA7\xD9\x84\xD9\x81\xD8\xAE\xD8\xA7\xD8\xB1 ok"); /* الفخار ok: more Arabic letters than Latin */
+    assert_string_equal(t, "ar");
+    t = GUESS("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D");
+    assert_string_equal(t, "he");
+    /* invalid UTF-8 is no script at all */
+    assert_null(GUESS("\xFF\xFE\xE6\x99"));
+#undef GUESS
+    assert_true(lang_same_script("zh-Hant", "zh"));
+    assert_true(lang_same_script("ja", "zh"));   /* kanji alone in a Japanese book */
+    assert_false(lang_same_script("zh", "ja"));  /* kana: Japanese in a Chinese book */
+    assert_false(lang_same_script("en", "zh"));
+    assert_true(lang_same_script("fa", "ar"));
+    assert_false(lang_same_script("en", "ar"));
+    assert_true(lang_same_script("yi", "he"));
+    assert_false(lang_same_script(NULL, "zh"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_script_guess),
         cmocka_unit_test(test_simple_languages), cmocka_unit_test(test_separators),
         cmocka_unit_test(test_extlang),          cmocka_unit_test(test_script_region),
         cmocka_unit_test(test_variants),         cmocka_unit_test(test_extensions),

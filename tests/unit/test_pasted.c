@@ -82,8 +82,9 @@ static void test_normalize(void **state)
     assert_int_equal(strlen(norm), nlen);
     /* same number of lines, so messages keep their line numbers */
     assert_int_equal(count_lines(norm, nlen), count_lines(data, len));
+    /* the "image" placeholder line is left empty (issue 16) */
     assert_non_null(strstr(norm, "It lists a few things:\n\n+ first item\n+ second item\n"
-                                 "+ third item\n+ fourth item\n+ fifth item\nimage\n"));
+                                 "+ third item\n+ fourth item\n+ fifth item\n\n\nThe paragraph"));
     /* inside a fenced code block the bullet stays */
     assert_non_null(strstr(norm, "```\n\xe2\x80\xa2 not a list inside code\n```"));
     free(norm);
@@ -99,7 +100,7 @@ static void test_pasted_lists(void **state)
 {
     (void)state;
     cmark_node *doc = parse_pasted("pasted.txt");
-    /* one list of five items, then "image" and the next paragraph on their own */
+    /* one list of five items, then the next paragraph (the "image" placeholder line is gone) */
     cmark_node *list = NULL;
     for (cmark_node *b = cmark_node_first_child(doc); b && !list; b = cmark_node_next(b))
         if (cmark_node_get_type(b) == CMARK_NODE_LIST)
@@ -115,12 +116,30 @@ static void test_pasted_lists(void **state)
     cmark_node *after = cmark_node_next(list);
     assert_int_equal(cmark_node_get_type(after), CMARK_NODE_PARAGRAPH);
     char *t = plain(after);
-    assert_string_equal(t, "image");
-    free(t);
-    t = plain(cmark_node_next(after));
     assert_string_equal(t, "The paragraph after the list.");
     free(t);
     cmark_node_free(doc);
+
+    /* a line right after pasted items (CommonMark takes it into the last item) is split out;
+     * items after it go on in a list of their own */
+    const char *md = "\xe2\x80\xa2 one\ncaption under one\n\xe2\x80\xa2 two\n\xe2\x80\xa2 three\nafter\n";
+    size_t nlen = 0;
+    char *norm = pasted_normalize(md, strlen(md), &nlen);
+    assert_non_null(norm);
+    doc = cmark_parse_document(norm, nlen, CMARK_OPT_DEFAULT);
+    assert_int_equal(pasted_split_lists(doc, norm, nlen), 2);
+    const char *want[] = {"one", "caption under one", "twothree", "after"};
+    size_t k = 0;
+    for (cmark_node *b = cmark_node_first_child(doc); b; b = cmark_node_next(b), k++) {
+        assert_true(k < 4);
+        assert_int_equal(cmark_node_get_type(b), k % 2 ? CMARK_NODE_PARAGRAPH : CMARK_NODE_LIST);
+        char *bt = plain(b);
+        assert_string_equal(bt, want[k]);
+        free(bt);
+    }
+    assert_int_equal(k, 4);
+    cmark_node_free(doc);
+    free(norm);
 }
 
 static void test_split_list_in_middle(void **state)

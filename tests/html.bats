@@ -264,6 +264,31 @@ EOF
     keep links.epub
 }
 
+@test "html: saved pages that link to each other link inside the book" {
+    mkdir site
+    cat >site/one.html <<'EOF'
+<html><head><title>Part One of the Series</title></head><body><article>
+<p>The first part of a series of two pages saved from one site, long enough to be read as an
+article of its own, which sends the reader on to <a href="two.html#recipe">the recipe in part
+two</a> once the story has been told.</p></article></body></html>
+EOF
+    cat >site/two.html <<'EOF'
+<html><head><title>Part Two of the Series</title></head><body><article>
+<p>The second part begins where <a href="one.html">the first part</a> ended, with the kiln
+cooling and the pots still warm, and goes on to the recipe the first part promised.</p>
+<h2 id="recipe">The recipe</h2><p>Equal parts feldspar, silica and whiting, with a little
+kaolin, mixed with water until it pours like cream.</p></article></body></html>
+EOF
+    sb site -o series.epub
+    [ "$status" -eq 0 ]
+    lacks "not part of the book"
+    one=$(adocs series.epub | head -1)
+    href=$(xattrs series.epub "$one" '//a[.="the recipe in part two"]/@href')
+    [[ $href == c0002-*.xhtml#* ]] || { echo "href $href"; return 1; }
+    book_refs_ok series.epub
+    keep series.epub
+}
+
 # --- where web pages are accepted ------------------------------------------------------------
 
 @test "html: standard input with --from html, a folder, a reading list with overrides" {

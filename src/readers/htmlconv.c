@@ -1218,7 +1218,8 @@ static void blocks(conv *v, xmlNodePtr el)
 }
 
 /* The ids links of the article point at (href="#x", or the page's URL with #x), for those the
- * article holds: each mapped to an id the book can use (an XML name, not one sheaf makes). */
+ * article holds, and the ids of its headings: each mapped to an id the book can use (an XML
+ * name, not one sheaf makes). */
 static void targets_collect(conv *v, xmlNodePtr root)
 {
     strmap *wanted = strmap_new(), *used = strmap_new();
@@ -1253,7 +1254,11 @@ static void targets_collect(conv *v, xmlNodePtr root)
                     char *id = attr(n, "id");
                     if (!id && html5_is(n, "a"))
                         id = attr(n, "name");
-                    if (id && *id && strmap_get(wanted, id) && !strmap_get(v->targets, id)) {
+                    /* a heading's id is kept whether this page links to it or not: other
+                     * pages of the book may (two.html#recipe) */
+                    int heading = kind_of(n) == K_HEADING;
+                    if (id && *id && (heading || strmap_get(wanted, id)) &&
+                        !strmap_get(v->targets, id)) {
                         char *use = NULL;
                         if (xmlValidateNCName((const xmlChar *)id, 0) == 0 &&
                             !str_starts_with(id, "fn-") && !str_starts_with(id, "fnref-") &&

@@ -115,6 +115,12 @@ checked() {
     [[ $text != *"الرئيسية"* ]] # the menu
     checked rtl.epub
     keep rtl.epub
+    # a page that states no language: its script says Arabic, written right to left
+    sed -e 's/ lang="ar" dir="rtl"//' "$HTML/rtl.html" >nolang.html
+    sb nolang.html -o nolang.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq nolang.epub "$(opf_path nolang.epub)" 'string(//*[name()="dc:language"])')" = "ar" ]
+    [ "$(xq nolang.epub "$(adocs nolang.epub | head -1)" 'string(/html/@dir)')" = "rtl" ]
 }
 
 @test "html: a page with no article is named and left out, never an empty chapter" {

@@ -82,6 +82,65 @@ static void encoding_note(article *a, const charset_result *cr)
                  cr->replaced, cr->encoding);
 }
 
+/* For a page that states no language: the one its letters are written in, when nearly all are
+ * of a script one language (or one family the tag names) has: Arabic, Hebrew, Greek, Thai,
+ * Hangul, kana (Japanese), Han alone (Chinese). NULL otherwise: Latin and Cyrillic letters
+ * do not say which language. Caller frees. */
+static char *lang_from_script(const char *text, size_t len)
+{
+    enum { ARAB, HEBR, GREK, THAI, HANG, KANA, HAN, OTHER, N };
+    static const char *const tags[] = {"ar", "he", "el", "th", "ko", "ja", "zh"};
+    size_t count[N] = {0}, letters = 0;
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    while (p < end) {
+        uint32_t c = *p;
+        size_t n = 1;
+        if (c >= 0xF0 && p + 3 < end) {
+            c = ((c & 7u) << 18) | ((p[1] & 63u) << 12) | ((p[2] & 63u) << 6) | (p[3] & 63u);
+            n = 4;
+        } else if (c >= 0xE0 && p + 2 < end) {
+            c = ((c & 15u) << 12) | ((p[1] & 63u) << 6) | (p[2] & 63u);
+            n = 3;
+        } else if (c >= 0xC0 && p + 1 < end) {
+            c = ((c & 31u) << 6) | (p[1] & 63u);
+            n = 2;
+        }
+        p += n;
+        int k = -1;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c < 0x370) ||
+            (c >= 0x400 && c < 0x530))
+            k = OTHER;
+        else if ((c >= 0x600 && c < 0x700) || (c >= 0x750 && c < 0x780) ||
+                 (c >= 0xFB50 && c < 0xFE00) || (c >= 0xFE70 && c < 0xFF00))
+            k = ARAB;
+        else if (c >= 0x590 && c < 0x600)
+            k = HEBR;
+        else if (c >= 0x370 && c < 0x400)
+            k = GREK;
+        else if (c >= 0xE00 && c < 0xE80)
+            k = THAI;
+        else if ((c >= 0xAC00 && c < 0xD7B0) || (c >= 0x1100 && c < 0x1200))
+            k = HANG;
+        else if (c >= 0x3040 && c < 0x3100)
+            k = KANA;
+        else if (c >= 0x4E00 && c < 0xA000)
+            k = HAN;
+        if (k >= 0) {
+            count[k]++;
+            letters++;
+        }
+    }
+    if (letters < 20)
+        return NULL;
+    /* Japanese mixes kana and Han; Chinese has no kana */
+    if (count[KANA] * 10 >= letters && (count[KANA] + count[HAN]) * 10 >= letters * 8)
+        return xstrdup("ja");
+    for (int k = 0; k < OTHER; k++)
+        if (k != KANA && count[k] * 10 >= letters * 8)
+            return xstrdup(tags[k]);
+    return NULL;
+}
+
 /* A language tag as pages write it ("en_US", " EN ") made BCP 47, or NULL. Caller frees. */
 static char *lang_clean(const char *raw)
 {
@@ -251,6 +310,8 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
     if (rm.date)
         meta_set(&m->date, rm.date);
     char *lang = lang_clean(rm.lang);
+    if (!lang)
+        lang = lang_from_script(a->text, a->text_len);
     if (lang)
         meta_set(&m->lang, lang);
     free(lang);

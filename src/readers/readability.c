@@ -759,6 +759,7 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
     strlist owned = STRLIST_INIT;
     jsonld ld;
     char *canonical = NULL, *og_url = NULL, *base = NULL, *image = NULL, *extra_date = NULL;
+    char *content_lang = NULL, *locale = NULL;
 
     memset(&ld, 0, sizeof ld);
     jsonld_read(doc, &ld);
@@ -779,6 +780,8 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
                 /* beyond Reader View: the page's address, lead image and other dates */
                 if (property && !strcasecmp(property, "og:url") && !og_url)
                     og_url = xstrdup(content);
+                if (property && !strcasecmp(property, "og:locale") && !locale)
+                    locale = xstrdup(content);
                 if (!image && ((property && !strcasecmp(property, "og:image")) ||
                                (name && !strcasecmp(name, "twitter:image"))))
                     image = xstrdup(content);
@@ -791,6 +794,10 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
                                !strcasecmp(name, "publish-date")))))
                     extra_date = xstrdup(content);
             }
+            char *equiv = attr(n, "http-equiv");
+            if (equiv && !strcasecmp(equiv, "content-language") && content && !content_lang)
+                content_lang = xstrndup(content, strcspn(content, ","));
+            free(equiv);
             free(name);
             free(property);
             free(content);
@@ -862,7 +869,12 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
         m->published = unescape_entities(published);
     m->date = date_day(m->published ? m->published : extra_date ? extra_date : "");
 #undef V
+    /* <html lang>, else what the page says of its language elsewhere */
     m->lang = attr(root, "lang");
+    if (!m->lang || !*m->lang) {
+        free(m->lang);
+        m->lang = content_lang ? xstrdup(content_lang) : locale ? xstrdup(locale) : NULL;
+    }
     char *dir = attr(root, "dir");
     if (dir && (!strcasecmp(dir, "rtl") || !strcasecmp(dir, "ltr")))
         m->dir = xstrdup(!strcasecmp(dir, "rtl") ? "rtl" : "ltr");
@@ -897,6 +909,8 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
     free(base);
     free(image);
     free(extra_date);
+    free(content_lang);
+    free(locale);
     free(ld.title);
     free(ld.byline);
     free(ld.excerpt);

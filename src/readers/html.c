@@ -267,7 +267,7 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
     base = rm.base ? xstrdup(rm.base) : (page_url ? xstrdup(page_url) : NULL);
 
     if (o->extract_off) {
-        readability_prepare(doc, 0);
+        readability_prepare(doc);
         root = html5_child(xmlDocGetRootElement(doc), "body");
     } else {
         xmlDocPtr first = doc;

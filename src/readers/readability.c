@@ -701,7 +701,6 @@ static char *meta_key(const char *property, const char *name)
                 strbuf_adds(&b, "");
                 key = strbuf_detach(&b, NULL);
             }
-        (void)prefix;
         free(t);
         return key;
     }
@@ -1061,13 +1060,12 @@ static void remove_all(xmlNodePtr root, const char *const *names)
     }
 }
 
-void readability_prepare(xmlDocPtr doc, int extract)
+void readability_prepare(xmlDocPtr doc)
 {
     static const char *const never[] = {"script", "noscript", "style", "template", NULL};
     xmlNodePtr root = xmlDocGetRootElement(doc);
     noscript_images(doc);
     remove_all(root, never);
-    (void)extract;
 }
 
 /*** Finding the article ***/
@@ -2592,7 +2590,7 @@ xmlNodePtr readability_extract(xmlDocPtr doc, const readability_meta *m, int fla
     g.title = m ? m->title : NULL;
     g.byline_known = byline_known;
     g.r = r;
-    readability_prepare(doc, 1);
+    readability_prepare(doc);
     xmlNodePtr body = html5_child(xmlDocGetRootElement(doc), "body");
     if (body) {
         replace_brs(&g, body);

@@ -39,11 +39,11 @@ void readability_meta_free(readability_meta *m);
  * address the page was fetched from, or NULL. */
 void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *m);
 
-/* Remove what is never content (scripts, styles, templates, comments were never kept), turn
- * <noscript> fallback images into images and <font> into <span>, and (with `extract`)
- * replace chains of <br> with paragraphs, as Reader View does before it looks for the article.
- * readability_extract calls it; --extract=off calls it with extract 0. */
-void readability_prepare(xmlDocPtr doc, int extract);
+/* Remove what is never content (scripts, styles, templates; comments were never kept) and turn
+ * <noscript> fallback images into images, as Reader View does first. readability_extract
+ * calls it (and then also turns chains of <br> into paragraphs and <font> into <span>);
+ * --extract=off calls it alone. */
+void readability_prepare(xmlDocPtr doc);
 
 /* Reader View's three rules, dropped one by one when too little text is found: strip likely
  * boilerplate by class and id, weigh classes and ids, remove doubtful blocks. */

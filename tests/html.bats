@@ -270,6 +270,26 @@ EOF
     keep links.epub
 }
 
+@test "html: data tables become the book's tables; one with spanning cells stays a sanitised table" {
+    sb "$HTML/tables.html" -o tables.epub
+    [ "$status" -eq 0 ]
+    doc=$(adocs tables.epub | head -1)
+    [ "$(xq tables.epub "$doc" 'count(//table)')" = 2 ]
+    # the simple one: its header row, its alignment, its inline formatting, a full last row
+    [ "$(xq tables.epub "$doc" 'string((//table)[1]/thead/tr/th[2])')" = "°C" ]
+    [ "$(xq tables.epub "$doc" 'string((//table)[1]/thead/tr/th[2]/@class)')" = "align-right" ]
+    [ "$(xq tables.epub "$doc" 'string((//table)[1]/tbody/tr[1]/td[3]/em)')" = "cherry" ]
+    [ "$(xq tables.epub "$doc" 'string((//table)[1]/tbody/tr[3]/td[3])')" = "yellow white" ]
+    [ "$(xq tables.epub "$doc" 'count((//table)[1]/tbody/tr[4]/td)')" = 3 ]
+    # its caption above it, in italics
+    [ "$(xq tables.epub "$doc" 'string((//table)[1]/preceding-sibling::p[1]/em)')" = "Cones and temperatures" ]
+    # the other keeps its spans
+    [ "$(xq tables.epub "$doc" 'string((//table)[2]//th[@rowspan="2"])')" = "Kiln" ]
+    [ "$(xq tables.epub "$doc" 'string((//table)[2]//th[@colspan="2"])')" = "Cones" ]
+    checked tables.epub
+    keep tables.epub
+}
+
 @test "html: saved pages that link to each other link inside the book" {
     mkdir site
     cat >site/one.html <<'EOF'

@@ -5,12 +5,14 @@
 #include <libxml/HTMLtree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "base/html5.h"
 #include "base/strmap.h"
 #include "base/text.h"
 #include "base/url.h"
+#include "model/gfm.h"
 #include "model/sem.h"
 
 /* Lists and quotes nested deeper are flattened into the one at this depth. */
@@ -735,6 +737,10 @@ static void inline_element(conv *v, xmlNodePtr el)
     case K_BR:
         if (!v->sp)
             break;
+        if (gfm_is_table_cell(v->stack[0])) {
+            v->space_due = !v->line_start; /* a table cell holds one line */
+            break;
+        }
         text_flush(v);
         v->space_due = 0;
         {
@@ -752,6 +758,14 @@ static void inline_element(conv *v, xmlNodePtr el)
         v->line_start = 1;
         break;
     case K_RAW: {
+        if (html5_is(el, "s") || html5_is(el, "strike") || html5_is(el, "del")) {
+            /* struck out text: GFM's node, as ~~text~~ in Markdown */
+            ensure_run(v);
+            push(v, gfm_strikethrough_new());
+            inlines(v, el);
+            pop(v);
+            break;
+        }
         char tag[16];
         snprintf(tag, sizeof tag, "<%s>", (const char *)el->name);
         ensure_run(v);
@@ -977,6 +991,216 @@ static char *embed_page(xmlNodePtr el)
     return out;
 }
 
+/*** definition lists ***/
+
+static void block_element(conv *v, xmlNodePtr el);
+
+/* A definition list as Markdown writes one: each term a paragraph in bold, each definition a
+ * quote under it (a definition without a term, as Wikipedia indents with, is a quote alone). */
+static void dl_block(conv *v, xmlNodePtr dl)
+{
+    cmark_node *saved = v->container;
+    for (xmlNodePtr c = dl->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE) {
+            text_add(v, (const char *)c->content);
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE || kind_of(c) == K_DROP)
+            continue;
+        if (html5_is(c, "div")) { /* HTML5 groups a term and its definitions in a div */
+            run_close(v);
+            dl_block(v, c);
+        } else if (html5_is(c, "dt")) {
+            run_close(v);
+            anchor_note(v, c);
+            run_open(v, CMARK_NODE_PARAGRAPH, 0);
+            push(v, cmark_node_new(CMARK_NODE_STRONG));
+            inlines(v, c);
+            pop(v);
+            run_close(v);
+        } else if (html5_is(c, "dd") && v->nesting < HTMLCONV_MAX_NESTING) {
+            run_close(v);
+            anchor_note(v, c);
+            cmark_node *q = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
+            append(v->container, q);
+            v->container = q;
+            v->nesting++;
+            blocks(v, c);
+            run_close(v);
+            v->nesting--;
+            v->container = saved;
+            if (!cmark_node_first_child(q))
+                cmark_node_free(q);
+        } else if (kind_is_block(kind_of(c)) || (c->extra & F_BLOCK)) {
+            block_element(v, c);
+        } else {
+            inline_element(v, c);
+        }
+    }
+    run_close(v);
+}
+
+/*** data tables as the model's tables ***/
+
+/* A table GFM's model can hold: no cell spans rows or columns, no cell holds a list, quote,
+ * code block, heading, table or player. */
+static int table_simple(xmlNodePtr table)
+{
+    xmlNodePtr n = table->children;
+    while (n && n != table) {
+        if (n->type == XML_ELEMENT_NODE) {
+            kind k = kind_of(n);
+            if (k == K_LIST || k == K_QUOTE || k == K_PRE || k == K_HEADING || k == K_DL ||
+                k == K_HR || k == K_TABLE || k == K_EMBED)
+                return 0;
+            if (html5_is(n, "td") || html5_is(n, "th")) {
+                for (int i = 0; i < 2; i++) {
+                    char *span = attr(n, i ? "rowspan" : "colspan");
+                    long sp = span ? strtol(span, NULL, 10) : 1;
+                    free(span);
+                    if (sp > 1)
+                        return 0;
+                }
+            }
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != table && !n->next)
+            n = n->parent;
+        if (n != table)
+            n = n->next;
+    }
+    return 1;
+}
+
+/* The table's rows, in order (directly in it, or in thead, tbody, tfoot). */
+static size_t table_rows(xmlNodePtr table, xmlNodePtr **out)
+{
+    size_t len = 0, cap = 0;
+    *out = NULL;
+    for (xmlNodePtr c = table->children; c; c = c->next) {
+        int group = html5_is(c, "thead") || html5_is(c, "tbody") || html5_is(c, "tfoot");
+        for (xmlNodePtr r = group ? c->children : c; r; r = group ? r->next : NULL) {
+            if (!html5_is(r, "tr"))
+                continue;
+            if (len == cap) {
+                cap = cap ? 2 * cap : 16;
+                *out = xrealloc(*out, cap * sizeof **out);
+            }
+            (*out)[len++] = r;
+        }
+    }
+    return len;
+}
+
+/* A cell's alignment: align="..." or text-align in its style. */
+static uint8_t cell_align(xmlNodePtr cell)
+{
+    char *a = attr(cell, "align"), *style = attr(cell, "style");
+    const char *v = a;
+    if (!v && style) {
+        const char *t = strstr(style, "text-align");
+        if (t && (t = strchr(t, ':')))
+            v = t + 1;
+    }
+    while (v && *v == ' ')
+        v++;
+    uint8_t out = 0;
+    if (v && !strncasecmp(v, "center", 6))
+        out = 'c';
+    else if (v && !strncasecmp(v, "right", 5))
+        out = 'r';
+    else if (v && !strncasecmp(v, "left", 4))
+        out = 'l';
+    free(a);
+    free(style);
+    return out;
+}
+
+/* A cell's content as the inlines of `cell` (its blocks set apart by spaces). */
+static void cell_inlines(conv *v, xmlNodePtr td, cmark_node *cell)
+{
+    v->sp = 1;
+    v->stack[0] = cell;
+    v->space_due = 0;
+    v->line_start = 1;
+    inlines(v, td);
+    text_flush(v);
+    run_tidy(cell);
+    v->sp = 0;
+    v->space_due = 0;
+    strbuf_addc(&v->c->text, ' ');
+}
+
+static void table_block(conv *v, xmlNodePtr table)
+{
+    xmlNodePtr *rows = NULL;
+    size_t n = table_rows(table, &rows);
+    uint16_t columns = 0;
+    for (size_t r = 0; r < n; r++) {
+        uint16_t c = 0;
+        for (xmlNodePtr td = rows[r]->children; td; td = td->next)
+            c += html5_is(td, "td") || html5_is(td, "th");
+        if (c > columns)
+            columns = c;
+    }
+    if (!n || !columns || columns > 1000) {
+        free(rows);
+        if (n)
+            raw_block(v, table);
+        return;
+    }
+    anchor_note(v, table);
+    /* its caption, in italics above it */
+    xmlNodePtr caption = html5_child(table, "caption");
+    if (caption) {
+        run_open(v, CMARK_NODE_PARAGRAPH, 0);
+        push(v, cmark_node_new(CMARK_NODE_EMPH));
+        inlines(v, caption);
+        pop(v);
+        run_close(v);
+    }
+    int header = rows[0]->parent && html5_is(rows[0]->parent, "thead");
+    if (!header) {
+        int all_th = 1, any = 0;
+        for (xmlNodePtr td = rows[0]->children; td; td = td->next) {
+            if (html5_is(td, "td"))
+                all_th = 0;
+            any |= html5_is(td, "th");
+        }
+        header = all_th && any;
+    }
+    uint8_t *align = xcalloc(columns, 1);
+    {
+        uint16_t c = 0;
+        for (xmlNodePtr td = rows[0]->children; td && c < columns; td = td->next)
+            if (html5_is(td, "td") || html5_is(td, "th"))
+                align[c++] = cell_align(td);
+    }
+    cmark_node *t = gfm_table_new(columns, align);
+    append(v->container, t);
+    for (size_t r = 0; r < n; r++) {
+        cmark_node *row = gfm_table_row_new(r == 0 && header);
+        append(t, row);
+        uint16_t c = 0;
+        for (xmlNodePtr td = rows[r]->children; td; td = td->next) {
+            if (!html5_is(td, "td") && !html5_is(td, "th"))
+                continue;
+            cmark_node *cell = gfm_table_cell_new();
+            append(row, cell);
+            cell_inlines(v, td, cell);
+            c++;
+        }
+        for (; c < columns; c++) /* a short row: empty cells to the table's width */
+            append(row, gfm_table_cell_new());
+    }
+    strbuf_addc(&v->c->text, '\n');
+    free(align);
+    free(rows);
+}
+
 /*** blocks ***/
 
 static void code_block(conv *v, xmlNodePtr pre)
@@ -1157,7 +1381,10 @@ static void block_element(conv *v, xmlNodePtr el)
     case K_TABLE:
         run_close(v);
         if (table_is_data(el)) {
-            raw_block(v, el);
+            if (table_simple(el))
+                table_block(v, el);
+            else
+                raw_block(v, el); /* spans, nested blocks: kept as (sanitised) HTML */
         } else {
             anchor_note(v, el);
             blocks(v, el);
@@ -1166,7 +1393,8 @@ static void block_element(conv *v, xmlNodePtr el)
         break;
     case K_DL:
         run_close(v);
-        raw_block(v, el);
+        anchor_note(v, el);
+        dl_block(v, el);
         break;
     case K_EMBED: {
         run_close(v);

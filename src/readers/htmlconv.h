@@ -6,12 +6,16 @@
  *   "language-x" class); hr -> thematic break; em/i/cite/dfn/var -> emphasis; strong/b ->
  *   strong; code/kbd/samp/tt -> code; a -> link; img -> image (alt text as its text); br ->
  *   line break (two in a row end the paragraph); q -> its text in quotation marks.
- *   sub, sup, s, del, ins, mark, u, small, ruby -> raw inline HTML around their content (the
- *   renderer's sanitizer keeps them). Data tables, definition lists, figures with images and
- *   embedded players (iframe, video, audio, object, embed with a web address) -> raw HTML
- *   blocks, which the renderer rebuilds through writers/sanitize.c like any raw HTML. Layout
- *   tables (one row or column, nested tables, few cells), divs, sections and every other
- *   container are transparent: their content becomes blocks of the container around them.
+ *   s, strike, del -> GFM's strikethrough; sub, sup, ins, mark, u, small, ruby -> raw inline
+ *   HTML around their content (the renderer's sanitizer keeps them). A figure's caption -> an
+ *   italic paragraph after its image; a player (YouTube, Vimeo, a video or audio file on the
+ *   web) -> a paragraph with a link to it. Data tables -> GFM tables (model/gfm.h: a header
+ *   row, alignment, inline cells; the caption in italics above), unless a cell spans rows or
+ *   columns or holds blocks: then raw HTML blocks, which the renderer rebuilds through
+ *   writers/sanitize.c like any raw HTML. dl -> each term a bold paragraph, each definition a
+ *   block quote under it. Layout tables (one row or column,
+ *   nested tables, few cells), divs, sections and every other container are transparent:
+ *   their content becomes blocks of the container around them.
  *   Scripts, styles, forms and their controls, inline SVG, canvas, templates are dropped.
  * Whitespace collapses as a browser collapses it. Links resolve against the base URL; links
  * to a fragment of the page (href="#x") lead to an anchor (a SEM_ANCHOR node) placed where the

@@ -221,4 +221,4 @@ scale() {
 }
 scale "hostile page: nesting, attributes, huge text" hostile 250000 html
 scale "one raw-HTML element's attributes (Markdown)" rawattrs 100000 md
-scale "a page of many paragraphs (extraction)" many 20000 html
+scale "a page of many paragraphs (extraction)" many 10000 html

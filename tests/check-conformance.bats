@@ -177,6 +177,11 @@ expect() {
     expect opf-remote-img-item "RSC-006" 1
 }
 
+@test "package: an href that climbs above the root is reported once, and still names its file" {
+    expect opf-href-leaks "RSC-026" 1
+    [ "$(grep -c 'RSC-026' <<<"$output")" -eq 1 ]
+}
+
 # --- OCF -----------------------------------------------------------------------------------------
 
 @test "ocf: container.xml, encryption.xml and signatures.xml content models and ids (RSC-005)" {

@@ -234,7 +234,31 @@ static int path_plain(const char *rel)
     }
 }
 
+static char *url_resolve(const char *base, const char *rel, int clamp);
+
 char *check_url_resolve(const char *base, const char *rel)
+{
+    return url_resolve(base, rel, 0);
+}
+
+char *check_url_resolve_clamped(const char *base, const char *url)
+{
+    size_t n = strcspn(url, "?#");
+    char *dec = check_url_decode(url, n);
+    if (!dec)
+        return NULL;
+    const char *rel = dec;
+    if (*rel == '/') {
+        while (*rel == '/')
+            rel++;
+        base = NULL;
+    }
+    char *out = url_resolve(base, rel, 1);
+    free(dec);
+    return out;
+}
+
+static char *url_resolve(const char *base, const char *rel, int clamp)
 {
     if (path_plain(rel) && (!base || path_plain(base))) {
         /* the common case: the base's folder and rel, joined */
@@ -270,6 +294,8 @@ char *check_url_resolve(const char *base, const char *rel)
         if (n == 0 || (n == 1 && s[0] == '.'))
             continue;
         if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (depth == 0 && clamp)
+                continue;
             if (depth == 0)
                 goto out;
             out.len = starts[--depth];

@@ -338,6 +338,12 @@ char *check_url_decode(const char *s, size_t n);
  * when it climbs above the root. */
 char *check_url_resolve(const char *base, const char *rel);
 
+/* The container path a URL parser makes of `url` (query and fragment dropped, %-escapes
+ * decoded) against `base`: ".." above the root stays at the root and a path-absolute URL starts
+ * from it, as EPUB 3.3 resolves URLs against the container's root URL. A new string the caller
+ * frees, or NULL when it is malformed. */
+char *check_url_resolve_clamped(const char *base, const char *url);
+
 /* Classify `url` found in the document at `base` (enum url_class); sets *path and *frag (new
  * strings the caller frees) for URL_LOCAL and URL_FRAGMENT. */
 int check_url_classify(const char *base, const char *url, char **path, char **frag);

@@ -541,6 +541,18 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
         } else if (cls == URL_OUTSIDE) {
             check_finding(c, DIAG_ERROR, "RSC-026", opf, it->line,
                           "manifest href \"%s\" points outside the EPUB container", HREF_S);
+            /* a URL parser keeps it inside (".." stops at the root, "/" is the root): that file
+             * is the item, so it is not reported again as unlisted */
+            char *clamped = check_url_resolve_clamped(opf, it->href);
+            long ei = clamped ? check_zip_entry_find(c, clamped) : -1;
+            if (ei >= 0 && !strmap_has(c->item_by_path, clamped)) {
+                it->path = clamped;
+                clamped = NULL;
+                strmap_add(c->item_by_path, it->path, IDX_PUT(idx));
+                it->entry = ei;
+                c->ent[ei].listed = 1;
+            }
+            free(clamped);
         } else if (cls == URL_FILE) {
             check_finding(c, DIAG_ERROR, "RSC-030", opf, it->line,
                           "file URLs are not allowed in EPUB: manifest href \"%s\"", HREF_S);

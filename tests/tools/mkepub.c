@@ -735,6 +735,8 @@ static const fixture fixtures[] = {
     {"opf-reserved-prefix-property", "OPF-027", "a rendition: property on a manifest item"},
     {"opf-undeclared-prefix", "OPF-028", "a meta property with an undeclared prefix"},
     {"opf-remote-img-item", "RSC-006", "a remote image in the manifest, only linked to"},
+    {"opf-href-leaks", "RSC-026",
+     "a manifest href climbing above the root (\"../../OEBPS/c2.xhtml\"): one finding, no more"},
     /* issue 17: OCF */
     {"ocf-container-extra", "RSC-005", "container.xml with an element it does not define"},
     {"ocf-encryption-bad-root", "RSC-005", "encryption.xml with a wrong root element"},
@@ -1050,6 +1052,8 @@ static void conformance_parts(const char *name, parts *p)
         p->manifest = replace1(manifest_default, "href=\"c2.xhtml\" media-type=\"application/xhtml+xml\"",
                                "href=\"c2.xhtml\" media-type=\"application/xhtml+xml\" "
                                "properties=\"rendition:layout-pre-paginated\"");
+    if (IS("opf-href-leaks"))
+        p->manifest = replace1(manifest_default, "href=\"c2.xhtml\"", "href=\"../../OEBPS/c2.xhtml\"");
     if (IS("opf-undeclared-prefix"))
         p->meta = meta_plus("    <meta property=\"ex:mood\">calm</meta>\n");
     if (IS("opf-remote-img-item")) {

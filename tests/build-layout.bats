@@ -215,6 +215,19 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     "$SHEAF" check -q book.epub
 }
 
+@test "raw HTML: a dl indenting with dd alone (as web pages do) becomes divs, never an invalid list" {
+    printf '# Lists\n\n<dl><dd>An indented line.</dd><dd>Another.</dd></dl>\n\n<dl><dt>Term</dt><dd>Its definition.</dd></dl>\n' >dl.md
+    sb dl.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local f
+    f=$(adocs book.epub | head -n 1)
+    [ "$(xq book.epub "$f" 'count(//dl)')" -eq 1 ]
+    [ "$(xq book.epub "$f" 'count(//dd)')" -eq 1 ]
+    xq book.epub "$f" 'string(//body)' | grep -q 'An indented line.'
+    "$SHEAF" check -q book.epub
+}
+
 @test "images: a damaged image (a 14-byte GIF, a truncated PNG) is left out with a warning, its alt text kept" {
     printf 'GIF89a\001\000\001\000\000\000\000;' >tiny.gif
     head -c 60 "$FIX/img/kiln.png" >cut.png

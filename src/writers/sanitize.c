@@ -837,13 +837,32 @@ static void emit_list(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     emit_items(w, src, list, "li", flow, emit_li);
 }
 
-/* dl: dt and dd children; anything else is put in a dd. */
+/* dl: dt and dd children; anything else is put in a dd. A list HTML does not allow (a dd before
+ * any dt, as web pages indent with <dl><dd>, or a dt without its dd) becomes a div of divs: the
+ * same text, no invalid list (epubcheck RSC-005). */
 static void emit_dl(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     xmlNodePtr dl = new_el(w, out, "dl");
     place flow = {0, pl.in_a};
     copy_common(w, src, dl, NULL);
     emit_items(w, src, dl, "dd", flow, emit_dt_dd);
+    int seen_dt = 0, last_dt = 0, valid = 1;
+    for (xmlNodePtr k = dl->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (name_is(k, "dt"))
+            seen_dt = last_dt = 1;
+        else if (!seen_dt)
+            valid = 0;
+        else
+            last_dt = 0;
+    }
+    if (valid && !last_dt)
+        return;
+    xmlNodeSetName(dl, (const xmlChar *)"div");
+    for (xmlNodePtr k = dl->children; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            xmlNodeSetName(k, (const xmlChar *)"div");
 }
 
 static void emit_cell(walk *w, xmlNodePtr c, xmlNodePtr tr, place pl)

@@ -101,6 +101,35 @@ chapter() {
     opf speakers-map.epub | grep -q '<dc:language>en</dc:language>'
 }
 
+@test "Podcasting 2.0 HTML transcript: <cite> speakers, <time> starts, <p> speech, title from <title>" {
+    turns_match podcast
+    doc=$(docs podcast.epub | grep c0001-01)
+    [ "$(xq podcast.epub "$doc" 'string(//h1)')" = "Kiln Talk 13: Ash Glazes" ]
+    # a time past an hour makes every timestamp h:mm:ss; <time datetime> wins over its text
+    [ "$(xq podcast.epub "$doc" 'string((//span[@class="timestamp"])[1])')" = "[0:00:00]" ]
+    [ "$(xq podcast.epub "$doc" 'string((//span[@class="timestamp"])[4])')" = "[1:02:03]" ]
+    chapter podcast.epub | grep -q '<em>Always</em>'
+    [ "$(xq podcast.epub "$doc" 'string(//p[@class="cast"])')" = "With: Mara Lindqvist and Tomás Reyes" ]
+}
+
+@test "HTML transcript fragment (no <html>): speaker and time inside the paragraph, a <cite> in the text stays text" {
+    turns_match fragment
+    run bash -c "timeout 20 '$SHEAF' build - --from html --speaker 'Jonah Pike=J. Pike' -o in.epub < '$CFIX/fragment.html'"
+    [ "$status" -eq 0 ]
+    [ "$(xq in.epub "$(docs in.epub | grep c0001-01)" 'string((//span[@class="speaker"])[2])')" = "J. Pike" ]
+    keep in.epub
+}
+
+@test "a web page with <cite> credits and quotations is an article, not a transcript" {
+    cp "$CFIX/bad/credits.html" page.html
+    sb page.html -o page.epub
+    [ "$status" -eq 0 ]
+    doc=$(docs page.epub | grep c0001-01)
+    [ "$(xq page.epub "$doc" 'count(//div[contains(@class,"turn")])')" = 0 ]
+    entry page.epub "$doc" | grep -q 'The kiln at the end of the lane'
+    keep page.epub
+}
+
 @test "a long turn is cut into paragraphs at sentence ends and long pauses, never mid-sentence" {
     turns_match long-turn
     # only the turn's first paragraph carries the timestamp

@@ -723,10 +723,12 @@ int captions_build(article *a, const cue_list *cues, const speaker_list *names,
         } else {
             cue_append(&b, c, pause);
         }
-        if (c->end > max_end)
+        /* a cue whose end is not known (JSON without endTime, HTML transcripts) tells of no
+         * pause before the next one */
+        if (c->end < 0)
+            max_end = -1;
+        else if (c->end > max_end)
             max_end = c->end;
-        else if (c->start > max_end)
-            max_end = c->start;
     }
     turn_flush(&b);
     if (b.paragraphs == 0) {

@@ -10,8 +10,10 @@
 #include "base/lang.h"
 #include "base/text.h"
 #include "base/url.h"
+#include "readers/captions.h"
 #include "readers/charset.h"
 #include "readers/htmlconv.h"
+#include "readers/htmlcues.h"
 #include "readers/readability.h"
 
 /* Characters outside links below which a page holds no article (a list of links, or a page
@@ -225,10 +227,36 @@ static xmlNodePtr extract(const char *text, size_t len, xmlDocPtr first, readabi
     return best;
 }
 
+/* The transcript in `doc` as turns (readers/htmlcues.c -> readers/captions.c). */
+static int transcript_read(article *a, xmlDocPtr doc, const html_source *src,
+                           const build_options *o)
+{
+    int ret = -1;
+    cue_list cues;
+    cue_list_init(&cues);
+    if (htmlcues_read(doc, &cues) == 0) {
+        diag_add(&a->diags, DIAG_ERROR, NULL, article_file(a), 0,
+                 "this transcript has no speech in its paragraphs; there is nothing to make a "
+                 "book of");
+        goto out;
+    }
+    cue_list_settle(&cues);
+    a->captions = 1;
+    if (captions_build(a, &cues, src && src->speaker_names ? src->speaker_names
+                                                             : &o->speaker_names,
+                       o) != 0)
+        goto out;
+    a->body_line = 1;
+    ret = 0;
+out:
+    cue_list_free(&cues);
+    return ret;
+}
+
 int html_read(article *a, const char *raw, size_t len, const html_source *src,
               const build_options *o)
 {
-    int ret = -1;
+    int ret = -1, transcript = 0;
     const char *file = article_file(a);
     char *utf8 = NULL, *clean = NULL, *base = NULL, *page_url = NULL;
     size_t utf8_len = 0, clean_len = 0;
@@ -266,7 +294,16 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
     page_url = src && src->url ? xstrdup(src->url) : (rm.url ? xstrdup(rm.url) : NULL);
     base = rm.base ? xstrdup(rm.base) : (page_url ? xstrdup(page_url) : NULL);
 
-    if (o->extract_off) {
+    /* A Podcasting 2.0 HTML transcript: its speakers make the turns, not Reader View */
+    if (htmlcues_detect(doc)) {
+        if (transcript_read(a, doc, src, o) != 0)
+            goto out;
+        transcript = 1;
+    }
+
+    if (transcript) {
+        /* the turns are made: only the metadata below is taken from the page */
+    } else if (o->extract_off) {
         readability_prepare(doc);
         root = html5_child(xmlDocGetRootElement(doc), "body");
     } else {
@@ -274,13 +311,15 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
         doc = NULL;
         root = art = extract(clean, clean_len, first, &rm, &doc, &rr);
     }
-    if (!root) {
+    if (!root && !transcript) {
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
                  "no article found in this page (%s); if the page is the article, build it "
                  "with --extract=off",
                  rr.why ? rr.why : "it has no text");
         goto out;
     }
+    if (transcript)
+        goto metadata;
 
     conv.base_url = base;
     conv.page_url = page_url;
@@ -301,7 +340,9 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
     a->text = strbuf_detach(&conv.text, &a->text_len);
     a->body_line = 1;
 
+metadata:
     /* metadata, as front matter would give it */
+    ;
     meta *m = &a->meta;
     if (rm.title && *rm.title)
         meta_set(&m->title, rm.title);

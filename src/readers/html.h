@@ -4,7 +4,10 @@
  * bytes -> UTF-8 (readers/charset.c: byte-order mark, transport charset, <meta charset>, then
  * the bytes themselves) -> an HTML5 tree (base/html5.c) -> metadata and the article's content
  * (readers/readability.c; with --extract=off the whole <body>) -> the article model's cmark tree
- * (readers/htmlconv.c). The passes and writers then treat it as any other article. */
+ * (readers/htmlconv.c). The passes and writers then treat it as any other article. A page that
+ * is a Podcasting 2.0 HTML transcript (<cite> speaker, <time> start, <p> speech:
+ * readers/htmlcues.c) becomes an interview instead, through readers/captions.c, as caption
+ * files do. */
 #ifndef SHEAF_HTML_H
 #define SHEAF_HTML_H
 
@@ -17,6 +20,8 @@
 typedef struct html_source {
     const char *url;        /* the page's address (the final one, after redirects) */
     const char *media_type; /* its Content-Type as received, e.g. "text/html; charset=utf-8" */
+    const speaker_list *speaker_names; /* names for a transcript's labels (list entry, command
+                                          line); NULL: the command line's */
 } html_source;
 
 /* Read the page `raw` (len bytes, borrowed) into `a`, whose path, key and dir are set (dir: the

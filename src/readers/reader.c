@@ -115,6 +115,18 @@ int reader_format_named(const char *name, reader_format *f)
     return -1;
 }
 
+/* Append to `names` the names a list entry and then the command line give labels (later ones
+ * win when captions.c looks them up). */
+static void speaker_names_merge(speaker_list *names, const speaker_list *entry,
+                                const speaker_list *cli)
+{
+    const speaker_list *layers[] = {entry, cli};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t k = 0; k < layers[i]->len; k++)
+            speaker_list_add(names, layers[i]->items[k].label, layers[i]->items[k].name,
+                             layers[i]->items[k].role);
+}
+
 /* A sidecar beside a caption file: "talk.yaml" (or .yml) for "talk.vtt", front-matter keys
  * (title, date, speakers...) for a format that has no front matter. Its fields go into *m.
  * Read as inputs are (regular files only, never waiting, never the book's output). Returns 0
@@ -174,11 +186,10 @@ static int captions_dispatch(article *a, const plan_entry *e, const char *raw, s
     if (sidecar_read(e, o, &side, &a->diags) != 0)
         goto out;
     meta_merge(&a->meta, &side);
-    const speaker_list *layers[] = {&side.speakers, &e->overrides.speakers, &o->speaker_names};
-    for (size_t i = 0; i < 3; i++)
-        for (size_t k = 0; k < layers[i]->len; k++)
-            speaker_list_add(&names, layers[i]->items[k].label, layers[i]->items[k].name,
-                             layers[i]->items[k].role);
+    for (size_t k = 0; k < side.speakers.len; k++)
+        speaker_list_add(&names, side.speakers.items[k].label, side.speakers.items[k].name,
+                         side.speakers.items[k].role);
+    speaker_names_merge(&names, &e->overrides.speakers, &o->speaker_names);
     captions_format cf = f == READER_VTT ? CAPTIONS_VTT : f == READER_SRT ? CAPTIONS_SRT
                                                                           : CAPTIONS_JSON;
     if (captions_read(a, raw, len, cf, &names, o) != 0)
@@ -297,7 +308,13 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
         goto out;
     }
     if (format == READER_HTML) {
-        if (html_read(a, raw, raw_len, NULL, o) != 0)
+        /* a page may be a transcript: names for its labels as for caption files */
+        speaker_list names = {0};
+        speaker_names_merge(&names, &e->overrides.speakers, &o->speaker_names);
+        html_source src = {NULL, NULL, &names};
+        int rc = html_read(a, raw, raw_len, &src, o);
+        speaker_list_clear(&names);
+        if (rc != 0)
             goto out;
     } else if (format != READER_MARKDOWN) {
         if (captions_dispatch(a, e, raw, raw_len, format, o) != 0)

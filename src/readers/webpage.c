@@ -200,7 +200,7 @@ int webpage_read(article *a, const plan_entry *e, const unsigned char *body, siz
     }
     case WEBPAGE_HTML: {
         /* the HTML reader finds the page's encoding itself (the header's charset first) */
-        html_source src = {a->base_url, content_type};
+        html_source src = {a->base_url, content_type, NULL};
         if (html_read(a, (const char *)body, len, &src, o) != 0)
             goto out;
         break;

@@ -11,7 +11,9 @@
 
 #include <cmocka.h>
 
+#include "base/html5.h"
 #include "readers/captions.h"
+#include "readers/htmlcues.h"
 #include "readers/cues.h"
 #include "readers/podjson.h"
 #include "readers/reader.h"
@@ -383,6 +385,54 @@ static void test_readers_refuse(void **state)
     }
 }
 
+/*** Podcasting 2.0 HTML transcripts ***/
+
+static int detect(const char *html)
+{
+    xmlDocPtr doc = html5_parse(html, strlen(html), NULL);
+    int r = htmlcues_detect(doc);
+    xmlFreeDoc(doc);
+    return r;
+}
+
+static void test_html_transcripts(void **state)
+{
+    (void)state;
+    assert_true(detect("<cite>A:</cite><time>0:01</time><p>Hi.</p>"
+                       "<cite>B:</cite><time>0:02</time><p>Hello.</p>"));
+    assert_true(detect("<p><cite>A</cite> Hi.</p><p><cite>B</cite> Hello.</p>"));
+    /* one speaker is no transcript; a cite inside a sentence or emphasis names a work; credits
+     * in figures and sources of quotations are not speakers; a cite that nothing follows is
+     * not one either */
+    assert_false(detect("<cite>A:</cite><p>Hi.</p><p>More.</p>"));
+    assert_false(detect("<p>I read <cite>Dune</cite>.</p><p>And <em><cite>Emma</cite></em>.</p>"
+                        "<p>Fine.</p>"));
+    assert_false(detect("<figure><figcaption><cite>Photo: A</cite></figcaption></figure>"
+                        "<blockquote><p>Q</p><cite>B</cite></blockquote><p>x</p><p>y</p>"));
+    assert_false(detect("<div><cite>Photo: A</cite></div><p>x</p><div><cite>Photo: B</cite></div>"
+                        "<p>y</p>"));
+    /* more paragraphs before the first speaker than after: an article quoting two people */
+    assert_false(detect("<p>a</p><p>b</p><p>c</p><cite>A</cite><p>x</p><cite>B</cite><p>y</p>"));
+
+    const char *t = "<p>Intro, no speaker.</p><cite>Ana:</cite><time datetime=\"62.5\">1:02</time>"
+                    "<p>One <i>two</i>.</p><p>Three.</p>"
+                    "<p><cite>Bo:</cite> <time>1:10</time> Four<br>five.</p>";
+    xmlDocPtr doc = html5_parse(t, strlen(t), NULL);
+    cue_list l;
+    cue_list_init(&l);
+    assert_int_equal(htmlcues_read(doc, &l), 4);
+    assert_null(l.items[0].speaker);
+    assert_string_equal(l.items[1].speaker, "Ana");
+    assert_int_equal(l.items[1].start, 62500);
+    assert_string_equal(l.items[1].text, "One \x01two\x02.");
+    assert_int_equal(l.items[2].start, -1); /* a time is used once */
+    assert_string_equal(l.items[3].speaker, "Bo");
+    assert_int_equal(l.items[3].start, 70000);
+    assert_string_equal(l.items[3].text, "Four\nfive.");
+    cue_list_free(&l);
+    xmlFreeDoc(doc);
+}
+
 static void test_sniff(void **state)
 {
     (void)state;
@@ -418,7 +468,7 @@ int main(void)
         cmocka_unit_test(test_settle_labels),  cmocka_unit_test(test_join),
         cmocka_unit_test(test_turns_and_duplicates), cmocka_unit_test(test_paragraphs),
         cmocka_unit_test(test_readers_tolerate), cmocka_unit_test(test_readers_refuse),
-        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_sniff),          cmocka_unit_test(test_html_transcripts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -428,3 +428,31 @@ EOF
     [[ $page == *"“café au lait” at the market stall costs €3"* ]]
     [[ $page == *"Crème, sucre, cannelle"* ]]
 }
+
+@test "a transcript's address (WebVTT, JSON) becomes an interview, whatever it is served as" {
+    # text/vtt, as a podcast's feed names it
+    sb "$WEB/typed/episode.vtt?ct=text/vtt" --speaker SPEAKER_2="Bo Li" -o vtt.epub
+    [ "$status" -eq 0 ]
+    doc=$(docs vtt.epub | grep c0001-01)
+    [ "$(xq vtt.epub "$doc" 'count(//div[contains(@class,"turn")])')" = 2 ]
+    [ "$(xq vtt.epub "$doc" 'string((//span[@class="speaker"])[2])')" = "Bo Li" ]
+    opf vtt.epub | grep -q "$WEB/typed/episode.vtt"
+    keep vtt.epub
+    # served as plain text, or as nothing in particular: the bytes say it is WebVTT
+    sb "$WEB/typed/episode.vtt?ct=text/plain" -o plain.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq plain.epub "$(docs plain.epub | grep c0001-01)" 'count(//div[contains(@class,"turn")])')" = 2 ]
+    sb "$WEB/files/episode.vtt" -o octet.epub
+    [ "$status" -eq 0 ]
+    keep octet.epub
+    # a Podcasting 2.0 JSON transcript served as application/json
+    sb "$WEB/typed/episode.json?ct=application/json" -o json.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq json.epub "$(docs json.epub | grep c0001-01)" 'string((//span[@class="speaker"])[1])')" = "Ana Ruiz" ]
+    keep json.epub
+    # served as WebVTT but not WebVTT: the reader says what is wrong
+    sb "$WEB/typed/second.md?ct=text/vtt" -o bad.epub
+    [ "$status" -eq 1 ]
+    has "starts with the line 'WEBVTT'"
+    no_file bad.epub
+}

@@ -115,12 +115,9 @@ int reader_format_named(const char *name, reader_format *f)
     return -1;
 }
 
-/* Append to `names` the names a list entry and then the command line give labels (later ones
- * win when captions.c looks them up). */
-static void speaker_names_merge(speaker_list *names, const speaker_list *entry,
-                                const speaker_list *cli)
+void reader_speaker_names(speaker_list *names, const plan_entry *e, const build_options *o)
 {
-    const speaker_list *layers[] = {entry, cli};
+    const speaker_list *layers[] = {&e->overrides.speakers, &o->speaker_names};
     for (size_t i = 0; i < 2; i++)
         for (size_t k = 0; k < layers[i]->len; k++)
             speaker_list_add(names, layers[i]->items[k].label, layers[i]->items[k].name,
@@ -174,10 +171,8 @@ static int sidecar_read(const plan_entry *e, const build_options *o, meta *m, di
     return ret;
 }
 
-/* Read a caption file: names for its labels come from its sidecar, its list entry and the
- * command line, each over the one before. */
-static int captions_dispatch(article *a, const plan_entry *e, const char *raw, size_t len,
-                             reader_format f, const build_options *o)
+int reader_captions(article *a, const plan_entry *e, const char *raw, size_t len,
+                    reader_format f, const build_options *o)
 {
     int ret = -1;
     meta side;
@@ -189,7 +184,7 @@ static int captions_dispatch(article *a, const plan_entry *e, const char *raw, s
     for (size_t k = 0; k < side.speakers.len; k++)
         speaker_list_add(&names, side.speakers.items[k].label, side.speakers.items[k].name,
                          side.speakers.items[k].role);
-    speaker_names_merge(&names, &e->overrides.speakers, &o->speaker_names);
+    reader_speaker_names(&names, e, o);
     captions_format cf = f == READER_VTT ? CAPTIONS_VTT : f == READER_SRT ? CAPTIONS_SRT
                                                                           : CAPTIONS_JSON;
     if (captions_read(a, raw, len, cf, &names, o) != 0)
@@ -310,14 +305,14 @@ int reader_read(article *a, const plan_entry *e, const build_options *o)
     if (format == READER_HTML) {
         /* a page may be a transcript: names for its labels as for caption files */
         speaker_list names = {0};
-        speaker_names_merge(&names, &e->overrides.speakers, &o->speaker_names);
+        reader_speaker_names(&names, e, o);
         html_source src = {NULL, NULL, &names};
         int rc = html_read(a, raw, raw_len, &src, o);
         speaker_list_clear(&names);
         if (rc != 0)
             goto out;
     } else if (format != READER_MARKDOWN) {
-        if (captions_dispatch(a, e, raw, raw_len, format, o) != 0)
+        if (reader_captions(a, e, raw, raw_len, format, o) != 0)
             goto out;
     } else if (markdown_read(a, raw, raw_len, o) != 0) {
         goto out;

@@ -38,6 +38,16 @@ reader_format reader_format_sniff(const char *raw, size_t len);
  * "srt", "subrip", "json"; ASCII case-insensitive) in *f: 0, or -1 for an unknown name. */
 int reader_format_named(const char *name, reader_format *f);
 
+/* The names a list entry and then the command line give speaker labels, appended to `names`
+ * (later ones win when readers/captions.c looks a label up). */
+void reader_speaker_names(speaker_list *names, const plan_entry *e, const build_options *o);
+/* Read caption file `raw` (len bytes, borrowed) of format f (READER_VTT, READER_SRT or
+ * READER_JSON) for entry `e` into `a`, whose path, key and dir are set: its sidecar file when
+ * it is a local file, then the entry's and the command line's names for its labels
+ * (readers/captions.c). Returns 0, or -1 with an error in a->diags. */
+int reader_captions(article *a, const plan_entry *e, const char *raw, size_t len,
+                    reader_format f, const build_options *o);
+
 /* Read the entry into `a` (a new article): metadata, body tree, source text. Messages go to
  * a->diags. Returns 0, or -1 when the input cannot be used. */
 int reader_read(article *a, const plan_entry *e, const build_options *o);

@@ -11,6 +11,7 @@
 #include "readers/html.h"
 #include "readers/httphdr.h"
 #include "readers/markdown.h"
+#include "readers/reader.h"
 
 static int starts(const unsigned char *b, size_t len, const char *sig, size_t n)
 {
@@ -68,6 +69,30 @@ static int opens_like_html(const unsigned char *b, size_t len)
     return 0;
 }
 
+/* The media types caption files are served as; the format they name in *f when f is set. */
+static int caption_type_format(const char *type, reader_format *f)
+{
+    static const struct {
+        const char *type;
+        reader_format f;
+    } types[] = {{"text/vtt", READER_VTT},          {"text/x-vtt", READER_VTT},
+                 {"application/x-subrip", READER_SRT}, {"application/srt", READER_SRT},
+                 {"text/srt", READER_SRT},          {"text/x-srt", READER_SRT},
+                 {"application/x-srt", READER_SRT}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(type, types[i].type) == 0) {
+            if (f)
+                *f = types[i].f;
+            return 1;
+        }
+    return 0;
+}
+
+static int caption_type(const char *type)
+{
+    return caption_type_format(type, NULL);
+}
+
 webpage_kind webpage_kind_of(const char *content_type, const unsigned char *body, size_t len,
                              char **what)
 {
@@ -81,14 +106,24 @@ webpage_kind webpage_kind_of(const char *content_type, const unsigned char *body
             *what = xstrdup(bin);
         goto out;
     }
+    int captions = reader_format_sniff((const char *)body, len) != READER_MARKDOWN;
     if (type && (strcmp(type, "text/html") == 0 || strcmp(type, "application/xhtml+xml") == 0))
         kind = WEBPAGE_HTML;
+    else if (type && caption_type(type))
+        kind = WEBPAGE_CAPTIONS;
+    else if (type && strcmp(type, "application/json") == 0 && captions &&
+             mem_find(body, len < (64 << 10) ? len : (64 << 10), "\"segments\"", 10))
+        kind = WEBPAGE_CAPTIONS;
+    else if (type && strcmp(type, "text/plain") == 0 && captions)
+        kind = WEBPAGE_CAPTIONS; /* captions are often served as plain text */
     else if (type && (strcmp(type, "text/markdown") == 0 || strcmp(type, "text/x-markdown") == 0 ||
                       strcmp(type, "text/plain") == 0))
         kind = WEBPAGE_TEXT;
     else if (!type || strcmp(type, "application/octet-stream") == 0 ||
              strcmp(type, "text/x-unknown") == 0 || strcmp(type, "unknown/unknown") == 0)
-        kind = opens_like_html(body, len) ? WEBPAGE_HTML : WEBPAGE_TEXT;
+        kind = captions                      ? WEBPAGE_CAPTIONS
+               : opens_like_html(body, len) ? WEBPAGE_HTML
+                                            : WEBPAGE_TEXT;
     else if (what)
         *what = xasprintf("'%s'", type);
     if (kind != WEBPAGE_REFUSED && text_looks_binary((const char *)body, len)) {
@@ -192,16 +227,33 @@ int webpage_read(article *a, const plan_entry *e, const unsigned char *body, siz
                        : type          ? xasprintf("%s (served as '%s')", what, type)
                                        : xstrdup(what);
         diag_add(&a->diags, DIAG_ERROR, NULL, file, 0,
-                 "is %s, not a page sheaf can read (it reads HTML, Markdown and plain text); "
-                 "give the address of the article's web page",
+                 "is %s, not a page sheaf can read (it reads HTML, Markdown, plain text and "
+                 "caption files); give the address of the article's web page or transcript",
                  served);
         free(served);
         goto out;
     }
     case WEBPAGE_HTML: {
         /* the HTML reader finds the page's encoding itself (the header's charset first) */
-        html_source src = {a->base_url, content_type, NULL};
-        if (html_read(a, (const char *)body, len, &src, o) != 0)
+        speaker_list names = {0};
+        reader_speaker_names(&names, e, o);
+        html_source src = {a->base_url, content_type, &names};
+        int rc = html_read(a, (const char *)body, len, &src, o);
+        speaker_list_clear(&names);
+        if (rc != 0)
+            goto out;
+        break;
+    }
+    case WEBPAGE_CAPTIONS: {
+        converted = charset_convert(body, len, charset, file, &conv_len, &a->diags);
+        const char *text = converted ? converted : (const char *)body;
+        size_t n = converted ? conv_len : len;
+        /* by the bytes; a caption file whose bytes do not tell (a broken first card) by its
+         * type, so that its reader says what is wrong */
+        reader_format f = reader_format_sniff(text, n);
+        if (f == READER_MARKDOWN && !(type && caption_type_format(type, &f)))
+            f = READER_JSON;
+        if (reader_captions(a, e, text, n, f, o) != 0)
             goto out;
         break;
     }

@@ -3,9 +3,10 @@
  * What came back decides the reader, never the address's suffix: its bytes first (a PDF, an
  * image, an archive is refused whatever it was served as), then its media type (text/html and
  * application/xhtml+xml to the HTML reader; text/markdown and text/plain to the Markdown
- * reader; other types refused), and where the type is missing or says nothing
- * (application/octet-stream) the bytes again: markup that opens like HTML is HTML, other text
- * is Markdown. The final address (after redirects) becomes the article's source and the base
+ * reader, unless the text is a caption file; text/vtt, application/x-subrip (and its kin) to the
+ * caption readers, and application/json when it holds a transcript's "segments"; other types
+ * refused), and where the type is missing or says nothing (application/octet-stream) the bytes
+ * again: a caption file is one, markup that opens like HTML is HTML, other text is Markdown. The final address (after redirects) becomes the article's source and the base
  * its relative links and images resolve against (article.base_url); nothing a page says can
  * make sheaf read a local file (its front matter's `cover` is ignored). */
 #ifndef SHEAF_WEBPAGE_H
@@ -20,7 +21,8 @@
 typedef enum webpage_kind {
     WEBPAGE_REFUSED, /* not something sheaf reads */
     WEBPAGE_HTML,
-    WEBPAGE_TEXT     /* Markdown or plain text */
+    WEBPAGE_TEXT,    /* Markdown or plain text */
+    WEBPAGE_CAPTIONS /* a caption file or transcript: WebVTT, SubRip, Podcasting 2.0 JSON */
 } webpage_kind;
 
 /* Decide how a fetched body is read, from its Content-Type value (may be NULL) and its bytes.

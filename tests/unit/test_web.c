@@ -316,6 +316,16 @@ static void test_page_kind(void **state)
     expect_kind("text/plain", "GIF89a....", WEBPAGE_REFUSED, "a GIF image");
     expect_kind("application/json", "{}", WEBPAGE_REFUSED, "'application/json'");
     expect_kind("image/png", "# looks like text", WEBPAGE_REFUSED, "'image/png'");
+    /* Caption files and transcripts (issue 15): by their type, or by their bytes when served as
+     * plain text or without a type; JSON only when it holds a transcript's segments. */
+    expect_kind("text/vtt; charset=utf-8", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n",
+                WEBPAGE_CAPTIONS, NULL);
+    expect_kind("application/x-subrip", "broken first card", WEBPAGE_CAPTIONS, NULL);
+    expect_kind("text/plain", "1\n00:00:01,000 --> 00:00:02,000\nHi\n", WEBPAGE_CAPTIONS, NULL);
+    expect_kind(NULL, "WEBVTT\n", WEBPAGE_CAPTIONS, NULL);
+    expect_kind("application/json", "{\"version\": \"1.0.0\", \"segments\": []}",
+                WEBPAGE_CAPTIONS, NULL);
+    expect_kind("text/markdown", "WEBVTT is a format.\n", WEBPAGE_TEXT, NULL);
     char bin[64];
     memset(bin, 0, sizeof bin);
     memcpy(bin, "ab", 2);

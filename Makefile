@@ -47,6 +47,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 
+.PHONY: check-render check-kindle
 .PHONY: all check check-plain check-unit check-e2e check-sanitize check-differential bench-check install uninstall clean fuzz bench sample \
         format
 
@@ -102,6 +103,7 @@ check-e2e: $(BIN) $(TOOL_BIN)
 check:
 	tests/install-deps test
 	$(MAKE) --no-print-directory check-plain
+	$(MAKE) --no-print-directory check-render
 	$(MAKE) --no-print-directory check-sanitize
 	@echo "make check: all tests passed"
 
@@ -111,6 +113,17 @@ check-plain: all
 	$(MAKE) --no-print-directory check-e2e
 	tests/epubcheck-all $(B)/test-epubs
 	$(MAKE) --no-print-directory check-differential
+
+# Every test book's documents in headless Chromium at phone and tablet size, light and dark:
+# nothing wider than the page, title page centred, captions under their images; screenshots in
+# $(B)/render for a person to look at. Needs the books check-plain made.
+check-render:
+	tests/render-check $(B)/test-epubs $(B)/render
+
+# calibre's Kindle conversion of sample books (slow: not part of make check): no warnings, and
+# ebook-meta finds the cover in the EPUB and in the AZW3.
+check-kindle: $(BIN)
+	SHEAF=$(abspath $(BIN)) tests/kindle-check $(B)/kindle
 
 # sheaf check and epubcheck agree on the verdict for the suite's broken and valid books.
 check-differential: $(BIN) $(TOOL_BIN)

@@ -370,3 +370,33 @@ sections_article() {
     for d in $(adocs book.epub); do n=$((n + $(xq book.epub "$d" 'count(//p[starts-with(., "after ")])'))); done
     [ "$n" -eq 20000 ]
 }
+
+# --- the rendering check itself (make check-render) -------------------------------------------------
+
+@test "render-check: it finds a page wider than a phone, an off-centre title page and a caption above its image" {
+    command -v chromium >/dev/null || skip "chromium is not installed (tests/install-deps test)"
+    mkdir good bad
+    sb "$D/post.md" -o good/post.epub
+    [ "$status" -eq 0 ]
+    run timeout 120 "$BATS_TEST_DIRNAME/render-check" good shots
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    has "0 problems"
+    # screenshots at both sizes, light and dark
+    for s in 360x740-light 360x740-dark 600x900-light 600x900-dark; do
+        [ -s "shots/post/EPUB_text_c0001-01-$s.png" ] || { ls -R shots; return 1; }
+    done
+    # the same book with a stylesheet that undoes the design
+    cat >undo.css <<'CSS'
+pre, pre code span { white-space: pre; overflow-wrap: normal; word-wrap: normal; display: inline; }
+section.titlepage h1 { text-align: left; }
+figure { display: flex; flex-direction: column-reverse; }
+CSS
+    sb "$D/post.md" --css undo.css -o bad/post.epub
+    [ "$status" -eq 0 ]
+    run timeout 120 "$BATS_TEST_DIRNAME/render-check" bad shots
+    [ "$status" -eq 1 ]
+    has "the page scrolls sideways"
+    has "<pre> spans"
+    has "title page: a line of <h1.title> is not centred"
+    has "is not under its image"
+}

@@ -25,6 +25,8 @@
 /* Deeper containers than this are flattened into their parent: readers choke on them and no
  * real article needs them. */
 #define RENDER_MAX_DEPTH 48
+/* Lists and quotes deeper than this are not indented further (class "deep"). */
+#define RENDER_INDENT_MAX 6
 
 typedef struct rctx {
     const render_env *env;
@@ -924,6 +926,43 @@ static void text_flush(strbuf *text, xmlNodePtr parent)
     text->len = 0;
 }
 
+/* Deepest indentation (in columns) a code line's class says (i1 ... i16). */
+#define RENDER_CODE_INDENT_MAX 16
+
+/* The text of a code block into `code`. A line that starts with spaces or tabs (a tab counts
+ * four columns) is a span of class "iN", N its indentation: the stylesheet starts its wrapped
+ * continuation lines under its text rather than at the margin. The text (and so what a reader
+ * copies) is unchanged. */
+static void code_lines_add(xmlNodePtr code, const char *lit)
+{
+    const char *p = lit ? lit : "";
+    const char *plain = p; /* start of text not yet added */
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        size_t cols = 0, k = 0;
+        while (k < n && (p[k] == ' ' || p[k] == '\t')) {
+            cols += p[k] == '\t' ? 4 : 1;
+            k++;
+        }
+        if (cols > 0 && k < n) {
+            if (p > plain) {
+                char *t = xstrndup(plain, (size_t)(p - plain));
+                xmlNodeAddContent(code, (const xmlChar *)t);
+                free(t);
+            }
+            char *line = xstrndup(p, n), cls[8];
+            snprintf(cls, sizeof cls, "i%zu", cols < RENDER_CODE_INDENT_MAX ? cols : (size_t)RENDER_CODE_INDENT_MAX);
+            attr_set(xhtml_add(code, "span", line), "class", cls);
+            free(line);
+            plain = p + n; /* the line break stays outside the span */
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    if (*plain)
+        xmlNodeAddContent(code, (const xmlChar *)plain);
+}
+
 /* Walk the blocks [first, end) and append their XHTML to parent. */
 static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePtr parent,
                           int in_note)
@@ -945,6 +984,7 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
         stack[depth] = parent;
         int containers = 0, flat_warned = 0;
         uint16_t column = 0; /* of the table cell being rendered */
+        int indents = 0;     /* lists and quotes around the node: each indents the text */
         while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
             cmark_node *n = cmark_iter_get_node(it);
             cmark_node_type t = cmark_node_get_type(n);
@@ -969,6 +1009,8 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST || t == CMARK_NODE_ITEM ||
                     t == CMARK_NODE_CUSTOM_BLOCK)
                     containers--;
+                if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST)
+                    indents--;
                 continue;
             }
             int line = cmark_node_get_start_line(n);
@@ -1015,6 +1057,8 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
             case CMARK_NODE_ITEM:
                 push = 1;
                 containers++;
+                if (t != CMARK_NODE_ITEM)
+                    indents++;
                 if (containers > RENDER_MAX_DEPTH && t != CMARK_NODE_ITEM) {
                     if (!flat_warned)
                         diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
@@ -1050,10 +1094,15 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 } else {
                     el = xhtml_add(cur, "ul", NULL);
                 }
+                /* Past a few levels each list or quote indents no further: nested dozens
+                 * deep they would push the text off a phone's screen. */
+                if (indents > RENDER_INDENT_MAX && el != cur && t != CMARK_NODE_ITEM)
+                    attr_set(el, "class", "deep");
                 break;
             case CMARK_NODE_CODE_BLOCK: {
                 xmlNodePtr pre = xhtml_add(cur, "pre", NULL);
-                xmlNodePtr code = xhtml_add(pre, "code", cmark_node_get_literal(n));
+                xmlNodePtr code = xhtml_add(pre, "code", NULL);
+                code_lines_add(code, cmark_node_get_literal(n));
                 const char *info = cmark_node_get_fence_info(n);
                 if (info && *info) {
                     size_t wl = strcspn(info, " \t");

@@ -157,6 +157,7 @@ fails_cleanly() {
     printf -- '---\n\n# Rule first\n\nText.\n' >rule.md
     sb rule.md -o rule.epub
     [ "$status" -eq 0 ]
+    keep rule.epub
     lacks "warning"
 }
 
@@ -223,6 +224,7 @@ fails_cleanly() {
     { printf '# Wide\n\n'; for i in 1 2 3; do head -c 200000 /dev/zero | tr '\0' 'w'; printf '\n\n'; done; } >wide.md
     sb wide.md -o wide.epub
     [ "$status" -eq 0 ]
+    keep wide.epub
 }
 
 @test "bad: 10000 nested lists finish quickly with the text kept and a warning" {

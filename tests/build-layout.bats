@@ -108,6 +108,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     [ "$(sum_count book.epub '//ul/li')" -eq 800 ]
     # a normal article gives no such warning
     sb "$FIX/interview.md" -o small.epub
+    [ "$status" -eq 0 ]
     lacks "KB, and sheaf never splits"
 }
 
@@ -358,6 +359,7 @@ EOF
     # the title page is still sheaf's own
     local tp
     tp=$(docs book.epub | grep -i title | head -n 1)
+    [ -n "$tp" ]
     ! entry book.epub "$tp" | grep -q my-colophon || false
 }
 

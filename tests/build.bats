@@ -396,6 +396,7 @@ nav_of() {
     has "#ash"
     has "#the-first-night"
     run xattrs d1.epub "$(nav_of d1.epub)" "$toc//a/@href"
+    has ".xhtml"
     lacks "#glaze"
     [ "$(xq d3.epub "$(nav_of d3.epub)" "count($toc//ol//ol//ol/li)")" -ge 2 ]
     book_refs_ok d3.epub

@@ -148,6 +148,7 @@ sections_article() {
     # --toc-depth 1: names only
     sb "$D"/series/*.md --toc-depth 1 -o names.epub
     [ "$status" -eq 0 ]
+    keep names.epub
     [ "$(xq names.epub "$nav" 'count(//nav[@id="toc"]//ol/li/ol)')" -eq 0 ]
 }
 
@@ -187,6 +188,7 @@ sections_article() {
     # summary: works the same
     sb "$D/series/01-ada.md" -o ada.epub
     [ "$status" -eq 0 ]
+    keep ada.epub
     [ "$(xq ada.epub "$(adocs ada.epub)" 'string(//p[@class="deck"])')" = "Ada Brennan, potter, on tools, habits and the setup of a working day." ]
 }
 
@@ -303,6 +305,7 @@ sections_article() {
     printf '# P\n\n![Just a kiln](%s)\n\nText.\n' "$SHEAF_FIXTURES/build/img/kiln.png" >plain.md
     sb plain.md -o plain.epub
     [ "$status" -eq 0 ]
+    keep plain.epub
     [ "$(xq plain.epub "$(adocs plain.epub)" 'count(//figure)')" -eq 0 ]
 }
 
@@ -358,6 +361,7 @@ sections_article() {
     # the same text in a Chinese book needs no tag on the Chinese paragraph
     sb --lang zh "$D/pasted.txt" -o zh.epub
     [ "$status" -eq 0 ]
+    keep zh.epub
     [ "$(xq zh.epub "$(adocs zh.epub)" 'count(//p[starts-with(., "燒窯")]/@lang)')" -eq 0 ]
 }
 

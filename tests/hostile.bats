@@ -222,11 +222,13 @@ article() {
     entry sub.epub "$(adocs sub.epub | head -n 1)" | grep -q 'The ferry leaves at six.'
     run timeout 20 bash -c 'cat a.md | "$SHEAF" build /dev/stdin -o pipe.epub'
     [ "$status" -eq 0 ]
+    keep pipe.epub
     lacks "empty"
     entry pipe.epub "$(adocs pipe.epub | head -n 1)" | grep -q 'The ferry leaves at six.'
     # two pipes are two articles
     run timeout 20 "$SHEAF" build <(cat a.md) <(cat "$FIX/second.md") -o two.epub
     [ "$status" -eq 0 ]
+    keep two.epub
     [ "$(adocs two.epub | wc -l)" -ge 2 ]
 }
 

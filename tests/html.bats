@@ -80,6 +80,7 @@ checked() {
     # command-line options still win
     sb --title "Kiln" --author "Someone Else" "$HTML/news.html" -o over.epub
     [ "$status" -eq 0 ]
+    keep over.epub
     o=$(opf_path over.epub)
     [ "$(xq over.epub "$o" 'string(//*[name()="dc:title"])')" = "Kiln" ]
     [ "$(xq over.epub "$o" 'count(//*[name()="dc:creator"])')" = 1 ]
@@ -119,6 +120,7 @@ checked() {
     sed -e 's/ lang="ar" dir="rtl"//' "$HTML/rtl.html" >nolang.html
     sb nolang.html -o nolang.epub
     [ "$status" -eq 0 ]
+    keep nolang.epub
     [ "$(xq nolang.epub "$(opf_path nolang.epub)" 'string(//*[name()="dc:language"])')" = "ar" ]
     [ "$(xq nolang.epub "$(adocs nolang.epub | head -1)" 'string(/html/@dir)')" = "rtl" ]
 }
@@ -138,6 +140,7 @@ checked() {
     # --extract=off keeps what extraction removes
     sb --extract=off "$HTML/news.html" -o whole.epub
     [ "$status" -eq 0 ]
+    keep whole.epub
     [[ $(book_text whole.epub) == *"Subscribe"* ]]
     sb --extract=sometimes "$HTML/news.html" -o x.epub
     [ "$status" -eq 2 ]
@@ -345,7 +348,8 @@ articles:
 EOF
     sb --extract=off list.yaml -o list.epub
     [ "$status" -eq 0 ]
-    [[ $(opf list.epub) != *"Ines Marlow"* ]] || true
+    [[ $(opf list.epub) != *"Ines Marlow"* ]]
+    [ "$(xq list.epub "$(opf_path list.epub)" 'string(//*[name()="dc:creator"][1])')" = "Desk Editor" ]
     nav=$(entry list.epub EPUB/nav.xhtml)
     [[ $nav == *"A kiln cools"* ]]
     [[ $nav == *"by Desk Editor"* ]]
@@ -356,11 +360,13 @@ EOF
     cp "$HTML/rtl.html" page.data
     sb --extract=off page.data -o page.epub
     [ "$status" -eq 0 ]
+    keep page.epub
     [[ $(book_text page.epub) == *"المكتبة القديمة"* ]]
     # a Markdown file that starts with raw HTML stays Markdown
     printf '<div>intro</div>\n\n# Heading\n\nText with *emphasis*.\n' >notes.data
     sb notes.data -o notes.epub
     [ "$status" -eq 0 ]
+    keep notes.epub
     [ "$(xq notes.epub "$(adocs notes.epub | head -1)" 'count(//em)')" = 1 ]
 }
 

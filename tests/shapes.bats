@@ -202,6 +202,7 @@ lacks_line() {
     grep -A8 '^span\.speaker {' <<<"$css" | grep -q 'white-space: nowrap'
     sb "$SFIX/rev.txt" --style plain -o plain.epub
     [ "$status" -eq 0 ]
+    keep plain.epub
     entry plain.epub EPUB/styles/sheaf.css | grep 'span\.speaker' | grep -q 'white-space: nowrap'
 }
 

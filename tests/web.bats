@@ -192,6 +192,7 @@ images_in() {
     [[ $(entry none.epub EPUB/text/c0001-01.xhtml) == *'<h1>The Studio</h1>'* ]]
     sb "$WEB/typed/second.md?ct=application/octet-stream" -o octet.epub
     [ "$status" -eq 0 ]
+    keep octet.epub
     # A PDF, whatever it is served as, and a PNG given as the page: refused, naming both.
     sb "$WEB/files/doc.pdf" -o pdf.epub
     [ "$status" -eq 1 ]
@@ -268,6 +269,7 @@ images_in() {
 @test "sheaf names itself and its version to servers" {
     sb "$WEB/echo-ua.md" -o ua.epub
     [ "$status" -eq 0 ]
+    keep ua.epub
     version=$("$SHEAF" --version | sed 's/^sheaf //')
     [[ $(entry ua.epub EPUB/text/c0001-01.xhtml) == *"sheaf/$version"* ]]
     # and accepts compressed answers
@@ -335,6 +337,7 @@ images_in() {
     [ "$(server_log '/versioned/v1.md' | wc -l)" -eq 1 ]
     sb --cache c --refresh "$WEB/versioned/v1.md" -o new.epub
     [ "$status" -eq 0 ]
+    keep new.epub
     [[ $(entry new.epub EPUB/text/c0001-01.xhtml) == *'the second version of the page'* ]]
     # Unchanged since: the server answers 304 to the validator and the cached copy is used.
     sb --cache c --refresh "$WEB/versioned/v1.md" -o same.epub

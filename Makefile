@@ -4,7 +4,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
-PKGS    := libzip libxml-2.0 libcmark-gfm yaml-0.1 nettle libdeflate libcurl librsvg-2.0 cairo fontconfig libjpeg gumbo json-c libpng libwebp
+PKGS    := libzip libxml-2.0 libcmark-gfm yaml-0.1 nettle libdeflate libcurl libidn2 librsvg-2.0 cairo fontconfig libjpeg gumbo json-c libpng libwebp
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter

@@ -2,6 +2,7 @@
 #include "book.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <nettle/sha1.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "writers/render.h"
 #include "writers/template.h"
 #include "base/text.h"
+#include "base/urlform.h"
 #include "base/util.h"
 #include "writers/zipwrite.h"
 
@@ -619,6 +621,117 @@ static int css_vet(const char *css, size_t len, const char *path, diag_list *dia
     return 0;
 }
 
+/* The byte length of the valid UTF-8 text at the start of s[0..n) (n when all of it is). */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                             : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (k == 0 || i + k > n)
+            return i;
+        for (size_t j = 1; j < k; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+        if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) ||
+            (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90))
+            return i;
+        i += k;
+    }
+    return n;
+}
+
+/* A stylesheet in UTF-8, as EPUB wants it (epubcheck CSS-003, CSS-004): one that declares
+ * another encoding (@charset "ISO-8859-1";) or starts with a UTF-16 byte-order mark is
+ * converted (iconv) and declared UTF-8; one that declares nothing must be UTF-8 already.
+ * Returns the (possibly new) bytes in *css and *len, or -1 with an error naming the file. */
+static int css_to_utf8(char **css, size_t *len, const char *path, diag_list *diags)
+{
+    int ret = -1;
+    char *in = *css, *enc = NULL, *out = NULL;
+    size_t n = *len, skip = 0;
+    iconv_t cd = (iconv_t)-1;
+    if (n >= 2 && (((unsigned char)in[0] == 0xFF && (unsigned char)in[1] == 0xFE) ||
+                   ((unsigned char)in[0] == 0xFE && (unsigned char)in[1] == 0xFF))) {
+        enc = xstrdup((unsigned char)in[0] == 0xFF ? "UTF-16LE" : "UTF-16BE");
+        skip = 2;
+    } else if (n >= 10 && memcmp(in, "@charset \"", 10) == 0) {
+        const char *end = memchr(in + 10, '"', n - 10 < 64 ? n - 10 : 64);
+        if (end && end + 1 < in + n && end[1] == ';') {
+            enc = xstrndup(in + 10, (size_t)(end - in - 10));
+            skip = (size_t)(end - in) + 2;
+            if (str_casecmp_ascii(enc, "utf-8") == 0 || str_casecmp_ascii(enc, "utf8") == 0) {
+                free(enc);
+                enc = NULL;
+                skip = 0;
+            }
+        }
+    }
+    if (!enc) {
+        size_t ok = utf8_valid_prefix((const unsigned char *)in, n);
+        if (ok < n) {
+            int line = 1;
+            for (size_t i = 0; i < ok; i++)
+                line += in[i] == '\n';
+            diag_add(diags, DIAG_ERROR, NULL, path, line,
+                     "the stylesheet is not UTF-8 text (a byte 0x%02X here); save it as UTF-8, or "
+                     "name its encoding in a first line such as @charset \"ISO-8859-1\";",
+                     (unsigned char)in[ok]);
+            goto out;
+        }
+        ret = 0;
+        goto out;
+    }
+    cd = iconv_open("UTF-8", enc);
+    if (cd == (iconv_t)-1) {
+        diag_add(diags, DIAG_ERROR, NULL, path, 1,
+                 "the stylesheet declares the encoding \"%s\", which sheaf does not know; save "
+                 "it as UTF-8",
+                 enc);
+        goto out;
+    }
+    {
+        size_t cap = (n - skip) * 4 + 32, left_in = n - skip, left_out = cap;
+        out = xmalloc(cap + 1);
+        static const char decl[] = "@charset \"UTF-8\";";
+        memcpy(out, decl, sizeof decl - 1);
+        char *ip = in + skip, *op = out + sizeof decl - 1;
+        left_out -= sizeof decl - 1;
+        if (iconv(cd, &ip, &left_in, &op, &left_out) == (size_t)-1 ||
+            iconv(cd, NULL, NULL, &op, &left_out) == (size_t)-1) {
+            int line = 1;
+            for (const char *p = in + skip; p < ip; p++)
+                line += *p == '\n';
+            diag_add(diags, DIAG_ERROR, NULL, path, line,
+                     "the stylesheet is not %s text as it declares (a byte that %s does not "
+                     "have here); save it as UTF-8",
+                     enc, enc);
+            goto out;
+        }
+        size_t outlen = (size_t)(op - out);
+        out[outlen] = '\0';
+        /* a UTF-16 sheet's own @charset, now the second, would contradict the first */
+        char *own = out + sizeof decl - 1;
+        if (strncmp(own, "@charset \"", 10) == 0 && strchr(own, ';')) {
+            char *semi = strchr(own, ';') + 1;
+            memmove(own, semi, outlen - (size_t)(semi - out) + 1);
+            outlen -= (size_t)(semi - own);
+        }
+        free(*css);
+        *css = out;
+        *len = outlen;
+        out = NULL;
+    }
+    ret = 0;
+out:
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    free(enc);
+    free(out);
+    return ret;
+}
+
 static int stylesheets_add(build *b)
 {
     size_t len = 0;
@@ -643,7 +756,7 @@ static int stylesheets_add(build *b)
                                                : file_read_reason(st, errno));
             return -1;
         }
-        if (css_vet(data, n, path, b->diags) != 0) {
+        if (css_to_utf8(&data, &n, path, b->diags) != 0 || css_vet(data, n, path, b->diags) != 0) {
             free(data);
             return -1;
         }
@@ -785,11 +898,16 @@ static int sources_page_add(build *b)
             xmlNodePtr sp = xhtml_add(li, "p", NULL);
             xmlSetProp(sp, (const xmlChar *)"class", (const xmlChar *)"source");
             const char *src = a->meta.source;
-            if (str_starts_with(src, "http://") || str_starts_with(src, "https://"))
+            char *src_href =
+                str_starts_with(src, "http://") || str_starts_with(src, "https://")
+                    ? url_form(src)
+                    : NULL;
+            if (src_href)
                 xmlSetProp(xhtml_add(sp, "a", src), (const xmlChar *)"href",
-                           (const xmlChar *)src);
+                           (const xmlChar *)src_href);
             else
                 xmlNodeAddContent(sp, (const xmlChar *)src);
+            free(src_href);
         }
     }
     size_t len = 0;

@@ -45,7 +45,7 @@ D="$SHEAF_FIXTURES/design"
     [ "$(xq book.epub "$doc" 'string(//del)')" = "old" ]
     # one tilde is an approximation, not a strikethrough
     [ "$(xq book.epub "$doc" 'count(//p[contains(., "~1200 degrees")])')" = 1 ]
-    [ "$(xq book.epub "$doc" 'string(//a[.="www.example.org"]/@href)')" = "http://www.example.org" ]
+    [ "$(xq book.epub "$doc" 'string(//a[.="www.example.org"]/@href)')" = "http://www.example.org/" ]
     [ "$(xq book.epub "$doc" 'string(//a[.="https://example.org/kilns"]/@href)')" = "https://example.org/kilns" ]
     [ "$(xq book.epub "$doc" 'count(//li[@class="task"])')" = 2 ]
     [ "$(xq book.epub "$doc" 'string(//li[@class="task"][1]/span[@class="task-box"])')" = "☐" ]

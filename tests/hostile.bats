@@ -557,3 +557,164 @@ PY
     [ "$(xq empty.epub "$(opf_path empty.epub)" "string(//*[name()='dc:title'])")" = "A Small Article" ]
     [ "$(xq empty.epub "$(opf_path empty.epub)" "count(//*[name()='dc:creator'])")" -eq 1 ]
 }
+
+# --- books epubcheck rejected although sheaf wrote them ------------------------------------------
+
+@test "hostile links: links as people write them become valid addresses (spaces, ®, a second #, IDN hosts)" {
+    printf -- '---\ntitle: Links\nsource: https://example.org/a b\xc2\xae\n---\n\n[space](<https://example.org/a b/c\xc2\xae.html>)\n\n[fragment](https://example.org/#/#100-99)\n\n[host](http://\xc3\xb8stre.no/)\n\n[one slash](http:/example.org/x)\n\n[mail](<mailto:ana ruiz@example.org>)\n\n<a href="https://m\xc3\xbcnchen.de/a b#x#y">raw</a>\n' >links.md
+    article
+    sb links.md a.md -o links.epub
+    [ "$status" -eq 0 ]
+    keep links.epub
+    local hrefs
+    hrefs=$(for f in $(adocs links.epub); do xattrs links.epub "$f" '//a/@href'; done)
+    grep -qxF 'https://example.org/a%20b/c%C2%AE.html' <<<"$hrefs"
+    grep -qxF 'https://example.org/#/%23100-99' <<<"$hrefs"
+    grep -qxF 'http://xn--stre-fra.no/' <<<"$hrefs"
+    grep -qxF 'http://example.org/x' <<<"$hrefs"
+    grep -qxF 'mailto:ana%20ruiz@example.org' <<<"$hrefs"
+    grep -qxF 'https://xn--mnchen-3ya.de/a%20b#x%23y' <<<"$hrefs"
+    # the sources page too
+    entry links.epub "$(docs links.epub | grep sources)" | grep -q 'href="https://example.org/a%20b%C2%AE"'
+}
+
+@test "hostile css: a stylesheet in another encoding is converted; one that is not UTF-8 is refused" {
+    article
+    printf '@charset "ISO-8859-1";\np::before { content: "\xe9t\xe9"; }\n' >latin.css
+    sb a.md --css latin.css -o css.epub
+    [ "$status" -eq 0 ]
+    keep css.epub
+    local sheet
+    sheet=$(entries css.epub | grep 'user-1.css')
+    [ "$(entry css.epub "$sheet" | head -c 17)" = '@charset "UTF-8";' ]
+    entry css.epub "$sheet" | grep -q "été"
+    # UTF-16 with a byte-order mark
+    printf '\xff\xfep\x00{\x00}\x00\n\x00' >u16.css
+    sb a.md --css u16.css -o u16.epub
+    [ "$status" -eq 0 ]
+    keep u16.epub
+    # bytes that are not UTF-8, and no @charset to say what they are
+    printf 'p::before { content: "\xe9"; }\n' >bad.css
+    sb a.md --css bad.css -o bad.epub
+    [ "$status" -eq 1 ]
+    has "bad.css:1: error: the stylesheet is not UTF-8"
+    no_file bad.epub
+    printf '@charset "x-no-such";\np {}\n' >nope.css
+    sb a.md --css nope.css -o nope.epub
+    [ "$status" -eq 1 ]
+    has "x-no-such"
+}
+
+@test "hostile dates: every Jekyll and Hugo shape is read; a date that cannot be used is left out with a warning" {
+    local d n=0
+    for d in '2019-04-25 9:00:00' '2019-04-25 09:00:00 +0100' '2019-04-25T09:00:00-07:00' \
+        'Apr 25, 2019' 'Thu, 25 Apr 2019 09:00:00 GMT'; do
+        n=$((n + 1))
+        printf -- '---\ntitle: Dated %d\ndate: %s\n---\n\nText.\n' "$n" "$d" >"d$n.md"
+        sb "d$n.md" -o "d$n.epub"
+        [ "$status" -eq 0 ]
+        lacks "warning"
+        [ "$(xq "d$n.epub" "$(opf_path "d$n.epub")" "string(//*[name()='dc:date'])")" = 2019-04-25 ]
+    done
+    keep d1.epub
+    # 0000 (OPF-053), a day that does not exist, words: the article is built without a date
+    printf -- '---\ntitle: Zero\ndate: 0000\n---\n\nText.\n' >zero.md
+    printf -- '---\ntitle: Leap\ndate: 2021-02-29\n---\n\nText.\n' >leap.md
+    printf -- '---\ntitle: Words\ndate: next week\n---\n\nText.\n' >words.md
+    sb zero.md leap.md words.md -o undated.epub
+    [ "$status" -eq 0 ]
+    keep undated.epub
+    has "zero.md:3: warning: front matter: 'date' \"0000\" is before the year 1000"
+    has "leap.md:3: warning: front matter: 'date' \"2021-02-29\" is a day that does not exist"
+    has "words.md:3: warning: front matter: 'date' \"next week\" is not a date"
+    ! opf undated.epub | grep -q '<dc:date>' || false
+    # --keep-going no longer drops the article for it
+    sb --keep-going zero.md "$FIX/first.md" -o kept.epub
+    [ "$status" -eq 0 ]
+    lacks "left out"
+    [ "$(adocs kept.epub | wc -l)" -eq 2 ]
+    # on the command line, a year before 1000 is a usage error
+    sb a.md --date 0999 -o early.epub
+    [ "$status" -eq 2 ]
+}
+
+# --- content that was silently lost -----------------------------------------------------------
+
+@test "hostile content: front matter title and a different first heading: the heading stays, as the first section" {
+    printf -- '---\ntitle: Tools That Stay Quiet\n---\n\n# Where It Started\n\nText one.\n\n## Later\n\nText two.\n' >fm.md
+    sb fm.md -o fm.epub
+    [ "$status" -eq 0 ]
+    keep fm.epub
+    local f
+    f=$(adocs fm.epub | head -n 1)
+    [ "$(xq fm.epub "$f" 'string(//h1)')" = "Tools That Stay Quiet" ]
+    [ "$(xq fm.epub "$f" 'count(//*[.="Where It Started"])')" -eq 1 ]
+    entry fm.epub "$(docs fm.epub | grep nav)" | grep -q 'Where It Started'
+    # one that repeats the title (case and punctuation aside) is not said twice
+    printf -- '---\ntitle: Tools That Stay Quiet\n---\n\n# Tools that stay quiet!\n\nText one.\n' >same.md
+    sb same.md -o same.epub
+    [ "$status" -eq 0 ]
+    keep same.epub
+    [ "$(entry same.epub "$(adocs same.epub | head -n 1)" | grep -ci 'tools that stay quiet')" -eq 2 ] # <title> and <h1>
+}
+
+@test "hostile content: more than 64 footnote definitions in a row are all kept" {
+    awk 'BEGIN { print "# Notes"; print ""; s = ""
+        for (i = 1; i <= 200; i++) s = s "Ref[^" i "]. "; print s; print ""
+        for (i = 1; i <= 200; i++) print "[^" i "]: Note number " i "." }' >notes.md
+    sb notes.md -o notes.epub
+    [ "$status" -eq 0 ]
+    lacks "undefined"
+    lacks "never referenced"
+    keep notes.epub
+    local f
+    f=$(adocs notes.epub | head -n 1)
+    [ "$(xq notes.epub "$f" 'count(//aside[@class="footnote"])')" -eq 200 ]
+    entry notes.epub "$f" | grep -q 'Note number 200\.'
+    entry notes.epub "$f" | grep -q 'Note number 65\.'
+}
+
+@test "hostile lists: a list that names itself or another list is refused; a pattern skips lists" {
+    article
+    printf 'articles: [a.md]\n' >other.yaml
+    printf 'title: Loop\narticles:\n  - self.yaml\n  - a.md\n' >self.yaml
+    sb self.yaml -o self.epub
+    [ "$status" -eq 1 ]
+    has "self.yaml:3: error: 'self.yaml' is this reading list itself"
+    no_file self.epub
+    printf 'title: Nest\narticles:\n  - other.yaml\n  - a.md\n' >nest.yaml
+    sb nest.yaml -o nest.epub
+    [ "$status" -eq 1 ]
+    has "nest.yaml:3: error: 'other.yaml' is a reading list"
+    lacks "articles:"
+    printf 'title: Star\narticles:\n  - "*"\n' >star.yaml
+    sb star.yaml -o star.epub
+    [ "$status" -eq 0 ]
+    has "a reading list, which is not an article"
+    keep star.epub
+    [ "$(adocs star.epub | wc -l)" -eq 1 ]
+    # the pattern a folder entry suggests has one slash
+    mkdir arts
+    printf 'title: Folder\narticles:\n  - arts/\n' >folder.yaml
+    sb folder.yaml -o folder.epub
+    has "'arts/*.md'"
+    lacks "arts//"
+}
+
+@test "hostile scale: 20,000 raw elements sharing one id, and 20,000 footnotes in a row, in bounded time" {
+    awk 'BEGIN { print "# Ids"; print ""; for (i = 0; i < 20000; i++) printf "<p id=\"same\">raw %d</p>\n\n", i }' >ids.md
+    sb ids.md -o ids.epub
+    [ "$status" -eq 0 ]
+    has "more warnings like \"the id 'same' is used twice"
+    keep ids.epub
+    local f
+    for f in $(adocs ids.epub); do
+        [ "$(xattrs ids.epub "$f" '//@id' | sort | uniq -d | wc -l)" -eq 0 ]
+    done
+    awk 'BEGIN { print "# Notes"; print ""; s = ""
+        for (i = 1; i <= 20000; i++) s = s "Ref[^" i "]. "; print s; print ""
+        for (i = 1; i <= 20000; i++) print "[^" i "]: Note " i "." }' >notes.md
+    sb notes.md -o notes.epub
+    [ "$status" -eq 0 ]
+    lacks "never referenced"
+}

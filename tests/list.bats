@@ -169,13 +169,20 @@ entry() { unzip -p "$1" "$2"; }
 }
 
 @test "bad lists fail with the list file and line, and write nothing" {
-  for bad in missing-entry:4 glob-nothing:4 malformed:5 alias:2 both:4 no-path:4 bad-date:2 bad-lang:4; do
+  for bad in missing-entry:4 glob-nothing:4 malformed:5 alias:2 both:4 no-path:4 bad-lang:4; do
     name=${bad%%:*}; line=${bad##*:}
     run "$SHEAF" build "$L/bad/$name.yaml" -o "$T/bad.epub"
     [ "$status" -eq 1 ]
     [[ "$output" == *"bad/$name.yaml:$line: error:"* ]]
     [ ! -e "$T/bad.epub" ]
   done
+}
+
+@test "a date that cannot be read is a warning naming the line, and the book is built without it" {
+  run "$SHEAF" build "$L/bad/bad-date.yaml" -o "$T/date.epub"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"bad/bad-date.yaml:2: warning: 'date' \"next week\" is not a date"* ]]
+  ! unzip -p "$T/date.epub" EPUB/package.opf | grep -q 'next week' || false
 }
 
 @test "duplicate entries and unknown keys are warnings naming the line" {

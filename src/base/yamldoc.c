@@ -2,6 +2,7 @@
  * depth and without aliases; and the value helpers the YAML readers share. */
 #include "base/yamldoc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,4 +290,232 @@ ok:
     memcpy(out, s, n);
     out[n] = '\0';
     return 0;
+}
+
+/*** dates in the shapes Jekyll and Hugo accept ***/
+
+static int ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A time "H:MM[:SS[.frac]]" of n bytes. */
+static int time_token(const char *t, size_t n)
+{
+    size_t i = 0, k = 0;
+    while (i < n && ascii_digit(t[i]))
+        i++;
+    if (i < 1 || i > 2 || i >= n || t[i] != ':')
+        return 0;
+    int h = atoi(t);
+    for (k = ++i; i < n && ascii_digit(t[i]); i++)
+        ;
+    if (i - k != 2 || h > 24 || atoi(t + k) > 59)
+        return 0;
+    if (i < n && t[i] == ':') {
+        for (k = ++i; i < n && ascii_digit(t[i]); i++)
+            ;
+        if (i - k != 2 || atoi(t + k) > 60)
+            return 0;
+        if (i < n && (t[i] == '.' || t[i] == ',')) {
+            for (k = ++i; i < n && ascii_digit(t[i]); i++)
+                ;
+            if (i == k)
+                return 0;
+        }
+    }
+    return i == n;
+}
+
+/* A zone: Z, +HH, +HH:MM, -HHMM, or a name in 1 to 5 capital letters (UTC, GMT, MST, CEST). */
+static int zone_token(const char *t, size_t n)
+{
+    if (n >= 1 && n <= 5) {
+        size_t i = 0;
+        while (i < n && t[i] >= 'A' && t[i] <= 'Z')
+            i++;
+        if (i == n)
+            return 1;
+    }
+    if (n < 3 || (t[0] != '+' && t[0] != '-'))
+        return 0;
+    if (!ascii_digit(t[1]) || !ascii_digit(t[2]) || atoi(t + 1) / (n > 3 && t[3] != ':' ? 100 : 1) > 23)
+        return 0;
+    if (n == 3)
+        return 1;
+    size_t m = t[3] == ':' ? 4 : 3;
+    return n == m + 2 && ascii_digit(t[m]) && ascii_digit(t[m + 1]) && atoi(t + m) % 100 <= 59;
+}
+
+/* A time with its zone glued on: "09:00:00Z", "09:00:00+02:00", "09:00-0700". */
+static int time_zone_token(const char *t, size_t n)
+{
+    if (time_token(t, n))
+        return 1;
+    for (size_t i = 1; i < n; i++)
+        if (t[i] == 'Z' || t[i] == 'z' || t[i] == '+' || t[i] == '-')
+            return time_token(t, i) && (n - i == 1 ? (t[i] == 'Z' || t[i] == 'z')
+                                                   : zone_token(t + i, n - i));
+    return 0;
+}
+
+/* The month a word names (1 to 12: "Jan", "january", "Sept."), or 0. */
+static int month_word(const char *t, size_t n)
+{
+    static const char *const names[] = {"january", "february", "march",     "april",
+                                        "may",     "june",     "july",      "august",
+                                        "september", "october", "november", "december"};
+    if (n && t[n - 1] == '.')
+        n--;
+    if (n < 3)
+        return 0;
+    for (int m = 0; m < 12; m++) {
+        size_t len = strlen(names[m]);
+        if (n > len)
+            continue;
+        size_t i = 0;
+        while (i < n && (t[i] | 0x20) == names[m][i])
+            i++;
+        if (i == n && (n == len || n == 3 || (m == 8 && n == 4)))
+            return m + 1;
+    }
+    return 0;
+}
+
+/* A weekday word ("Mon", "Monday", "Tue."). */
+static int weekday_word(const char *t, size_t n)
+{
+    static const char *const names[] = {"monday", "tuesday", "wednesday", "thursday",
+                                        "friday", "saturday", "sunday"};
+    if (n && t[n - 1] == '.')
+        n--;
+    if (n < 3)
+        return 0;
+    for (int d = 0; d < 7; d++) {
+        size_t len = strlen(names[d]), i = 0;
+        if (n > len)
+            continue;
+        while (i < n && (t[i] | 0x20) == names[d][i])
+            i++;
+        if (i == n && (n == len || n == 3))
+            return 1;
+    }
+    return 0;
+}
+
+static yamldoc_date_result date_out(int year, int month, int day, char out[11])
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1000)
+        return YAMLDOC_DATE_TOO_EARLY;
+    if (year > 9999 || month < 0 || month > 12 || day < 0 || day > 31 || (day && !month))
+        return YAMLDOC_DATE_UNREADABLE;
+    if (day) {
+        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        if (day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap))
+            return YAMLDOC_DATE_NO_SUCH_DAY;
+        snprintf(out, 11, "%04d-%02d-%02d", year, month, day);
+    } else if (month) {
+        snprintf(out, 11, "%04d-%02d", year, month);
+    } else {
+        snprintf(out, 11, "%04d", year);
+    }
+    return YAMLDOC_DATE_OK;
+}
+
+yamldoc_date_result yamldoc_date_loose(const char *s, char out[11])
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n > 80)
+        return YAMLDOC_DATE_UNREADABLE;
+    /* numeric: YYYY[-M[-D]], then a time and a zone */
+    if (n >= 4 && digits(s, 4) && (n == 4 || s[4] == '-' || s[4] == '/')) {
+        int year = num(s, 4), month = 0, day = 0;
+        size_t i = 4;
+        if (i < n) {
+            char sep = s[i++];
+            size_t k = i;
+            while (i < n && ascii_digit(s[i]))
+                i++;
+            if (i - k < 1 || i - k > 2)
+                return YAMLDOC_DATE_UNREADABLE;
+            month = atoi(s + k);
+            if (month < 1 || month > 12)
+                return YAMLDOC_DATE_UNREADABLE;
+            if (i < n && s[i] == sep) {
+                k = ++i;
+                while (i < n && ascii_digit(s[i]))
+                    i++;
+                if (i - k < 1 || i - k > 2)
+                    return YAMLDOC_DATE_UNREADABLE;
+                day = atoi(s + k);
+                if (day < 1)
+                    return YAMLDOC_DATE_UNREADABLE;
+            }
+        }
+        /* the rest: [T or spaces] time [spaces] [zone [spaces zone]] */
+        if (i < n) {
+            if (!day)
+                return YAMLDOC_DATE_UNREADABLE;
+            if (s[i] == 'T' || s[i] == 't')
+                i++;
+            else if (s[i] != ' ')
+                return YAMLDOC_DATE_UNREADABLE;
+            int tokens = 0;
+            while (i < n) {
+                while (i < n && s[i] == ' ')
+                    i++;
+                size_t k = i;
+                while (i < n && s[i] != ' ')
+                    i++;
+                if (k == i)
+                    break;
+                int ok = tokens == 0 ? time_zone_token(s + k, i - k) : zone_token(s + k, i - k);
+                if (!ok || ++tokens > 3)
+                    return YAMLDOC_DATE_UNREADABLE;
+            }
+            if (tokens == 0)
+                return YAMLDOC_DATE_UNREADABLE;
+        }
+        return date_out(year, month, day, out);
+    }
+    /* words: a month name, a day, a four-digit year, perhaps a weekday, a time, a zone */
+    int year = -1, month = 0, day = 0, other = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == ','))
+            i++;
+        size_t k = i;
+        while (i < n && s[i] != ' ' && s[i] != ',')
+            i++;
+        size_t len = i - k;
+        const char *t = s + k;
+        if (len == 0)
+            break;
+        int m;
+        size_t d = 0;
+        while (d < len && ascii_digit(t[d]))
+            d++;
+        if ((m = month_word(t, len)) && !month) {
+            month = m;
+        } else if (weekday_word(t, len)) {
+            other++;
+        } else if (d == 4 && len == 4 && year < 0) {
+            year = num(t, 4);
+        } else if (d >= 1 && d <= 2 && !day &&
+                   (d == len || (len == d + 2 && (strchr("snrt", t[d] | 0x20))))) {
+            day = atoi(t);
+        } else if (time_zone_token(t, len) || zone_token(t, len)) {
+            other++;
+        } else {
+            return YAMLDOC_DATE_UNREADABLE;
+        }
+    }
+    if (year < 0 || !month || !day)
+        return YAMLDOC_DATE_UNREADABLE;
+    return date_out(year, month, day, out);
 }

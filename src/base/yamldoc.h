@@ -90,4 +90,19 @@ const yamldoc_node *yamldoc_map_get(const yamldoc_node *map, const char *name);
  * date part into `out` and return 0; otherwise return -1. */
 int yamldoc_date(const char *s, int flags, char out[11]);
 
+/* What yamldoc_date_loose found. */
+typedef enum yamldoc_date_result {
+    YAMLDOC_DATE_OK = 0,
+    YAMLDOC_DATE_UNREADABLE = -1, /* not a date in any shape sheaf knows */
+    YAMLDOC_DATE_NO_SUCH_DAY = -2, /* a date in form, but not on the calendar (2021-02-29) */
+    YAMLDOC_DATE_TOO_EARLY = -3    /* a year before 1000 (0000): no package date can hold it */
+} yamldoc_date_result;
+
+/* A date in any of the shapes Jekyll and Hugo accept in front matter: YYYY, YYYY-MM, YYYY-M-D
+ * (or with '/'), each followed by a time ('T' or a space, H:MM[:SS[.frac]]) and a zone (Z,
+ * +HH:MM, -0700, UTC, MST...), "Jan 2, 2006", "2 January 2006", "Mon, 02 Jan 2006 15:04:05
+ * MST", "Mon Jan 2 15:04:05 MST 2006". Its date part goes into out as YYYY, YYYY-MM or
+ * YYYY-MM-DD (the day as written: the zone does not move it). */
+yamldoc_date_result yamldoc_date_loose(const char *s, char out[11]);
+
 #endif

@@ -751,6 +751,12 @@ int cli_build(int argc, char **argv)
                 ret = usage_error("--date '%s' must be YYYY, YYYY-MM or YYYY-MM-DD", optarg);
                 goto out;
             }
+            if (yamldoc_date_loose(optarg, day) == YAMLDOC_DATE_TOO_EARLY) {
+                ret = usage_error("--date '%s' is before the year 1000, which a book's date "
+                                  "cannot hold",
+                                  optarg);
+                goto out;
+            }
             meta_set(&o.overrides.date, optarg);
             break;
         }

@@ -1,10 +1,12 @@
 /* notes.c: footnotes and numbered references. */
 #include "passes/notes.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "model/gfm.h"
 #include "passes/mdtree.h"
 
@@ -18,23 +20,32 @@ typedef struct note_def {
 
 typedef struct note_defs {
     note_def *items;
-    size_t len;
+    size_t len, cap;
+    strmap *by_label; /* label -> index + 1 */
 } note_defs;
 
 static note_def *defs_find(note_defs *d, const char *label, size_t n)
 {
-    for (size_t i = 0; i < d->len; i++)
-        if (strlen(d->items[i].label) == n && strncmp(d->items[i].label, label, n) == 0)
-            return &d->items[i];
-    return NULL;
+    if (!d->by_label)
+        return NULL;
+    char *key = xstrndup(label, n);
+    uintptr_t i = (uintptr_t)strmap_get(d->by_label, key);
+    free(key);
+    return i ? &d->items[i - 1] : NULL;
 }
 
 static note_def *defs_add(note_defs *d, const char *label, size_t n)
 {
-    d->items = xrealloc(d->items, (d->len + 1) * sizeof *d->items);
+    if (d->len == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->items = xrealloc(d->items, d->cap * sizeof *d->items);
+    }
     note_def *def = &d->items[d->len++];
     memset(def, 0, sizeof *def);
     def->label = xstrndup(label, n);
+    if (!d->by_label)
+        d->by_label = strmap_new();
+    strmap_add(d->by_label, def->label, (void *)(uintptr_t)d->len);
     return def;
 }
 
@@ -68,12 +79,14 @@ static int block_line(cmark_node *n)
 
 /* A paragraph "[^a]: one\n[^b]: two" holds two definitions: split it at each soft break that
  * is followed by a definition mark, so each definition has its own paragraph (inserted right
- * after p). Returns the number of paragraphs made; lines[k] receives the source line of the
- * k-th one (lines has room for max entries). */
-static int split_definitions(cmark_node *p, int *lines, int max)
+ * after p, in order). Returns the number of paragraphs made; (*lines)[k] receives the source
+ * line of the k-th one (*lines grows as needed; the caller frees it). Each inline is moved at
+ * most once, so a paragraph of any number of definitions is split in linear time. */
+static int split_definitions(cmark_node *p, int **lines, size_t *cap)
 {
     int made = 0;
     int line = cmark_node_get_start_line(p);
+    cmark_node *target = p; /* the paragraph the inlines now go to */
     cmark_node *c = cmark_node_first_child(p);
     while (c) {
         cmark_node *next = cmark_node_next(c);
@@ -82,13 +95,20 @@ static int split_definitions(cmark_node *p, int *lines, int max)
         const char *s;
         if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
             line++;
-        if (t == CMARK_NODE_SOFTBREAK && next && made < max &&
+        if (t == CMARK_NODE_SOFTBREAK && next &&
             cmark_node_get_type(next) == CMARK_NODE_TEXT && (s = cmark_node_get_literal(next)) &&
             footnote_mark(s, &n) && s[footnote_mark(s, &n)] == ':') {
-            p = mdtree_split_at(c, p);
-            c = cmark_node_first_child(p);
-            lines[made++] = line;
-            continue;
+            cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+            cmark_node_insert_after(target, para);
+            cmark_node_free(c);
+            target = para;
+            if ((size_t)made == *cap) {
+                *cap = *cap ? *cap * 2 : 16;
+                *lines = xrealloc(*lines, *cap * sizeof **lines);
+            }
+            (*lines)[made++] = line;
+        } else if (target != p) {
+            cmark_node_append_child(target, c);
         }
         c = next;
     }
@@ -172,7 +192,7 @@ static void collect_definitions(cmark_node *doc, arena *a, note_defs *defs, cons
                                 diag_list *diags)
 {
     cmark_node **paras = NULL;
-    size_t n = 0;
+    size_t n = 0, paras_cap = 0;
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -186,13 +206,17 @@ static void collect_definitions(cmark_node *doc, arena *a, note_defs *defs, cons
         if (!f || cmark_node_get_type(f) != CMARK_NODE_TEXT || !(s = cmark_node_get_literal(f)) ||
             !footnote_mark(s, &ln) || s[footnote_mark(s, &ln)] != ':')
             continue;
-        paras = xrealloc(paras, (n + 1) * sizeof *paras);
+        if (n == paras_cap) {
+            paras_cap = paras_cap ? paras_cap * 2 : 16;
+            paras = xrealloc(paras, paras_cap * sizeof *paras);
+        }
         paras[n++] = cur;
     }
     cmark_iter_free(it);
+    int *lines = NULL;
+    size_t lines_cap = 0;
     for (size_t i = 0; i < n; i++) {
-        int lines[64];
-        int extra = split_definitions(paras[i], lines, 64);
+        int extra = split_definitions(paras[i], &lines, &lines_cap);
         cmark_node *p = paras[i];
         for (int k = 0; k <= extra && p; k++) {
             cmark_node *next = cmark_node_next(p);
@@ -201,6 +225,7 @@ static void collect_definitions(cmark_node *doc, arena *a, note_defs *defs, cons
             p = next;
         }
     }
+    free(lines);
     free(paras);
 }
 
@@ -404,7 +429,7 @@ static int note_cmp(const void *x, const void *y)
 int notes_collect(cmark_node *doc, arena *a, const char *file, note **notes, size_t *n_notes,
                   diag_list *diags)
 {
-    note_defs defs = {NULL, 0};
+    note_defs defs = {NULL, 0, 0, NULL};
     int next_number = 1;
     *notes = NULL;
     *n_notes = 0;
@@ -414,7 +439,7 @@ int notes_collect(cmark_node *doc, arena *a, const char *file, note **notes, siz
 
     /* references, in document order */
     cmark_node **sites = NULL;
-    size_t n = 0;
+    size_t n = 0, sites_cap = 0;
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -425,7 +450,10 @@ int notes_collect(cmark_node *doc, arena *a, const char *file, note **notes, siz
               strstr(cmark_node_get_literal(cur), "[^")) &&
             !is_caret_link(cur))
             continue;
-        sites = xrealloc(sites, (n + 1) * sizeof *sites);
+        if (n == sites_cap) {
+            sites_cap = sites_cap ? sites_cap * 2 : 16;
+            sites = xrealloc(sites, sites_cap * sizeof *sites);
+        }
         sites[n++] = cur;
     }
     cmark_iter_free(it);
@@ -464,6 +492,7 @@ int notes_collect(cmark_node *doc, arena *a, const char *file, note **notes, siz
         free(d->label);
     }
     free(defs.items);
+    strmap_free(defs.by_label);
     if (*n_notes > 1)
         qsort(*notes, *n_notes, sizeof **notes, note_cmp);
     return 0;

@@ -122,6 +122,24 @@ static void deck_take(article *a, cmark_node *line, const mdtree_filter *labels)
 /* Settle the article's title: front matter, else a leading level-1 heading (removed from the
  * body, it becomes the opening), else for text without headings a leading title-like line,
  * else the file name. */
+/* Does heading text b say the title a again (letters and digits the same, whatever the case,
+ * spacing and punctuation)? */
+static int title_repeats(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a && !isalnum((unsigned char)*a) && !((unsigned char)*a & 0x80))
+            a++;
+        while (*b && !isalnum((unsigned char)*b) && !((unsigned char)*b & 0x80))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+        a++;
+        b++;
+    }
+}
+
 void structure_title_settle(article *a, const build_options *o, const mdtree_filter *labels)
 {
     cmark_node *first = cmark_node_first_child(a->doc);
@@ -146,6 +164,11 @@ void structure_title_settle(article *a, const build_options *o, const mdtree_fil
             if (!a->meta.title) {
                 a->meta.title = h1_text;
                 h1_text = NULL;
+            } else if (!title_repeats(a->meta.title, h1_text)) {
+                /* front matter named the article, and the heading says something else: it is
+                 * the article's first section, not its title (it was lost) */
+                free(h1_text);
+                return;
             }
             free(h1_text);
             cmark_node_free(h1);

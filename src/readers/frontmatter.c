@@ -397,15 +397,31 @@ static int read_field(fm_parser *fp, fm_field f, const char *key, const yamldoc_
         return 0;
     }
     if (f == F_DATE) {
+        /* A date never costs an article: one that cannot be used is left out, with a warning. */
         char date[11];
-        if (yamldoc_date(s, YAMLDOC_DATE_TIME | YAMLDOC_DATE_CALENDAR, date) < 0) {
-            fm_error(fp, v->line,
-                     "'%s' must be YYYY-MM-DD (or YYYY-MM, YYYY, or an ISO 8601 date and time), "
-                     "got \"%s\"",
+        switch (yamldoc_date_loose(s, date)) {
+        case YAMLDOC_DATE_OK:
+            meta_set(&out->date, date);
+            break;
+        case YAMLDOC_DATE_NO_SUCH_DAY:
+            diag_add(fp->diags, DIAG_WARNING, NULL, fp->file, v->line,
+                     "front matter: '%s' \"%s\" is a day that does not exist; the article is "
+                     "built without a date",
                      key, shown(fp, s));
-            return -1;
+            break;
+        case YAMLDOC_DATE_TOO_EARLY:
+            diag_add(fp->diags, DIAG_WARNING, NULL, fp->file, v->line,
+                     "front matter: '%s' \"%s\" is before the year 1000, which a book's date "
+                     "cannot hold; the article is built without a date",
+                     key, shown(fp, s));
+            break;
+        case YAMLDOC_DATE_UNREADABLE:
+            diag_add(fp->diags, DIAG_WARNING, NULL, fp->file, v->line,
+                     "front matter: '%s' \"%s\" is not a date sheaf can read (YYYY-MM-DD, with "
+                     "a time if you like, or 'Jan 2, 2006'); the article is built without a date",
+                     key, shown(fp, s));
+            break;
         }
-        meta_set(&out->date, date);
     } else if (f == F_LANG) {
         if (!lang_tag_valid(s)) {
             char *fixed = arena_strdup(fp->arena, s);

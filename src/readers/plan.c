@@ -368,11 +368,26 @@ static void set_date(list_reader *r, const yamldoc_node *v, char **field)
     if (!s)
         return;
     char date[11];
-    if (yamldoc_date(s, 0, date) < 0) {
-        list_error(r, v->line, "'date' must be YYYY, YYYY-MM or YYYY-MM-DD, got \"%s\"", s);
-        return;
+    switch (yamldoc_date_loose(s, date)) {
+    case YAMLDOC_DATE_OK:
+        meta_set(field, date);
+        break;
+    case YAMLDOC_DATE_NO_SUCH_DAY:
+        list_warn(r, v->line, "'date' \"%s\" is a day that does not exist; it is left out", s);
+        break;
+    case YAMLDOC_DATE_TOO_EARLY:
+        list_warn(r, v->line,
+                  "'date' \"%s\" is before the year 1000, which a book's date cannot hold; it "
+                  "is left out",
+                  s);
+        break;
+    case YAMLDOC_DATE_UNREADABLE:
+        list_warn(r, v->line,
+                  "'date' \"%s\" is not a date sheaf can read (YYYY-MM-DD, with a time if you "
+                  "like, or 'Jan 2, 2006'); it is left out",
+                  s);
+        break;
     }
-    meta_set(field, s);
 }
 
 static void set_dir(list_reader *r, const yamldoc_node *v, char **field)
@@ -444,6 +459,13 @@ static char *glob_escape(const char *s)
     return strbuf_detach(&b, NULL);
 }
 
+/* A name that is a reading list's (.yaml, .yml), never an article's. */
+static int list_name(const char *name)
+{
+    return str_ends_with(name, ".yaml") || str_ends_with(name, ".yml") ||
+           str_ends_with(name, ".YAML") || str_ends_with(name, ".YML");
+}
+
 static void add_glob(list_reader *r, const char *pattern, int line, const meta *over, int part)
 {
     char *edir = glob_escape(r->dir);
@@ -457,8 +479,16 @@ static void add_glob(list_reader *r, const char *pattern, int line, const meta *
     if (rc == 0) {
         for (size_t i = 0; i < g.gl_pathc; i++) {
             struct stat st;
-            if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
-                strlist_add(&files, g.gl_pathv[i]);
+            if (stat(g.gl_pathv[i], &st) != 0 || !S_ISREG(st.st_mode))
+                continue;
+            if (list_name(g.gl_pathv[i])) {
+                /* the list itself, or another: never read as an article */
+                list_warn(r, line, "'%s' matches '%s', a reading list, which is not an article; "
+                                   "it is left out",
+                          pattern, g.gl_pathv[i]);
+                continue;
+            }
+            strlist_add(&files, g.gl_pathv[i]);
         }
     }
     if (files.len)
@@ -497,8 +527,18 @@ static void add_path(list_reader *r, const char *name, int line, const meta *ove
         return;
     }
     char *path = join_fs(r->dir, name);
-    struct stat st;
-    if (stat(path, &st) != 0) {
+    struct stat st, self;
+    if (list_name(name) && stat(path, &st) == 0 && stat(r->file, &self) == 0 &&
+        st.st_dev == self.st_dev && st.st_ino == self.st_ino) {
+        entry_unreadable(r, line, name,
+                         "'%s' is this reading list itself; a list names articles, not itself",
+                         name);
+    } else if (list_name(name)) {
+        entry_unreadable(r, line, name,
+                         "'%s' is a reading list; a list cannot hold another (copy its articles "
+                         "into this one, as a part with 'parts:', or build it on its own)",
+                         name);
+    } else if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             entry_unreadable(r, line, name,
                              "'%s' does not exist; paths are relative to the list file's folder",
@@ -506,9 +546,13 @@ static void add_path(list_reader *r, const char *name, int line, const meta *ove
         else
             entry_unreadable(r, line, name, "'%s' cannot be read: %s", name, strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
+        char *bare = xstrdup(name);
+        for (size_t n = strlen(bare); n > 1 && bare[n - 1] == '/'; n--)
+            bare[n - 1] = '\0';
         entry_unreadable(r, line, name,
                          "'%s' is a folder; list its files or use a pattern such as '%s/*.md'",
-                         name, name);
+                         name, bare);
+        free(bare);
     } else if (!S_ISREG(st.st_mode)) {
         entry_unreadable(r, line, name, "'%s' is not a regular file", name);
     } else if (access(path, R_OK) != 0) {

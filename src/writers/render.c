@@ -20,6 +20,7 @@
 #include "writers/template.h"
 #include "base/text.h"
 #include "base/url.h"
+#include "base/urlform.h"
 #include "base/util.h"
 
 /* Deeper containers than this are flattened into their parent: readers choke on them and no
@@ -39,6 +40,7 @@ typedef struct rctx {
     int *notes_used;   /* per note number: how many references in this chapter */
     strmap *raw_ids;   /* ids raw HTML holds in this document so far */
     strmap *heading_ids; /* ids of this document's section headings */
+    strmap *id_next;   /* an id given again -> the first number to try for its new name */
     int *note_order;   /* note numbers in order of first use in this chapter */
     size_t n_note_order;
 } rctx;
@@ -168,18 +170,12 @@ static char *url_decode(const char *s)
     return strbuf_detach(&b, NULL);
 }
 
-/* Escape what may not stand in a URL (spaces, quotes, brackets, stray '%'). */
+/* An address as browsers write it (base/urlform.h: spaces and non-ASCII characters
+ * percent-encoded, the host through IDNA, a second '#' escaped), or NULL when it cannot be
+ * one (no host, a host IDNA refuses). */
 static char *url_escape(const char *s)
 {
-    strbuf b = STRBUF_INIT;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p <= ' ' || *p == 0x7f || strchr("\"<>\\^`{|}", *p) ||
-            (*p == '%' && (hexval(p[1]) < 0 || hexval(p[2]) < 0)))
-            strbuf_addf(&b, "%%%02X", *p);
-        else
-            strbuf_addc(&b, (char)*p);
-    }
-    return strbuf_detach(&b, NULL);
+    return url_form(s);
 }
 
 /* The scheme of an absolute URL ("http"), lowercased, or NULL. */
@@ -278,6 +274,19 @@ static char *link_pending(rctx *r, const article *to, const char *frag)
     return xasprintf(PENDING_PREFIX "%zu", r->ch->pending.len - 1);
 }
 
+/* The href of a web (or mail, telephone) address as browsers write it; NULL with a warning
+ * when it cannot be an address at all. */
+static char *link_web(rctx *r, const char *href)
+{
+    char *out = url_escape(href);
+    if (!out)
+        diag_add(&r->a->diags, DIAG_WARNING, NULL, article_file(r->a), r->line,
+                 "link '%s' is not a valid address (no host, or a host name that cannot be "
+                 "written in ASCII); kept the text without the link",
+                 href);
+    return out;
+}
+
 /* Resolve a link target; returns the href to write (caller frees) or NULL to drop the link,
  * with a warning saying why. */
 static char *link_resolve(rctx *r, const char *href)
@@ -328,10 +337,10 @@ static char *link_resolve(rctx *r, const char *href)
             else if (to)
                 out = link_pending(r, to, NULL);
             else
-                out = url_escape(href);
+                out = link_web(r, href);
         } else if (strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0 ||
                    strcmp(scheme, "ftp") == 0 || strcmp(scheme, "ftps") == 0) {
-            out = url_escape(href);
+            out = link_web(r, href);
         } else {
             diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
                      "link '%s' uses a scheme ('%s:') e-readers cannot follow; kept the text "
@@ -342,7 +351,7 @@ static char *link_resolve(rctx *r, const char *href)
     }
     if (href[0] == '/' && href[1] == '/') {
         char *full = xasprintf("https:%s", href);
-        out = url_escape(full);
+        out = link_web(r, full);
         free(full);
         goto out;
     }
@@ -379,7 +388,7 @@ static char *link_resolve(rctx *r, const char *href)
     }
     if (looks_like_domain(href)) {
         char *full = xasprintf("https://%s", href);
-        out = url_escape(full);
+        out = link_web(r, full);
         free(full);
         diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
                  "link '%s' has no scheme; it was written as '%s'", href, out);
@@ -537,11 +546,16 @@ static char *cb_claim_id(void *ud, const char *id)
             user = xasprintf("user-%s", want);
             base = user;
         }
-        out = xstrdup(base);
-        for (size_t k = 2; id_taken(r, out); k++) {
+        /* the number to try first for this base, so that n copies of one id cost n tries */
+        uintptr_t k = (uintptr_t)strmap_get(r->id_next, base);
+        if (k < 2)
+            k = 2;
+        out = xasprintf("%s-%zu", base, (size_t)k);
+        while (id_taken(r, out)) {
             free(out);
-            out = xasprintf("%s-%zu", base, k);
+            out = xasprintf("%s-%zu", base, (size_t)++k);
         }
+        strmap_put(r->id_next, base, (void *)(k + 1));
         free(user);
     }
     if (renamed || strcmp(out, id) != 0) {
@@ -823,9 +837,11 @@ static void image_render(rctx *r, cmark_node *n, xmlNodePtr parent)
         diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
                  "remote image '%.120s' is not fetched; it became a link with its alt text",
                  src);
-        xmlNodePtr a = xhtml_add(parent, "a", *alt ? alt : "image");
         char *esc = url_escape(src);
-        attr_set(a, "href", esc);
+        if (esc)
+            attr_set(xhtml_add(parent, "a", *alt ? alt : "image"), "href", esc);
+        else
+            xmlNodeAddContent(parent, (const xmlChar *)(*alt ? alt : "image"));
         free(esc);
     } else if ((href = image_resolve(r, src)) != NULL) {
         /* <img>, or <object> for WebP, which EPUB 3.2 readers need a fallback for. */
@@ -1359,6 +1375,7 @@ int render_chapter(const render_env *env, article *a, size_t ci, zipwrite_deflat
     r.notes_used = xcalloc(a->n_notes + 1, sizeof(int));
     r.raw_ids = strmap_new();
     r.heading_ids = strmap_new();
+    r.id_next = strmap_new();
     for (size_t h = 0; h < a->n_headings; h++)
         if (a->headings[h].chapter == ci && a->headings[h].id)
             strmap_add(r.heading_ids, a->headings[h].id, NULL);
@@ -1395,6 +1412,7 @@ out:
     free(r.notes_used);
     strmap_free(r.raw_ids);
     strmap_free(r.heading_ids);
+    strmap_free(r.id_next);
     free(r.note_order);
     if (r.doc)
         xmlFreeDoc(r.doc);

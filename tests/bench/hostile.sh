@@ -9,6 +9,10 @@
 #                      20 per kind: the rest are counted)
 #   svg entity refs    an SVG whose entity of 100 KB is referred to n times (expanded it was
 #                      n x 100 KB; sheaf stops at 4x the file's size)
+#   footnotes          n footnote definitions in a row (a fixed table held 64; each definition
+#                      was looked up by a walk over all of them)
+#   raw ids            n raw HTML elements sharing one id (each renamed once, in order)
+#   links              n links written with spaces, non-ASCII paths and an IDN host
 #
 # Environment: SHEAF (default build/sheaf), BENCH_DIR (default build/bench).
 set -euo pipefail
@@ -67,9 +71,29 @@ PY
     printf '# Picture\n\n![a picture](bomb.svg)\n' >"$2/a.md"
 }
 
+gen_footnotes() {
+    awk -v n="$1" 'BEGIN { print "# Notes"; print ""; s = ""
+        for (i = 1; i <= n; i++) s = s "Ref[^" i "]. "; print s; print ""
+        for (i = 1; i <= n; i++) print "[^" i "]: Note " i "." }' >"$2/a.md"
+}
+
+gen_raw_ids() {
+    awk -v n="$1" 'BEGIN { print "# Ids"; print ""
+        for (i = 0; i < n; i++) printf "<p id=\"same\">raw %d</p>\n\n", i }' >"$2/a.md"
+}
+
+gen_links() {
+    awk -v n="$1" 'BEGIN { print "# Links"; print ""
+        for (i = 0; i < n; i++) printf "[l%d](<https://\303\270stre.no/a b/c\302\256 %d.html#x#y>)\n\n", i, i }' \
+        >"$2/a.md"
+}
+
 echo "== issue 11: scaling of hostile input (n and 4n, best of 3)"
 row "paragraph lines" 250000 gen_paragraph
 row "warnings (missing links)" 20000 gen_warnings
 if command -v python3 >/dev/null; then
     row "svg entity refs (100 KB)" 5000 gen_svg_refs
 fi
+row "footnotes in a row" 5000 gen_footnotes
+row "raw ids, one name" 5000 gen_raw_ids
+row "links to normalise" 5000 gen_links

@@ -233,7 +233,6 @@ static void test_structural_errors(void **state)
     expect_error(LIST "/bad/alias.yaml", 2, "aliases");
     expect_error(LIST "/bad/both.yaml", 4, "either 'articles' or 'parts'");
     expect_error(LIST "/bad/no-path.yaml", 4, "no 'path'");
-    expect_error(LIST "/bad/bad-date.yaml", 2, "'date' must be YYYY");
     expect_error(LIST "/bad/bad-lang.yaml", 4, "'lang' must be a BCP 47 language tag");
     expect_error(LIST "/no-such-list.yaml", 0, "cannot read the reading list");
 }

@@ -179,9 +179,60 @@ static void test_dates(void **state)
     assert_int_equal(yamldoc_date("2024-05-06T07:08junk", full, d), -1);
 }
 
+/* Every shape of date Jekyll and Hugo take (Ruby's Time.parse, Go's cast.ToTime) reads, with
+ * its date part kept as written; a day not on the calendar and a year before 1000 are told
+ * apart from what is not a date at all. */
+static void test_dates_loose(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } ok[] = {
+        {"2019-04-25", "2019-04-25"},
+        {"2019-04-25 9:00:00", "2019-04-25"},
+        {"2019-04-25 09:00:00 +0100", "2019-04-25"},
+        {"2019-04-25 9:00:00 -07:00", "2019-04-25"},
+        {"2019-04-25T09:00:00Z", "2019-04-25"},
+        {"2019-04-25T09:00:00.123+02:00", "2019-04-25"},
+        {"2019-04-25T09:00:00-0700", "2019-04-25"},
+        {"2019-04-25 15:04:05.999999999 -0700 MST", "2019-04-25"},
+        {"2019-04-25 23:30 UTC", "2019-04-25"},
+        {"2019-4-5", "2019-04-05"},
+        {"2019/04/25", "2019-04-25"},
+        {"2019-04", "2019-04"},
+        {"2019", "2019"},
+        {"Jan 2, 2006", "2006-01-02"},
+        {"January 2, 2006", "2006-01-02"},
+        {"2 January 2006", "2006-01-02"},
+        {"02 Jan 2006", "2006-01-02"},
+        {"Mon, 02 Jan 2006 15:04:05 MST", "2006-01-02"},
+        {"Mon, 02 Jan 2006 15:04:05 -0700", "2006-01-02"},
+        {"Mon Jan  2 15:04:05 MST 2006", "2006-01-02"},
+        {"Sept. 3rd, 2021", "2021-09-03"},
+        {"  2019-04-25  ", "2019-04-25"},
+    };
+    char d[11];
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        memset(d, 0, sizeof d);
+        if (yamldoc_date_loose(ok[i].in, d) != YAMLDOC_DATE_OK || strcmp(d, ok[i].want) != 0)
+            fail_msg("'%s': got '%s'", ok[i].in, d);
+    }
+    assert_int_equal(yamldoc_date_loose("2021-02-29", d), YAMLDOC_DATE_NO_SUCH_DAY);
+    assert_int_equal(yamldoc_date_loose("Feb 30, 2020", d), YAMLDOC_DATE_NO_SUCH_DAY);
+    assert_int_equal(yamldoc_date_loose("0000", d), YAMLDOC_DATE_TOO_EARLY);
+    assert_int_equal(yamldoc_date_loose("0999-01-01", d), YAMLDOC_DATE_TOO_EARLY);
+    static const char *const bad[] = {"next week", "", "2019-13-01", "2019-04-25 junk",
+                                      "25/04/2019", "2019-04-25 25:00", "Jan 2006",
+                                      "2019-04-25T", "Mon Jan 2 2006 later"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (yamldoc_date_loose(bad[i], d) != YAMLDOC_DATE_UNREADABLE)
+            fail_msg("'%s' was read as a date", bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dates_loose),
         cmocka_unit_test(test_tree_and_lines),
         cmocka_unit_test(test_first_line_offsets_lines),
         cmocka_unit_test(test_empty_and_null),

@@ -36,3 +36,15 @@ setup() {
   # the line is kept (it becomes the title)
   unzip -p "$T/autolink.epub" 'EPUB/text/*.xhtml' | grep -q '<h1>http://F</h1>'
 }
+
+@test "fuzz_build: a bare web address in a note defined on the line after another keeps its text (cmark-gfm strings owned by each node)" {
+  # The note's line is split off its paragraph, which is then freed; the autolink's address used
+  # to point into that paragraph's buffer (a use after free under ASan, garbage without it).
+  run "$SHEAF" build "$F/note-autolink-lazy.md" -o "$T/note.epub"
+  [ "$status" -eq 0 ]
+  cp "$T/note.epub" "$SHEAF_EPUB_OUT/fuzz-note-autolink-lazy.epub"
+  run "$SHEAF" check "$T/note.epub"
+  [ "$status" -eq 0 ]
+  run sh -c "unzip -p '$T/note.epub' 'EPUB/text/*.xhtml' | grep -c '<a href=\"https://example.org/page\">https://example.org/page</a> for the details'"
+  [ "$output" = 1 ]
+}

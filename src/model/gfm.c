@@ -89,6 +89,43 @@ static char *wide_rows_defuse(const char *text, size_t len, size_t *out_len, int
     return strbuf_detach(&out, out_len);
 }
 
+/* cmark-gfm leaves some strings of a fresh tree pointing into buffers their container owns (a
+ * link's destination from the autolink extension, text it split) and copies them only when
+ * first asked for; a pass that moves such a node and frees its old paragraph would leave them
+ * dangling (cmark-gfm issue #69; found by fuzz_build). Asking once for every string right after
+ * the parse makes each node own its strings. */
+static void strings_own(cmark_node *doc)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node *n = cmark_iter_get_node(it);
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+        case CMARK_NODE_HTML_INLINE:
+        case CMARK_NODE_HTML_BLOCK:
+            (void)cmark_node_get_literal(n);
+            break;
+        case CMARK_NODE_CODE_BLOCK:
+            (void)cmark_node_get_literal(n);
+            (void)cmark_node_get_fence_info(n);
+            break;
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE:
+            (void)cmark_node_get_url(n);
+            (void)cmark_node_get_title(n);
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
 cmark_node *gfm_parse(const char *text, size_t len, int options, int *wide_line)
 {
     gfm_init();
@@ -113,6 +150,7 @@ cmark_node *gfm_parse(const char *text, size_t len, int options, int *wide_line)
     free(safe);
     if (!doc)
         oom_abort();
+    strings_own(doc);
     return doc;
 }
 

@@ -1087,8 +1087,8 @@ static int package_assemble(build *b, int fd, unsigned char **epub, size_t *epub
             entries[i].give = 1;
     }
     if (fd >= 0)
-        ret = zipwrite_build_fd(entries, k, b->opts->epoch, b->opts->threads, fd, epub_len,
-                                b->diags);
+        ret = zipwrite_build_fd(entries, k, b->opts->epoch, b->opts->threads, fd,
+                                b->opts->output, epub_len, b->diags);
     else
         ret = zipwrite_build(entries, k, b->opts->epoch, b->opts->threads, epub, epub_len,
                              b->diags);

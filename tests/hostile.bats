@@ -356,6 +356,84 @@ article() {
     has "left out: bad-lang.md"
 }
 
+@test "hostile messages: each warning of one raw HTML block names its own element's line" {
+    # the block starts on line 3; what each warning is about sits on lines 5, 6, 7 and 8
+    printf '# Raw\n\n<div>\n<p>first</p>\n<p><img src="gone.png" alt="gone"></p>\n<p><a href="nowhere.txt">n</a></p>\n<p id="fn-1">x</p>\n<p><img src="https://example.com/far.png" alt="far"></p>\n</div>\n' >raw.md
+    sb raw.md -o raw.epub
+    [ "$status" -eq 0 ]
+    keep raw.epub
+    has "raw.md:5: warning: image 'gone.png' not found"
+    has "raw.md:6: warning: link 'nowhere.txt' points at a file that is not part of the book"
+    has "raw.md:7: warning: the id 'fn-1' in raw HTML"
+    has "raw.md:8: warning: remote image 'https://example.com/far.png' is not fetched"
+    lacks "raw.md:3: warning"
+}
+
+@test "hostile messages: a book that cannot be written for want of room names the book" {
+    article
+    # a file size limit stands in for a full disk (EFBIG instead of ENOSPC, the same path)
+    run timeout 20 bash -c 'trap "" XFSZ; ulimit -f 4; exec "$SHEAF" build a.md -o shelf.epub'
+    [ "$status" -eq 1 ]
+    has "sheaf: shelf.epub: error: can't write the book's zip container"
+    no_file shelf.epub
+    [ -z "$(ls -A | grep sheaf-)" ]
+}
+
+@test "hostile messages: wrong entries of authors are each named once, in front matter and lists" {
+    printf -- '---\ntitle: T\nauthors: [Ann, [a], [b]]\n---\n\nText.\n' >fm.md
+    sb fm.md -o fm.epub
+    [ "$status" -eq 1 ]
+    [ "$(grep -c "error" <<<"$output")" -eq 2 ]
+    has "fm.md:3: error: front matter: entry 2 of 'authors' must be a name"
+    has "fm.md:3: error: front matter: entry 3 of 'authors' must be a name"
+    article
+    printf 'title: T\nauthors: [[a], [b]]\narticles:\n  - path: a.md\n    author: [Ann, {x: y}]\n' >l.yaml
+    sb l.yaml -o l.epub
+    [ "$status" -eq 1 ]
+    [ "$(grep -c "error" <<<"$output")" -eq 3 ]
+    has "l.yaml:2: error: entry 1 of 'authors' must be text, not a list"
+    has "l.yaml:2: error: entry 2 of 'authors' must be text, not a list"
+    has "l.yaml:5: error: entry 2 of 'author' must be text, not a mapping"
+    no_file l.epub
+}
+
+@test "hostile messages: a folder named in a list gets a hint with one slash" {
+    mkdir -p arts
+    article arts/a.md
+    printf 'title: T\narticles:\n  - arts/\n  - arts\n' >l.yaml
+    sb l.yaml -o l.epub
+    [ "$status" -eq 1 ]
+    has "l.yaml:3: error: 'arts/' is a folder; list its files or use a pattern such as 'arts/*.md'"
+    has "l.yaml:4: error: 'arts' is a folder; list its files or use a pattern such as 'arts/*.md'"
+    lacks "arts//"
+}
+
+@test "hostile README: without SOURCE_DATE_EPOCH two builds differ only in the modification date and zip times" {
+    # the README promises the same bytes with the same SOURCE_DATE_EPOCH (build-layout.bats),
+    # and without it a difference in those bytes only
+    article
+    run env -u SOURCE_DATE_EPOCH timeout 20 "$SHEAF" build a.md -o one.epub
+    [ "$status" -eq 0 ]
+    keep one.epub
+    sleep 2.1 # zip times count in steps of two seconds
+    run env -u SOURCE_DATE_EPOCH timeout 20 "$SHEAF" build a.md -o two.epub
+    [ "$status" -eq 0 ]
+    ! cmp -s one.epub two.epub || false
+    python3 - one.epub two.epub <<'PY'
+import re, sys, zipfile
+a, b = (zipfile.ZipFile(p) for p in sys.argv[1:3])
+assert a.namelist() == b.namelist(), (a.namelist(), b.namelist())
+modified = re.compile(rb'<meta property="dcterms:modified">[^<]*</meta>')
+for x, y in zip(a.infolist(), b.infolist()):
+    assert x.date_time != y.date_time, ("zip time is not the build's", x.filename)
+    da, db = a.read(x), b.read(y)
+    if x.filename.endswith(".opf"):
+        assert modified.search(da) and modified.search(db) and da != db, x.filename
+        da, db = modified.sub(b"", da), modified.sub(b"", db)
+    assert da == db, ("differs beyond the date", x.filename)
+PY
+}
+
 # --- linear time, bounded output -----------------------------------------------------------------
 
 @test "hostile scale: a paragraph of 300,000 lines builds in bounded time, every line kept" {

@@ -903,6 +903,7 @@ int cli_build(int argc, char **argv)
         goto out;
     ret = 2;
     file_id_of(target, &o.output_id);
+    o.output = output;
     if (o.template_dir) {
         struct stat st;
         if (stat(o.template_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {

@@ -31,6 +31,7 @@ typedef struct build_options {
     int verbose;
     long long epoch;         /* SOURCE_DATE_EPOCH, or the current time */
     file_id output_id;       /* the output file when it exists: never read as an input */
+    const char *output;      /* the output's name as given, for messages about writing it */
     int threads;             /* worker threads (0: one per core) */
     /* Web addresses (readers/fetch.c). */
     long timeout;            /* --timeout: seconds per resource (default 30) */

@@ -164,14 +164,17 @@ static int read_names(fm_parser *fp, const char *key, const yamldoc_node *v, str
             strlist_add(out, s);
         return 0;
     }
-    int ret = 0;
+    int ret = 0, nth = 0;
     for (const yamldoc_node *item = v->first; item; item = item->next) {
         const yamldoc_node *name = item;
+        nth++;
         if (item->kind == YAMLDOC_MAPPING)
             name = yamldoc_map_get(item, "name");
         if (!name || name->kind != YAMLDOC_SCALAR) {
+            /* numbered: entries written on one line ([a, [b], [c]]) each get their own message */
             fm_error(fp, item->line,
-                     "each entry of '%s' must be a name (or a mapping with 'name: ...')", key);
+                     "entry %d of '%s' must be a name (or a mapping with 'name: ...'), got %s",
+                     nth, key, name ? yamldoc_kind_name(name) : "a mapping without 'name'");
             ret = -1;
             continue;
         }
@@ -201,10 +204,11 @@ static int read_tags(fm_parser *fp, const char *key, const yamldoc_node *v, strl
         }
         return 0;
     }
-    int ret = 0;
+    int ret = 0, nth = 0;
     for (const yamldoc_node *item = v->first; item; item = item->next) {
+        nth++;
         if (item->kind != YAMLDOC_SCALAR) {
-            fm_error(fp, item->line, "each entry of '%s' must be a tag, got %s", key,
+            fm_error(fp, item->line, "entry %d of '%s' must be a tag, got %s", nth, key,
                      yamldoc_kind_name(item));
             ret = -1;
             continue;
@@ -275,7 +279,9 @@ static int read_speakers(fm_parser *fp, const yamldoc_node *v, speaker_list *out
         return -1;
     }
     if (v->kind == YAMLDOC_SEQUENCE) {
+        int nth = 0;
         for (const yamldoc_node *item = v->first; item; item = item->next) {
+            nth++;
             if (item->kind == YAMLDOC_SCALAR) {
                 char *s = scalar_text(fp, item);
                 if (s)
@@ -284,8 +290,10 @@ static int read_speakers(fm_parser *fp, const yamldoc_node *v, speaker_list *out
                 if (read_speaker_mapping(fp, NULL, item, out) < 0)
                     ret = -1;
             } else {
-                fm_error(fp, item->line, "each entry of 'speakers' must be a name or a mapping "
-                                         "with 'name', 'label' and 'role', got a list");
+                fm_error(fp, item->line,
+                         "entry %d of 'speakers' must be a name or a mapping with 'name', "
+                         "'label' and 'role', got a list",
+                         nth);
                 ret = -1;
             }
         }

@@ -355,7 +355,15 @@ static void node_texts(list_reader *r, const yamldoc_node *n, const char *key, s
         list_error(r, n->line, "'%s' must be text or a list of texts, not a mapping", key);
         return;
     }
+    int nth = 0;
     for (const yamldoc_node *item = n->first; item; item = item->next) {
+        nth++;
+        if (!yamldoc_is_null(item) && item->kind != YAMLDOC_SCALAR) {
+            /* numbered: entries written on one line ([a, [b], [c]]) each get their own message */
+            list_error(r, item->line, "entry %d of '%s' must be text, not %s", nth, key,
+                       kind_name(item));
+            continue;
+        }
         const char *s = node_text(r, item, key);
         if (s)
             strlist_add(l, s);

@@ -501,23 +501,37 @@ out:
 
 /*** sanitizer callbacks ***/
 
-static char *cb_link(void *ud, const char *href)
-{
-    return link_resolve(ud, href);
-}
-
-static char *cb_image(void *ud, const char *src, const char *alt)
+/* The callbacks' messages name the line of the raw HTML element they are about: r->line is
+ * that line for the time of the call. */
+static char *cb_link(void *ud, const char *href, int line)
 {
     rctx *r = ud;
+    int block = r->line;
+    if (line > 0)
+        r->line = line;
+    char *out = link_resolve(r, href);
+    r->line = block;
+    return out;
+}
+
+static char *cb_image(void *ud, const char *src, const char *alt, int line)
+{
+    rctx *r = ud;
+    int block = r->line;
+    char *out = NULL;
+    (void)alt;
+    if (line > 0)
+        r->line = line;
     char *scheme = url_scheme(src);
     int remote = scheme && (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
     free(scheme);
-    if (remote && !r->a->base_url) {
+    if (remote && !r->a->base_url)
         diag_add(&r->a->diags, DIAG_WARNING, NULL, r->a->path, r->line,
                  "remote image '%.120s' is not fetched; kept its alt text", src);
-        return NULL;
-    }
-    return image_resolve(r, src);
+    else
+        out = image_resolve(r, src);
+    r->line = block;
+    return out;
 }
 
 /* Is `id` given to something else in this document: an id raw HTML has already, a section
@@ -531,9 +545,10 @@ static int id_taken(const rctx *r, const char *id)
 /* The id an element of raw HTML gets: its own, unless that is taken in this document; then
  * another name, with a warning naming the file and line. Every id of a document is unique,
  * whatever the raw HTML holds. */
-static char *cb_claim_id(void *ud, const char *id)
+static char *cb_claim_id(void *ud, const char *id, int line)
 {
     rctx *r = ud;
+    int at = line > 0 ? line : r->line;
     const char *renamed = r->a->id_renames ? strmap_get(r->a->id_renames, id) : NULL;
     const char *want = renamed ? renamed : id;
     char *out = NULL;
@@ -561,18 +576,18 @@ static char *cb_claim_id(void *ud, const char *id)
     if (renamed || strcmp(out, id) != 0) {
         const char *file = article_file(r->a);
         if (article_id_reserved(id))
-            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, at,
                      "the id '%s' in raw HTML has the shape of the ids sheaf gives notes and "
                      "references; it was renamed '%s', and links to '#%s' in this article "
                      "follow it",
                      id, out, id);
         else if (strmap_has(r->raw_ids, want))
-            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, at,
                      "the id '%s' is used twice in raw HTML; this one was renamed '%s' (links "
                      "to '#%s' lead to the first)",
                      id, out, id);
         else
-            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, at,
                      "the id '%s' in raw HTML is also a heading's; it was renamed '%s' (links "
                      "to '#%s' lead to the heading)",
                      id, out, id);

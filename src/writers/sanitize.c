@@ -248,6 +248,7 @@ typedef struct walk {
     unsigned warned;
     int depth;
     xmlNodePtr space_due; /* a block unwrapped in here ended: separate what follows */
+    int at; /* line of the element being emitted, for the callbacks (see sanitize.h) */
 } walk;
 
 static void emit_node(walk *w, xmlNodePtr src, xmlNodePtr out, place pl);
@@ -543,7 +544,7 @@ static void claim(walk *w, const char *raw, xmlNodePtr out)
     for (const char *p = raw; *p; p++)
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
             return;
-    id = w->ctx->claim_id(w->ctx->ud, raw);
+    id = w->ctx->claim_id(w->ctx->ud, raw, w->at);
     if (id && xmlValidateNCName((const xmlChar *)id, 0) == 0)
         set_attr(out, "id", id);
     free(id);
@@ -632,7 +633,7 @@ static void emit_link_to(walk *w, xmlNodePtr out, place pl, const char *url, con
 {
     char *href = NULL;
     if (!pl.in_a && w->ctx->resolve_link)
-        href = w->ctx->resolve_link(w->ctx->ud, url);
+        href = w->ctx->resolve_link(w->ctx->ud, url, w->at);
     xmlNodePtr holder = out;
     if (!pl.phrasing) {
         holder = new_el(w, out, "p");
@@ -658,7 +659,7 @@ static void emit_a(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     }
     href = url_get(src, "href");
     if (href && !url_is_dangerous(href) && w->ctx->resolve_link)
-        res = w->ctx->resolve_link(w->ctx->ud, href);
+        res = w->ctx->resolve_link(w->ctx->ud, href, w->at);
     id = attr_get(src, "id");
     if (!id || !*id) {
         free(id);
@@ -701,7 +702,7 @@ static void emit_img(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     if (!alt)
         alt = xstrdup("");
     if (url && w->ctx->resolve_image)
-        res = w->ctx->resolve_image(w->ctx->ud, url, alt);
+        res = w->ctx->resolve_image(w->ctx->ud, url, alt, w->at);
     if (res) {
         char *alt_ok = xml_text_copy((const xmlChar *)alt);
         char *src_ok = xml_text_copy((const xmlChar *)res);
@@ -1152,8 +1153,11 @@ static void emit_node(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
             xmlFree(t);
             break;
         }
+        int at = w->at;
         w->depth++;
+        w->at = src_line(w, src);
         emit_element(w, src, out, pl);
+        w->at = at;
         w->depth--;
         break;
     default: /* comments, processing instructions, entity declarations */

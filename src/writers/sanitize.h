@@ -17,21 +17,24 @@
 #define SANITIZE_XHTML_NS "http://www.w3.org/1999/xhtml"
 
 typedef struct sanitize_ctx {
-    /* Resolve a link target (href of <a>, already stripped of whitespace; never a javascript:,
+    /* Every callback is also given `line`: the line in `file` of the element the call is about
+     * (0 when unknown), for the callback's own messages.
+     *
+     * Resolve a link target (href of <a>, already stripped of whitespace; never a javascript:,
      * vbscript: or data: URL, those are dropped first); returns a new string the sanitizer frees
      * (the href to use), or NULL to drop the link and keep its text. NULL callback: links are
      * dropped (text kept). */
-    char *(*resolve_link)(void *ud, const char *href);
+    char *(*resolve_link)(void *ud, const char *href, int line);
     /* Resolve an image source; returns a new string the sanitizer frees (the href of the stored
      * image relative to the content document), or NULL when the image cannot be embedded: the
      * sanitizer then keeps the alt text, as a link to the source when the source is an
      * http(s) URL. The callback gives the warning explaining why. An href ending in ".webp"
      * becomes <object type="image/webp"> with the alt text as fallback (see media.h). */
-    char *(*resolve_image)(void *ud, const char *src, const char *alt);
+    char *(*resolve_image)(void *ud, const char *src, const char *alt, int line);
     /* Register an id found in the HTML; returns a new string the sanitizer frees: the id to use
      * (made unique by the caller; it must be an XML NCName, anything else is dropped), or NULL to
      * drop the id. NULL callback: ids are dropped. */
-    char *(*claim_id)(void *ud, const char *id);
+    char *(*claim_id)(void *ud, const char *id, int line);
     void *ud;
     diag_list *diags; /* warnings go here, naming file and line; may be NULL */
     const char *file;

@@ -418,6 +418,7 @@ typedef struct zip_sink {
     size_t data_len, data_off; /* file only */
     size_t wpos, rpos;
     zip_error_t error;
+    const char *name; /* file only: its name in messages about writing it, or NULL */
 } zip_sink;
 
 /* libzip writes an archive in pieces of a few kilobytes and less (two headers and the data of
@@ -667,13 +668,13 @@ static int archive_write(const zip_entry_spec *entries, size_t n, long long epoc
     }
     src = zip_source_function_create(sink_cb, sink, &zerr);
     if (!src) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't create the book's container: %s",
+        diag_add(diags, DIAG_ERROR, NULL, sink->name, 0, "can't create the book's container: %s",
                  zip_error_strerror(&zerr));
         goto out;
     }
     za = zip_open_from_source(src, ZIP_TRUNCATE, &zerr);
     if (!za) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't start the book's container: %s",
+        diag_add(diags, DIAG_ERROR, NULL, sink->name, 0, "can't start the book's container: %s",
                  zip_error_strerror(&zerr));
         goto out;
     }
@@ -715,7 +716,7 @@ static int archive_write(const zip_entry_spec *entries, size_t n, long long epoc
             goto out;
 
     if (zip_close(za) < 0) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, 0, "can't write the book's zip container: %s%s",
+        diag_add(diags, DIAG_ERROR, NULL, sink->name, 0, "can't write the book's zip container: %s%s",
                  zip_strerror(za),
                  pool.failed      ? " (out of memory while compressing)"
                  : sink->fd >= 0 ? "; make room on the disk, or write the book to another folder"
@@ -728,7 +729,7 @@ static int archive_write(const zip_entry_spec *entries, size_t n, long long epoc
     if (sink->fd < 0)
         (void)patch_dos_times(sink->data, sink->len, dtime, ddate);
     else if (sink_file_patch(sink, dtime, ddate) != 0) {
-        diag_add(diags, DIAG_ERROR, NULL, NULL, 0,
+        diag_add(diags, DIAG_ERROR, NULL, sink->name, 0,
                  "can't finish the book's zip container: %s; make room on the disk, or write "
                  "the book to another folder",
                  strerror(errno));
@@ -764,7 +765,7 @@ out:
 int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
                    unsigned char **out, size_t *out_len, diag_list *diags)
 {
-    zip_sink sink = {-1, NULL, 0, 0, 0, 0, 0, 0, {0, 0, NULL}};
+    zip_sink sink = {-1, NULL, 0, 0, 0, 0, 0, 0, {0, 0, NULL}, NULL};
     zip_error_init(&sink.error);
     int ret = archive_write(entries, n, epoch, threads, &sink, diags);
     *out = NULL;
@@ -780,9 +781,9 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
 }
 
 int zipwrite_build_fd(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
-                      int fd, size_t *out_len, diag_list *diags)
+                      int fd, const char *name, size_t *out_len, diag_list *diags)
 {
-    zip_sink sink = {fd, NULL, 0, 0, 0, 0, 0, 0, {0, 0, NULL}};
+    zip_sink sink = {fd, NULL, 0, 0, 0, 0, 0, 0, {0, 0, NULL}, name};
     zip_error_init(&sink.error);
     int ret = archive_write(entries, n, epoch, threads, &sink, diags);
     *out_len = ret == 0 ? sink.len : 0;

@@ -67,9 +67,11 @@ int zipwrite_build(const zip_entry_spec *entries, size_t n, long long epoch, int
 /* The same archive, written to the file open for reading and writing on `fd` (truncated first;
  * the caller keeps the descriptor) instead of memory, so that a large book is never held in
  * memory next to its deflated documents. Returns 0 and the archive's size in *out_len, or -1
- * with an error appended to `diags` (the file's content is then undefined). */
+ * with an error appended to `diags` (the file's content is then undefined); an error about
+ * writing the file (a full disk) names it `name` (the book's name as the user knows it; may be
+ * NULL). */
 int zipwrite_build_fd(const zip_entry_spec *entries, size_t n, long long epoch, int threads,
-                      int fd, size_t *out_len, diag_list *diags);
+                      int fd, const char *name, size_t *out_len, diag_list *diags);
 
 /* The DOS date and time fields for `epoch` in UTC (clamped as above). Exposed for tests. */
 void zipwrite_dos_time(long long epoch, unsigned short *dos_time, unsigned short *dos_date);

@@ -357,11 +357,24 @@ static void test_parse_wrong_types(void **state)
     expect_error("title: [a, b]\n", 2, "'title' must be a text, got a list");
     expect_error("a: 1\nsubtitle:\n  x: y\n", 4, "'subtitle' must be a text, got a mapping");
     expect_error("author: {name: x}\n", 2, "'author' must be a name or a list of names");
-    expect_error("authors:\n  - Ann\n  - [Bob]\n", 4, "each entry of 'authors' must be a name");
-    expect_error("authors:\n  - affiliation: X\n", 3, "each entry of 'authors' must be a name");
+    expect_error("authors:\n  - Ann\n  - [Bob]\n", 4,
+                 "entry 2 of 'authors' must be a name (or a mapping with 'name: ...'), got a list");
+    expect_error("authors:\n  - affiliation: X\n", 3,
+                 "entry 1 of 'authors' must be a name (or a mapping with 'name: ...'), got a "
+                 "mapping without 'name'");
     expect_error("tags: {a: b}\n", 2, "'tags' must be a list of tags, got a mapping");
-    expect_error("tags:\n  - a\n  - {b: c}\n", 4, "each entry of 'tags' must be a tag");
+    expect_error("tags:\n  - a\n  - {b: c}\n", 4, "entry 2 of 'tags' must be a tag, got a mapping");
     expect_error("cover: [a]\n", 2, "'cover' must be a text");
+    /* two bad entries on one line: two messages that say which entry, not one message twice */
+    meta m;
+    diag_list d = DIAG_LIST_INIT;
+    meta_init(&m);
+    assert_int_equal(parse("authors: [Ann, [a], [b]]\n", 2, &m, &d), -1);
+    assert_int_equal(d.len, 2);
+    assert_non_null(strstr(d.items[0].message, "entry 2 of 'authors'"));
+    assert_non_null(strstr(d.items[1].message, "entry 3 of 'authors'"));
+    meta_free(&m);
+    diag_list_clear(&d);
     expect_error("speakers: Ann\n", 2, "'speakers' must be a mapping");
 }
 
@@ -424,7 +437,7 @@ static void test_parse_speakers(void **state)
     diag_list_clear(&d);
 
     expect_error("speakers:\n  - {role: host}\n", 3, "each speaker needs a 'name'");
-    expect_error("speakers:\n  - [a]\n", 3, "each entry of 'speakers' must be a name");
+    expect_error("speakers:\n  - [a]\n", 3, "entry 1 of 'speakers' must be a name");
     expect_error("speakers:\n  KB: [a]\n", 3, "speaker 'KB' must be a full name");
     expect_error("speakers:\n  KB: {name: [a]}\n", 3, "'name' must be a text");
     expect_error("speakers:\n  KB: {role: [a]}\n", 3, "'role' must be a text");

@@ -18,16 +18,24 @@
 /*** test callbacks: what render.c would do, reduced to fixed rules ***/
 
 /* Links starting with "missing" are not in the book; everything else is kept. */
-static char *cb_link(void *ud, const char *href)
+/* With a strbuf as ud, each callback also writes down what it was called for and the line it
+ * was given ("link x@12 "). */
+static void note_call(void *ud, const char *what, const char *arg, int line)
 {
-    (void)ud;
+    if (ud)
+        strbuf_addf(ud, "%s %s@%d ", what, arg, line);
+}
+
+static char *cb_link(void *ud, const char *href, int line)
+{
+    note_call(ud, "link", href, line);
     return str_starts_with(href, "missing") ? NULL : xstrdup(href);
 }
 
 /* Remote and "missing..." images cannot be embedded; others are stored under ../images/. */
-static char *cb_image(void *ud, const char *src, const char *alt)
+static char *cb_image(void *ud, const char *src, const char *alt, int line)
 {
-    (void)ud;
+    note_call(ud, "image", src, line);
     (void)alt;
     if (str_starts_with(src, "http") || str_starts_with(src, "missing"))
         return NULL;
@@ -35,9 +43,9 @@ static char *cb_image(void *ud, const char *src, const char *alt)
 }
 
 /* "taken" is already used in the document; "refused" is dropped; "bad" maps to a non-NCName. */
-static char *cb_claim(void *ud, const char *id)
+static char *cb_claim(void *ud, const char *id, int line)
 {
-    (void)ud;
+    note_call(ud, "id", id, line);
     if (strcmp(id, "taken") == 0)
         return xstrdup("taken-2");
     if (strcmp(id, "refused") == 0)
@@ -455,11 +463,36 @@ static void test_many_attributes(void **state)
     strbuf_release(&b);
 }
 
+/* Each callback is told the line of the element it is called for, not the fragment's first
+ * line, so that the messages of one raw HTML block name the line of what they are about. */
+static void test_callback_lines(void **state)
+{
+    (void)state;
+    xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNodePtr div = xmlNewDocNode(doc, NULL, (const xmlChar *)"div", NULL);
+    xmlDocSetRootElement(doc, div);
+    strbuf calls = STRBUF_INIT;
+    sanitize_ctx ctx = {cb_link, cb_image, cb_claim, &calls, NULL, "post.md", 10};
+    const char *html = "<div id=\"top\">\n"
+                       "<p>first</p>\n"
+                       "<p><img src=\"missing.png\" alt=\"m\"></p>\n"
+                       "\n"
+                       "<p><a href=\"missing.txt\">n</a> and\n"
+                       "<span id=\"later\">x</span></p>\n"
+                       "</div>";
+    assert_int_equal(sanitize_html_fragment(html, strlen(html), div, 0, &ctx), 0);
+    assert_string_equal(calls.data, "id top@10 image missing.png@12 link missing.txt@14 "
+                                    "id later@15 ");
+    strbuf_release(&calls);
+    xmlFreeDoc(doc);
+}
+
 int main(void)
 {
     xmlInitParser();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_void_elements_and_entities),
+        cmocka_unit_test(test_callback_lines),
         cmocka_unit_test(test_html5_void_elements),
         cmocka_unit_test(test_empty_fragments),
         cmocka_unit_test(test_declared_encoding_is_ignored),

@@ -479,7 +479,7 @@ static void test_to_file(void **state)
         for (size_t k = 0; k <= mem_len / sizeof junk + 1; k++)
             assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
         set_tz(zones[zi]);
-        assert_int_equal(zipwrite_build_fd(b.e, b.n, 1615689000LL, 2, fd, &len, &d), 0);
+        assert_int_equal(zipwrite_build_fd(b.e, b.n, 1615689000LL, 2, fd, "book.epub", &len, &d), 0);
         set_tz(saved);
         assert_int_equal(d.len, 0);
         assert_int_equal(len, mem_len);
@@ -496,9 +496,12 @@ static void test_to_file(void **state)
 
     fd = open("/dev/null", O_RDONLY);
     assert_true(fd >= 0);
-    assert_int_equal(zipwrite_build_fd(b.e, b.n, 0, 1, fd, &len, &d), -1);
+    assert_int_equal(zipwrite_build_fd(b.e, b.n, 0, 1, fd, "shelf/book.epub", &len, &d), -1);
     assert_int_equal(len, 0);
     assert_int_equal(diag_list_count_at_least(&d, DIAG_ERROR), 1);
+    /* a file that cannot be written (a full disk) is named */
+    assert_non_null(d.items[d.len - 1].file);
+    assert_string_equal(d.items[d.len - 1].file, "shelf/book.epub");
     close(fd);
     diag_list_clear(&d);
     free(mem);

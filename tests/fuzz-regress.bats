@@ -48,3 +48,36 @@ setup() {
   run sh -c "unzip -p '$T/note.epub' 'EPUB/text/*.xhtml' | grep -c '<a href=\"https://example.org/page\">https://example.org/page</a> for the details'"
   [ "$output" = 1 ]
 }
+
+@test "fuzz_build: a bare web address whose host is not valid (invalid UTF-8 made U+FFFD) is kept as text with a warning" {
+  # 'http://\xff': the byte became U+FFFD, which IDNA cannot write in ASCII; the link used to
+  # reach the book's own check (RSC-020) and stop the build with "this is a bug in sheaf".
+  run "$SHEAF" build "$F/invalid-host.md" -o "$T/host.epub"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"bug in sheaf"* ]]
+  [[ "$output" == *"invalid-host.md:1: warning: link 'http://"*"' is not a valid address"* ]]
+  cp "$T/host.epub" "$SHEAF_EPUB_OUT/fuzz-invalid-host.epub"
+  run "$SHEAF" check "$T/host.epub"
+  [ "$status" -eq 0 ]
+  # the text stays, without a link
+  unzip -p "$T/host.epub" 'EPUB/text/*.xhtml' | grep -q $'http://\xef\xbf\xbd'
+  run sh -c "unzip -p '$T/host.epub' 'EPUB/text/*.xhtml' | grep -c '<a href=\"http'"
+  [ "$output" = 0 ]
+}
+
+@test "fuzz_build: hosts no browser takes (empty labels, numbers that are no IPv4 address) are kept as text; IPv4 shapes are written as four numbers" {
+  cp "$BATS_TEST_DIRNAME/fuzz/seeds/fuzz_build/invalid-hosts.md" "$T/hosts.md"
+  run "$SHEAF" build "$T/hosts.md" -o "$T/hosts.epub"
+  [ "$status" -eq 0 ]
+  for bad in 'http://a..b/x' 'http://1.2.3.4.5/' 'http://999.1.1.1/' 'http://[zz]/'; do
+    [[ "$output" == *"hosts.md:"*": warning: link '$bad' is not a valid address"* ]]
+  done
+  cp "$T/hosts.epub" "$SHEAF_EPUB_OUT/fuzz-invalid-hosts.epub"
+  run "$SHEAF" check "$T/hosts.epub"
+  [ "$status" -eq 0 ]
+  local text
+  text=$(unzip -p "$T/hosts.epub" 'EPUB/text/*.xhtml')
+  [[ "$text" == *'<p>See http://a..b/x, http://1.2.3.4.5/ and http://999.1.1.1/, or this and that.</p>'* ]]
+  [[ "$text" == *'<a href="http://127.0.0.1/">http://0x7f.1/</a>'* ]]
+  [[ "$text" == *'<a href="https://xn--stre-fra.no/">'* ]]
+}

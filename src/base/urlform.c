@@ -1,7 +1,10 @@
 /* urlform.c: links in the WHATWG URL Standard's serialisation (see urlform.h). */
 #include "base/urlform.h"
 
+#include <arpa/inet.h>
 #include <idn2.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,9 +59,97 @@ static void encode_into(strbuf *b, const char *s, size_t n, enum url_part part)
     }
 }
 
+static int digit_value(int c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* One part of an IPv4 address as the standard reads it: decimal, octal after a leading 0,
+ * hexadecimal after 0x ("0x" alone is 0). Returns 0, or -1 when the part is not a number (or
+ * is too large to be any part). */
+static int ipv4_part(const char *s, size_t n, uint64_t *out)
+{
+    int base = 10;
+    uint64_t v = 0;
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+        n -= 2;
+    } else if (n >= 2 && s[0] == '0') {
+        base = 8;
+        s++;
+        n--;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int d = digit_value((unsigned char)s[i]);
+        if (d < 0 || d >= base || v > (UINT64_C(1) << 40))
+            return -1;
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The last step of the standard's host parser for an ASCII host `h` (IDNA done, lowercase):
+ * a host whose last label is a number is an IPv4 address (1.2.3.4, 0x7f.1, 2130706433) and is
+ * written as four decimal numbers, or is no host at all (1.2.3.4.5, 999.1.1.1); a host with an
+ * empty label (a..b, .a) is refused too, as EPUB checkers refuse it (a single final dot is
+ * kept). Returns a new string, or NULL. */
+static char *host_finish(const char *h)
+{
+    size_t n = strlen(h);
+    if (n && h[n - 1] == '.')
+        n--; /* a final dot ends the labels; it is no empty label */
+    if (n == 0)
+        return NULL;
+    size_t last = n;
+    while (last > 0 && h[last - 1] != '.')
+        last--;
+    for (size_t i = 0; i < n; i++)
+        if (h[i] == '.' && (i == 0 || h[i - 1] == '.'))
+            return NULL;
+    /* does it end in a number? */
+    int number = 1;
+    if (n - last >= 2 && h[last] == '0' && h[last + 1] == 'x') {
+        for (size_t i = last + 2; i < n; i++)
+            if (!hex_digit((unsigned char)h[i]))
+                number = 0;
+    } else {
+        for (size_t i = last; i < n; i++)
+            if (h[i] < '0' || h[i] > '9')
+                number = 0;
+    }
+    if (!number)
+        return xstrdup(h);
+    uint64_t parts[4], addr = 0;
+    size_t count = 0, start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && h[i] != '.')
+            continue;
+        if (count == 4 || ipv4_part(h + start, i - start, &parts[count]) != 0)
+            return NULL;
+        count++;
+        start = i + 1;
+    }
+    for (size_t i = 0; i + 1 < count; i++) {
+        if (parts[i] > 255)
+            return NULL;
+        addr = addr * 256 + parts[i];
+    }
+    unsigned shift = 8 * (unsigned)(5 - count);
+    if (parts[count - 1] >= (UINT64_C(1) << shift))
+        return NULL;
+    addr = (addr << shift) + parts[count - 1];
+    return xasprintf("%u.%u.%u.%u", (unsigned)(addr >> 24) & 255, (unsigned)(addr >> 16) & 255,
+                     (unsigned)(addr >> 8) & 255, (unsigned)addr & 255);
+}
+
 /* The host of a special URL in its normal form: percent-decoded, through IDNA to ASCII and
- * lowercased; an IPv6 address in brackets is kept (lowercased). NULL when it cannot be a
- * host. The caller frees the result. */
+ * lowercased, an IPv4 address as four decimal numbers; an IPv6 address in brackets is kept
+ * (lowercased) when it is one. NULL when it cannot be a host. The caller frees the result. */
 static char *host_form(const char *s, size_t n)
 {
     char *ret = NULL;
@@ -68,9 +159,12 @@ static char *host_form(const char *s, size_t n)
     if (s[0] == '[') {
         if (s[n - 1] != ']')
             return NULL;
-        for (size_t i = 1; i + 1 < n; i++)
-            if (!(hex_digit(s[i]) || s[i] == ':' || s[i] == '.'))
-                return NULL;
+        unsigned char bin[16];
+        char *inside = xstrndup(s + 1, n - 2);
+        int ok = inet_pton(AF_INET6, inside, bin) == 1;
+        free(inside);
+        if (!ok)
+            return NULL;
         ret = xstrndup(s, n);
         for (char *p = ret; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
@@ -100,7 +194,7 @@ static char *host_form(const char *s, size_t n)
         for (char *p = ret; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p + 32);
-        goto out;
+        goto finish;
     }
     {
         char *out = NULL;
@@ -117,6 +211,12 @@ static char *host_form(const char *s, size_t n)
                     *p = (char)(*p + 32);
         }
         free(out);
+    }
+finish:
+    if (ret) {
+        char *done = host_finish(ret);
+        free(ret);
+        ret = done;
     }
 out:
     strbuf_release(&raw);

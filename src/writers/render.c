@@ -281,8 +281,9 @@ static char *link_web(rctx *r, const char *href)
     char *out = url_escape(href);
     if (!out)
         diag_add(&r->a->diags, DIAG_WARNING, NULL, article_file(r->a), r->line,
-                 "link '%s' is not a valid address (no host, or a host name that cannot be "
-                 "written in ASCII); kept the text without the link",
+                 "link '%s' is not a valid address (no host, a host that is neither a name "
+                 "nor an IP address, or a port that is not a number); kept the text without "
+                 "the link",
                  href);
     return out;
 }

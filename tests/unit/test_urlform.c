@@ -37,6 +37,15 @@ static void test_forms(void **state)
         {"mailto:ana ruiz@example.org", "mailto:ana%20ruiz@example.org"},
         {"tel:+1 555 0100", "tel:+1%20555%200100"},
         {"https://example.org/already-fine?x=1#top", "https://example.org/already-fine?x=1#top"},
+        /* hosts that are IPv4 addresses, in every shape the standard reads */
+        {"http://127.0.0.1/", "http://127.0.0.1/"},
+        {"http://0x7f.1/", "http://127.0.0.1/"},
+        {"http://2130706433/", "http://127.0.0.1/"},
+        {"http://0177.0.0.1/", "http://127.0.0.1/"},
+        {"http://\xEF\xBC\x91.2.3.4/", "http://1.2.3.4/"}, /* a full-width digit */
+        {"http://example.org./", "http://example.org./"},
+        {"http://1x.example/", "http://1x.example/"},
+        {"http://[::ffff:1.2.3.4]/", "http://[::ffff:1.2.3.4]/"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *got = url_form(cases[i].in);
@@ -47,7 +56,18 @@ static void test_forms(void **state)
     }
     /* not addresses at all */
     static const char *const bad[] = {"https://", "https://exa mple.org/", "https://ex.org:99999/",
-                                      "https://ex.org:8x/", "no-scheme.org", "https://a<b.org/"};
+                                      "https://ex.org:8x/", "no-scheme.org", "https://a<b.org/",
+                                      /* hosts no browser or EPUB checker takes: invalid UTF-8
+                                       * made U+FFFD, IDNA refusals, empty labels, numbers that
+                                       * are no IPv4 address, brackets that hold no IPv6 one */
+                                      "http://\xEF\xBF\xBD", "http://\xEF\xBF\xBD/x",
+                                      "https://a\xEF\xBF\xBD" "b.org/", "http://\xE2\x80\x8B/",
+                                      "http://a..b/", "http://.a/", "http://./",
+                                      "http://\xE2\x80\x8D.com/", "http://1.2.3.4.5/",
+                                      "http://999.1.1.1/", "http://1.2.3.256/",
+                                      "http://4294967296/", "http://0x100000000/",
+                                      "http://09.1.1.1/", "http://[zz]/", "http://[1::2::3]/",
+                                      "http://[::1/"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *got = url_form(bad[i]);
         if (got)

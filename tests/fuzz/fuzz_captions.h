@@ -26,7 +26,7 @@ static int fuzz_caption_file(const uint8_t *data, size_t size, const char *from,
     build_options_init(&o);
     o.epoch = 1700000000;
     o.threads = 1;
-    o.from = from;
+    o.input_format = from; /* and the entry's name: a file of that format */
     /* a label named on the command line, as users do */
     speaker_list_add(&o.speaker_names, "SPEAKER_1", "Ana Ruiz", SPEAKER_ROLE_HOST);
     plan_entry *e = plan_add(&p, name);

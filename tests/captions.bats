@@ -301,12 +301,18 @@ EOF
     no_file x.epub
 }
 
-@test "hostile caption files: one huge cue, deep JSON, a flood of labels: an error or a book, quickly" {
+@test "hostile caption files: one huge cue, a 2 GB file, deep JSON, a flood of labels: an error or a book, quickly" {
     # a cue of 3 MB: refused with its line, without reading it all into one paragraph
     { printf 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n'; head -c 3000000 /dev/zero | tr '\0' 'a'; printf '\n'; } >huge.vtt
     sb huge.vtt -o x.epub
     [ "$status" -eq 1 ]
     has "huge.vtt:3: error: this cue's text is over 1024 KB"
+    # a 2 GB caption file (sparse: no disk is used) is refused before it is read
+    printf 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n' >big.vtt
+    truncate -s 2G big.vtt
+    run timeout 20 "$SHEAF" build big.vtt -o x.epub
+    [ "$status" -eq 1 ]
+    has "larger than 256 MiB"
     # JSON nested deeper than any transcript
     { printf '{"segments": '; for i in $(seq 200); do printf '['; done; } >deep.json
     sb deep.json -o x.epub

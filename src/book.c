@@ -932,7 +932,8 @@ static int env_setup(build *b)
     env->by_source = strmap_new();
     for (size_t i = 0; i < p->len; i++) {
         env->articles[i] = article_new(i);
-        char *key = path_normalize(p->entries[i].path);
+        /* Web entries are found by their addresses (by_source), never as files. */
+        char *key = p->entries[i].is_url ? NULL : path_normalize(p->entries[i].path);
         if (key && strcmp(p->entries[i].path, "-") != 0)
             strmap_add(env->by_key, key, env->articles[i]);
         free(key);

@@ -56,7 +56,8 @@ typedef struct article {
     size_t index;        /* position in the book, from 0 */
     char *path;          /* as given, "-" for standard input */
     char *key;           /* normalised path, to resolve links between inputs */
-    char *dir;           /* folder of the file, for relative images and links */
+    char *dir;           /* folder of the file, for relative images and links; NULL for an
+                          * article fetched from the web (it has no folder here) */
     char *base_url;      /* for an article fetched from the web: its final address, which its
                           * relative links and images resolve against (then no file on this
                           * computer is ever read for it); NULL for local inputs */

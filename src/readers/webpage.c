@@ -212,7 +212,6 @@ int webpage_read(article *a, const plan_entry *e, const unsigned char *body, siz
 
     a->path = xstrdup(e->path);
     a->key = xstrdup(e->path);
-    a->dir = xstrdup(".");
     a->base_url = xstrdup(final_url ? final_url : e->path);
     const char *file = a->path;
     if (len == 0) {

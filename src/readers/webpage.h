@@ -33,7 +33,8 @@ webpage_kind webpage_kind_of(const char *content_type, const unsigned char *body
 
 /* Read the page fetched for entry `e` into the new article `a`: `body` (len bytes, borrowed),
  * its final address and its Content-Type value (may be NULL). Text in another charset than
- * UTF-8 (the header's charset parameter) is converted first. Sets a->path, key, dir, base_url,
+ * UTF-8 (the header's charset parameter) is converted first. Sets a->path, key, base_url (dir
+ * stays NULL: a web page has no folder on this computer),
  * meta.source (unless the entry overrides it) and the entry's overrides. Messages go to
  * a->diags and name the address. Returns 0, or -1 when the page cannot be used. */
 int webpage_read(article *a, const plan_entry *e, const unsigned char *body, size_t len,

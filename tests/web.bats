@@ -459,3 +459,45 @@ EOF
     has "starts with the line 'WEBVTT'"
     no_file bad.epub
 }
+
+@test "an HTML news page: its lazy, <picture> and hotlink-guarded images are fetched, the site around it left out" {
+    sb "$WEB/files/kilns.html" -o kilns.epub
+    [ "$status" -eq 0 ]
+    keep kilns.epub
+    book_refs_ok kilns.epub
+    page=$(entry kilns.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *'fires his kilns with wood'* ]]
+    [[ $page != *'Related stories'* && $page != *'Post a comment'* && $page != *'>Archive<'* ]]
+    # The figure (img/kiln.png), the lazy image (data-src, not its data: placeholder), the
+    # <picture> (/files/img/banner.png) and the kiln behind the Referer check, which is the same
+    # picture as the figure's and stored once: three images, no warning.
+    [ "$(images_in kilns.epub | wc -l)" -eq 3 ]
+    lacks "warning"
+    [[ $page == *'alt="A celadon test tile"'* ]]
+    [[ $page == *'alt="The kiln again, behind a hotlink guard"'* ]]
+    [ "$(server_log '/protected/img/kiln.png"' | grep -c "\"referer\": \"$WEB/files/kilns.html\"")" -eq 1 ]
+}
+
+@test "an HTML page whose header and <meta> disagree on the charset: the header wins, as in browsers" {
+    sb "$WEB/typed/meta-vs-header.html?ct=text/html;%20charset=windows-1252" -o meta.epub
+    [ "$status" -eq 0 ]
+    keep meta.epub
+    page=$(entry meta.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *'retrouv'$'\xc3\xa9''s au caf'$'\xc3\xa9'' du coin, o'$'\xc3\xb9'' l'* ]]
+    [[ $page != *$'\xef\xbf\xbd'* ]]
+    [ "$(xq meta.epub "$(opf_path meta.epub)" 'string(//*[name()="dc:language"])')" = "fr" ]
+}
+
+@test "an HTML page served without a Content-Type, or as application/octet-stream, is read as HTML" {
+    sb "$WEB/typed/kilns.html?ct=none" -o none.epub
+    [ "$status" -eq 0 ]
+    keep none.epub
+    sb "$WEB/typed/kilns.html?ct=application/octet-stream" -o octet.epub
+    [ "$status" -eq 0 ]
+    for b in none.epub octet.epub; do
+        page=$(entry "$b" EPUB/text/c0001-01.xhtml)
+        # extracted as a page, not taken as Markdown with raw HTML (which keeps the menu)
+        [[ $page == *'fires his kilns with wood'* ]]
+        [[ $page != *'Related stories'* && $page != *'>Archive<'* ]]
+    done
+}

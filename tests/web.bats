@@ -296,7 +296,8 @@ images_in() {
         echo "  - url: $LOCAL/gen/list/1.md?images=2"
         echo "    title: The First, Retitled"
         echo "  - $SHEAF_FIXTURES/build/first.md"
-        for k in $(seq 2 50); do echo "  - $LOCAL/gen/list/$k.md?images=2"; done
+        # half Markdown, half HTML pages
+        for k in $(seq 2 50); do echo "  - $LOCAL/gen/list/$k.$( ((k % 2)) && echo md || echo html)?images=2"; done
     } >fifty.yaml
     sb --cache cache fifty.yaml -o online.epub
     [ "$status" -eq 0 ]

@@ -3,8 +3,8 @@
 # a slow result.
 #
 # A reading list of web addresses served by the project's own test server
-# (tests/tools/webserver.py on 127.0.0.1, ports the system picks), each page with images of its
-# own and one banner shared by all, every answer delayed by the server (as a real server and
+# (tests/tools/webserver.py on 127.0.0.1, ports the system picks), half Markdown and half HTML
+# pages inside a site, each page with images of its own and one banner shared by all, every answer delayed by the server (as a real server and
 # network would take), built:
 #   - in parallel, all pages from one site: sheaf never opens more than 6 connections to one
 #     server, so 6x is the most parallel fetching can give there;
@@ -77,7 +77,9 @@ list() {
     {
         echo "title: Fetch Bench"
         echo "articles:"
-        for k in $(seq 1 "$1"); do echo "  - ${WEB[$((k % $2))]}/gen/list/$k.md?images=$IMAGES"; done
+        for k in $(seq 1 "$1"); do
+            echo "  - ${WEB[$((k % $2))]}/gen/list/$k.$( ((k % 2)) && echo md || echo html)?images=$IMAGES"
+        done
     } >"$3"
 }
 
@@ -113,7 +115,7 @@ if command -v curl >/dev/null; then
     {
         for k in $(seq 1 "$PAGES"); do
             site=${WEB[$((k % SITES))]}
-            echo "$site/gen/list/$k.md?images=$IMAGES"
+            echo "$site/gen/list/$k.$( ((k % 2)) && echo md || echo html)?images=$IMAGES"
             for i in $(seq 0 $((IMAGES - 1))); do echo "$site/gen/img/$((1000 * k + i)).png"; done
         done
         echo "${WEB[0]}/files/img/banner.png"

@@ -30,6 +30,7 @@ Routes (PATH is a file under --root):
   /gen/img/N.png               a distinct 4x4 PNG for every N
   /gen/many/N.md               a page with N distinct images (/gen/img/1.png ...)
   /gen/list/K.md?images=J      article K with J images of its own and one shared by all
+  /gen/list/K.html?images=J    the same as an HTML page inside a site
   /_log                        the requests so far, one JSON object a line
 """
 import argparse
@@ -256,6 +257,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 lines = ["# A Page of %d Pictures" % n, ""]
                 lines += ["![picture %d](/gen/img/%d.png)" % (i, i) for i in range(1, n + 1)]
                 return self.send(200, ("\n\n".join(lines) + "\n").encode(), "text/markdown")
+            if parts[1] == "list" and name.endswith(".html"):
+                k = int(name[:-5])
+                j = int(q("images", "2"))
+                body = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+                        "<title>Article %d</title><meta name=\"author\" content=\"Writer %d\">" % (k, k % 7),
+                        "</head><body><nav><a href=\"/\">Home</a> <a href=\"/more\">More</a></nav>",
+                        "<article><h1>Article %d</h1>" % k,
+                        "<p>Paragraph one of article %d, which talks about kilns, glazes and the "
+                        "long nights of a wood firing, when the potters take turns at the fire." % k,
+                        "</p><p><img src=\"/files/img/banner.png\" alt=\"the shared banner\"></p>"]
+                for i in range(j):
+                    body += ["<figure><img src=\"../img/%d.png\" alt=\"figure %d of article %d\">" % (1000 * k + i, i, k),
+                             "<figcaption>Figure %d.</figcaption></figure>" % i,
+                             "<p>Text after figure %d, with a sentence or two more to read, "
+                             "about the ash, the flame and the colours they leave behind.</p>" % i]
+                body += ["</article><footer>Footer links</footer></body></html>"]
+                return self.send(200, "\n".join(body).encode(), "text/html; charset=utf-8")
             if parts[1] == "list" and name.endswith(".md"):
                 k = int(name[:-3])
                 j = int(q("images", "2"))

@@ -65,6 +65,45 @@ static void test_title_sources(void **state)
     build_options_free(&o);
 }
 
+/* Pasted text: a short line right under the title is the article's deck (its description),
+ * not its first paragraph; a long line, a line followed by another title-like line, or an
+ * article that has a description already keep the line as text (issue 16). */
+static void test_pasted_deck(void **state)
+{
+    (void)state;
+    build_options o;
+    build_options_init(&o);
+    const char *body = "Mara Holt has fired wood kilns for thirty years and talked with us about "
+                       "patience, glaze chemistry and her tools.\n";
+    char *md = xasprintf("Slow Kilns\n\nSlow Kilns\n\nA Long Conversation in Three Firings\n\n%s",
+                         body);
+    article *a = article_from("p.txt", md, &o);
+    assert_string_equal(a->meta.title, "Slow Kilns");
+    assert_non_null(a->meta.description);
+    assert_string_equal(a->meta.description, "A Long Conversation in Three Firings");
+    char *first = node_plain_text(cmark_node_first_child(a->doc));
+    assert_true(strncmp(first, "Mara Holt", 9) == 0);
+    free(first);
+    article_free(a);
+    free(md);
+    /* two title-like lines under the title: the first is a section's title, not a deck */
+    md = xasprintf("Slow Kilns\n\nSlow Kilns\n\nA Deck Or Not\n\nThe First Firing\n\n%s", body);
+    a = article_from("p.txt", md, &o);
+    assert_null(a->meta.description);
+    article_free(a);
+    free(md);
+    /* a description given in front matter stays; the line stays in the text */
+    md = xasprintf("---\ndescription: Given.\n---\nSlow Kilns\n\nSlow Kilns\n\nA Line\n\n%s", body);
+    a = article_from("p.txt", md, &o);
+    assert_string_equal(a->meta.description, "Given.");
+    first = node_plain_text(cmark_node_first_child(a->doc));
+    assert_string_equal(first, "A Line");
+    free(first);
+    article_free(a);
+    free(md);
+    build_options_free(&o);
+}
+
 static void test_chapters_cut_at_top_sections(void **state)
 {
     (void)state;
@@ -257,6 +296,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_title_sources),
+        cmocka_unit_test(test_pasted_deck),
         cmocka_unit_test(test_chapters_cut_at_top_sections),
         cmocka_unit_test(test_large_sections_split_between_blocks),
         cmocka_unit_test(test_heading_ids_unique_and_stable),

@@ -263,6 +263,94 @@ static void test_runon_heading(void **state)
     strbuf_release(&b);
 }
 
+/* Lines that only say where a picture was are emptied, whatever their case, brackets or script;
+ * a line that says more than that, and a line inside code, stay (issue 16). */
+static void test_placeholder_lines(void **state)
+{
+    (void)state;
+    const char *in = "Title\n\nimage\nImage\n  [image]  \n(IMAGE)\n\xe5\x9b\xbe\xe7\x89\x87\n"
+                     "[\xe5\x9b\xbe\xe7\x89\x87]\n\xe5\x9c\x96\xe7\x89\x87\n"
+                     "image of a kiln\nImages\nan image\n```\nimage\n```\nend\n";
+    size_t nlen = 0;
+    char *norm = pasted_normalize(in, strlen(in), &nlen);
+    assert_non_null(norm);
+    assert_int_equal(count_lines(norm, nlen), count_lines(in, strlen(in)));
+    assert_string_equal(norm, "Title\n\n\n\n\n\n\n\n\n"
+                              "image of a kiln\nImages\nan image\n```\nimage\n```\nend\n");
+    free(norm);
+    /* in a paragraph of words, "image" is a word */
+    const char *prose = "The image\nimage text\n";
+    assert_null(pasted_normalize(prose, strlen(prose), &nlen));
+}
+
+/* The body of a run-on heading: blocks after the opening paragraph, as "type:text" lines. */
+static char *blocks_of(cmark_node *doc)
+{
+    strbuf b = STRBUF_INIT;
+    strbuf_adds(&b, "");
+    for (cmark_node *n = cmark_node_next(cmark_node_first_child(doc)); n; n = cmark_node_next(n)) {
+        char *t = plain(n);
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_HEADING:
+            strbuf_addf(&b, "h%d:%s\n", cmark_node_get_heading_level(n), t);
+            break;
+        case CMARK_NODE_THEMATIC_BREAK:
+            strbuf_adds(&b, "hr\n");
+            break;
+        case CMARK_NODE_PARAGRAPH:
+            strbuf_addf(&b, "p:%.20s\n", t);
+            break;
+        default:
+            strbuf_addf(&b, "%s\n", cmark_node_get_type_string(n));
+        }
+        free(t);
+    }
+    return strbuf_detach(&b, NULL);
+}
+
+/* Markdown that pasting ran into one line ("# Title --- ## Overview long text...") comes apart
+ * into a heading, a thematic break and the rest, whether cmark left the "---" as it was or
+ * made an em dash of it; no '#' is left in the text. */
+static void test_runon_markdown_split(void **state)
+{
+    (void)state;
+    const char *tail = "Readers who wrote in after the first part asked mostly about ash glazes, "
+                       "about the cost of wood, and about whether a small electric kiln can ever "
+                       "give the same surfaces as a wood firing.";
+    char *md = xasprintf("Opening prose that is long enough to be a paragraph of an article.\n\n"
+                         "# Notes from a Reader \xe5\x8e\x9f\xe5\x88\x9b \xc2\xb7 2024-05-02 --- "
+                         "## Overview %s ### Ash %s\n",
+                         tail, tail);
+    const int opts[] = {CMARK_OPT_DEFAULT, CMARK_OPT_SMART};
+    for (size_t i = 0; i < 2; i++) {
+        cmark_node *doc = cmark_parse_document(md, strlen(md), opts[i]);
+        pasted_infer_sections(doc, NULL, NULL);
+        char *got = blocks_of(doc);
+        assert_string_equal(got, "h2:Notes from a Reader \xe5\x8e\x9f\xe5\x88\x9b \xc2\xb7 "
+                                 "2024-05-02\nhr\np:Overview Readers who\np:Ash Readers who wrot\n");
+        char *text = plain(doc);
+        assert_null(strchr(text, '#'));
+        free(text);
+        free(got);
+        cmark_node_free(doc);
+    }
+    free(md);
+    /* run-on Markdown whose pieces are all short stays a heading each */
+    const char *shortmd = "Opening prose that is long enough to be a paragraph of an article.\n\n"
+                          "# A Title Run Into Its Sections --- ## First Section ## Second Section "
+                          "## Third Section ## Fourth Section ## Fifth Section ## Sixth Section "
+                          "## Seventh Section ## Eighth\n";
+    cmark_node *doc = cmark_parse_document(shortmd, strlen(shortmd), CMARK_OPT_DEFAULT);
+    pasted_infer_sections(doc, NULL, NULL);
+    char *got = blocks_of(doc);
+    assert_string_equal(got, "h2:A Title Run Into Its Sections\nhr\nh2:First Section\n"
+                             "h2:Second Section\nh2:Third Section\nh2:Fourth Section\n"
+                             "h2:Fifth Section\nh2:Sixth Section\nh2:Seventh Section\n"
+                             "h2:Eighth\n");
+    free(got);
+    cmark_node_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +361,8 @@ int main(void)
         cmocka_unit_test(test_real_headings),
         cmocka_unit_test(test_titles_between_paragraphs),
         cmocka_unit_test(test_runon_heading),
+        cmocka_unit_test(test_placeholder_lines),
+        cmocka_unit_test(test_runon_markdown_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

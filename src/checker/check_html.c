@@ -1,5 +1,6 @@
 /* check_html.c: the HTML content model of XHTML content documents, checked while they are
- * scanned (SAX, no tree), from ONE table of the elements e-books use (html_elements below).
+ * scanned (SAX, no tree), from ONE table of the elements e-books use (base/html_model.h, which
+ * the raw HTML sanitizer repairs by).
  *
  * Each element has categories (flow, phrasing, heading, sectioning, interactive, metadata...), a
  * content model (what its children may be: phrasing, flow, transparent, list items, table parts,
@@ -15,222 +16,16 @@
  * template) allowed wherever elements are. */
 #include "checker/check_internal.h"
 
-/* Categories (and the bits of the forbidden-descendant masks). */
-enum {
-    HC_FLOW = 1u << 0,
-    HC_PHRASING = 1u << 1,
-    HC_HEADING = 1u << 2,
-    HC_SECTIONING = 1u << 3,
-    HC_INTERACTIVE = 1u << 4,
-    HC_METADATA = 1u << 5,
-    HC_SCRIPT = 1u << 6, /* script-supporting: script, template */
-    HC_A = 1u << 7,
-    HC_FORM = 1u << 8,
-    HC_LABEL = 1u << 9,
-    HC_DFN = 1u << 10,
-    HC_HEADER_FOOTER = 1u << 11,
-    HC_ADDRESS = 1u << 12,
-    HC_MEDIA = 1u << 13,
-    HC_PROGRESS = 1u << 14,
-    HC_METER = 1u << 15,
-    HC_TABLE = 1u << 16,
-    HC_MAIN = 1u << 17,
-    HC_BODY_OK = 1u << 18, /* metadata allowed in the body as phrasing: link, meta, style */
-};
+#include "base/html_model.h"
 
-/* Interactive only with an attribute (HTML "interactive content" conditions). */
-enum { HI_ALWAYS = 1, HI_HREF, HI_CONTROLS, HI_USEMAP, HI_NOT_HIDDEN };
-
-/* Content models. */
-enum {
-    HM_EMPTY,       /* void elements and "nothing" */
-    HM_TEXT,        /* text only: title, script, style, textarea, option */
-    HM_PHRASING,
-    HM_FLOW,
-    HM_TRANSPARENT, /* the parent's model */
-    HM_MEDIA,       /* audio, video: source*, track*, then transparent without media */
-    HM_OBJECT,      /* param*, then transparent */
-    HM_LIST,        /* ol, ul, menu: li */
-    HM_DL,          /* dt and dd groups, or div holding them */
-    HM_TABLE,       /* caption?, colgroup*, thead?, (tbody* | tr*), tfoot? */
-    HM_TSECTION,    /* thead, tbody, tfoot: tr */
-    HM_TR,          /* td, th */
-    HM_COLGROUP,    /* col */
-    HM_HTML,        /* head, body */
-    HM_HEAD,        /* metadata content, one title */
-    HM_SELECT,      /* option, optgroup, hr */
-    HM_OPTGROUP,    /* option */
-    HM_DATALIST,    /* phrasing or option */
-    HM_RUBY,        /* phrasing, rt, rp, rb, rtc */
-    HM_PICTURE,     /* source*, img */
-    HM_FIGURE,      /* figcaption first or last, flow */
-    HM_FIELDSET,    /* legend first, flow */
-    HM_DETAILS,     /* summary first, flow */
-    HM_PHRASING_H,  /* summary, legend: phrasing or heading content */
-    HM_HGROUP,      /* p and headings */
-    HM_ANY,         /* template: anything */
-};
-
-typedef struct html_element {
-    const char *name;
-    unsigned cats;      /* HC_* it belongs to (HC_INTERACTIVE: see `interactive`) */
-    unsigned char model;
-    unsigned char interactive; /* HI_* */
-    unsigned forbid;    /* HC_* categories its descendants must not have */
-} html_element;
-
-#define FP (HC_FLOW | HC_PHRASING)
-#define FS (HC_FLOW | HC_SECTIONING)
-#define FH (HC_FLOW | HC_HEADING)
-
-/* THE table, sorted by name (looked up by binary search). */
-static const html_element html_elements[] = {
-    {"a", FP | HC_A, HM_TRANSPARENT, HI_HREF, HC_INTERACTIVE | HC_A},
-    {"abbr", FP, HM_PHRASING, 0, 0},
-    {"address", HC_FLOW | HC_ADDRESS, HM_FLOW, 0,
-     HC_HEADING | HC_SECTIONING | HC_HEADER_FOOTER | HC_ADDRESS},
-    {"area", FP, HM_EMPTY, 0, 0},
-    {"article", FS, HM_FLOW, 0, HC_MAIN},
-    {"aside", FS, HM_FLOW, 0, HC_MAIN},
-    {"audio", FP | HC_MEDIA, HM_MEDIA, HI_CONTROLS, HC_MEDIA},
-    {"b", FP, HM_PHRASING, 0, 0},
-    {"base", HC_METADATA, HM_EMPTY, 0, 0},
-    {"bdi", FP, HM_PHRASING, 0, 0},
-    {"bdo", FP, HM_PHRASING, 0, 0},
-    {"blockquote", HC_FLOW, HM_FLOW, 0, 0},
-    {"body", 0, HM_FLOW, 0, 0},
-    {"br", FP, HM_EMPTY, 0, 0},
-    {"button", FP, HM_PHRASING, HI_ALWAYS, HC_INTERACTIVE},
-    {"canvas", FP, HM_TRANSPARENT, 0, HC_INTERACTIVE},
-    {"caption", 0, HM_FLOW, 0, HC_TABLE},
-    {"cite", FP, HM_PHRASING, 0, 0},
-    {"code", FP, HM_PHRASING, 0, 0},
-    {"col", 0, HM_EMPTY, 0, 0},
-    {"colgroup", 0, HM_COLGROUP, 0, 0},
-    {"data", FP, HM_PHRASING, 0, 0},
-    {"datalist", FP, HM_DATALIST, 0, 0},
-    {"dd", 0, HM_FLOW, 0, 0},
-    {"del", FP, HM_TRANSPARENT, 0, 0},
-    {"details", HC_FLOW, HM_DETAILS, HI_ALWAYS, 0},
-    {"dfn", FP | HC_DFN, HM_PHRASING, 0, HC_DFN},
-    {"dialog", HC_FLOW, HM_FLOW, 0, 0},
-    {"div", HC_FLOW, HM_FLOW, 0, 0},
-    {"dl", HC_FLOW, HM_DL, 0, 0},
-    {"dt", 0, HM_FLOW, 0, HC_HEADER_FOOTER | HC_SECTIONING | HC_HEADING},
-    {"em", FP, HM_PHRASING, 0, 0},
-    {"embed", FP, HM_EMPTY, HI_ALWAYS, 0},
-    {"fieldset", HC_FLOW, HM_FIELDSET, 0, 0},
-    {"figcaption", 0, HM_FLOW, 0, 0},
-    {"figure", HC_FLOW, HM_FIGURE, 0, 0},
-    {"footer", HC_FLOW | HC_HEADER_FOOTER, HM_FLOW, 0, HC_HEADER_FOOTER | HC_MAIN},
-    {"form", HC_FLOW | HC_FORM, HM_FLOW, 0, HC_FORM},
-    {"h1", FH, HM_PHRASING, 0, 0},
-    {"h2", FH, HM_PHRASING, 0, 0},
-    {"h3", FH, HM_PHRASING, 0, 0},
-    {"h4", FH, HM_PHRASING, 0, 0},
-    {"h5", FH, HM_PHRASING, 0, 0},
-    {"h6", FH, HM_PHRASING, 0, 0},
-    {"head", 0, HM_HEAD, 0, 0},
-    {"header", HC_FLOW | HC_HEADER_FOOTER, HM_FLOW, 0, HC_HEADER_FOOTER | HC_MAIN},
-    {"hgroup", FH, HM_HGROUP, 0, 0},
-    {"hr", HC_FLOW, HM_EMPTY, 0, 0},
-    {"html", 0, HM_HTML, 0, 0},
-    {"i", FP, HM_PHRASING, 0, 0},
-    {"iframe", FP, HM_EMPTY, HI_ALWAYS, 0},
-    {"img", FP, HM_EMPTY, HI_USEMAP, 0},
-    {"input", FP, HM_EMPTY, HI_NOT_HIDDEN, 0},
-    {"ins", FP, HM_TRANSPARENT, 0, 0},
-    {"kbd", FP, HM_PHRASING, 0, 0},
-    {"label", FP | HC_LABEL, HM_PHRASING, HI_ALWAYS, HC_LABEL},
-    {"legend", 0, HM_PHRASING_H, 0, 0},
-    {"li", 0, HM_FLOW, 0, 0},
-    {"link", HC_METADATA | HC_BODY_OK, HM_EMPTY, 0, 0},
-    {"main", HC_FLOW | HC_MAIN, HM_FLOW, 0, 0},
-    {"map", FP, HM_TRANSPARENT, 0, 0},
-    {"mark", FP, HM_PHRASING, 0, 0},
-    {"menu", HC_FLOW, HM_LIST, 0, 0},
-    {"meta", HC_METADATA | HC_BODY_OK, HM_EMPTY, 0, 0},
-    {"meter", FP | HC_METER, HM_PHRASING, 0, HC_METER},
-    {"nav", FS, HM_FLOW, 0, HC_MAIN},
-    {"noscript", FP | HC_METADATA, HM_TRANSPARENT, 0, 0},
-    {"object", FP, HM_OBJECT, HI_USEMAP, 0},
-    {"ol", HC_FLOW, HM_LIST, 0, 0},
-    {"optgroup", 0, HM_OPTGROUP, 0, 0},
-    {"option", 0, HM_TEXT, 0, 0},
-    {"output", FP, HM_PHRASING, 0, 0},
-    {"p", HC_FLOW, HM_PHRASING, 0, 0},
-    {"param", 0, HM_EMPTY, 0, 0},
-    {"picture", FP, HM_PICTURE, 0, 0},
-    {"pre", HC_FLOW, HM_PHRASING, 0, 0},
-    {"progress", FP | HC_PROGRESS, HM_PHRASING, 0, HC_PROGRESS},
-    {"q", FP, HM_PHRASING, 0, 0},
-    {"rb", 0, HM_PHRASING, 0, 0},
-    {"rp", 0, HM_TEXT, 0, 0},
-    {"rt", 0, HM_PHRASING, 0, 0},
-    {"rtc", 0, HM_PHRASING, 0, 0},
-    {"ruby", FP, HM_RUBY, 0, 0},
-    {"s", FP, HM_PHRASING, 0, 0},
-    {"samp", FP, HM_PHRASING, 0, 0},
-    {"script", HC_METADATA | HC_SCRIPT | FP, HM_TEXT, 0, 0},
-    {"search", HC_FLOW, HM_FLOW, 0, 0},
-    {"section", FS, HM_FLOW, 0, HC_MAIN},
-    {"select", FP, HM_SELECT, HI_ALWAYS, 0},
-    {"slot", FP, HM_TRANSPARENT, 0, 0},
-    {"small", FP, HM_PHRASING, 0, 0},
-    {"source", 0, HM_EMPTY, 0, 0},
-    {"span", FP, HM_PHRASING, 0, 0},
-    {"strong", FP, HM_PHRASING, 0, 0},
-    {"style", HC_METADATA | HC_BODY_OK, HM_TEXT, 0, 0},
-    {"sub", FP, HM_PHRASING, 0, 0},
-    {"summary", 0, HM_PHRASING_H, 0, 0},
-    {"sup", FP, HM_PHRASING, 0, 0},
-    {"table", HC_FLOW | HC_TABLE, HM_TABLE, 0, 0},
-    {"tbody", 0, HM_TSECTION, 0, 0},
-    {"td", 0, HM_FLOW, 0, 0},
-    {"template", HC_METADATA | HC_SCRIPT | FP, HM_ANY, 0, 0},
-    {"textarea", FP, HM_TEXT, HI_ALWAYS, 0},
-    {"tfoot", 0, HM_TSECTION, 0, 0},
-    {"th", 0, HM_FLOW, 0, HC_HEADER_FOOTER | HC_SECTIONING | HC_HEADING},
-    {"thead", 0, HM_TSECTION, 0, 0},
-    {"time", FP, HM_PHRASING, 0, 0},
-    {"title", HC_METADATA, HM_TEXT, 0, 0},
-    {"tr", 0, HM_TR, 0, 0},
-    {"track", 0, HM_EMPTY, 0, 0},
-    {"u", FP, HM_PHRASING, 0, 0},
-    {"ul", HC_FLOW, HM_LIST, 0, 0},
-    {"var", FP, HM_PHRASING, 0, 0},
-    {"video", FP | HC_MEDIA, HM_MEDIA, HI_CONTROLS, HC_MEDIA},
-    {"wbr", FP, HM_EMPTY, 0, 0},
-};
-
-#define N_ELEMENTS (sizeof html_elements / sizeof *html_elements)
-
-/* element_find through a small cache keyed by the name's address: the parser hands out element
- * names from its dictionary, so one address is one name for the whole document. */
-static const html_element *element_find_cached(html_state *h, const char *name);
-
-static const html_element *element_find(const char *name)
-{
-    size_t lo = 0, hi = N_ELEMENTS;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(name, html_elements[mid].name);
-        if (c == 0)
-            return &html_elements[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
-}
-
+/* html_element_find through a small cache keyed by the name's address: the parser hands out
+ * element names from its dictionary, so one address is one name for the whole document. */
 static const html_element *element_find_cached(html_state *h, const char *name)
 {
     size_t k = ((uintptr_t)name >> 4) & (HTML_CACHE - 1);
     if (h->cache_key[k] == name)
         return h->cache_el[k];
-    const html_element *el = element_find(name);
+    const html_element *el = html_element_find(name);
     h->cache_key[k] = name;
     h->cache_el[k] = el;
     return el;

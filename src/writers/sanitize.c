@@ -39,6 +39,16 @@
  *   width/height/border/bgcolor/cellpadding and other presentational attributes, srcset,
  *   target, rel, data-*, aria-* and role, cite and datetime (epubcheck checks their URLs and
  *   dates), and href values with the javascript:, vbscript: or data: scheme.
+ * Repaired where the HTML would not be valid, by the content model of base/html_model.h (the
+ * table sheaf check reports by), keeping every word:
+ *   an element where an ancestor forbids it (a heading, header, footer or section inside th or
+ *   address, a header or footer inside another, a dfn inside a dfn, a table inside a caption)
+ *   becomes a p (headings), a span (dfn) or a div; a table's parts are put in the order HTML
+ *   requires and browsers show (caption, colgroups, thead, bodies, tfoot; a second caption,
+ *   thead or tfoot joins the first or the bodies); a figure keeps one figcaption, its first or
+ *   last child; a details without its summary first is a div; a ruby without an rt is its text,
+ *   and base text after its last rt follows it; a dl out of order is divs (below); an embed
+ *   turned into a link in running text is kept apart from the words around it.
  * Ids go through ctx->claim_id; links through ctx->resolve_link; images through
  * ctx->resolve_image. Text is filtered to the characters XML 1.0 allows. */
 #include "writers/sanitize.h"
@@ -46,6 +56,7 @@
 #include <string.h>
 
 #include "base/html5.h"
+#include "base/html_model.h"
 #include "base/lang.h"
 #include "writers/media.h"
 #include "base/util.h"
@@ -235,10 +246,13 @@ static const rule rules[] = {
     {"audio", NULL, R_SPECIAL, NULL, 0},
 };
 
-/* Where output goes: may block content be added, and are we inside a link? */
+/* Where output goes: may block content be added, are we inside a link, and which categories
+ * of base/html_model.h do the elements around forbid (a heading inside th or address, a header
+ * inside header, a table inside caption, a dfn inside dfn)? */
 typedef struct place {
     int phrasing;
     int in_a;
+    unsigned forbid;
 } place;
 
 typedef struct walk {
@@ -355,6 +369,38 @@ static int is_blank(const xmlChar *s)
         if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\f')
             return 0;
     return 1;
+}
+
+/* Does n hold anything but blank text (an element, or text that is not blank)? */
+static int has_content(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE || (c->type == XML_TEXT_NODE && !is_blank(c->content)))
+            return 1;
+    return 0;
+}
+
+/* The categories of base/html_model.h that the descendants of element `name` must not have. */
+static unsigned forbid_of(const char *name)
+{
+    const html_element *he = html_element_find(name);
+    return he ? he->forbid : 0;
+}
+
+/* Would an element `name` at `pl` break a rule of an element around it? */
+static int forbidden_at(place pl, const char *name)
+{
+    const html_element *he = html_element_find(name);
+    return he && (he->cats & pl.forbid);
+}
+
+/* What the elements from `out` up to its document's root forbid their descendants. */
+static unsigned forbid_above(xmlNodePtr out)
+{
+    unsigned f = 0;
+    for (xmlNodePtr p = out; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+        f |= forbid_of((const char *)p->name);
+    return f;
 }
 
 static xmlNodePtr new_el(walk *w, xmlNodePtr out, const char *name)
@@ -589,6 +635,7 @@ static xmlNodePtr emit_copy(walk *w, xmlNodePtr src, xmlNodePtr out, const char 
 {
     xmlNodePtr el = new_el(w, out, name);
     copy_common(w, src, el, extra_class);
+    pl.forbid |= forbid_of(name);
     emit_children(w, src, el, pl);
     return el;
 }
@@ -628,7 +675,7 @@ static void unwrap_block(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 }
 
 /* A link to `url` with `text`, or just the text inside a link. In flow context the link is
- * put in <p class="embed">. */
+ * put in <p class="embed">; in running text it is kept apart from the words around it. */
 static void emit_link_to(walk *w, xmlNodePtr out, place pl, const char *url, const char *text)
 {
     char *href = NULL;
@@ -638,6 +685,9 @@ static void emit_link_to(walk *w, xmlNodePtr out, place pl, const char *url, con
     if (!pl.phrasing) {
         holder = new_el(w, out, "p");
         set_attr(holder, "class", "embed");
+    } else {
+        pay_space(w, out, NULL);
+        space_before(w, out);
     }
     if (href) {
         xmlNodePtr a = new_el(w, holder, "a");
@@ -646,12 +696,14 @@ static void emit_link_to(walk *w, xmlNodePtr out, place pl, const char *url, con
     } else {
         add_text(w, holder, (const xmlChar *)text);
     }
+    if (pl.phrasing)
+        w->space_due = out;
     free(href);
 }
 
 static void emit_a(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
-    place inner = {1, 1};
+    place inner = {1, 1, pl.forbid};
     char *href = NULL, *res = NULL, *id = NULL;
     if (pl.in_a) {
         emit_children(w, src, out, pl);
@@ -668,7 +720,7 @@ static void emit_a(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     if (!res && !(id && *id && w->ctx->claim_id)) {
         if (!pl.phrasing) {
             /* a block-level <a> holding blocks: keep the blocks */
-            place flow = {0, 1};
+            place flow = {0, 1, pl.forbid};
             emit_children(w, src, out, flow);
         } else {
             emit_children(w, src, out, pl);
@@ -716,7 +768,7 @@ static void emit_img(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     }
     remote = url_remote(url);
     if (remote && !pl.in_a) {
-        place ph = {1, 0};
+        place ph = {1, 0, pl.forbid};
         emit_link_to(w, out, ph, remote, *alt ? alt : remote);
     } else if (*alt) {
         add_text(w, out, (const xmlChar *)alt);
@@ -809,7 +861,7 @@ static int emit_li(walk *w, xmlNodePtr c, xmlNodePtr list, place flow)
 /* A dt or dd of a dl; 0 when c is something else. */
 static int emit_dt_dd(walk *w, xmlNodePtr c, xmlNodePtr dl, place flow)
 {
-    place ph = {1, flow.in_a};
+    place ph = {1, flow.in_a, flow.forbid};
     if (!name_is(c, "dt") && !name_is(c, "dd"))
         return 0;
     emit_copy(w, c, dl, (const char *)c->name, NULL, name_is(c, "dt") ? ph : flow);
@@ -823,7 +875,7 @@ static void emit_list(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     xmlNodePtr list = new_el(w, out, ordered ? "ol" : "ul");
     char *v;
     long n;
-    place flow = {0, pl.in_a};
+    place flow = {0, pl.in_a, pl.forbid};
     copy_common(w, src, list, NULL);
     if (ordered) {
         if ((v = attr_get(src, "start")) && parse_int(v, &n))
@@ -844,7 +896,7 @@ static void emit_list(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 static void emit_dl(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     xmlNodePtr dl = new_el(w, out, "dl");
-    place flow = {0, pl.in_a};
+    place flow = {0, pl.in_a, pl.forbid};
     copy_common(w, src, dl, NULL);
     emit_items(w, src, dl, "dd", flow, emit_dt_dd);
     int seen_dt = 0, last_dt = 0, valid = 1;
@@ -868,7 +920,7 @@ static void emit_dl(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 
 static void emit_cell(walk *w, xmlNodePtr c, xmlNodePtr tr, place pl)
 {
-    place flow = {0, pl.in_a};
+    place flow = {0, pl.in_a, pl.forbid};
     char *v;
     long n;
     xmlNodePtr cell = new_el(w, tr, (const char *)c->name);
@@ -886,6 +938,7 @@ static void emit_cell(walk *w, xmlNodePtr c, xmlNodePtr tr, place pl)
                 set_attr(cell, "scope", ok[i]);
         free(v);
     }
+    flow.forbid |= forbid_of((const char *)c->name); /* th: no heading, header or section */
     emit_children(w, c, cell, flow);
 }
 
@@ -930,10 +983,69 @@ static void emit_col(walk *w, xmlNodePtr src, xmlNodePtr out, const char *name)
     free(v);
 }
 
+/* The children of `from` moved to the end of `to`. */
+static void move_children(xmlNodePtr from, xmlNodePtr to)
+{
+    xmlNodePtr c, next;
+    for (c = from->children; c; c = next) {
+        next = c->next;
+        xmlUnlinkNode(c);
+        xmlAddChild(to, c);
+    }
+}
+
+/* A table's parts in the order HTML allows, which is where browsers show them whatever the
+ * source's order: the caption, the colgroups, the thead, the bodies, the tfoot. A second caption
+ * joins the first after a line break, a second thead is one more body, a second tfoot's rows join
+ * the first's; blank text between the parts goes. */
+static void table_order(walk *w, xmlNodePtr table)
+{
+    xmlNodePtr caption = NULL, thead = NULL, tfoot = NULL, c, next;
+    xmlNodePtr groups = xmlNewDocNode(w->doc, NULL, (const xmlChar *)"groups", NULL);
+    xmlNodePtr bodies = xmlNewDocNode(w->doc, NULL, (const xmlChar *)"bodies", NULL);
+    for (c = table->children; c; c = next) {
+        next = c->next;
+        xmlUnlinkNode(c);
+        if (w->space_due == c)
+            w->space_due = NULL;
+        if (name_is(c, "caption") && caption) {
+            xmlAddChild(caption, xmlNewDocNode(w->doc, w->ns, (const xmlChar *)"br", NULL));
+            move_children(c, caption);
+            xmlFreeNode(c);
+        } else if (name_is(c, "caption")) {
+            caption = c;
+        } else if (name_is(c, "colgroup")) {
+            xmlAddChild(groups, c);
+        } else if (name_is(c, "thead") && !thead) {
+            thead = c;
+        } else if (name_is(c, "tfoot") && tfoot) {
+            move_children(c, tfoot);
+            xmlFreeNode(c);
+        } else if (name_is(c, "tfoot")) {
+            tfoot = c;
+        } else if (name_is(c, "thead") || name_is(c, "tbody")) {
+            xmlNodeSetName(c, (const xmlChar *)"tbody");
+            xmlAddChild(bodies, c);
+        } else {
+            xmlFreeNode(c);
+        }
+    }
+    if (caption)
+        xmlAddChild(table, caption);
+    move_children(groups, table);
+    if (thead)
+        xmlAddChild(table, thead);
+    move_children(bodies, table);
+    if (tfoot)
+        xmlAddChild(table, tfoot);
+    xmlFreeNode(groups);
+    xmlFreeNode(bodies);
+}
+
 static void emit_table(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     xmlNodePtr table = new_el(w, out, "table"), body = NULL;
-    place flow = {0, pl.in_a};
+    place flow = {0, pl.in_a, pl.forbid};
     copy_common(w, src, table, NULL);
     for (xmlNodePtr c = src->children; c; c = c->next) {
         if (name_is(c, "caption")) {
@@ -965,12 +1077,13 @@ static void emit_table(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
             warn_once(w, W_TABLE, src);
         }
     }
+    table_order(w, table);
 }
 
 static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     const char *name = (const char *)src->name;
-    place flow = {0, pl.in_a}, ph = {1, pl.in_a};
+    place flow = {0, pl.in_a, pl.forbid}, ph = {1, pl.in_a, pl.forbid};
     if (strcmp(name, "a") == 0) {
         emit_a(w, src, out, pl);
     } else if (strcmp(name, "img") == 0 || strcmp(name, "image") == 0) {
@@ -994,10 +1107,13 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     } else if (strcmp(name, "table") == 0) {
         if (pl.phrasing) {
             unwrap_block(w, src, out, pl);
+        } else if (forbidden_at(pl, "table")) {
+            /* a table in a caption: its parts become blocks (below) in a div */
+            emit_copy(w, src, out, "div", NULL, flow);
         } else {
             emit_table(w, src, out, pl);
         }
-    } else if (strcmp(name, "summary") == 0 && name_is(out, "details") && !out->children &&
+    } else if (strcmp(name, "summary") == 0 && name_is(out, "details") && !has_content(out) &&
                !pl.phrasing) {
         emit_copy(w, src, out, "summary", NULL, ph);
     } else if (strcmp(name, "figcaption") == 0 && name_is(out, "figure") && !pl.phrasing) {
@@ -1014,13 +1130,14 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         free(dir);
     } else if (!pl.phrasing && (!strcmp(name, "li") || !strcmp(name, "dt") || !strcmp(name, "dd") ||
                                 !strcmp(name, "caption") || !strcmp(name, "summary") ||
-                                !strcmp(name, "figcaption"))) {
+                                !strcmp(name, "figcaption") || !strcmp(name, "thead") ||
+                                !strcmp(name, "tbody") || !strcmp(name, "tfoot") ||
+                                !strcmp(name, "tr") || !strcmp(name, "td") || !strcmp(name, "th"))) {
         /* list, table and figure parts out of place: a plain block */
         int summary = strcmp(name, "summary") == 0;
         emit_copy(w, src, out, summary ? "p" : "div", NULL, summary ? ph : flow);
     } else {
-        /* tr, td, th, thead, tbody, tfoot outside a table, rt outside ruby, block parts in
-         * phrasing context: keep the content */
+        /* rt outside ruby, list, table and figure parts in phrasing context: keep the content */
         if (pl.phrasing && strcmp(name, "rt") != 0)
             unwrap_block(w, src, out, pl);
         else
@@ -1081,12 +1198,88 @@ static int div_is_captioned_image(xmlNodePtr div, xmlNodePtr *img, xmlNodePtr *c
     return *img && *cap;
 }
 
+/* A figure has at most one figcaption, its first or its last child: any other is a div. */
+static void figure_fix(xmlNodePtr fig)
+{
+    xmlNodePtr first = NULL, last = NULL, kept = NULL;
+    for (xmlNodePtr c = fig->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE && !(c->type == XML_TEXT_NODE && !is_blank(c->content)))
+            continue;
+        if (!first)
+            first = c;
+        last = c;
+    }
+    for (xmlNodePtr c = fig->children; c; c = c->next) {
+        if (!name_is(c, "figcaption"))
+            continue;
+        if (!kept && (c == first || c == last))
+            kept = c;
+        else
+            xmlNodeSetName(c, (const xmlChar *)"div");
+    }
+}
+
+/* A details needs its summary first (one is only kept there, see emit_special); without one it
+ * is a div, shown open as a book shows everything. */
+static void details_fix(xmlNodePtr d)
+{
+    for (xmlNodePtr c = d->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && is_blank(c->content))
+            continue;
+        if (name_is(c, "summary"))
+            return;
+        break;
+    }
+    xmlNodeSetName(d, (const xmlChar *)"div");
+    xmlUnsetProp(d, (const xmlChar *)"open");
+}
+
+/* A ruby ends with an rt (and its rp): base text after the last one follows the ruby instead.
+ * One without any rt (no annotation written, or it was lost as block content) is replaced by
+ * its text, rp parentheses included. */
+static void ruby_fix(walk *w, xmlNodePtr ruby)
+{
+    xmlNodePtr c, next, k, knext, last_rt = NULL;
+    for (c = ruby->children; c; c = c->next)
+        if (name_is(c, "rt"))
+            last_rt = c;
+    if (last_rt) {
+        for (c = last_rt->next; c && (name_is(c, "rp") || (c->type == XML_TEXT_NODE &&
+                                                            is_blank(c->content)));)
+            c = c->next;
+        for (k = ruby; c; c = next) {
+            next = c->next;
+            xmlUnlinkNode(c);
+            k = xmlAddNextSibling(k, c);
+        }
+        return;
+    }
+    for (c = ruby->children; c; c = next) {
+        next = c->next;
+        xmlUnlinkNode(c);
+        if (!name_is(c, "rp")) {
+            xmlAddPrevSibling(ruby, c);
+            continue;
+        }
+        for (k = c->children; k; k = knext) {
+            knext = k->next;
+            xmlUnlinkNode(k);
+            xmlAddPrevSibling(ruby, k);
+        }
+        xmlFreeNode(c);
+    }
+    if (w->space_due == ruby)
+        w->space_due = ruby->parent;
+    xmlUnlinkNode(ruby);
+    xmlFreeNode(ruby);
+}
+
 static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     const rule *r = rule_find((const char *)src->name);
     rule_kind kind = r ? r->kind : R_UNWRAP;
     const char *oname = r && r->out ? r->out : (const char *)src->name;
-    place flow = {0, pl.in_a}, ph = {1, pl.in_a};
+    place flow = {0, pl.in_a, pl.forbid}, ph = {1, pl.in_a, pl.forbid};
     xmlNodePtr el;
 
     switch (kind) {
@@ -1096,6 +1289,9 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
             unwrap_block(w, src, out, pl);
             break;
         }
+        if (forbidden_at(pl, oname)) /* a heading in th or address is a paragraph; a header,
+                                      * footer, section or address inside one of them a div */
+            oname = kind == R_BLOCKP ? "p" : "div";
         xmlNodePtr img, cap;
         if (strcmp(oname, "div") == 0 && div_is_captioned_image(src, &img, &cap)) {
             /* <div class="imgcap"><img/><div>caption</div></div> -> figure, figcaption */
@@ -1109,10 +1305,19 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         copy_common(w, src, el, r->cls);
         if (strcmp(oname, "details") == 0 && attr_has(src, "open"))
             set_attr(el, "open", "open");
+        flow.forbid = ph.forbid = pl.forbid | forbid_of(oname);
         emit_children(w, src, el, kind == R_FLOW ? flow : ph);
+        if (strcmp(oname, "figure") == 0)
+            figure_fix(el);
+        else if (strcmp(oname, "details") == 0)
+            details_fix(el);
         break;
     case R_PHRASE:
-        emit_copy(w, src, out, oname, r->cls, ph);
+        if (forbidden_at(pl, oname)) /* dfn inside dfn */
+            oname = "span";
+        el = emit_copy(w, src, out, oname, r->cls, ph);
+        if (strcmp(oname, "ruby") == 0)
+            ruby_fix(w, el);
         break;
     case R_HR:
         if (!pl.phrasing) {
@@ -1220,6 +1425,7 @@ int sanitize_html_fragment(const char *html, size_t len, xmlNodePtr parent, int 
     w.ns = xmlSearchNsByHref(parent->doc, parent, (const xmlChar *)SANITIZE_XHTML_NS);
     pl.phrasing = inline_only || parent_is_phrasing(parent);
     pl.in_a = in_link(parent);
+    pl.forbid = forbid_above(parent);
 
     /* Build under a detached holder first, so that a failure appends nothing. */
     holder = xmlNewDocNode(w.doc, w.ns, parent->name, NULL);

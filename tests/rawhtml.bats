@@ -312,3 +312,25 @@ count() {
 @test "raw blocks: li, dd and table rows in Markdown lists and quotes" {
     shape $'- item <li>alpha</li>\n- <dd>beta</dd>\n\n> <dd>gamma</dd>\n>\n> <tr><td>delta</td></tr>' alpha beta gamma delta
 }
+
+# --- ids and the links to them --------------------------------------------------------------------
+
+@test "raw ids: an id XHTML cannot hold is renamed, and the links to it follow" {
+    shape $'<p><a href="#1.-intro">alpha</a> and <a href="#two%20words">beta</a></p>\n\n<h3 id="1.-intro">gamma</h3>\n\n<h3 id="two words">delta</h3>' \
+        alpha beta gamma delta
+    book_refs_ok shape.epub
+    [ "$(xq shape.epub "$doc" 'string(//a[.="alpha"]/@href)')" = "#id-1.-intro" ]
+    [ "$(xq shape.epub "$doc" 'string(//h3[.="gamma"]/@id)')" = "id-1.-intro" ]
+    [ "$(xq shape.epub "$doc" 'string(//h3[.="delta"]/@id)')" = "two-words" ]
+    sb shape.md -o again.epub
+    has "shape.md:5: warning: the id '1.-intro' in raw HTML is not a name XHTML allows"
+}
+
+@test "raw ids: the id of an element left out or unwrapped still takes its links" {
+    shape $'<p><a href="#deep">alpha</a> <a href="#signup">beta</a> <a href="#box">gamma</a> <a href="#pic">delta</a></p>\n\n<div><span><h3 id="deep">epsilon</h3></span></div>\n\n<form id="signup"><input></form>\n\n<my-box id="box">zeta</my-box>\n\n<p><img id="pic" src="missing.png" alt="eta"></p>' \
+        alpha beta gamma delta epsilon zeta eta
+    book_refs_ok shape.epub
+    [ "$(count '//a[@href]')" -eq 4 ]
+    sb shape.md -o again.epub
+    lacks "no target"
+}

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/tree.h>
+
 #include "base/text.h"
 #include "base/util.h"
 
@@ -305,10 +307,60 @@ static char *id_claim(article *a, strmap *next, const char *id, size_t ch)
     return try;
 }
 
+/* An id XHTML can hold made of one it cannot ("1.-intro", "a:b", "two words"): characters
+ * other than letters, digits, '-', '_' and '.' become '-', and one that does not start with a
+ * letter or '_' gets "id-" in front. Caller frees. */
+static char *id_as_name(const char *id)
+{
+    strbuf b = STRBUF_INIT;
+    unsigned char c0 = (unsigned char)id[0];
+    if (!(isalpha(c0) || c0 == '_' || c0 >= 0x80))
+        strbuf_adds(&b, "id-");
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        strbuf_addc(&b, isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p >= 0x80
+                            ? (char)*p
+                            : '-');
+    char *out = strbuf_detach(&b, NULL);
+    if (xmlValidateNCName((const xmlChar *)out, 0) != 0) {
+        /* a non-ASCII character names do not allow: keep the ASCII ones */
+        char *o = out;
+        for (char *p = out; *p; p++)
+            if (!((unsigned char)*p & 0x80))
+                *o++ = *p;
+        *o = '\0';
+        o = xasprintf("id-%s", out);
+        free(out);
+        out = o;
+    }
+    return out;
+}
+
+/* `id` of raw HTML goes by the name `to` (taken, numbered if need be, and owned from here on):
+ * links written to `id` follow it. */
+static void id_rename(article *a, const char *id, char *to, size_t ch)
+{
+    if (!a->id_renames)
+        a->id_renames = strmap_new();
+    if (strmap_has(a->id_renames, id)) {
+        free(to);
+        return;
+    }
+    char *base = to;
+    to = xstrdup(base);
+    for (size_t k = 2; strmap_has(a->ids, to); k++) {
+        free(to);
+        to = xasprintf("%s-%zu", base, k);
+    }
+    free(base);
+    strlist_take(&a->id_renamed, to);
+    strmap_add(a->id_renames, id, to);
+    strmap_add(a->ids, to, (void *)(ch + 1));
+}
+
 /* Ids written in raw HTML (id="x") are link targets too. One that has the shape of sheaf's
- * own ids ("fn-1", which a note may need) is given another name here, before any link to it
- * is resolved, so that the links written to it follow it (render.c gives it that name and
- * says so). */
+ * own ids ("fn-1", which a note may need), or that is not a name XHTML allows ("1.-intro"), is
+ * given another name here, before any link to it is resolved, so that the links written to it
+ * follow it (render.c gives it that name and says so). */
 static void html_ids_register(article *a, const char *html, size_t ch)
 {
     for (const char *p = strstr(html, "id="); p; p = strstr(p + 3, "id=")) {
@@ -323,18 +375,9 @@ static void html_ids_register(article *a, const char *html, size_t ch)
         char *id = xstrndup(s, (size_t)(e - s));
         str_trim(id); /* as the sanitizer reads it */
         if (*id && article_id_reserved(id)) {
-            if (!a->id_renames)
-                a->id_renames = strmap_new();
-            if (!strmap_has(a->id_renames, id)) {
-                char *to = xasprintf("user-%s", id);
-                for (size_t k = 2; strmap_has(a->ids, to); k++) {
-                    free(to);
-                    to = xasprintf("user-%s-%zu", id, k);
-                }
-                strlist_take(&a->id_renamed, to);
-                strmap_add(a->id_renames, id, to);
-                strmap_add(a->ids, to, (void *)(ch + 1));
-            }
+            id_rename(a, id, xasprintf("user-%s", id), ch);
+        } else if (*id && xmlValidateNCName((const xmlChar *)id, 0) != 0) {
+            id_rename(a, id, id_as_name(id), ch);
         } else if (*id) {
             strmap_add(a->ids, id, (void *)(ch + 1));
         }

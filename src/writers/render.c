@@ -582,6 +582,12 @@ static char *cb_claim_id(void *ud, const char *id, int line)
                      "references; it was renamed '%s', and links to '#%s' in this article "
                      "follow it",
                      id, out, id);
+        else if (xmlValidateNCName((const xmlChar *)id, 0) != 0)
+            diag_add(&r->a->diags, DIAG_WARNING, NULL, file, r->line,
+                     "the id '%s' in raw HTML is not a name XHTML allows (it starts with a digit "
+                     "or holds a space or a character such as ':'); it was renamed '%s', and "
+                     "links to '#%s' in this article follow it",
+                     id, out, id);
         else if (strmap_has(r->raw_ids, want))
             diag_add(&r->a->diags, DIAG_WARNING, NULL, file, at,
                      "the id '%s' is used twice in raw HTML; this one was renamed '%s' (links "

@@ -49,8 +49,10 @@
  *   last child; a details without its summary first is a div; a ruby without an rt is its text,
  *   and base text after its last rt follows it; a dl out of order is divs (below); an embed
  *   turned into a link in running text is kept apart from the words around it.
- * Ids go through ctx->claim_id; links through ctx->resolve_link; images through
- * ctx->resolve_image. Text is filtered to the characters XML 1.0 allows. */
+ * Ids go through ctx->claim_id (which renames one XHTML cannot hold, "1.-intro"); an element
+ * left out or unwrapped keeps its id on an empty span where it stood, so that links to it still
+ * lead there. Links go through ctx->resolve_link; images through ctx->resolve_image. Text is
+ * filtered to the characters XML 1.0 allows. */
 #include "writers/sanitize.h"
 
 #include <string.h>
@@ -582,14 +584,13 @@ static void copy_class(xmlNodePtr src, xmlNodePtr out, const char *extra)
     free(align);
 }
 
+/* The id `raw` for `out`, as ctx->claim_id names it (an id XHTML cannot hold, "1.-intro" or
+ * "two words", is renamed there); none when it names none XHTML can hold. */
 static void claim(walk *w, const char *raw, xmlNodePtr out)
 {
     char *id = NULL;
     if (!raw || !*raw || !w->ctx->claim_id || xmlHasProp(out, (const xmlChar *)"id"))
         return;
-    for (const char *p = raw; *p; p++)
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
-            return;
     id = w->ctx->claim_id(w->ctx->ud, raw, w->at);
     if (id && xmlValidateNCName((const xmlChar *)id, 0) == 0)
         set_attr(out, "id", id);
@@ -640,6 +641,46 @@ static xmlNodePtr emit_copy(walk *w, xmlNodePtr src, xmlNodePtr out, const char 
     return el;
 }
 
+/* The id of an element that is left out or unwrapped, kept on an empty span where it stood, so
+ * that links to it (the article counted it among its targets) still lead there. */
+static void keep_anchor(walk *w, xmlNodePtr src, xmlNodePtr out)
+{
+    char *id = attr_get(src, "id");
+    if ((!id || !*id) && name_is(src, "a")) {
+        free(id);
+        id = attr_get(src, "name");
+    }
+    if (id && *id && w->ctx->claim_id) {
+        xmlNodePtr span = xmlNewDocNode(w->doc, w->ns, (const xmlChar *)"span", NULL);
+        claim(w, id, span);
+        if (xmlHasProp(span, (const xmlChar *)"id")) {
+            pay_space(w, out, NULL);
+            xmlAddChild(out, span);
+        } else {
+            xmlFreeNode(span);
+        }
+    }
+    free(id);
+}
+
+/* keep_anchor for every element of the subtree under src (iteratively: it may be deep). */
+static void keep_anchors_below(walk *w, xmlNodePtr src, xmlNodePtr out)
+{
+    xmlNodePtr n = src->children;
+    while (n && n != src) {
+        if (n->type == XML_ELEMENT_NODE)
+            keep_anchor(w, n, out);
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != src && !n->next)
+            n = n->parent;
+        if (n && n != src)
+            n = n->next;
+    }
+}
+
 /*** elements ***/
 
 static int in_link(xmlNodePtr out)
@@ -670,6 +711,7 @@ static void unwrap_block(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
 {
     space_before(w, out);
     w->space_due = NULL;
+    keep_anchor(w, src, out);
     emit_children(w, src, out, pl);
     w->space_due = out;
 }
@@ -706,6 +748,7 @@ static void emit_a(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     place inner = {1, 1, pl.forbid};
     char *href = NULL, *res = NULL, *id = NULL;
     if (pl.in_a) {
+        keep_anchor(w, src, out);
         emit_children(w, src, out, pl);
         goto out;
     }
@@ -766,6 +809,7 @@ static void emit_img(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         free(src_ok);
         goto out;
     }
+    keep_anchor(w, src, out);
     remote = url_remote(url);
     if (remote && !pl.in_a) {
         place ph = {1, 0, pl.forbid};
@@ -792,6 +836,7 @@ static void emit_embed(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
             if (name_is(c, "source"))
                 url = url_get(c, "src");
     }
+    keep_anchor(w, src, out);
     remote = url_remote(url);
     if (remote) {
         page = url_unembed(remote);
@@ -978,6 +1023,8 @@ static void emit_col(walk *w, xmlNodePtr src, xmlNodePtr out, const char *name)
     char *v = attr_get(src, "span");
     long n;
     xmlNodePtr el = name ? new_el(w, out, name) : out->last;
+    if (name)
+        copy_common(w, src, el, NULL);
     if (v && parse_count(v, 1000, &n) && n >= 1)
         set_attr(el, "span", v);
     free(v);
@@ -992,6 +1039,22 @@ static void move_children(xmlNodePtr from, xmlNodePtr to)
         xmlUnlinkNode(c);
         xmlAddChild(to, c);
     }
+}
+
+/* The id `from` was given (it is about to go) moves to a new empty span at the end of `box`, or
+ * to the element `onto` when it has none of its own. */
+static void id_move(walk *w, xmlNodePtr from, xmlNodePtr box, xmlNodePtr onto)
+{
+    xmlChar *id = xmlGetProp(from, (const xmlChar *)"id");
+    if (!id)
+        return;
+    if (box) {
+        onto = xmlNewDocNode(w->doc, w->ns, (const xmlChar *)"span", NULL);
+        xmlAddChild(box, onto);
+    }
+    if (onto && onto->type == XML_ELEMENT_NODE && !xmlHasProp(onto, (const xmlChar *)"id"))
+        xmlSetProp(onto, (const xmlChar *)"id", id);
+    xmlFree(id);
 }
 
 /* A table's parts in the order HTML allows, which is where browsers show them whatever the
@@ -1010,6 +1073,7 @@ static void table_order(walk *w, xmlNodePtr table)
             w->space_due = NULL;
         if (name_is(c, "caption") && caption) {
             xmlAddChild(caption, xmlNewDocNode(w->doc, w->ns, (const xmlChar *)"br", NULL));
+            id_move(w, c, caption, NULL);
             move_children(c, caption);
             xmlFreeNode(c);
         } else if (name_is(c, "caption")) {
@@ -1019,6 +1083,7 @@ static void table_order(walk *w, xmlNodePtr table)
         } else if (name_is(c, "thead") && !thead) {
             thead = c;
         } else if (name_is(c, "tfoot") && tfoot) {
+            id_move(w, c, NULL, c->children);
             move_children(c, tfoot);
             xmlFreeNode(c);
         } else if (name_is(c, "tfoot")) {
@@ -1053,6 +1118,7 @@ static void emit_table(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         } else if (name_is(c, "colgroup")) {
             xmlNodePtr cg = new_el(w, table, "colgroup");
             int has_cols = 0;
+            copy_common(w, c, cg, NULL);
             for (xmlNodePtr k = c->children; k; k = k->next)
                 if (name_is(k, "col")) {
                     emit_col(w, k, cg, "col");
@@ -1123,6 +1189,7 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
     } else if (strcmp(name, "rp") == 0 || strcmp(name, "col") == 0 ||
                strcmp(name, "colgroup") == 0) {
         /* outside their parent they mean nothing */
+        keep_anchor(w, src, out);
     } else if (strcmp(name, "bdo") == 0) {
         char *dir = attr_get(src, "dir");
         int ok = dir && (str_casecmp_ascii(dir, "ltr") == 0 || str_casecmp_ascii(dir, "rtl") == 0);
@@ -1138,10 +1205,12 @@ static void emit_special(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         emit_copy(w, src, out, summary ? "p" : "div", NULL, summary ? ph : flow);
     } else {
         /* rt outside ruby, list, table and figure parts in phrasing context: keep the content */
-        if (pl.phrasing && strcmp(name, "rt") != 0)
+        if (pl.phrasing && strcmp(name, "rt") != 0) {
             unwrap_block(w, src, out, pl);
-        else
+        } else {
+            keep_anchor(w, src, out);
             emit_children(w, src, out, pl);
+        }
     }
 }
 
@@ -1270,6 +1339,11 @@ static void ruby_fix(walk *w, xmlNodePtr ruby)
     }
     if (w->space_due == ruby)
         w->space_due = ruby->parent;
+    if (xmlHasProp(ruby, (const xmlChar *)"id")) {
+        xmlNodePtr span = xmlNewDocNode(w->doc, w->ns, (const xmlChar *)"span", NULL);
+        xmlAddPrevSibling(ruby, span);
+        id_move(w, ruby, NULL, span);
+    }
     xmlUnlinkNode(ruby);
     xmlFreeNode(ruby);
 }
@@ -1323,6 +1397,8 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         if (!pl.phrasing) {
             el = new_el(w, out, "hr");
             copy_common(w, src, el, NULL);
+        } else {
+            keep_anchor(w, src, out);
         }
         break;
     case R_VOID:
@@ -1331,11 +1407,14 @@ static void emit_element(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         emit_children(w, src, out, pl);
         break;
     case R_UNWRAP:
+        keep_anchor(w, src, out);
         emit_children(w, src, out, pl);
         break;
     case R_DROP:
         if (r->warn)
             warn_once(w, r->warn, src);
+        keep_anchor(w, src, out);
+        keep_anchors_below(w, src, out);
         break;
     case R_SPECIAL:
         emit_special(w, src, out, pl);
@@ -1354,6 +1433,8 @@ static void emit_node(walk *w, xmlNodePtr src, xmlNodePtr out, place pl)
         if (w->depth >= SANITIZE_MAX_DEPTH) {
             xmlChar *t = xmlNodeGetContent(src);
             warn_once(w, W_DEEP, src);
+            keep_anchor(w, src, out);
+            keep_anchors_below(w, src, out);
             add_text(w, out, t);
             xmlFree(t);
             break;

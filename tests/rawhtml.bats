@@ -334,3 +334,12 @@ count() {
     sb shape.md -o again.epub
     lacks "no target"
 }
+
+@test "links: a web address whose host is not a host (a page's unexpanded PHP, a space) keeps its text, without the link" {
+    shape $'See [alpha](https://%3C?php%20echo%20SSO_PREFIX;?%3Eexample.com/account/), <a href="https://exa mple.com/">beta</a>, <a href="//%3Cx%3E/">gamma</a> and [delta](https://example.com/a%20b).' \
+        alpha beta gamma delta
+    [ "$(count '//a[@href]')" -eq 1 ]
+    [ "$(xq shape.epub "$doc" 'string(//a/@href)')" = "https://example.com/a%20b" ]
+    sb shape.md -o again.epub
+    has "shape.md:3: warning: link 'https://%3C?php%20echo%20SSO_PREFIX;?%3Eexample.com/account/' is not a valid address"
+}

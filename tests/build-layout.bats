@@ -321,6 +321,7 @@ sum_count() { # sum_count BOOK XPATH: the XPath count summed over the article do
     # the plain style leaves fonts, margins and hyphenation to the reader
     local rules
     rules=$(entry plain.epub "$css_plain" | tr '\n' ' ' | sed -e 's#/\*[^*]*\*/##g')
+    [[ "$rules" == *'{'* ]]
     ! grep -q 'font-family\|hyphens\|text-align\|text-indent\|body *{' <<<"$rules" || false
     entry default.epub "$css_default" | grep -q 'hyphens'
 }

@@ -343,3 +343,17 @@ count() {
     sb shape.md -o again.epub
     has "shape.md:3: warning: link 'https://%3C?php%20echo%20SSO_PREFIX;?%3Eexample.com/account/' is not a valid address"
 }
+
+@test "raw ids: 20,000 ids that all need the same new name are renamed in linear time" {
+    awk 'BEGIN { split("! # $ % ( ) * +", p, " "); print "# Ids\n\n[the first](#a!!!!!!)\n"
+        for (i = 0; i < 20000; i++) { s = ""; n = i; for (k = 0; k < 6; k++) { s = s p[n % 8 + 1]; n = int(n / 8) }
+            printf "<p id=\"a%s\">t%d</p>\n\n", s, i } }' >ids.md
+    run timeout 20 "$SHEAF" build -q ids.md -o ids.epub
+    [ "$status" -eq 0 ]
+    keep ids.epub
+    local f
+    f=$(adocs ids.epub | head -n 1)
+    href=$(xq ids.epub "$f" 'string(//a[.="the first"]/@href)')
+    [ "$(xq ids.epub "$f" "string(//*[@id='${href#\#}'])")" = t0 ]
+    [ "$(for f in $(adocs ids.epub); do xattrs ids.epub "$f" '//p/@id'; done | sort -u | wc -l)" -eq 20000 ]
+}

@@ -335,33 +335,27 @@ static char *id_as_name(const char *id)
     return out;
 }
 
-/* `id` of raw HTML goes by the name `to` (taken, numbered if need be, and owned from here on):
- * links written to `id` follow it. */
-static void id_rename(article *a, const char *id, char *to, size_t ch)
+/* `id` of raw HTML goes by the name `base` (freed here), numbered by id_claim when another
+ * has it (in linear time however many do): links written to `id` follow it. */
+static void id_rename(article *a, strmap *next, const char *id, char *base, size_t ch)
 {
     if (!a->id_renames)
         a->id_renames = strmap_new();
     if (strmap_has(a->id_renames, id)) {
-        free(to);
+        free(base);
         return;
     }
-    char *base = to;
-    to = xstrdup(base);
-    for (size_t k = 2; strmap_has(a->ids, to); k++) {
-        free(to);
-        to = xasprintf("%s-%zu", base, k);
-    }
+    char *to = id_claim(a, next, base, ch);
     free(base);
     strlist_take(&a->id_renamed, to);
     strmap_add(a->id_renames, id, to);
-    strmap_add(a->ids, to, (void *)(ch + 1));
 }
 
 /* Ids written in raw HTML (id="x") are link targets too. One that has the shape of sheaf's
  * own ids ("fn-1", which a note may need), or that is not a name XHTML allows ("1.-intro"), is
  * given another name here, before any link to it is resolved, so that the links written to it
  * follow it (render.c gives it that name and says so). */
-static void html_ids_register(article *a, const char *html, size_t ch)
+static void html_ids_register(article *a, strmap *next, const char *html, size_t ch)
 {
     for (const char *p = strstr(html, "id="); p; p = strstr(p + 3, "id=")) {
         if (p > html && (isalnum((unsigned char)p[-1]) || p[-1] == '-' || p[-1] == '_'))
@@ -375,9 +369,9 @@ static void html_ids_register(article *a, const char *html, size_t ch)
         char *id = xstrndup(s, (size_t)(e - s));
         str_trim(id); /* as the sanitizer reads it */
         if (*id && article_id_reserved(id)) {
-            id_rename(a, id, xasprintf("user-%s", id), ch);
+            id_rename(a, next, id, xasprintf("user-%s", id), ch);
         } else if (*id && xmlValidateNCName((const xmlChar *)id, 0) != 0) {
-            id_rename(a, id, id_as_name(id), ch);
+            id_rename(a, next, id, id_as_name(id), ch);
         } else if (*id) {
             strmap_add(a->ids, id, (void *)(ch + 1));
         }
@@ -423,7 +417,7 @@ static void headings_collect(article *a, int top_level)
                     strmap_add(a->ids, s->id, (void *)(ci + 1));
                 cmark_node_type t = cmark_node_get_type(n);
                 if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)
-                    html_ids_register(a, cmark_node_get_literal(n), ci);
+                    html_ids_register(a, next, cmark_node_get_literal(n), ci);
             }
             cmark_iter_free(it);
         }

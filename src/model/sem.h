@@ -1,6 +1,6 @@
-/* sem.h: semantic nodes that passes over the cmark tree add for the XHTML renderer.
+/* sem.h: semantic nodes that readers and passes add to the cmark tree for the XHTML renderer.
  *
- * cmark has no footnotes, speaker turns or timestamps. Passes (interview.c, notes.c, ...)
+ * cmark has no footnotes, speaker turns or timestamps. Readers and passes (notes.c, turn.c, ...)
  * express them as CMARK_NODE_CUSTOM_BLOCK / CMARK_NODE_CUSTOM_INLINE nodes whose user data is a
  * sem_node; render.c maps each kind to XHTML:
  *

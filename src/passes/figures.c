@@ -6,7 +6,7 @@
 
 #include "model/article.h"
 #include "model/sem.h"
-#include "passes/mdtree.h"
+#include "model/mdtree.h"
 
 static int is_type(cmark_node *n, cmark_node_type t)
 {

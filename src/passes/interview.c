@@ -8,7 +8,8 @@
 #include <strings.h>
 
 #include "base/strmap.h"
-#include "passes/mdtree.h"
+#include "model/mdtree.h"
+#include "model/turn.h"
 
 /*** Small text helpers ***/
 
@@ -300,13 +301,6 @@ static int break_label(const char *s)
 
 /*** Tree helpers ***/
 
-static cmark_node *span_new(arena *a, const char *cls, const char *s, size_t n)
-{
-    cmark_node *span = sem_node_new(a, SEM_SPAN, cls, NULL);
-    cmark_node_append_child(span, mdtree_text_new(s, n));
-    return span;
-}
-
 /* The literal of a STRONG/EMPH node with exactly one text child, else NULL. */
 static const char *single_text(cmark_node *n)
 {
@@ -397,7 +391,7 @@ static void mark_text_node(cmark_node *t, arena *a, interview_timestamps ts_mode
             cmark_node_insert_before(t, mdtree_text_new(s + done, before_end - done));
         if (!(k == MARK_TIMESTAMP && ts_mode == INTERVIEW_TIMESTAMPS_DROP))
             cmark_node_insert_before(
-                t, span_new(a, k == MARK_TIMESTAMP ? "timestamp" : "annotation", s + i, len));
+                t, turn_span_new(a, k == MARK_TIMESTAMP ? "timestamp" : "annotation", s + i, len));
         done = i = end;
         changed++;
     }
@@ -1329,46 +1323,21 @@ void interview_scan_free(interview_scan *s)
 
 /*** Building turns ***/
 
-const char *interview_turn_class(speaker_role role)
-{
-    return role == SPEAKER_ROLE_HOST    ? "turn host"
-           : role == SPEAKER_ROLE_GUEST ? "turn guest"
-                                        : "turn";
-}
-
 static const char *stat_class(const label_stat *st)
 {
     if (st->kind == LABEL_Q)
         return "turn question";
     if (st->kind == LABEL_A)
         return "turn answer";
-    return interview_turn_class(st->declared ? st->declared->role : st->role);
+    return turn_class(st->declared ? st->declared->role : st->role);
 }
 
-void interview_label_prepend(cmark_node *p, arena *a, const char *name, const char *timestamp,
-                             const char *aside, interview_timestamps ts_mode)
+/* The turn's label before paragraph p, its timestamp left out when timestamps are dropped. */
+static void label_prepend(cmark_node *p, arena *a, const char *name, const char *timestamp,
+                          const char *aside, interview_timestamps ts_mode)
 {
-    cmark_node *first = cmark_node_first_child(p);
-    cmark_node *seq[6];
-    int n = 0;
-    seq[n++] = span_new(a, "speaker", name, strlen(name));
-    seq[n++] = span_new(a, "speaker-sep", ": ", 2);
-    if (timestamp && ts_mode == INTERVIEW_TIMESTAMPS_KEEP) {
-        seq[n++] = span_new(a, "timestamp", timestamp, strlen(timestamp));
-        seq[n++] = mdtree_text_new(" ", 1);
-    }
-    if (aside) {
-        seq[n++] = mdtree_text_new(aside, strlen(aside));
-        seq[n++] = mdtree_text_new(" ", 1);
-    }
-    if (!first && n > 2)
-        cmark_node_free(seq[--n]); /* no trailing space in a label paragraph of its own */
-    for (int i = 0; i < n; i++) {
-        if (first)
-            cmark_node_insert_before(first, seq[i]);
-        else
-            cmark_node_append_child(p, seq[i]);
-    }
+    turn_label_prepend(p, a, name, ts_mode == INTERVIEW_TIMESTAMPS_KEEP ? timestamp : NULL,
+                       aside);
 }
 
 /* A paragraph holding only a bracketed break word: [music], [break], [intro music]. */
@@ -1400,7 +1369,7 @@ static void break_keep_time(cmark_node *hr, cmark_node *p, arena *a, const speak
     int n = 0;
     seq[n++] = mdtree_text_new(l->label, strlen(l->label));
     seq[n++] = mdtree_text_new(" ", 1);
-    seq[n++] = span_new(a, "timestamp", l->timestamp, strlen(l->timestamp));
+    seq[n++] = turn_span_new(a, "timestamp", l->timestamp, strlen(l->timestamp));
     if (first)
         seq[n++] = mdtree_text_new(" ", 1);
     for (int i = 0; i < n; i++) {
@@ -1479,7 +1448,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
             (t == CMARK_NODE_CUSTOM_BLOCK && sem_get(b) && sem_get(b)->kind == SEM_BREAK);
         if (ends_turn && pending_name && turn) {
             pending_para = cmark_node_new(CMARK_NODE_PARAGRAPH);
-            interview_label_prepend(pending_para, a, pending_name, pending_ts, pending_aside,
+            label_prepend(pending_para, a, pending_name, pending_ts, pending_aside,
                                     timestamps_mode);
             cmark_node_append_child(turn, pending_para);
             pending_name = NULL;
@@ -1511,17 +1480,17 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
                 pending_ts = l.timestamp ? arena_strdup(a, l.timestamp) : NULL;
                 pending_aside = l.aside ? arena_strdup(a, l.aside) : NULL;
             } else {
-                interview_label_prepend(b, a, name, l.timestamp, l.aside, timestamps_mode);
+                label_prepend(b, a, name, l.timestamp, l.aside, timestamps_mode);
                 cmark_node_append_child(turn, b);
             }
         } else if (turn) {
             if (pending_name) {
                 if (t == CMARK_NODE_PARAGRAPH) {
-                    interview_label_prepend(b, a, pending_name, pending_ts, pending_aside,
+                    label_prepend(b, a, pending_name, pending_ts, pending_aside,
                                             timestamps_mode);
                 } else {
                     pending_para = cmark_node_new(CMARK_NODE_PARAGRAPH);
-                    interview_label_prepend(pending_para, a, pending_name, pending_ts,
+                    label_prepend(pending_para, a, pending_name, pending_ts,
                                             pending_aside, timestamps_mode);
                     cmark_node_append_child(turn, pending_para);
                 }
@@ -1534,7 +1503,7 @@ int interview_apply(cmark_node *doc, arena *a, const speaker_list *declared,
     }
     if (pending_name && turn) {
         pending_para = cmark_node_new(CMARK_NODE_PARAGRAPH);
-        interview_label_prepend(pending_para, a, pending_name, pending_ts, pending_aside,
+        label_prepend(pending_para, a, pending_name, pending_ts, pending_aside,
                                 timestamps_mode);
         cmark_node_append_child(turn, pending_para);
     }

@@ -40,9 +40,7 @@
  *
  * Headings are never touched: a question given as a heading stays a heading.
  *
- * Other stages that make turns (the caption readers) use interview_turn_class and
- * interview_label_prepend so that every turn has the same shape, and speaker_index_find
- * (model/meta.h) to name speakers from a declared cast. */
+ * Turns and labels have the shape model/turn.h gives them, the same as the caption reader's. */
 #ifndef SHEAF_INTERVIEW_H
 #define SHEAF_INTERVIEW_H
 
@@ -99,17 +97,5 @@ typedef struct interview_labels {
 } interview_labels;
 int interview_labels_test(void *labels, cmark_node *para);
 void interview_labels_release(interview_labels *l);
-
-/* The class of a turn's SEM_DIV for a speaker's role: "turn", "turn host" or "turn guest"
- * (a static string). */
-const char *interview_turn_class(speaker_role role);
-
-/* Prepend a turn's label to its first paragraph `p`: SEM_SPAN "speaker" holding `name`,
- * SEM_SPAN "speaker-sep" holding ": ", then when given the `timestamp` as a SEM_SPAN
- * "timestamp" (left out with TIMESTAMPS_DROP) and the `aside` (a stage direction such as
- * "(laughs)", as text), each followed by a space when speech follows. Strings are copied;
- * nodes are allocated in `a` and owned by the tree. */
-void interview_label_prepend(cmark_node *p, arena *a, const char *name, const char *timestamp,
-                             const char *aside, interview_timestamps ts_mode);
 
 #endif

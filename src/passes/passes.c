@@ -3,7 +3,7 @@
 
 #include "passes/figures.h"
 #include "passes/interview.h"
-#include "passes/mdtree.h"
+#include "model/mdtree.h"
 #include "passes/pasted.h"
 #include "passes/structure.h"
 

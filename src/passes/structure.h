@@ -5,7 +5,7 @@
 
 #include "model/article.h"
 #include "model/options.h"
-#include "passes/mdtree.h"
+#include "model/mdtree.h"
 
 /* Settle the article's title: metadata, else a leading level-1 heading (removed from the body,
  * it becomes the opening), else for text without headings a leading title-like line (never a

@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "base/text.h"
-#include "passes/interview.h"
-#include "passes/mdtree.h"
+#include "model/mdtree.h"
+#include "model/sem.h"
+#include "model/turn.h"
 #include "readers/podjson.h"
 #include "readers/srt.h"
 #include "readers/vtt.h"
@@ -494,8 +495,6 @@ static void turn_flush(builder *b)
     inline_builder ib;
     size_t *cuts = NULL, n_cuts, p0 = 0, bj = 0;
     char ts[32];
-    interview_timestamps mode =
-        b->o->timestamps_drop ? INTERVIEW_TIMESTAMPS_DROP : INTERVIEW_TIMESTAMPS_KEEP;
 
     memset(&ib, 0, sizeof ib);
     if (b->text.len == 0)
@@ -513,11 +512,9 @@ static void turn_flush(builder *b)
         if (keep_ts)
             timestamp_text(b, start, ts);
         if (b->speaker && !turn) {
-            /* the turn and its label as the interview pass makes them */
-            turn = sem_node_new(b->a->arena, SEM_DIV, interview_turn_class(b->speaker->role),
-                                NULL);
-            interview_label_prepend(para, b->a->arena, b->speaker->name, keep_ts ? ts : NULL,
-                                    NULL, mode);
+            /* the turn and its label, as model/turn.h shapes every turn */
+            turn = sem_node_new(b->a->arena, SEM_DIV, turn_class(b->speaker->role), NULL);
+            turn_label_prepend(para, b->a->arena, b->speaker->name, keep_ts ? ts : NULL, NULL);
             cmark_node_append_child(turn, para);
             cmark_node_append_child(b->a->doc, turn);
         } else if (b->speaker) {
@@ -525,9 +522,8 @@ static void turn_flush(builder *b)
         } else {
             if (keep_ts) {
                 cmark_node *first = cmark_node_first_child(para);
-                cmark_node *span = sem_node_new(b->a->arena, SEM_SPAN, "timestamp", NULL);
-                cmark_node_append_child(span, mdtree_text_new(ts, strlen(ts)));
-                cmark_node_insert_before(first, span);
+                cmark_node_insert_before(first,
+                                         turn_span_new(b->a->arena, "timestamp", ts, strlen(ts)));
                 cmark_node_insert_before(first, mdtree_text_new(" ", 1));
             }
             cmark_node_append_child(b->a->doc, para);

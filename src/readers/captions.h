@@ -1,9 +1,9 @@
 /* captions.h: caption files (WebVTT, SubRip, Podcasting 2.0 JSON) -> readable interviews.
  *
  * The format's reader (vtt.c, srt.c, podjson.c) turns the file into cues (cues.h); this module
- * joins the cues into prose and fills the article model with the nodes the interview pass
- * makes for Markdown transcripts (passes/interview.h), so that the renderer and the styles treat
- * both alike:
+ * joins the cues into prose and fills the article model with turns of the shape model/turn.h
+ * gives them, the same the interview pass makes for Markdown transcripts, so that the renderer
+ * and the styles treat both alike:
  *
  *   - consecutive cues of one speaker are one turn: SEM_DIV "turn" (" host"/" guest" by the
  *     role a mapping gives), its first paragraph opening with the quiet timestamp of the turn's

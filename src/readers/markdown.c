@@ -10,9 +10,9 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "model/gfm.h"
-#include "passes/math.h"
-#include "passes/notes.h"
-#include "passes/pasted.h"
+#include "readers/math.h"
+#include "readers/notes.h"
+#include "readers/pastedtext.h"
 #include "readers/frontmatter.h"
 
 static int frontmatter_unclosed(const char *text)

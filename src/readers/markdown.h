@@ -1,8 +1,8 @@
 /* markdown.h: the Markdown reader (also plain text pasted from a web page).
  *
  * UTF-8 hygiene (base/text.c), front matter (readers/frontmatter.c), pasted-text normalising
- * (passes/pasted.c), cmark's parse, and the footnote pass (passes/notes.c), which belongs to
- * Markdown's syntax. */
+ * (readers/pastedtext.c), TeX math kept (readers/math.c), cmark's parse, and footnotes
+ * (readers/notes.c), which belong to Markdown's syntax. The passes (passes/) run after. */
 #ifndef SHEAF_MARKDOWN_H
 #define SHEAF_MARKDOWN_H
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "passes/interview.h"
+#include "model/turn.h"
 
 #define FIX "tests/fixtures/interview/"
 
@@ -584,13 +585,13 @@ static void test_short_form_intro(void **state)
 static void test_label_prepend(void **state)
 {
     (void)state;
-    /* the shape every turn's first paragraph has, for other stages that make turns */
+    /* the shape every turn's first paragraph has (model/turn.h), for the caption reader too */
     arena *a = arena_new();
     cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
     cmark_node *speech = cmark_node_new(CMARK_NODE_TEXT);
     cmark_node_set_literal(speech, "Hello.");
     cmark_node_append_child(p, speech);
-    interview_label_prepend(p, a, "Ann Lee", "[00:01]", NULL, INTERVIEW_TIMESTAMPS_KEEP);
+    turn_label_prepend(p, a, "Ann Lee", "[00:01]", NULL);
     cmark_node *c = cmark_node_first_child(p);
     assert_true(is_sem(c, SEM_SPAN, "speaker"));
     assert_string_equal(first_text(c), "Ann Lee");
@@ -605,17 +606,17 @@ static void test_label_prepend(void **state)
     cmark_node_free(p);
     /* dropped timestamps; an empty paragraph gets no trailing space */
     p = cmark_node_new(CMARK_NODE_PARAGRAPH);
-    interview_label_prepend(p, a, "Ann Lee", "[00:01]", NULL, INTERVIEW_TIMESTAMPS_DROP);
+    turn_label_prepend(p, a, "Ann Lee", NULL, NULL);
     assert_int_equal(count_children(p), 2);
     cmark_node_free(p);
     p = cmark_node_new(CMARK_NODE_PARAGRAPH);
-    interview_label_prepend(p, a, "Ann Lee", "[00:01]", NULL, INTERVIEW_TIMESTAMPS_KEEP);
+    turn_label_prepend(p, a, "Ann Lee", "[00:01]", NULL);
     assert_int_equal(count_children(p), 3);
     assert_true(is_sem(cmark_node_last_child(p), SEM_SPAN, "timestamp"));
     cmark_node_free(p);
-    assert_string_equal(interview_turn_class(SPEAKER_ROLE_HOST), "turn host");
-    assert_string_equal(interview_turn_class(SPEAKER_ROLE_GUEST), "turn guest");
-    assert_string_equal(interview_turn_class(SPEAKER_ROLE_UNKNOWN), "turn");
+    assert_string_equal(turn_class(SPEAKER_ROLE_HOST), "turn host");
+    assert_string_equal(turn_class(SPEAKER_ROLE_GUEST), "turn guest");
+    assert_string_equal(turn_class(SPEAKER_ROLE_UNKNOWN), "turn");
     arena_free(a);
 }
 

@@ -1,4 +1,4 @@
-/* test_math.c: TeX formulas kept intact through cmark (passes/math.c). */
+/* test_math.c: TeX formulas kept intact through cmark (readers/math.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 
 #include "model/gfm.h"
 #include "model/sem.h"
-#include "passes/math.h"
+#include "readers/math.h"
 
 /* Parse as the Markdown reader does; the formulas in order, "i:" inline, "d:" display, "D:" a
  * display block, joined by '|', into *found (caller frees); the whole text in *all. */

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "passes/notes.h"
+#include "readers/notes.h"
 
 #define FIX "tests/fixtures/interview/"
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "passes/pasted.h"
+#include "readers/pastedtext.h"
 #include "base/util.h"
 
 #define FIX "tests/fixtures/interview/"

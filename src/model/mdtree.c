@@ -1,5 +1,5 @@
-/* mdtree.c: small edits of cmark trees shared by the Markdown passes. */
-#include "passes/mdtree.h"
+/* mdtree.c: small edits of cmark trees shared by readers and passes. */
+#include "model/mdtree.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* mdtree.h: small edits of cmark trees shared by the Markdown passes (interview, notes,
- * pasted). */
+/* mdtree.h: small edits of cmark trees, shared by the readers that build an article's tree
+ * (Markdown, captions) and the passes over it (interview, pasted, figures). */
 #ifndef SHEAF_MDTREE_H
 #define SHEAF_MDTREE_H
 

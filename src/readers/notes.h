@@ -1,5 +1,5 @@
-/* notes.h: footnotes and numbered references, as a pass over cmark's tree (cmark has no
- * footnote syntax).
+/* notes.h: footnotes and numbered references, read by the Markdown reader from cmark's tree
+ * (cmark has no footnote syntax).
  *
  * Footnotes use the syntax of pandoc and GitHub:
  *

@@ -1,11 +1,11 @@
 /* math.c: TeX formulas kept intact through cmark (see math.h). */
-#include "passes/math.h"
+#include "readers/math.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/sem.h"
-#include "passes/mdtree.h"
+#include "model/mdtree.h"
 
 /* Control characters text_clean removes from every input, so they can only come from here:
  * the first byte of a code span that holds inline or display math. */

@@ -1,5 +1,5 @@
 /* notes.c: footnotes and numbered references. */
-#include "passes/notes.h"
+#include "readers/notes.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include "base/strmap.h"
 #include "model/gfm.h"
-#include "passes/mdtree.h"
+#include "model/mdtree.h"
 
 typedef struct note_def {
     char *label;      /* owned */

@@ -502,3 +502,104 @@ EOF
         [[ $page != *'Related stories'* && $page != *'>Archive<'* ]]
     done
 }
+
+@test "every limit on an image is one warning naming the image; the page is still built" {
+    # limits.md: a 25 MB picture, a gzip bomb, a redirect to file:, a redirect loop, a trickle
+    # past --timeout, one refused once with 429 and Retry-After, and one that simply arrives.
+    run timeout 60 "$SHEAF" build --timeout 3 "$WEB/files/limits.md" -o limits.epub
+    [ "$status" -eq 0 ]
+    keep limits.epub
+    book_refs_ok limits.epub
+    # the busy server's picture (glaze.png, after its retry) and the kiln
+    [ "$(images_in limits.epub | wc -l)" -eq 2 ]
+    [ "$(server_log '/retry/limits-img?' | wc -l)" -eq 2 ]
+    has "image '$WEB/huge?len=25000000' could not be fetched: larger than 20 MB"
+    has "image '$WEB/bomb.md' could not be fetched: larger than 20 MB (counted after decompression)"
+    has "image '$WEB/to-file' could not be fetched: redirected to 'file:///etc/passwd', which is not an http or https address"
+    has "image '$WEB/loop' could not be fetched: more than 10 redirects"
+    has "image '$WEB/slow' could not be fetched: no complete answer within 3 s (--timeout 3)"
+    [ "$(grep -c 'warning: image' <<<"$output")" -eq 5 ]
+    page=$(entry limits.epub EPUB/text/c0001-01.xhtml)
+    [[ $page == *'<span class="image-missing">a picture that inflates to 60 MB</span>'* ]]
+    [[ $page == *'<span class="image-missing">a picture that redirects to a file</span>'* ]]
+    [[ $page == *'<span class="image-missing">a picture that trickles</span>'* ]]
+}
+
+@test "10 redirects are followed, the 11th is refused" {
+    # /redirect/N/ answers with N + 1 redirects before the file.
+    sb "$WEB/redirect/9/second.md" -o ten.epub
+    [ "$status" -eq 0 ]
+    keep ten.epub
+    [ "$(xq ten.epub EPUB/package.opf 'string(//*[name()="dc:source"])')" = "$WEB/files/second.md" ]
+    sb "$WEB/redirect/10/second.md" -o eleven.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/redirect/10/second.md: error: more than 10 redirects"
+    no_file eleven.epub
+}
+
+@test "a server that never takes the connection fails at --timeout; a closed port at once" {
+    server_start DEAD --unreachable
+    run timeout 20 "$SHEAF" build --timeout 2 "$DEAD/page.md" -o dead.epub
+    kill "$DEAD_PID"
+    [ "$status" -eq 1 ]
+    has "$DEAD/page.md: error: could not connect within 2 s (--timeout 2)"
+    no_file dead.epub
+    # a port nothing listens on (the system's free one, closed again)
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    sb "http://127.0.0.1:$port/page.md" -o closed.epub
+    [ "$status" -eq 1 ]
+    has "http://127.0.0.1:$port/page.md: error: cannot connect to the server"
+    no_file closed.epub
+}
+
+@test "binary data is refused by its bytes, whatever it is served as" {
+    for ct in application/octet-stream text/plain text/markdown; do
+        sb "$WEB/typed/noise.bin?ct=$ct" -o noise.epub
+        [ "$status" -eq 1 ]
+        has "$WEB/typed/noise.bin?ct=$ct: error: is binary data (served as '$ct'), not a page sheaf can read"
+        no_file noise.epub
+    done
+}
+
+@test "at most 6 transfers at once to one server, and that many do run at once" {
+    # Every answer takes 0.3 s, so transfers that may overlap do: the server counts them.
+    server_start SLOW --delay 0.3
+    sb "$SLOW/gen/many/30.md" -o thirty.epub
+    st30=$status
+    at_once30=$(curl -s --noproxy '*' "$SLOW/_stats?reset=1")
+    # --connections 1: one after another
+    sb --connections 1 "$SLOW/gen/many/8.md" -o eight.epub
+    st8=$status
+    at_once8=$(curl -s --noproxy '*' "$SLOW/_stats")
+    kill "$SLOW_PID"
+    [ "$st30" -eq 0 ] && [ "$st8" -eq 0 ]
+    keep thirty.epub
+    [ "$(images_in thirty.epub | wc -l)" -eq 30 ]
+    [ "$at_once30" = '{"max_in_flight": 6}' ]
+    [ "$(images_in eight.epub | wc -l)" -eq 8 ]
+    [ "$at_once8" = '{"max_in_flight": 1}' ]
+}
+
+@test "a reading-list entry's overrides hold for a web address; after redirects the opening's source is the final address" {
+    cat >over.yaml <<EOF
+title: Overrides
+articles:
+  - url: $WEB/redirect/2/second.md
+    title: The Barn
+    author: Someone Else
+    date: 2021-03-04
+    lang: de
+EOF
+    sb over.yaml -o over.epub
+    [ "$status" -eq 0 ]
+    keep over.epub
+    o=$(opf_path over.epub)
+    [ "$(xq over.epub "$o" 'string(//*[name()="dc:language"])')" = "de" ]
+    [ "$(xq over.epub "$o" 'string(//*[name()="dc:date"])')" = "2021-03-04" ]
+    [ "$(xq over.epub "$o" 'string(//*[name()="dc:source"])')" = "$WEB/files/second.md" ]
+    doc=$(docs over.epub | grep c0001-01)
+    [ "$(xq over.epub "$doc" 'string(/*/@lang)')" = "de" ]
+    [ "$(xq over.epub "$doc" 'string(//*[@class="source"]/a/@href)')" = "$WEB/files/second.md" ]
+    [ "$(xq over.epub "$doc" 'string(//*[@class="byline"])')" = "By Someone Else" ]
+    [ "$(xq over.epub "$doc" 'string(//time/@datetime)')" = "2021-03-04" ]
+}

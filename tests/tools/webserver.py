@@ -7,6 +7,9 @@ every limit of `sheaf build https://...` can be tested without the internet. It 
 accepts connections. Python's standard library only (Debian package python3).
 
 usage: webserver.py --root DIR --port-file FILE [--delay SECONDS] [--tls CERT KEY]
+       webserver.py --unreachable --port-file FILE
+         (a port that never completes a connection: its accept queue is full and never
+         served, so a client's connect times out; for the connect timeout's test)
 
 Routes (PATH is a file under --root):
   /files/PATH                  the file, typed by its extension, with ETag and Last-Modified
@@ -32,6 +35,9 @@ Routes (PATH is a file under --root):
   /gen/list/K.md?images=J      article K with J images of its own and one shared by all
   /gen/list/K.html?images=J    the same as an HTML page inside a site
   /_log                        the requests so far, one JSON object a line
+  /_stats[?reset=1]            {"max_in_flight": N}: the most requests answered at once so far
+                               (with --delay, how many transfers a client really runs at once);
+                               reset=1 starts counting again after answering
 """
 import argparse
 import gzip
@@ -61,7 +67,7 @@ TYPES = {
     ".pdf": "application/pdf",
 }
 
-STATE = {"counts": {}, "texts": {}, "log": [], "bomb": None}
+STATE = {"counts": {}, "texts": {}, "log": [], "bomb": None, "in_flight": 0, "max_in_flight": 0}
 LOCK = threading.Lock()
 LAST_MODIFIED = "Tue, 14 Nov 2023 22:13:20 GMT"
 
@@ -144,6 +150,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        with LOCK:
+            STATE["in_flight"] += 1
+            STATE["max_in_flight"] = max(STATE["max_in_flight"], STATE["in_flight"])
+        try:
+            return self.route()
+        finally:
+            with LOCK:
+                STATE["in_flight"] -= 1
+
+    def route(self):
         url = urllib.parse.urlsplit(self.path)
         path, query = url.path, urllib.parse.parse_qs(url.query)
         q = lambda k, d=None: query.get(k, [d])[0]
@@ -284,6 +300,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     body += ["![figure %d of article %d](../img/%d.png)" % (i, k, 1000 * k + i), ""]
                     body += ["Text after figure %d, with a sentence or two more to read." % i, ""]
                 return self.send(200, "\n".join(body).encode(), "text/markdown; charset=utf-8")
+        if head == "_stats":
+            with LOCK:
+                body = json.dumps({"max_in_flight": STATE["max_in_flight"]}).encode()
+                if q("reset"):
+                    STATE["max_in_flight"] = 0
+            return self.send(200, body, "application/json")
         if head == "_log":
             with LOCK:
                 body = "".join(json.dumps(e) + "\n" for e in STATE["log"]).encode()
@@ -296,13 +318,50 @@ class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 128
 
 
+def write_port(port_file, port):
+    tmp = port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % port)
+    os.rename(tmp, port_file)
+
+
+def unreachable(port_file):
+    """Listen with the smallest accept queue, fill it with connections of our own and never
+    accept: the kernel drops every further SYN, so a client's connect hangs until its timeout."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    port = srv.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        c = socket.socket()
+        c.setblocking(False)
+        try:
+            c.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        fillers.append(c)
+    time.sleep(0.2)
+    write_port(port_file, port)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--root", required=True)
+    ap.add_argument("--unreachable", action="store_true")
+    ap.add_argument("--root")
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = ap.parse_args()
+    if args.unreachable:
+        return unreachable(args.port_file)
+    if not args.root:
+        ap.error("--root is needed")
     srv = Server(("127.0.0.1", 0), Handler)
     srv.root = args.root
     srv.delay = args.delay
@@ -310,10 +369,7 @@ def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.tls[0], args.tls[1])
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    tmp = args.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, args.port_file)
+    write_port(args.port_file, srv.server_address[1])
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

@@ -174,6 +174,16 @@ images_in() {
     [ "$kb" -lt 120000 ]
 }
 
+@test "a trickle on a connection kept from an earlier page is named as such, not as a failure to connect" {
+    # One transfer at a time: /slow reuses the connection second.md was fetched on, so no
+    # connection is made for it (libcurl's connect time is 0) though the server is answering.
+    run timeout 20 "$SHEAF" build --connections 1 --timeout 2 "$WEB/files/second.md" "$WEB/slow" -o reused.epub
+    [ "$status" -eq 1 ]
+    has "$WEB/slow: error: no complete answer within 2 s (--timeout 2)"
+    lacks "could not connect"
+    no_file reused.epub
+}
+
 @test "a huge page is refused, with or without a Content-Length" {
     sb "$WEB/huge?len=25000000" -o huge.epub
     [ "$status" -eq 1 ]
@@ -602,4 +612,44 @@ EOF
     [ "$(xq over.epub "$doc" 'string(//*[@class="source"]/a/@href)')" = "$WEB/files/second.md" ]
     [ "$(xq over.epub "$doc" 'string(//*[@class="byline"])')" = "By Someone Else" ]
     [ "$(xq over.epub "$doc" 'string(//time/@datetime)')" = "2021-03-04" ]
+}
+
+@test "a fetched image is cleaned, converted or dropped exactly as the same image on disk" {
+    # A server of the whole fixtures folder: web/media.md's ../media/ pictures are the files
+    # tests/fixtures/media/ holds, so the same page builds from the web and from disk.
+    server_start ALL --root "$SHEAF_FIXTURES"
+    sb "$ALL/files/web/media.md" -o fetched.epub
+    kill "$ALL_PID"
+    [ "$status" -eq 0 ]
+    keep fetched.epub
+    web_out=$output
+    sb "$SHEAF_FIXTURES/web/media.md" -o local.epub
+    [ "$status" -eq 0 ]
+    keep local.epub
+    book_refs_ok fetched.epub
+    # the same pictures, byte for byte (their names are their content's hash)
+    pics() { entries "$1" | grep '^EPUB/images/'; }
+    # hostile.svg cleaned, pixel.webp, pixel.gif, drawing.svg, and the generated cover (SVG
+    # and JPEG, the same for both books: same title)
+    [ "$(pics fetched.epub | wc -l)" -eq 6 ]
+    diff <(pics fetched.epub) <(pics local.epub)
+    for e in $(pics fetched.epub); do
+        cmp <(entry fetched.epub "$e") <(entry local.epub "$e")
+    done
+    # the same three warnings, naming the image's address instead of its file
+    [[ $web_out == *"SVG image '$ALL/files/media/hostile.svg': removed 11 unsafe parts"* ]]
+    [[ $web_out == *"SVG image '$ALL/files/media/broken.svg' was left out because it is not well-formed XML"* ]]
+    [[ $web_out == *"SVG image '$ALL/files/media/xxe.svg' was left out because it uses external or nested entities"* ]]
+    [ "$(grep -c 'warning: SVG image' <<<"$web_out")" -eq 3 ]
+    [ "$(grep -c 'warning: SVG image' <<<"$output")" -eq 3 ]
+}
+
+@test "the wait a server asks for with Retry-After is kept, longer than sheaf's own backoff" {
+    # One 429 asking for 3 s: sheaf's own first backoff is 1 s, so the gap shows which it kept.
+    sb "$WEB/retry/r4?times=1&after=3&path=second.md" -o waited.epub
+    [ "$status" -eq 0 ]
+    keep waited.epub
+    times=$(server_log '/retry/r4?' | sed -n 's/.*"t": \([0-9.]*\).*/\1/p')
+    [ "$(wc -l <<<"$times")" -eq 2 ]
+    awk 'NR == 1 { a = $1 } NR == 2 { exit !($1 - a >= 2.9) }' <<<"$times"
 }

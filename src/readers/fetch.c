@@ -326,9 +326,13 @@ static char *curl_reason(const batch *b, const xfer *x, CURLcode rc)
     long t = b->s->timeout;
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT: {
-        curl_off_t connected = 0;
-        curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connected);
-        return connected > 0
+        /* Connected: a new connection was made, or the request was about to be sent on one
+         * kept from an earlier transfer (whose connect time is then 0), or an answer began. */
+        curl_off_t connect_time = 0, pretransfer_time = 0;
+        curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connect_time);
+        curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_time);
+        int connected = connect_time > 0 || pretransfer_time > 0 || x->hdr.status > 0;
+        return connected
                    ? xasprintf("no complete answer within %ld s (--timeout %ld)", t, t)
                    : xasprintf("could not connect within %ld s (--timeout %ld)", t, t);
     }

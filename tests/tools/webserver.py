@@ -34,7 +34,8 @@ Routes (PATH is a file under --root):
   /gen/many/N.md               a page with N distinct images (/gen/img/1.png ...)
   /gen/list/K.md?images=J      article K with J images of its own and one shared by all
   /gen/list/K.html?images=J    the same as an HTML page inside a site
-  /_log                        the requests so far, one JSON object a line
+  /_log                        the requests so far, one JSON object a line (path, t: when it
+                               arrived, in seconds, port, referer, ua, inm, encoding)
   /_stats[?reset=1]            {"max_in_flight": N}: the most requests answered at once so far
                                (with --delay, how many transfers a client really runs at once);
                                reset=1 starts counting again after answering
@@ -164,7 +165,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path, query = url.path, urllib.parse.parse_qs(url.query)
         q = lambda k, d=None: query.get(k, [d])[0]
         with LOCK:
-            STATE["log"].append({"path": self.path, "port": self.client_address[1], "referer": self.headers.get("Referer"),
+            STATE["log"].append({"path": self.path, "t": round(time.time(), 3),
+                                 "port": self.client_address[1], "referer": self.headers.get("Referer"),
                                  "ua": self.headers.get("User-Agent"),
                                  "inm": self.headers.get("If-None-Match"),
                                  "encoding": self.headers.get("Accept-Encoding")})

@@ -1473,12 +1473,34 @@ static int parent_is_phrasing(xmlNodePtr parent)
     return 0;
 }
 
+/* A warning naming the line when the guard against hostile markup (base/html5.c) had to drop
+ * attributes or tags of the fragment: nothing of what the user wrote goes without a word. */
+static void guard_warn(const sanitize_ctx *ctx, const html5_report *rep)
+{
+    int base = ctx->line > 0 ? ctx->line - 1 : 0;
+    if (!ctx->diags)
+        return;
+    if (rep->attrs_dropped)
+        diag_add(ctx->diags, DIAG_WARNING, NULL, ctx->file,
+                 ctx->line > 0 ? base + rep->first_attrs_line : 0,
+                 "raw HTML: an element has more than %d attributes (or a repeated <html>/<body> "
+                 "has some); %zu attributes were ignored",
+                 HTML5_MAX_ATTRS, rep->attrs_dropped);
+    if (rep->tags_dropped)
+        diag_add(ctx->diags, DIAG_WARNING, NULL, ctx->file,
+                 ctx->line > 0 ? base + rep->first_deep_line : 0,
+                 "raw HTML: elements nested more than %d deep (or more than %d bold, italic or "
+                 "font elements open at once); %zu tags were ignored and their text kept",
+                 HTML5_MAX_DEPTH, HTML5_MAX_FORMATTING, rep->tags_dropped);
+}
+
 int sanitize_html_fragment(const char *html, size_t len, xmlNodePtr parent, int inline_only,
                            const sanitize_ctx *ctx)
 {
     int ret = -1;
     xmlDocPtr src = NULL;
     xmlNodePtr holder = NULL, body = NULL;
+    html5_report rep;
     walk w;
     place pl;
 
@@ -1495,9 +1517,10 @@ int sanitize_html_fragment(const char *html, size_t len, xmlNodePtr parent, int 
     }
     /* The HTML5 tree builder (base/html5.c), as for whole pages: the fragment lands in <body>
      * (what belongs in <head> goes there, and is looked at below for scripts). */
-    src = html5_parse(html, len, NULL);
+    src = html5_parse(html, len, &rep);
     if (!src)
         goto out;
+    guard_warn(ctx, &rep);
     body = html5_child(xmlDocGetRootElement(src), "body");
 
     memset(&w, 0, sizeof w);

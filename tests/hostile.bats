@@ -273,6 +273,39 @@ article() {
     no_file book.epub
 }
 
+@test "hostile options: a --cover that is damaged, not an image, WebP or an entity-bomb SVG exits 2 and says why" {
+    # each was a warning and a generated cover: an explicit option that cannot be honoured
+    article
+    printf 'GIF89a\001\000\001\000\000\000\000;' >tiny.gif
+    sb a.md --cover tiny.gif -o book.epub
+    [ "$status" -eq 2 ]
+    has "sheaf: tiny.gif: cannot use it for --cover: it is damaged: the GIF holds no image"
+    lacks "generated cover"
+    echo "not a picture" >words.png
+    sb a.md --cover words.png -o book.epub
+    [ "$status" -eq 2 ]
+    has "words.png: cannot use it for --cover: it is not a JPEG, PNG, GIF or SVG image"
+    cp "$FIX/../media/pixel.webp" pixel.webp
+    sb a.md --cover pixel.webp -o book.epub
+    [ "$status" -eq 2 ]
+    has "pixel.webp: cannot use it for --cover: a WebP image cannot be the cover image"
+    awk 'BEGIN { e = ""; for (i = 0; i < 100000; i++) e = e "A"
+        r = ""; for (i = 0; i < 20000; i++) r = r "&e;"
+        print "<?xml version=\"1.0\"?>"; print "<!DOCTYPE svg [<!ENTITY e \"" e "\">]>"
+        print "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\"><text>" r "</text></svg>" }' >bomb.svg
+    run timeout 10 "$SHEAF" build a.md --cover bomb.svg -o book.epub
+    [ "$status" -eq 2 ]
+    has "bomb.svg: cannot use it for --cover: it is an SVG image that cannot be used: its entities expand"
+    no_file book.epub
+    [ -z "$(ls -A | grep sheaf-)" ]
+    # a good one is used as given
+    cp "$FIX/img/kiln.png" kiln.png
+    sb a.md --cover kiln.png -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    [ "$(xq book.epub "$(opf_path book.epub)" 'string(//*[local-name()="item"][@properties="cover-image"]/@media-type)')" = image/png ]
+}
+
 @test "hostile options: SOURCE_DATE_EPOCH that is not a number, or past 9999, is a usage error" {
     article
     SOURCE_DATE_EPOCH=abc run timeout 20 "$SHEAF" build a.md -o book.epub

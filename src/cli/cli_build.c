@@ -624,6 +624,29 @@ static int option_file_check(const char *option, const char *path, size_t max)
     return 2;
 }
 
+/* The --cover image must be one the book can show (not damaged, not WebP, an SVG that can be
+ * made safe): an explicit option that cannot be honoured is a usage error, printed, 2 returned;
+ * never a warning and a generated cover. */
+static int cover_option_check(const char *path)
+{
+    int ret = 2;
+    char *data = NULL;
+    size_t len = 0;
+    char why[320];
+    if (file_read_input(path, MEDIA_MAX_BYTES, NULL, &data, &len) != FILE_READ_OK) {
+        cli_say(stderr, "sheaf: %s: cannot use it for --cover: %s\n", path, strerror(errno));
+        goto out;
+    }
+    if (media_cover_check((const unsigned char *)data, len, why, sizeof why) != 0) {
+        cli_say(stderr, "sheaf: %s: cannot use it for --cover: %s\n", path, why);
+        goto out;
+    }
+    ret = 0;
+out:
+    free(data);
+    return ret;
+}
+
 /* SOURCE_DATE_EPOCH, when set: seconds since 1970 up to the last second of the year 9999 (the
  * package document's dates have four-digit years). 0, or -1 with a message printed. */
 static int epoch_from_env(long long *epoch)
@@ -919,7 +942,8 @@ int cli_build(int argc, char **argv)
     for (size_t i = 0; i < o.css_files.len; i++)
         if (option_file_check("--css", o.css_files.items[i], 16 << 20) != 0)
             goto out;
-    if (o.cover && option_file_check("--cover", o.cover, MEDIA_MAX_BYTES) != 0)
+    if (o.cover && (option_file_check("--cover", o.cover, MEDIA_MAX_BYTES) != 0 ||
+                    cover_option_check(o.cover) != 0))
         goto out;
     for (size_t i = 0; i < o.resource_paths.len; i++) {
         struct stat st;

@@ -4,6 +4,7 @@
 #include "base/image.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 #include <nettle/sha2.h>
@@ -743,6 +744,50 @@ static const char *store_add(media_store *s, const unsigned char *data, size_t l
 out:
     free(clean);
     free(hex);
+    return ret;
+}
+
+int media_cover_check(const unsigned char *data, size_t len, char *why, size_t whylen)
+{
+    int ret = -1;
+    unsigned char *clean = NULL;
+    media_kind kind = media_sniff(data, len);
+
+    if (len > MEDIA_MAX_BYTES) {
+        snprintf(why, whylen, "it is larger than %u MiB", MEDIA_MAX_BYTES / (1024u * 1024u));
+        goto out;
+    }
+    if (kind == MEDIA_UNKNOWN) {
+        snprintf(why, whylen, "it is not a JPEG, PNG, GIF or SVG image (judged by its content)");
+        goto out;
+    }
+    if (kind == MEDIA_WEBP) {
+        snprintf(why, whylen, "a WebP image cannot be the cover image of an EPUB 3.2 book; "
+                              "convert it to JPEG or PNG");
+        goto out;
+    }
+    if (kind == MEDIA_SVG) {
+        int removed = 0, renamed = 0;
+        const char *reason = NULL;
+        size_t clen = 0;
+        clean = media_svg_clean(data, len, &clen, &removed, &renamed, &reason);
+        if (!clean) {
+            snprintf(why, whylen, "it is an SVG image that cannot be used: %s",
+                     reason ? reason : "it cannot be made safe");
+            goto out;
+        }
+    } else {
+        image_info info;
+        image_status st = image_probe(data, len, IMAGE_UNKNOWN, &info);
+        if (st == IMAGE_BAD_HEADER || st == IMAGE_CORRUPT) {
+            snprintf(why, whylen, "it is damaged: %s (open and save it again, or export it anew)",
+                     info.why);
+            goto out;
+        }
+    }
+    ret = 0;
+out:
+    free(clean);
     return ret;
 }
 

@@ -90,6 +90,13 @@ const media_item *media_store_find(const media_store *s, const char *href);
 unsigned char *media_svg_clean(const unsigned char *data, size_t len, size_t *outlen, int *removed,
                                int *renamed, const char **why);
 
+/* Whether `len` bytes can be a book's cover image, by the rules media_store_add_file applies to
+ * every image (a JPEG, PNG, GIF or SVG that decodes as far as its header says; an SVG that can
+ * be made safe) and one more for covers (no WebP: EPUB 3.2 readers need JPEG, PNG or SVG). 0 when
+ * it can; else -1 with what is wrong written into why (a sentence without its subject, e.g. "it
+ * is damaged: the GIF holds no image"; at most whylen bytes with the NUL). */
+int media_cover_check(const unsigned char *data, size_t len, char *why, size_t whylen);
+
 /* Append to `parent` the XHTML element that shows a stored image: <img src alt/> for JPEG, PNG,
  * GIF and SVG; for WebP, <object data="src" type="image/webp">alt</object> (see above). `src` is
  * the href relative to the content document (its extension decides); the new element is in the

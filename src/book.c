@@ -770,20 +770,28 @@ static int stylesheets_add(build *b)
     return 0;
 }
 
-static const char *cover_path(const build *b)
+/* The cover's file, a new string the caller frees (NULL: none given). A front matter `cover:`
+ * is relative to its article's folder, as the article's images are (it was read relative to the
+ * working folder, and a book built from elsewhere lost its cover). */
+static char *cover_path(const build *b)
 {
     if (b->opts->cover)
-        return b->opts->cover;
+        return xstrdup(b->opts->cover);
     if (b->plan->book.cover)
-        return b->plan->book.cover;
-    if (b->n_articles == 1 && b->articles[0]->meta.cover)
-        return b->articles[0]->meta.cover;
+        return xstrdup(b->plan->book.cover);
+    if (b->n_articles == 1 && b->articles[0]->meta.cover) {
+        const article *a = b->articles[0];
+        if (a->meta.cover[0] != '/' && a->dir && *a->dir && strcmp(a->dir, ".") != 0)
+            return xasprintf("%s/%s", a->dir, a->meta.cover);
+        return xstrdup(a->meta.cover);
+    }
     return NULL;
 }
 
 static int cover_add(build *b)
 {
-    const char *path = cover_path(b);
+    int ret = -1;
+    char *path = cover_path(b);
     const char *href = NULL;
     if (path) {
         href = media_store_add_file(b->env.media, path, path, 0, b->diags);
@@ -822,10 +830,13 @@ static int cover_add(build *b)
         free(svg);
     }
     if (!href)
-        return -1;
+        goto out;
     b->pkg.cover_image_href = xstrdup(href);
     b->pkg.cover_page_href = xstrdup("cover.xhtml");
-    return 0;
+    ret = 0;
+out:
+    free(path);
+    return ret;
 }
 
 static int part_page_add(build *b, int part)

@@ -306,6 +306,20 @@ article() {
     [ "$(xq book.epub "$(opf_path book.epub)" 'string(//*[local-name()="item"][@properties="cover-image"]/@media-type)')" = image/png ]
 }
 
+@test "hostile content: a front matter cover is found next to its article, wherever the build is run from" {
+    mkdir -p posts
+    cp "$FIX/img/kiln.png" posts/kiln.png
+    printf -- '---\ntitle: Covered\ncover: kiln.png\n---\n\nText.\n' >posts/a.md
+    sb posts/a.md -o book.epub
+    [ "$status" -eq 0 ]
+    lacks "warning"
+    keep book.epub
+    [ "$(xq book.epub "$(opf_path book.epub)" 'string(//*[local-name()="item"][@properties="cover-image"]/@media-type)')" = image/png ]
+    # from inside the folder too
+    (cd posts && "$SHEAF" build a.md -o ../inside.epub 2>/dev/null)
+    cmp <(entry inside.epub "$(entries inside.epub | grep '^EPUB/images/.*png$')") posts/kiln.png
+}
+
 @test "hostile options: SOURCE_DATE_EPOCH that is not a number, or past 9999, is a usage error" {
     article
     SOURCE_DATE_EPOCH=abc run timeout 20 "$SHEAF" build a.md -o book.epub

@@ -98,6 +98,22 @@ article() {
     sb a.md --template-dir tpl -o tpl/chapter.xhtml
     [ "$status" -eq 1 ]
     cmp tpl/chapter.xhtml "$BATS_TEST_DIRNAME/../templates/chapter.xhtml"
+    # an image of raw HTML, a front matter cover, a transcript's sidecar list of speakers
+    printf '# Raw\n\n<p><img src="pics/kiln.png" alt="k"></p>\n' >raw.md
+    sb raw.md -o pics/kiln.png
+    [ "$status" -eq 1 ]
+    cmp pics/kiln.png "$FIX/img/kiln.png"
+    printf -- '---\ntitle: Covered\ncover: pics/kiln.png\n---\n\nText.\n' >covered.md
+    sb covered.md -o ./pics/kiln.png
+    [ "$status" -eq 1 ]
+    cmp pics/kiln.png "$FIX/img/kiln.png"
+    printf 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Speaker 1>Hello there.\n' >talk.vtt
+    printf 'speakers:\n  Speaker 1: Ann\n' >talk.yaml
+    sb talk.vtt -o talk.yaml
+    [ "$status" -eq 1 ]
+    has "sidecar"
+    [ "$(head -n 1 talk.yaml)" = "speakers:" ]
+    [ -z "$(ls -A . pics | grep sheaf-)" ]
 }
 
 @test "hostile -o: a build removes the temporary files a killed build of the same book left" {

@@ -653,3 +653,31 @@ EOF
     [ "$(wc -l <<<"$times")" -eq 2 ]
     awk 'NR == 1 { a = $1 } NR == 2 { exit !($1 - a >= 2.9) }' <<<"$times"
 }
+
+@test "--refresh with the server gone keeps the cached copies, each with one warning" {
+    server_start GONE
+    sb --cache c "$GONE/files/interview.md" -o before.epub
+    [ "$status" -eq 0 ]
+    kill "$GONE_PID"
+    wait "$GONE_PID" 2>/dev/null || true
+    sb --cache c --refresh "$GONE/files/interview.md" -o after.epub
+    [ "$status" -eq 0 ]
+    keep after.epub
+    cmp before.epub after.epub
+    has "$GONE/files/interview.md: warning: could not be revalidated (cannot connect to the server"
+    has "image '$GONE/files/img/kiln.png' could not be revalidated"
+    # the page and its two images
+    [ "$(grep -c 'could not be revalidated' <<<"$output")" -eq 3 ]
+}
+
+@test "an image whose server asks for a longer wait than sheaf keeps is one warning, at once" {
+    printf '# Later\n\nSome text.\n\n![a picture for later](%s)\n' \
+        "/retry/img-later?times=1&after=3600&path=img/kiln.png" >later.md
+    server_start PAGE --root "$PWD"
+    sb "$PAGE/files/later.md" -o later.epub
+    kill "$PAGE_PID"
+    [ "$status" -eq 0 ]
+    keep later.epub
+    has "image '$PAGE/retry/img-later?times=1&after=3600&path=img/kiln.png' could not be fetched: the server asks to wait 3600 s before trying again (HTTP 429)"
+    [[ $(entry later.epub EPUB/text/c0001-01.xhtml) == *'<span class="image-missing">a picture for later</span>'* ]]
+}

@@ -63,6 +63,17 @@ static int starts_with_n(const char *p, size_t n, const char *s)
     return n >= k && memcmp(p, s, k) == 0;
 }
 
+/* Length of the dash that starts p ("--", "---", an em or en dash), 0 when none. */
+static size_t dash_len(const char *p, size_t n)
+{
+    size_t i = 0;
+    if (starts_with_n(p, n, "\xe2\x80\x94") || starts_with_n(p, n, "\xe2\x80\x93"))
+        return 3;
+    while (i < n && p[i] == '-')
+        i++;
+    return i >= 2 ? i : 0;
+}
+
 /* Does a piece starting at p close what comes before (punctuation that follows a word)? */
 static int closes(const char *p, size_t n, unsigned char prev)
 {
@@ -113,7 +124,21 @@ static void join_piece(joiner *j, const char *p, size_t n)
         const char *q = p + k;
         size_t qn = n - k;
         int ellipsis_before = ends_with(t, at, "...") || ends_with(t, at, "\xe2\x80\xa6");
-        if (ellipsis_before && (starts_with_n(q, qn, "...") || starts_with_n(q, qn, "\xe2\x80\xa6"))) {
+        int dash_before = ends_with(t, at, "--") || ends_with(t, at, "\xe2\x80\x94") ||
+                          ends_with(t, at, "\xe2\x80\x93");
+        size_t dashes = dash_before ? dash_len(q, qn) : 0;
+        if (dashes) {
+            /* "We waited --" / "-- and waited": one dash, carried over */
+            while (dashes < qn && q[dashes] == ' ')
+                dashes++;
+            strbuf_add(t, p, k);
+            strbuf_addc(t, ' ');
+            p = q + dashes;
+            n = qn - dashes;
+            k = 0;
+            space = 0;
+        } else if (ellipsis_before &&
+                   (starts_with_n(q, qn, "...") || starts_with_n(q, qn, "\xe2\x80\xa6"))) {
             /* "I think..." / "...that we": one sentence, carried over */
             size_t skip = q[0] == '.' ? 3 : 3;
             while (skip < qn && q[skip] == '.')

@@ -11,7 +11,8 @@
  *     --timestamps=drop) and the speaker's name (SEM_SPAN "speaker" + "speaker-sep");
  *   - the cues' text is joined with the right spacing: no word glued to the next, no double
  *     spaces, punctuation-only segments attached to their word, hyphenated line ends and
- *     subtitle ellipses ("I think..." / "...that") joined, dialogue dashes dropped; duplicate
+ *     subtitle ellipses ("I think..." / "...that") and dashes ("We waited --" / "-- and") carried
+ *     over written once, dialogue dashes dropped; duplicate
  *     cues (same times and text) and the repeated line of roll-up captions appear once;
  *   - a turn is cut into paragraphs at a sentence end once it runs past CAPTIONS_PARA_SOFT
  *     bytes, and at a sentence end followed by a pause of CAPTIONS_PAUSE_MS or more between

@@ -170,6 +170,10 @@ static void article_process(void *ud, size_t i, int worker)
     } else {
         ok = reader_read(a, e, b->opts) == 0;
     }
+    /* A book of one caption file: --title names its article too (a transcript has no title of
+     * its own, and its file name is only the last resort) */
+    if (ok && a->captions && !a->meta.title && b->plan->len == 1 && b->opts->overrides.title)
+        meta_set(&a->meta.title, b->opts->overrides.title);
     t1 = clock_now();
     if (ok)
         ok = passes_run(a, b->opts) == 0;

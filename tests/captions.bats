@@ -37,6 +37,11 @@ chapter() {
 
 @test "WebVTT voices: NOTE/STYLE/REGION skipped, identifiers and settings, markup reduced" {
     turns_match voices
+    # a book of one transcript: --title is its title, instead of the file name
+    sb "$CFIX/voices.vtt" --title "Pit Firing" -o titled.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq titled.epub "$(docs titled.epub | grep c0001-01)" 'string(//h1)')" = "Pit Firing" ]
+    keep titled.epub
     # markup: <i> and <b> are emphasis, <c>, <lang> and inner timestamps keep their text
     chapter voices.epub | grep -q '<em>why</em>'
     chapter voices.epub | grep -q '<strong>grandmother</strong>'
@@ -81,6 +86,16 @@ chapter() {
 @test "SubRip dialogue: dashes are changes of voice, hyphenated line ends and ... carried over" {
     turns_match dialogue
     chapter dialogue.epub | grep -q '<span class="timestamp">\[01:02\]</span>'
+}
+
+@test "a dash carried over to the next cue is one dash: '--' / '-- and', '—' / '—'" {
+    printf '1\n00:00:01,000 --> 00:00:02,000\nAnn: We waited --\n\n2\n00:00:02,000 --> 00:00:03,000\nAnn: -- and waited. Then —\n\n3\n00:00:03,000 --> 00:00:04,000\nAnn: — nothing, at about\n-5 degrees.\n' >dash.srt
+    sb dash.srt -o dash.epub
+    [ "$status" -eq 0 ]
+    found_turns "$PWD/dash.epub" >found.txt
+    printf 'Ann\tWe waited \xe2\x80\x93 and waited. Then \xe2\x80\x94 nothing, at about -5 degrees.\n' >want.txt
+    diff -u want.txt found.txt
+    keep dash.epub
 }
 
 @test "SubRip: cards written twice appear once; missing numbers and blank lines tolerated" {
@@ -201,6 +216,12 @@ EOF
     [ "$(xq list.epub "$d2" 'string(//p[@class="cast"])')" = "Host: Ines Duarte. Also: Bram de Vries" ]
     # the transcripts keep their titles from their file names, and their turns
     [ "$(xq list.epub "$(docs list.epub | grep c0003-01)" 'string(//h1)')" = "voices" ]
+    # --title is the book's: the articles of a list keep their own titles
+    sb list.yaml --title "Kiln Week" -o titled.epub
+    [ "$status" -eq 0 ]
+    [ "$(xq titled.epub "$(docs titled.epub | grep c0003-01)" 'string(//h1)')" = "voices" ]
+    opf titled.epub | grep -q '>Kiln Week</dc:title>'
+    keep titled.epub
     [ "$(xq list.epub "$(docs list.epub | grep c0004-01)" 'count(//div[contains(@class,"turn")])')" = 4 ]
     entry list.epub EPUB/nav.xhtml | grep -q 'After the Panel'
     book_refs_ok list.epub
@@ -242,6 +263,8 @@ EOF
     run bash -c "timeout 20 '$SHEAF' build - --title Piped -o in.epub < '$CFIX/labels.srt'"
     [ "$status" -eq 0 ]
     [ "$(xq in.epub "$(docs in.epub | grep c0001-01)" 'count(//div[contains(@class,"turn")])')" = 6 ]
+    # --title names a book of one transcript and its article (not "Untitled")
+    [ "$(xq in.epub "$(docs in.epub | grep c0001-01)" 'string(//h1)')" = "Piped" ]
     keep in.epub
     run bash -c "timeout 20 '$SHEAF' build - --from json -o j.epub < '$CFIX/words.json'"
     [ "$status" -eq 0 ]

@@ -83,6 +83,10 @@ chapter() {
     [ "$(xq labels.epub "$(docs labels.epub | grep c0001-01)" 'string(//p[@class="cast"])')" = "With: SPEAKER_00 and SPEAKER_01" ]
 }
 
+@test "Chinese and Japanese captions: labels with a fullwidth colon, lines joined without a space (Korean keeps its spaces)" {
+    turns_match cjk
+}
+
 @test "SubRip dialogue: dashes are changes of voice, hyphenated line ends and ... carried over" {
     turns_match dialogue
     chapter dialogue.epub | grep -q '<span class="timestamp">\[01:02\]</span>'

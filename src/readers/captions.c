@@ -63,6 +63,50 @@ static int starts_with_n(const char *p, size_t n, const char *s)
     return n >= k && memcmp(p, s, k) == 0;
 }
 
+/* The code point UTF-8 text starts with at p (n bytes), 0 when none or not valid. */
+static uint32_t utf8_first(const unsigned char *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (p[0] < 0x80)
+        return p[0];
+    size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t c = p[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    return c;
+}
+
+/* The code point that ends t->data[0..at), 0 when none. */
+static uint32_t utf8_last(const strbuf *t, size_t at)
+{
+    size_t i = at;
+    while (i > 0 && at - i < 4 && ((unsigned char)t->data[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return 0;
+    i--;
+    return utf8_first((const unsigned char *)t->data + i, at - i);
+}
+
+/* Chinese and Japanese characters and their punctuation (wide and fullwidth, not Hangul): text
+ * that writes no space between words, so that a line break between two of them is no space (as
+ * CSS's segment break rules have it). */
+static int cjk_unspaced(uint32_t c)
+{
+    return (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x312F) ||
+           (c >= 0x3190 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF01 && c <= 0xFF60) ||
+           (c >= 0xFF61 && c <= 0xFF9F) || (c >= 0xFFE0 && c <= 0xFFE6) ||
+           (c >= 0x20000 && c <= 0x3FFFD);
+}
+
 /* Length of the dash that starts p ("--", "---", an em or en dash), 0 when none. */
 static size_t dash_len(const char *p, size_t n)
 {
@@ -153,6 +197,10 @@ static void join_piece(joiner *j, const char *p, size_t n)
             space = 0;
         } else if (closes(q, qn, prev) || opens(t, at, prev, j->quote_open)) {
             space = 0;
+        } else if (prev >= 0x80 && (unsigned char)q[0] >= 0x80 &&
+                   cjk_unspaced(utf8_last(t, at)) &&
+                   cjk_unspaced(utf8_first((const unsigned char *)q, qn))) {
+            space = 0; /* "我们今天谈谈" / "陶艺的历史。" */
         } else if (prev == '-' && at >= 2 && is_letter((unsigned char)t->data[at - 2]) &&
                    is_letter((unsigned char)q[0])) {
             space = 0; /* "well-" / "known" */

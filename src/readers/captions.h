@@ -10,7 +10,7 @@
  *     start ("[04:12]", "[1:02:03]" in a transcript that runs past an hour; left out with
  *     --timestamps=drop) and the speaker's name (SEM_SPAN "speaker" + "speaker-sep");
  *   - the cues' text is joined with the right spacing: no word glued to the next, no double
- *     spaces, punctuation-only segments attached to their word, hyphenated line ends and
+ *     spaces, no space between lines of Chinese or Japanese (which write none between words), punctuation-only segments attached to their word, hyphenated line ends and
  *     subtitle ellipses ("I think..." / "...that") and dashes ("We waited --" / "-- and") carried
  *     over written once, dialogue dashes dropped; duplicate
  *     cues (same times and text) and the repeated line of roll-up captions appear once;

@@ -613,6 +613,15 @@ typedef struct label_seen {
     int bracketed;
 } label_seen;
 
+/* The length of the colon at s: 1 for ':', 3 for the fullwidth '：' Chinese and Japanese write,
+ * 0 when none. */
+static size_t colon_len(const char *s, size_t n)
+{
+    if (n >= 1 && s[0] == ':')
+        return 1;
+    return n >= 3 && memcmp(s, "\xef\xbc\x9a", 3) == 0 ? 3 : 0;
+}
+
 /* A label at the start of text s (after ">>" and emphasis openers): "Name:", "[Name]:", or a
  * generic "[SPEAKER_1]". Fills *seen (but its label) and returns 1. */
 static int label_find(const char *s, size_t n, label_seen *seen, const char **label_s,
@@ -627,6 +636,7 @@ static int label_find(const char *s, size_t n, label_seen *seen, const char **la
     i = skip_opens(s, n, i);
     seen->at = i;
     size_t lab = i, lab_end;
+    int wide = 0;
     int bracketed = i < n && s[i] == '[';
     if (bracketed) {
         lab++;
@@ -635,24 +645,27 @@ static int label_find(const char *s, size_t n, label_seen *seen, const char **la
             return 0;
         lab_end = (size_t)(close - s);
         i = lab_end + 1;
-        int colon = i < n && s[i] == ':';
+        size_t colon = colon_len(s + i, n - i);
         if (!colon && !label_generic(s + lab, lab_end - lab))
             return 0; /* "[Music]" is a sound, not a speaker */
+        wide = colon == 3;
         i += colon;
     } else {
         size_t k = lab;
-        while (k < n && k - lab < 49 && s[k] != ':' && s[k] != '\n')
+        while (k < n && k - lab < 49 && !colon_len(s + k, n - k) && s[k] != '\n')
             k++;
-        if (k >= n || s[k] != ':')
+        size_t colon = k < n ? colon_len(s + k, n - k) : 0;
+        if (!colon)
             return 0;
         lab_end = k;
-        i = k + 1;
+        wide = colon == 3;
+        i = k + colon;
     }
     /* emphasis closed right after the label: "<b>Name:</b> text" */
     while (i < n && (s[i] == CUE_EM_CLOSE || s[i] == CUE_STRONG_CLOSE))
         i++;
-    if (i < n && s[i] != ' ' && s[i] != '\n')
-        return 0; /* "10:30", "http://" */
+    if (!wide && i < n && s[i] != ' ' && s[i] != '\n')
+        return 0; /* "10:30", "http://" (a fullwidth colon needs no space: "王小明：好的") */
     while (i < n && (s[i] == ' ' || s[i] == '\n'))
         i++;
     *label_s = s + lab;

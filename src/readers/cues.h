@@ -122,7 +122,7 @@ int cue_markup_reduce(cue_list *l, const char *s, size_t n, size_t *pos, int fla
 /* Settle what a reader left in its cues' text, once the whole file is read: leading dialogue
  * dashes ("- ", "-Name") and ">>" (broadcast captions) become CUE_VOICE_CHANGE markers; and, in
  * a file whose format named no speaker (l->has_voices is 0: SubRip, WebVTT without voices, JSON
- * without speaker fields), speaker labels written at the start of a cue's first line ("Name:",
+ * without speaker fields), speaker labels written at the start of a cue's first line ("Name:", "王小明：",
  * "[SPEAKER_02]:", "Unknown:", ">> NAME:") become the cues' speakers and leave their text. A
  * label is taken when it is a generic diarisation label (SPEAKER_1, spk_0, Speaker 2, Unknown),
  * is written in brackets, recurs at least three times, or when the file has at least two

@@ -87,6 +87,26 @@ chapter() {
     turns_match cjk
 }
 
+@test "a long Chinese turn is cut into paragraphs at 。, never inside a sentence whose cues end mid-way" {
+    # 40 sentences, each said over two cues that break it in the middle
+    { printf 'WEBVTT\n\n'
+      for i in $(seq 10 49); do
+          printf '00:00:%02d.000 --> 00:00:%02d.400\n<v 王小明>这是第%d句话，我们\n\n' $i $i $i
+          printf '00:00:%02d.500 --> 00:00:%02d.900\n<v 王小明>谈谈陶艺。\n\n' $i $i
+      done; } >long-zh.vtt
+    sb long-zh.vtt -o long-zh.epub
+    [ "$status" -eq 0 ]
+    found_turns "$PWD/long-zh.epub" >found.txt
+    # more than one paragraph, each ending a sentence, none holding a space
+    [ "$(wc -l <found.txt)" -ge 2 ]
+    ! cut -f2 found.txt | grep -v '。$' || false
+    ! cut -f2 found.txt | grep -q ' ' || false
+    # every word kept, in order
+    want=$(for i in $(seq 10 49); do printf '这是第%d句话，我们谈谈陶艺。' $i; done)
+    [ "$(cut -f2 found.txt | tr -d '\n')" = "$want" ]
+    keep long-zh.epub
+}
+
 @test "SubRip dialogue: dashes are changes of voice, hyphenated line ends and ... carried over" {
     turns_match dialogue
     chapter dialogue.epub | grep -q '<span class="timestamp">\[01:02\]</span>'

@@ -221,6 +221,21 @@ static void join_piece(joiner *j, const char *p, size_t n)
 
 /*** Sentences ***/
 
+/* The full stop, exclamation and question marks of Chinese and Japanese (3 bytes at s). */
+static int cjk_stop(const char *s)
+{
+    return memcmp(s, "\xe3\x80\x82", 3) == 0 || memcmp(s, "\xef\xbc\x81", 3) == 0 ||
+           memcmp(s, "\xef\xbc\x9f", 3) == 0;
+}
+
+/* What may follow them: 」 』 ） ” ’ (3 bytes at s). */
+static int cjk_closer(const char *s)
+{
+    return memcmp(s, "\xe3\x80\x8d", 3) == 0 || memcmp(s, "\xe3\x80\x8f", 3) == 0 ||
+           memcmp(s, "\xef\xbc\x89", 3) == 0 || memcmp(s, "\xe2\x80\x9d", 3) == 0 ||
+           memcmp(s, "\xe2\x80\x99", 3) == 0;
+}
+
 /* What may follow a sentence's last mark: more marks, closing quotes and brackets. */
 static int is_closer(char c)
 {
@@ -238,6 +253,15 @@ static size_t sentence_end_at(const char *t, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
     size_t j;
+    if (i + 3 <= len && cjk_stop(t + i)) {
+        /* "。", "！", "？": no space follows them, and closing brackets may */
+        j = i + 3;
+        while (j + 3 <= len && cjk_closer(t + j))
+            j += 3;
+        while (j < len && (t[j] == CUE_EM_CLOSE || t[j] == CUE_STRONG_CLOSE))
+            j++;
+        return j;
+    }
     if (c == '.' || c == '!' || c == '?')
         j = i + 1;
     else if (c == 0xE2 && i + 2 < len && (unsigned char)t[i + 1] == 0x80 &&
@@ -500,7 +524,8 @@ static int sentence_ends_before(const char *t, size_t len, size_t p0, size_t i)
 }
 
 /* Bytes that may end a sentence: '.', '!', '?', and the first byte of '…'. */
-static const unsigned char sentence_mark[256] = {['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1};
+static const unsigned char sentence_mark[256] = {['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1,
+                                                  [0xE3] = 1, [0xEF] = 1};
 
 /* Where the current turn's text is cut into paragraphs (offsets, the last one its length). The
  * text is visited by events, not byte by byte: cue boundaries, voice changes (memchr) and, once
@@ -683,6 +708,11 @@ static int transcript_punctuated(const cue_list *l)
             for (const char *q = memchr(c->text, *m, c->len); q;
                  q = memchr(q + 1, *m, c->len - (size_t)(q + 1 - c->text)))
                 ends++;
+        for (const char *m = "\xe3\xef"; *m; m++) /* 。！？ */
+            for (const char *q = memchr(c->text, *m, c->len); q;
+                 q = memchr(q + 1, *m, c->len - (size_t)(q + 1 - c->text)))
+                if ((size_t)(c->text + c->len - q) >= 3 && cjk_stop(q))
+                    ends++;
     }
     return ends * 500 >= bytes;
 }

@@ -14,7 +14,7 @@
  *     subtitle ellipses ("I think..." / "...that") and dashes ("We waited --" / "-- and") carried
  *     over written once, dialogue dashes dropped; duplicate
  *     cues (same times and text) and the repeated line of roll-up captions appear once;
- *   - a turn is cut into paragraphs at a sentence end once it runs past CAPTIONS_PARA_SOFT
+ *   - a turn is cut into paragraphs at a sentence end (". ", "? ", "。", "！"...) once it runs past CAPTIONS_PARA_SOFT
  *     bytes, and at a sentence end followed by a pause of CAPTIONS_PAUSE_MS or more between
  *     cues; never inside a sentence (a transcript with almost no sentence punctuation is cut at
  *     cue boundaries instead);

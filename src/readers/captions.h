@@ -10,14 +10,15 @@
  *     start ("[04:12]", "[1:02:03]" in a transcript that runs past an hour; left out with
  *     --timestamps=drop) and the speaker's name (SEM_SPAN "speaker" + "speaker-sep");
  *   - the cues' text is joined with the right spacing: no word glued to the next, no double
- *     spaces, no space between lines of Chinese or Japanese (which write none between words), punctuation-only segments attached to their word, hyphenated line ends and
- *     subtitle ellipses ("I think..." / "...that") and dashes ("We waited --" / "-- and") carried
- *     over written once, dialogue dashes dropped; duplicate
- *     cues (same times and text) and the repeated line of roll-up captions appear once;
- *   - a turn is cut into paragraphs at a sentence end (". ", "? ", "。", "！"...) once it runs past CAPTIONS_PARA_SOFT
- *     bytes, and at a sentence end followed by a pause of CAPTIONS_PAUSE_MS or more between
- *     cues; never inside a sentence (a transcript with almost no sentence punctuation is cut at
- *     cue boundaries instead);
+ *     spaces, no space between lines of Chinese or Japanese (which write none between words),
+ *     punctuation-only segments attached to their word, hyphenated line ends joined, subtitle
+ *     ellipses ("I think..." / "...that") and dashes ("We waited --" / "-- and") carried over
+ *     written once, dialogue dashes dropped; duplicate cues (same times and text) and the
+ *     repeated line of roll-up captions appear once;
+ *   - a turn is cut into paragraphs at a sentence end (". ", "? ", "。", "！"...) once it runs
+ *     past CAPTIONS_PARA_SOFT bytes, and at a sentence end followed by a pause of
+ *     CAPTIONS_PAUSE_MS or more between cues; never inside a sentence (a transcript with almost
+ *     no sentence punctuation is cut at cue boundaries instead);
  *   - a file with no speakers becomes plain paragraphs, grouped by pauses and by the dialogue
  *     dashes that mark a change of voice, each opening with its quiet timestamp; no speaker is
  *     invented;

@@ -336,6 +336,11 @@ EOF
     sb "$B/bad-time.json" -o x.epub
     [ "$status" -eq 1 ]
     has "segments[1].startTime must be a time in seconds (such as 12.5), got \"soon\""
+    # a number that is no time says which number
+    printf '{"segments": [{"startTime": -1, "endTime": 2, "body": "Hi."}]}\n' >neg.json
+    sb neg.json -o x.epub
+    [ "$status" -eq 1 ]
+    has "neg.json: error: segments[0].startTime must be a time in seconds from 0 to 999999999 (such as 12.5), got -1"
     sb "$B/empty.vtt" -o x.epub
     [ "$status" -eq 1 ]
     has "no cue with text"

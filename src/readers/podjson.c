@@ -84,6 +84,12 @@ static int time_take(json_object *seg, const char *const *keys, size_t index, lo
         diag_add(diags, DIAG_ERROR, NULL, file, 0,
                  "segments[%zu].%s must be a time in seconds (such as 12.5), got \"%.40s\"",
                  index, key, json_object_get_string(v));
+    else if (json_object_get_type(v) == json_type_double ||
+             json_object_get_type(v) == json_type_int)
+        diag_add(diags, DIAG_ERROR, NULL, file, 0,
+                 "segments[%zu].%s must be a time in seconds from 0 to 999999999 (such as 12.5), "
+                 "got %.40s",
+                 index, key, json_object_get_string(v));
     else
         diag_add(diags, DIAG_ERROR, NULL, file, 0,
                  "segments[%zu].%s must be a time in seconds (such as 12.5), got %s", index, key,

@@ -55,6 +55,10 @@ chapter() {
     turns_match voice-changes
 }
 
+@test "WebVTT with voices: a cue without one that opens with a voice's name is that voice's, unless it goes on a sentence" {
+    turns_match voices-and-names
+}
+
 @test "WebVTT without voices: Name: at a cue's start names the speaker, later ones are speech" {
     turns_match name-prefix
 }

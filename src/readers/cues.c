@@ -37,6 +37,23 @@ void cue_list_free(cue_list *l)
     memset(l, 0, sizeof *l);
 }
 
+/* The interned copy of label s[0..n) when the file has it already, else NULL. */
+static const char *label_known(const cue_list *l, const char *s, size_t n)
+{
+    while (n > 0 && is_blank(*s)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && is_blank(s[n - 1]))
+        n--;
+    if (n == 0)
+        return NULL;
+    char *key = xstrndup(s, n);
+    const char *have = strmap_get(l->labels, key);
+    free(key);
+    return have;
+}
+
 const char *cue_label_intern(cue_list *l, const char *s, size_t n)
 {
     while (n > 0 && is_blank(*s)) {
@@ -721,6 +738,59 @@ static char *dashes_mark(arena *a, const char *s, size_t n, size_t *out_len)
     return out;
 }
 
+/* Does text s (n bytes) end a sentence: '.', '!', '?', '…', '。' and the like, before closing
+ * quotes, brackets and emphasis? */
+static int text_ends_sentence(const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '"' || s[n - 1] == '\'' ||
+                     s[n - 1] == ')' || s[n - 1] == ']' || s[n - 1] == CUE_EM_CLOSE ||
+                     s[n - 1] == CUE_STRONG_CLOSE))
+        n--;
+    if (n == 0)
+        return 1;
+    char c = s[n - 1];
+    if (c == '.' || c == '!' || c == '?')
+        return 1;
+    return n >= 3 && (memcmp(s + n - 3, "\xe2\x80\xa6", 3) == 0 ||
+                      memcmp(s + n - 3, "\xe3\x80\x82", 3) == 0 ||
+                      memcmp(s + n - 3, "\xef\xbc\x81", 3) == 0 ||
+                      memcmp(s + n - 3, "\xef\xbc\x9f", 3) == 0);
+}
+
+/* The label `sn` found at the start of cue c becomes its speaker and leaves its text. */
+static void label_take(cue_list *l, cue *c, const label_seen *sn)
+{
+    /* keep a ">>" before the label as the change of speaker it is: the label says so */
+    c->speaker = sn->label;
+    c->text += sn->cut;
+    c->len -= sn->cut;
+    /* emphasis opened before the label and not closed in it goes on in the speech */
+    const char *orig = c->text - sn->cut;
+    char opens[8];
+    size_t n_opens = 0;
+    for (size_t q = 0; q < sn->cut; q++) {
+        char m = orig[q];
+        if ((m == CUE_EM_OPEN || m == CUE_STRONG_OPEN) && n_opens < sizeof opens) {
+            opens[n_opens++] = m;
+        } else if (m == CUE_EM_CLOSE || m == CUE_STRONG_CLOSE) {
+            char open = m == CUE_EM_CLOSE ? CUE_EM_OPEN : CUE_STRONG_OPEN;
+            for (size_t r = n_opens; r > 0; r--)
+                if (opens[r - 1] == open) {
+                    memmove(opens + r - 1, opens + r, n_opens - r);
+                    n_opens--;
+                    break;
+                }
+        }
+    }
+    if (n_opens) {
+        char *t = arena_alloc(l->arena, c->len + n_opens + 1);
+        memcpy(t, opens, n_opens);
+        memcpy(t + n_opens, c->text, c->len + 1);
+        c->text = t;
+        c->len += n_opens;
+    }
+}
+
 void cue_list_settle(cue_list *l)
 {
     label_seen *seen = NULL;
@@ -762,36 +832,25 @@ void cue_list_settle(cue_list *l)
             uintptr_t k = (uintptr_t)strmap_get(counts, sn->label);
             if (!(sn->bracketed || k >= 3 || recurring >= 2))
                 continue;
-            cue *c = &l->items[sn->cue];
-            /* keep a ">>" before the label as the change of speaker it is: the label says so */
-            c->speaker = sn->label;
-            c->text += sn->cut;
-            c->len -= sn->cut;
-            /* emphasis opened before the label and not closed in it goes on in the speech */
-            const char *orig = c->text - sn->cut;
-            char opens[8];
-            size_t n_opens = 0;
-            for (size_t q = 0; q < sn->cut; q++) {
-                char m = orig[q];
-                if ((m == CUE_EM_OPEN || m == CUE_STRONG_OPEN) && n_opens < sizeof opens) {
-                    opens[n_opens++] = m;
-                } else if (m == CUE_EM_CLOSE || m == CUE_STRONG_CLOSE) {
-                    char open = m == CUE_EM_CLOSE ? CUE_EM_OPEN : CUE_STRONG_OPEN;
-                    for (size_t r = n_opens; r > 0; r--)
-                        if (opens[r - 1] == open) {
-                            memmove(opens + r - 1, opens + r, n_opens - r);
-                            n_opens--;
-                            break;
-                        }
-                }
-            }
-            if (n_opens) {
-                char *t = arena_alloc(l->arena, c->len + n_opens + 1);
-                memcpy(t, opens, n_opens);
-                memcpy(t + n_opens, c->text, c->len + 1);
-                c->text = t;
-                c->len += n_opens;
-            }
+            label_take(l, &l->items[sn->cue], sn);
+        }
+    } else {
+        /* Voices name the speakers; a cue without one that opens with the name of a voice of
+         * the file ("Bo: ..." where <v Bo> speaks elsewhere) is that voice's. */
+        for (size_t i = 0; i < l->len; i++) {
+            cue *c = &l->items[i];
+            const char *ls;
+            size_t ln;
+            label_seen sn;
+            if (c->speaker || !label_find(c->text, c->len, &sn, &ls, &ln))
+                continue;
+            /* "My teacher wrote" / "Hana Sato: oak only": a sentence going on, not a label */
+            if (i > 0 && sn.cut < c->len && c->text[sn.cut] >= 'a' && c->text[sn.cut] <= 'z' &&
+                !text_ends_sentence(l->items[i - 1].text, l->items[i - 1].len))
+                continue;
+            sn.label = label_known(l, ls, ln);
+            if (sn.label)
+                label_take(l, c, &sn);
         }
     }
     for (size_t i = 0; i < l->len; i++) {

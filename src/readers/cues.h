@@ -127,8 +127,10 @@ int cue_markup_reduce(cue_list *l, const char *s, size_t n, size_t *pos, int fla
  * label is taken when it is a generic diarisation label (SPEAKER_1, spk_0, Speaker 2, Unknown),
  * is written in brackets, recurs at least three times, or when the file has at least two
  * distinct recurring labels (a labelled transcript) and it is shaped like a name (at most four
- * words, the first capitalised); editorial words (Note:, Music:, Translation:...) never are. A
- * "Name:" shape later in a cue stays speech. Linear in the size of the list. */
+ * words, the first capitalised); editorial words (Note:, Music:, Translation:...) never are. In
+ * a file with voices, a cue without one that opens with the name of a voice of the file
+ * ("Bo: ...") is that voice's, unless it goes on a sentence (lowercase after the label, no
+ * sentence end before it). A "Name:" shape later in a cue stays speech. Linear in the size of the list. */
 void cue_list_settle(cue_list *l);
 
 #endif

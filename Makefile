@@ -4,14 +4,18 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
-PKGS    := libzip libxml-2.0 libcmark-gfm yaml-0.1 nettle libdeflate libcurl libidn2 librsvg-2.0 cairo fontconfig libjpeg gumbo json-c libpng libwebp
+PKGS    := libzip libxml-2.0 libcmark-gfm yaml-0.1 nettle libdeflate libidn2 libjpeg gumbo json-c libpng libwebp
+# Opened at run time with dlopen when first needed (base/dynlib.h), not linked: libcurl (web
+# addresses) and librsvg with cairo and fontconfig (the JPEG cover) load some 80 shared libraries,
+# which made every start of sheaf cost 20 ms. Their headers still type-check every call.
+DLOPEN_PKGS := libcurl librsvg-2.0 cairo fontconfig
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 # Asked of pkg-config on first use only, so that `make sample` can install the packages first.
-PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
-# Libraries without a pkg-config file.
-EXTRA_LIBS := -lcmark-gfm-extensions -lunistring -lgif -lpthread -lm
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS) $(DLOPEN_PKGS)))$(PKG_CFLAGS)
+# Libraries without a pkg-config file; -ldl for dlopen.
+EXTRA_LIBS := -lcmark-gfm-extensions -lunistring -lgif -lpthread -lm -ldl
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS))$(PKG_LIBS)
 
 # Variant: plain build in build/, sanitizer build in build/san.

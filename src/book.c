@@ -26,6 +26,7 @@
 #include "writers/render.h"
 #include "writers/template.h"
 #include "base/text.h"
+#include "base/url.h"
 #include "base/urlform.h"
 #include "base/util.h"
 #include "writers/zipwrite.h"
@@ -825,7 +826,9 @@ static int cover_add(build *b)
                  : NULL;
         if (href && why)
             diag_add(b->diags, DIAG_WARNING, NULL, NULL, 0,
-                     "the generated cover is SVG only, which Kindle does not keep: %s", why);
+                     "can't draw the cover as JPEG: %s; the cover stays SVG, which Kindle "
+                     "does not keep",
+                     why);
         if (jpeg_href)
             b->pkg.cover_page_image_href = xstrdup(href);
         href = jpeg_href ? jpeg_href : href;
@@ -1245,6 +1248,11 @@ int book_build(const plan *p, const build_options *o, int fd, unsigned char **ep
     double t0 = clock_now();
     metadata_settle(&b);
     links_finish(&b);
+    if (url_unavailable())
+        diag_add(diags, DIAG_WARNING, NULL, NULL, 0,
+                 "web addresses in the articles could not be read: %s; links to them and "
+                 "sources on the web are left out (the links' text is kept)",
+                 url_unavailable());
     if (cover_add(&b) != 0 || media_store_output_refused(b.env.media))
         goto out;
     toc_build(&b);

@@ -249,6 +249,36 @@ sections_article() {
     cmp book.epub again.epub
 }
 
+@test "cover: without librsvg (opened only to draw the JPEG) the book keeps its SVG cover, with one warning" {
+    # SHEAF_TEST_MISSING_LIBS makes sheaf's loader (src/base/dynlib.c) take the library as not
+    # installed, as on a machine without the package.
+    run env SHEAF_TEST_MISSING_LIBS=librsvg-2.so.2 timeout 20 "$SHEAF" build "$D/opening.md" -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    [ "$(grep -c 'warning' <<<"$output")" -eq 1 ]
+    has "sheaf: warning: can't draw the cover as JPEG: librsvg-2.so.2 is not installed (apt-get install librsvg2-2); the cover stays SVG"
+    local o svg
+    o=$(opf_path book.epub)
+    # the SVG is the cover image, and the only cover; no JPEG
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@properties="cover-image"])')" -eq 1 ]
+    [ "$(xq book.epub "$o" 'string(//manifest/item[@properties="cover-image"]/@media-type)')" = image/svg+xml ]
+    [ "$(xq book.epub "$o" 'count(//manifest/item[@media-type="image/jpeg"])')" -eq 0 ]
+    svg=$(xq book.epub "$(docs book.epub | grep cover)" 'string(//img/@src)')
+    [[ "$svg" == *.svg ]]
+    entry book.epub "$(zip_resolve "$(docs book.epub | grep cover)" "$svg")" | grep -q 'Salt Glaze at Dawn'
+    run timeout 20 "$SHEAF" check book.epub
+    [ "$status" -eq 0 ]
+    # any library of the drawing missing is named with its package
+    run env SHEAF_TEST_MISSING_LIBS=libfontconfig.so.1 timeout 20 "$SHEAF" build "$D/opening.md" -o font.epub
+    [ "$status" -eq 0 ]
+    has "libfontconfig.so.1 is not installed (apt-get install libfontconfig1); the cover stays SVG"
+    # a given cover needs no library at all: no warning
+    run env SHEAF_TEST_MISSING_LIBS=librsvg-2.so.2 timeout 20 "$SHEAF" build "$D/opening.md" \
+        --cover "$SHEAF_FIXTURES/build/img/kiln.png" -o given.epub
+    [ "$status" -eq 0 ]
+    [[ "$output" != *warning* ]]
+}
+
 @test "cover: a given cover stays as given, and is the only cover image" {
     sb "$D/opening.md" --cover "$SHEAF_FIXTURES/build/img/kiln.png" -o book.epub
     [ "$status" -eq 0 ]

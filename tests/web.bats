@@ -127,6 +127,33 @@ images_in() {
     [[ $(entry kept.epub EPUB/nav.xhtml) == *'The Studio'* ]]
 }
 
+@test "without libcurl (opened only for web addresses) an address fails naming the package; files still build, a saved page keeps its text" {
+    # SHEAF_TEST_MISSING_LIBS makes sheaf's loader (src/base/dynlib.c) take the library as not
+    # installed, as on a machine without the package.
+    run env SHEAF_TEST_MISSING_LIBS=libcurl.so.4 timeout 20 "$SHEAF" build "$WEB/files/interview.md" -o web.epub
+    [ "$status" -ne 0 ]
+    has "$WEB/files/interview.md: error: can't fetch: libcurl.so.4 is not installed (apt-get install libcurl4)"
+    [ ! -e web.epub ]
+    # in a reading list, --keep-going leaves the address out and keeps the file
+    printf 'title: Mixed\narticles:\n  - %s\n  - %s\n' "$WEB/files/interview.md" \
+        "$SHEAF_FIXTURES/sample-interview.md" >list.yaml
+    run env SHEAF_TEST_MISSING_LIBS=libcurl.so.4 timeout 20 "$SHEAF" build --keep-going list.yaml -o mixed.epub
+    [ "$status" -eq 0 ]
+    has "libcurl.so.4 is not installed (apt-get install libcurl4)"
+    keep mixed.epub
+    [[ $(entry mixed.epub EPUB/nav.xhtml) == *'Tools That Stay Quiet'* ]]
+    [[ $(entry mixed.epub EPUB/nav.xhtml) != *'Kilns at the Edge of Town'* ]]
+    # a saved page's web addresses need libcurl's URL parser: its source (the page's canonical
+    # address) is left out, its text kept, with one warning
+    run env SHEAF_TEST_MISSING_LIBS=libcurl.so.4 timeout 20 "$SHEAF" build "$SHEAF_FIXTURES/html/news.html" -o news.epub
+    [ "$status" -eq 0 ]
+    keep news.epub
+    [ "$(grep -c 'warning' <<<"$output")" -eq 1 ]
+    has "sheaf: warning: web addresses in the articles could not be read: libcurl.so.4 is not installed (apt-get install libcurl4); links to them and sources on the web are left out (the links' text is kept)"
+    [[ $(entry news.epub "$(adocs news.epub)") != *'href="https://courier.example/'* ]]
+    [[ $(entry news.epub "$(adocs news.epub)") == *'This week, Agnes Pell let it cool for the last time.'* ]]
+}
+
 @test "429 with Retry-After is retried after the wait the server asks for" {
     sb "$WEB/retry/r1?times=2&after=1&path=second.md" -o retried.epub
     [ "$status" -eq 0 ]

@@ -1,10 +1,11 @@
-/* url.c: web addresses through libcurl's URL API. */
+/* url.c: web addresses through libcurl's URL API (opened when first needed: base/curllib.h). */
 #include "base/url.h"
 
-#include <curl/curl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/curllib.h"
 #include "base/util.h"
 
 int url_is_web(const char *s)
@@ -32,12 +33,24 @@ static void ascii_lower(char *s)
             *s = (char)(*s + 32);
 }
 
+/* Set once a function here needed libcurl and could not open it (url_unavailable). */
+static atomic_int lib_missed;
+
+/* libcurl's table, or NULL (remembered for url_unavailable) when it cannot be opened. */
+static const curllib *url_lib(void)
+{
+    const curllib *c = curllib_get(NULL);
+    if (!c)
+        atomic_store(&lib_missed, 1);
+    return c;
+}
+
 /* Turn the handle's address into sheaf's normal form; NULL unless http(s) with a host. */
-static char *url_finish(CURLU *h, int keep_fragment, char **scheme_out)
+static char *url_finish(const curllib *c, CURLU *h, int keep_fragment, char **scheme_out)
 {
     char *scheme = NULL, *host = NULL, *out = NULL, *ret = NULL;
 
-    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
+    if (c->url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
         goto out;
     ascii_lower(scheme);
     if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
@@ -45,20 +58,20 @@ static char *url_finish(CURLU *h, int keep_fragment, char **scheme_out)
             *scheme_out = xstrdup(scheme);
         goto out;
     }
-    if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
+    if (c->url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
         goto out;
     ascii_lower(host);
-    if (curl_url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK)
+    if (c->url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK)
         goto out;
     if (!keep_fragment)
-        curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
-    if (curl_url_get(h, CURLUPART_URL, &out, 0) != CURLUE_OK)
+        c->url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+    if (c->url_get(h, CURLUPART_URL, &out, 0) != CURLUE_OK)
         goto out;
     ret = xstrdup(out);
 out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(out);
+    c->free(scheme);
+    c->free(host);
+    c->free(out);
     return ret;
 }
 
@@ -68,16 +81,17 @@ out:
 char *url_web_normalize(const char *s)
 {
     char *ret = NULL;
-    CURLU *h = curl_url();
+    const curllib *c = url_lib();
+    if (!c || !url_is_web(s))
+        return NULL;
+    CURLU *h = c->url();
     if (!h)
         oom_abort();
-    if (!url_is_web(s))
+    if (c->url_set(h, CURLUPART_URL, s, URL_SET_FLAGS) != CURLUE_OK)
         goto out;
-    if (curl_url_set(h, CURLUPART_URL, s, URL_SET_FLAGS) != CURLUE_OK)
-        goto out;
-    ret = url_finish(h, 0, NULL);
+    ret = url_finish(c, h, 0, NULL);
 out:
-    curl_url_cleanup(h);
+    c->url_cleanup(h);
     return ret;
 }
 
@@ -102,6 +116,7 @@ char *url_web_resolve(const char *base, const char *ref, int keep_fragment, char
 {
     char *ret = NULL, *rs = NULL;
     CURLU *h = NULL;
+    const curllib *c = NULL;
 
     if (scheme)
         *scheme = NULL;
@@ -115,61 +130,71 @@ char *url_web_resolve(const char *base, const char *ref, int keep_fragment, char
             free(rs);
         return NULL;
     }
-    h = curl_url();
+    c = url_lib();
+    if (!c)
+        goto out;
+    h = c->url();
     if (!h)
         oom_abort();
-    if (curl_url_set(h, CURLUPART_URL, base, URL_SET_FLAGS) != CURLUE_OK)
+    if (c->url_set(h, CURLUPART_URL, base, URL_SET_FLAGS) != CURLUE_OK)
         goto out;
     if (*ref == '\0' || *ref == '#') {
         /* libcurl 7.88 resolves "" and "#x" against the base's folder, not the base itself
          * (RFC 3986 5.2.2: the same document). */
         if (*ref == '#' && ref[1])
-            curl_url_set(h, CURLUPART_FRAGMENT, ref + 1, CURLU_URLENCODE);
+            c->url_set(h, CURLUPART_FRAGMENT, ref + 1, CURLU_URLENCODE);
         else
-            curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
-    } else if (curl_url_set(h, CURLUPART_URL, ref, URL_SET_FLAGS) != CURLUE_OK) {
+            c->url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+    } else if (c->url_set(h, CURLUPART_URL, ref, URL_SET_FLAGS) != CURLUE_OK) {
         goto out;
     }
-    ret = url_finish(h, keep_fragment, scheme);
+    ret = url_finish(c, h, keep_fragment, scheme);
 out:
     free(rs);
-    curl_url_cleanup(h);
+    if (h)
+        c->url_cleanup(h);
     return ret;
 }
 
 char *url_host(const char *url)
 {
     char *host = NULL, *ret = NULL;
-    CURLU *h = curl_url();
+    const curllib *c = url_lib();
+    if (!c)
+        return NULL;
+    CURLU *h = c->url();
     if (!h)
         oom_abort();
-    if (curl_url_set(h, CURLUPART_URL, url, URL_SET_FLAGS) == CURLUE_OK &&
-        curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    if (c->url_set(h, CURLUPART_URL, url, URL_SET_FLAGS) == CURLUE_OK &&
+        c->url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
         ret = xstrdup(host);
         ascii_lower(ret);
     }
-    curl_free(host);
-    curl_url_cleanup(h);
+    c->free(host);
+    c->url_cleanup(h);
     return ret;
 }
 
 char *url_origin(const char *url)
 {
     char *scheme = NULL, *host = NULL, *port = NULL, *ret = NULL;
-    CURLU *h = curl_url();
+    const curllib *c = url_lib();
+    if (!c)
+        return NULL;
+    CURLU *h = c->url();
     if (!h)
         oom_abort();
-    if (curl_url_set(h, CURLUPART_URL, url, URL_SET_FLAGS) == CURLUE_OK &&
-        curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-        curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    if (c->url_set(h, CURLUPART_URL, url, URL_SET_FLAGS) == CURLUE_OK &&
+        c->url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        c->url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        c->url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
         ret = xasprintf("%s://%s:%s", scheme, host, port);
         ascii_lower(ret);
     }
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(h);
+    c->free(scheme);
+    c->free(host);
+    c->free(port);
+    c->url_cleanup(h);
     return ret;
 }
 
@@ -202,4 +227,13 @@ const char *url_ref_scheme(const char *ref, char *buf, size_t size)
         buf[k] = (char)(ref[k] >= 'A' && ref[k] <= 'Z' ? ref[k] + 32 : ref[k]);
     buf[i] = '\0';
     return buf;
+}
+
+const char *url_unavailable(void)
+{
+    const char *why = NULL;
+    if (!atomic_load(&lib_missed))
+        return NULL;
+    curllib_get(&why);
+    return why;
 }

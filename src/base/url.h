@@ -2,7 +2,10 @@
  *
  * Parsing and resolution are libcurl's URL API (CURLU), the same parser that fetches them, so
  * that what sheaf checks is what it requests. Only http and https are web addresses here:
- * every other scheme (file:, ftp:, data:, javascript:...) is refused by these functions. */
+ * every other scheme (file:, ftp:, data:, javascript:...) is refused by these functions.
+ * libcurl is opened on the first call that parses (base/curllib.h); when it cannot be, the
+ * functions that parse return NULL as for an address that is not valid, and url_unavailable
+ * says why. */
 #ifndef SHEAF_URL_H
 #define SHEAF_URL_H
 
@@ -41,5 +44,10 @@ char *url_host(const char *url);
  * default port written out (a new string the caller frees), or NULL. One server as browsers
  * count them, for per-host limits. */
 char *url_origin(const char *url);
+
+/* NULL unless a function here needed libcurl, which parses addresses, and could not open it;
+ * then why not, e.g. "libcurl.so.4 is not installed (apt-get install libcurl4)" (a static
+ * string, not the caller's to free). */
+const char *url_unavailable(void);
 
 #endif

@@ -467,7 +467,11 @@ static int plan_make(plan *p, char **inputs, int n, int keep_going, strlist *hel
     for (int i = 0; i < n && ret == 0; i++) {
         if (url_is_web(inputs[i])) {
             char *norm = url_web_normalize(inputs[i]);
-            if (!norm) {
+            if (!norm && url_unavailable()) {
+                diag_add(diags, DIAG_ERROR, NULL, inputs[i], 0, "can't fetch: %s",
+                         url_unavailable());
+                ret = -1;
+            } else if (!norm) {
                 diag_add(diags, DIAG_ERROR, NULL, inputs[i], 0,
                          "is not a valid web address; write it in full, e.g. "
                          "https://example.org/page");

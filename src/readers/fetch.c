@@ -8,12 +8,12 @@
  * delayed list until its time comes, then joins its host's queue again. */
 #include "readers/fetch.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/curllib.h"
 #include "base/strmap.h"
 #include "base/url.h"
 #include "base/util.h"
@@ -47,6 +47,7 @@ typedef struct host_queue {
 
 struct batch {
     const fetch_settings *s;
+    const curllib *lib; /* libcurl, opened by the first batch */
     CURLM *multi;
     xfer *x;
     size_t n;
@@ -226,7 +227,7 @@ static int xfer_start(batch *b, size_t i)
 {
     xfer *x = &b->x[i];
     const fetch_settings *s = b->s;
-    CURL *e = curl_easy_init();
+    CURL *e = b->lib->easy_init();
     if (!e)
         return -1;
     x->easy = e;
@@ -237,49 +238,49 @@ static int xfer_start(batch *b, size_t i)
     httphdr_clear(&x->hdr);
     x->cap = x->it->kind == FETCH_PAGE ? s->max_page_bytes : s->max_image_bytes;
 
-    x->headers = curl_slist_append(NULL, accept_for(x->it->kind));
+    x->headers = b->lib->slist_append(NULL, accept_for(x->it->kind));
     if (x->have_cached) {
         char *h = NULL;
         if (x->cached.etag) {
             h = xasprintf("If-None-Match: %s", x->cached.etag);
-            x->headers = curl_slist_append(x->headers, h);
+            x->headers = b->lib->slist_append(x->headers, h);
             free(h);
         }
         if (x->cached.last_modified) {
             h = xasprintf("If-Modified-Since: %s", x->cached.last_modified);
-            x->headers = curl_slist_append(x->headers, h);
+            x->headers = b->lib->slist_append(x->headers, h);
             free(h);
         }
     }
-    curl_easy_setopt(e, CURLOPT_URL, x->it->url);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)x);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
+    b->lib->easy_setopt(e, CURLOPT_URL, x->it->url);
+    b->lib->easy_setopt(e, CURLOPT_PRIVATE, (void *)x);
+    b->lib->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    b->lib->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    b->lib->easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    b->lib->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    b->lib->easy_setopt(e, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
     /* Certificates are always verified (libcurl's default, set so that it stays so). */
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding libcurl decodes */
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, s->timeout * 1000L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, s->timeout * 1000L);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->cap);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, s->user_agent ? s->user_agent : "sheaf");
+    b->lib->easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    b->lib->easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    b->lib->easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    b->lib->easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    b->lib->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding libcurl decodes */
+    b->lib->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, s->timeout * 1000L);
+    b->lib->easy_setopt(e, CURLOPT_TIMEOUT_MS, s->timeout * 1000L);
+    b->lib->easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->cap);
+    b->lib->easy_setopt(e, CURLOPT_USERAGENT, s->user_agent ? s->user_agent : "sheaf");
     if (x->it->referer)
-        curl_easy_setopt(e, CURLOPT_REFERER, x->it->referer);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)x);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)x);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-    if (curl_multi_add_handle(b->multi, e) != CURLM_OK) {
-        curl_easy_cleanup(e);
+        b->lib->easy_setopt(e, CURLOPT_REFERER, x->it->referer);
+    b->lib->easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+    b->lib->easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    b->lib->easy_setopt(e, CURLOPT_HEADERDATA, (void *)x);
+    b->lib->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    b->lib->easy_setopt(e, CURLOPT_WRITEDATA, (void *)x);
+    b->lib->easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+    if (b->lib->multi_add_handle(b->multi, e) != CURLM_OK) {
+        b->lib->easy_cleanup(e);
         x->easy = NULL;
-        curl_slist_free_all(x->headers);
+        b->lib->slist_free_all(x->headers);
         x->headers = NULL;
         return -1;
     }
@@ -291,13 +292,13 @@ static int xfer_start(batch *b, size_t i)
 static void xfer_end(batch *b, xfer *x)
 {
     if (x->easy) {
-        curl_multi_remove_handle(b->multi, x->easy);
-        curl_easy_cleanup(x->easy);
+        b->lib->multi_remove_handle(b->multi, x->easy);
+        b->lib->easy_cleanup(x->easy);
         x->easy = NULL;
         b->active--;
         b->hosts[x->host].active--;
     }
-    curl_slist_free_all(x->headers);
+    b->lib->slist_free_all(x->headers);
     x->headers = NULL;
 }
 
@@ -322,15 +323,15 @@ static const char *status_words(long status)
 /* Why curl stopped, as a sentence without the address. */
 static char *curl_reason(const batch *b, const xfer *x, CURLcode rc)
 {
-    const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+    const char *detail = x->errbuf[0] ? x->errbuf : b->lib->easy_strerror(rc);
     long t = b->s->timeout;
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT: {
         /* Connected: a new connection was made, or the request was about to be sent on one
          * kept from an earlier transfer (whose connect time is then 0), or an answer began. */
         curl_off_t connect_time = 0, pretransfer_time = 0;
-        curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connect_time);
-        curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_time);
+        b->lib->easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connect_time);
+        b->lib->easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_time);
         int connected = connect_time > 0 || pretransfer_time > 0 || x->hdr.status > 0;
         return connected
                    ? xasprintf("no complete answer within %ld s (--timeout %ld)", t, t)
@@ -406,12 +407,12 @@ static void xfer_finish(batch *b, size_t i, CURLcode rc)
     long status = 0;
     char *why = NULL;
 
-    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+    b->lib->easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     it->status = status;
     if (rc == CURLE_OK && status >= 200 && status <= 299) {
         char *eff = NULL, *ct = NULL;
-        curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
-        curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+        b->lib->easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+        b->lib->easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
         it->final_url = eff ? url_web_normalize(eff) : NULL;
         if (!it->final_url)
             it->final_url = xstrdup(it->url);
@@ -581,18 +582,21 @@ int fetch_run(const fetch_settings *s, fetch_item *items, size_t n, const char *
         *why = "the cache folder cannot be created or is not a folder";
         return -1;
     }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    b.lib = curllib_get(why);
+    if (!b.lib)
+        return -1;
+    if (b.lib->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         *why = "libcurl cannot start";
         return -1;
     }
-    b.multi = curl_multi_init();
+    b.multi = b.lib->multi_init();
     if (!b.multi) {
         *why = "libcurl cannot start";
         goto out;
     }
-    curl_multi_setopt(b.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(b.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)s->per_host);
-    curl_multi_setopt(b.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)s->connections);
+    b.lib->multi_setopt(b.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    b.lib->multi_setopt(b.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)s->per_host);
+    b.lib->multi_setopt(b.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)s->connections);
     b.x = xcalloc(n, sizeof *b.x);
     b.delayed = xcalloc(n, sizeof *b.delayed);
     b.host_ix = strmap_new();
@@ -619,15 +623,15 @@ int fetch_run(const fetch_settings *s, fetch_item *items, size_t n, const char *
         int running = 0;
         release_due(&b);
         admit(&b);
-        curl_multi_perform(b.multi, &running);
+        b.lib->multi_perform(b.multi, &running);
         CURLMsg *msg;
         int left, finished = 0;
-        while ((msg = curl_multi_info_read(b.multi, &left)) != NULL) {
+        while ((msg = b.lib->multi_info_read(b.multi, &left)) != NULL) {
             if (msg->msg != CURLMSG_DONE)
                 continue;
             finished++;
             void *priv = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&priv);
+            b.lib->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&priv);
             xfer_finish(&b, (size_t)((xfer *)priv - b.x), msg->data.result);
         }
         report(&b);
@@ -644,7 +648,7 @@ int fetch_run(const fetch_settings *s, fetch_item *items, size_t n, const char *
             continue;
         int wait_ms = next_due_ms(&b);
         if (wait_ms > 0)
-            curl_multi_poll(b.multi, NULL, 0, wait_ms, NULL);
+            b.lib->multi_poll(b.multi, NULL, 0, wait_ms, NULL);
     }
     ret = 0;
 out:
@@ -663,7 +667,7 @@ out:
     free(b.delayed);
     free(b.x);
     if (b.multi)
-        curl_multi_cleanup(b.multi);
-    curl_global_cleanup();
+        b.lib->multi_cleanup(b.multi);
+    b.lib->global_cleanup();
     return ret;
 }

@@ -74,8 +74,9 @@ void fetch_settings_init(fetch_settings *s);
 
 /* Fetch every item (in any order; items with the same url are fetched once each, so callers
  * pass each address once). Returns 0 when the batch ran (each item then says ok or why not), or
- * -1 with a reason in *why (a static string) when it could not start at all (libcurl could not
- * start; the cache folder cannot be made). */
+ * -1 with a reason in *why (a static string) when it could not start at all (libcurl is not
+ * installed: the reason names its package; libcurl could not start; the cache folder cannot be
+ * made). */
 int fetch_run(const fetch_settings *s, fetch_item *items, size_t n, const char **why);
 
 /* Free what fetch_run put in the item (not its url or referer) and reset those fields. */

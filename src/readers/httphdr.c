@@ -1,10 +1,10 @@
 /* httphdr.c: the few HTTP response headers sheaf acts on. */
 #include "readers/httphdr.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/curllib.h"
 #include "base/util.h"
 
 static int lower(int c)
@@ -107,7 +107,10 @@ int httphdr_retry_after(const char *value, time_t now, long *seconds)
     }
     if (!*p || strlen(p) > 64)
         return -1;
-    time_t when = curl_getdate(p, &now);
+    const curllib *lib = curllib_get(NULL);
+    if (!lib)
+        return -1;
+    time_t when = lib->getdate(p, &now);
     if (when == (time_t)-1)
         return -1;
     *seconds = when > now ? (long)(when - now > 100000000L ? 100000000L : when - now) : 0;

@@ -30,8 +30,9 @@ void httphdr_line(httphdr *h, const char *line, size_t len);
 void httphdr_clear(httphdr *h);
 
 /* Seconds to wait from a Retry-After value: delay-seconds ("120") or an HTTP date (then
- * counted from `now`; a date in the past gives 0). Returns 0 with *seconds set, or -1 when the
- * value is neither. */
+ * counted from `now`, parsed by libcurl's curl_getdate; a date in the past gives 0). Returns 0
+ * with *seconds set, or -1 when the value is neither (or is a date and libcurl cannot be
+ * opened). */
 int httphdr_retry_after(const char *value, time_t now, long *seconds);
 
 /* The media type of a Content-Type value, lowercased, without parameters ("text/html"), and

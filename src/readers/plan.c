@@ -580,6 +580,10 @@ static void add_path(list_reader *r, const char *name, int line, const meta *ove
 static void add_url(list_reader *r, const char *url, int line, const meta *over, int part)
 {
     char *norm = url_web_normalize(url);
+    if (!norm && url_unavailable()) {
+        entry_unreadable(r, line, url, "can't fetch '%s': %s", url, url_unavailable());
+        return;
+    }
     if (!norm) {
         entry_unreadable(r, line, url,
                          "'%s' is not a valid web address; write it in full, e.g. "

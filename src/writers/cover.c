@@ -10,11 +10,8 @@
  * short word on its own line. */
 #include "writers/cover.h"
 
-#include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <stdio.h> /* before jpeglib.h, which uses FILE */
 #include <jpeglib.h>
-#include <librsvg/rsvg.h>
 #include <libxml/tree.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -22,6 +19,7 @@
 #include <string.h>
 
 #include "base/lang.h"
+#include "writers/coverlib.h"
 
 #define SVG_NS "http://www.w3.org/2000/svg"
 
@@ -676,33 +674,33 @@ unsigned char *cover_svg_make(const meta *book, size_t *len)
 /*** The raster cover ***/
 
 /* The first character of `text` that no font fontconfig would use for `family` has, or 0. */
-static uint32_t font_missing_char(FcConfig *fc, const char *family, const char *text)
+static uint32_t font_missing_char(const coverlib *lib, FcConfig *fc, const char *family, const char *text)
 {
     uint32_t missing = 0;
     cp_text t;
     cp_decode(text, &t);
-    FcPattern *pat = FcNameParse((const FcChar8 *)family);
+    FcPattern *pat = lib->FcNameParse((const FcChar8 *)family);
     FcCharSet *cs = NULL;
     FcResult res;
     FcFontSet *set = NULL;
     if (pat) {
-        FcConfigSubstitute(fc, pat, FcMatchPattern);
-        FcDefaultSubstitute(pat);
-        set = FcFontSort(fc, pat, FcTrue, &cs, &res);
+        lib->FcConfigSubstitute(fc, pat, FcMatchPattern);
+        lib->FcDefaultSubstitute(pat);
+        set = lib->FcFontSort(fc, pat, FcTrue, &cs, &res);
     }
     for (size_t i = 0; i < t.len && !missing; i++) {
         uint32_t c = t.cp[i];
         if (c == ' ' || glyph_width(c) == 0) /* invisible controls and marks draw nothing */
             continue;
-        if (!cs || !FcCharSetHasChar(cs, c))
+        if (!cs || !lib->FcCharSetHasChar(cs, c))
             missing = c;
     }
     if (set)
-        FcFontSetDestroy(set);
+        lib->FcFontSetDestroy(set);
     if (cs)
-        FcCharSetDestroy(cs);
+        lib->FcCharSetDestroy(cs);
     if (pat)
-        FcPatternDestroy(pat);
+        lib->FcPatternDestroy(pat);
     free(t.cp);
     return missing;
 }
@@ -719,11 +717,11 @@ static void jpeg_fail_exit(j_common_ptr c)
 
 /* Encode an RGB24 cairo surface as a baseline JPEG (quality 85, optimised Huffman tables: about
  * 160 KB for a 1600x2560 cover). Returns malloc'd bytes or NULL. */
-static unsigned char *jpeg_encode(cairo_surface_t *s, size_t *len)
+static unsigned char *jpeg_encode(const coverlib *lib, cairo_surface_t *s, size_t *len)
 {
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char *px = cairo_image_surface_get_data(s);
+    int w = lib->cairo_image_surface_get_width(s), h = lib->cairo_image_surface_get_height(s);
+    int stride = lib->cairo_image_surface_get_stride(s);
+    const unsigned char *px = lib->cairo_image_surface_get_data(s);
     struct jpeg_compress_struct c;
     jpeg_fail fail;
     unsigned char *mem = NULL, *out = NULL;
@@ -776,11 +774,17 @@ unsigned char *cover_jpeg_make(const meta *book, const unsigned char *svg, size_
     cairo_surface_t *surface = NULL;
     cairo_t *cr = NULL;
     GError *err = NULL;
+    const char *unloaded = NULL;
+    const coverlib *lib = coverlib_get(&unloaded);
     *why = NULL;
 
+    if (!lib) {
+        *why = xstrdup(unloaded);
+        goto out;
+    }
     /* Missing glyphs would be drawn as boxes: say which font is wanted rather than draw them. */
     /* The configuration librsvg (through pango) uses too; it is fontconfig's to free. */
-    FcConfig *fc = FcInit() ? FcConfigGetCurrent() : NULL;
+    FcConfig *fc = lib->FcInit() ? lib->FcConfigGetCurrent() : NULL;
     if (!fc) {
         *why = xstrdup("fontconfig found no fonts on this machine");
         goto out;
@@ -789,11 +793,11 @@ unsigned char *cover_jpeg_make(const meta *book, const unsigned char *svg, size_
     uint32_t missing = 0;
     for (size_t i = 0; i < 3 && !missing; i++)
         if (texts[i])
-            missing = font_missing_char(fc, i == 2 ? "DejaVu Sans" : "DejaVu Serif", texts[i]);
+            missing = font_missing_char(lib, fc, i == 2 ? "DejaVu Sans" : "DejaVu Serif", texts[i]);
     for (size_t i = 0; i < book->authors.len && !missing; i++)
-        missing = font_missing_char(fc, "DejaVu Sans", book->authors.items[i]);
+        missing = font_missing_char(lib, fc, "DejaVu Sans", book->authors.items[i]);
     for (size_t i = 0; i < book->editors.len && !missing; i++)
-        missing = font_missing_char(fc, "DejaVu Sans", book->editors.items[i]);
+        missing = font_missing_char(lib, fc, "DejaVu Sans", book->editors.items[i]);
     if (missing) {
         strbuf b = STRBUF_INIT;
         cp_encode(&b, missing);
@@ -804,18 +808,18 @@ unsigned char *cover_jpeg_make(const meta *book, const unsigned char *svg, size_
         strbuf_release(&b);
         goto out;
     }
-    h = rsvg_handle_new_from_data(svg, svg_len, &err);
+    h = lib->rsvg_handle_new_from_data(svg, svg_len, &err);
     if (!h)
         goto fail;
-    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_WIDTH, COVER_HEIGHT);
-    cr = cairo_create(surface);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+    surface = lib->cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_WIDTH, COVER_HEIGHT);
+    cr = lib->cairo_create(surface);
+    if (lib->cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         oom_abort();
     RsvgRectangle viewport = {0, 0, COVER_WIDTH, COVER_HEIGHT};
-    if (!rsvg_handle_render_document(h, cr, &viewport, &err))
+    if (!lib->rsvg_handle_render_document(h, cr, &viewport, &err))
         goto fail;
-    cairo_surface_flush(surface);
-    out = jpeg_encode(surface, len);
+    lib->cairo_surface_flush(surface);
+    out = jpeg_encode(lib, surface, len);
     if (!out)
         *why = xstrdup("the JPEG encoder failed");
     goto out;
@@ -823,12 +827,12 @@ fail:
     *why = xasprintf("librsvg could not render the cover: %s", err ? err->message : "unknown error");
 out:
     if (err)
-        g_error_free(err);
+        lib->g_error_free(err);
     if (cr)
-        cairo_destroy(cr);
+        lib->cairo_destroy(cr);
     if (surface)
-        cairo_surface_destroy(surface);
+        lib->cairo_surface_destroy(surface);
     if (h)
-        g_object_unref(h);
+        lib->g_object_unref(h);
     return out;
 }

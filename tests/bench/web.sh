@@ -90,9 +90,12 @@ if [[ -d $WEB ]]; then
     all_wall=$(field wall "$TMP/all")
     all_cpu=$(awk -v b="$(field user "$TMP/all")" -v c="$(field sys "$TMP/all")" 'BEGIN { print b + c }')
     all_rss=$(field maxrss_kb "$TMP/all")
-    # sheaf's own floor: a book of a one-paragraph page
-    printf '<html><head><title>Floor</title></head><body><p>%s</p></body></html>' \
-        "One paragraph of text, long enough to be an article of its own, for the floor." \
+    # sheaf's own floor: a book of a one-paragraph page with its address and a link on its site,
+    # as most saved pages have: resolving the link opens libcurl (its URL parser), which sheaf
+    # loads only when a book needs it, so that the floor holds what most pages' books hold
+    printf '<html><head><title>Floor</title><link rel="canonical" href="%s"></head><body><p>%s</p></body></html>' \
+        "https://example.org/floor" \
+        "One paragraph of text, long enough to be an article of its own, for the floor, with <a href=\"/about\">a link</a> on its site." \
         >"$TMP/floor.html"
     run "$TMP/u" "$SHEAF" build -q "${cover[@]}" "$TMP/floor.html" -o "$TMP/floor.epub"
     floor=$(field maxrss_kb "$TMP/u")
@@ -163,7 +166,7 @@ if [[ -d $WEB ]]; then
             printf "   in wall time, %.1fx in CPU time (sheaf also writes and checks every book)\n", nc / pc }'
     fi
     awk -v r="$rss" -v f="$floor" -v l="$largest" 'BEGIN {
-        printf "   memory: peak %.1f MB, %.1f MB above a one-paragraph page (%.1f MB): %.1fx the largest page\n",
+        printf "   memory: peak %.1f MB, %.1f MB above a one-paragraph page with a link (%.1f MB): %.1fx the largest page\n",
             r / 1024, (r - f) / 1024, f / 1024, (r - f) * 1024 / l }'
 else
     echo "   $WEB not found (../shared/samples is not part of a clone): no quality scores, no"

@@ -426,6 +426,20 @@ sections_article() {
 
 # --- the rendering check itself (make check-render) -------------------------------------------------
 
+# append_css BOOK OUT CSS: a copy of BOOK with CSS appended to sheaf's stylesheet.
+append_css() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import sys, zipfile
+src, dst, extra = sys.argv[1], sys.argv[2], open(sys.argv[3], 'rb').read()
+with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, 'w') as zo:
+    for info in zi.infolist():
+        data = zi.read(info)
+        if info.filename.endswith('/sheaf.css'):
+            data += b'\n' + extra
+        zo.writestr(info, data)
+PY
+}
+
 @test "render-check: it finds a page wider than a phone, an off-centre title page and a caption above its image" {
     command -v chromium >/dev/null || skip "chromium is not installed (tests/install-deps test)"
     mkdir good bad
@@ -445,16 +459,7 @@ pre, pre code span { white-space: pre; overflow-wrap: normal; word-wrap: normal;
 section.titlepage h1 { text-align: left; }
 figure { display: flex; flex-direction: column-reverse; }
 CSS
-    python3 - good/post.epub bad/post.epub undo.css <<'PY'
-import sys, zipfile
-src, dst, extra = sys.argv[1], sys.argv[2], open(sys.argv[3], 'rb').read()
-with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, 'w') as zo:
-    for info in zi.infolist():
-        data = zi.read(info)
-        if info.filename.endswith('/sheaf.css'):
-            data += b'\n' + extra
-        zo.writestr(info, data)
-PY
+    append_css good/post.epub bad/post.epub undo.css
     run timeout 120 "$BATS_TEST_DIRNAME/render-check" bad shots
     [ "$status" -eq 1 ]
     has "the page scrolls sideways"
@@ -476,4 +481,26 @@ CSS
     [ "$status" -eq 1 ]
     has "the page scrolls sideways"
     [[ "$output" != *"is not centred"* ]]
+}
+
+@test "render-check: the same documents under another stylesheet are checked again; the plain style is held only to the width rule" {
+    command -v chromium >/dev/null || skip "chromium is not installed (tests/install-deps test)"
+    mkdir mix
+    sb "$D/post.md" -o mix/a-default.epub
+    [ "$status" -eq 0 ]
+    sb "$D/post.md" --style plain -o mix/c-plain.epub
+    [ "$status" -eq 0 ]
+    # the same documents, byte for byte, with sheaf's stylesheet undoing the design: render-check
+    # once took them for the default book's documents and did not look at them
+    printf 'section.titlepage h1 { text-align: left; }\nfigure { display: flex; flex-direction: column-reverse; }\n' >undo.css
+    append_css mix/a-default.epub mix/b-undone.epub undo.css
+    cmp <(unzip -p mix/a-default.epub EPUB/titlepage.xhtml) <(unzip -p mix/b-undone.epub EPUB/titlepage.xhtml)
+    run timeout 120 "$BATS_TEST_DIRNAME/render-check" mix shots
+    [ "$status" -eq 1 ]
+    has "b-undone.epub EPUB/titlepage.xhtml 360x740: title page: a line of <h1.title> is not centred"
+    has "b-undone.epub EPUB/text/c0001-01.xhtml 360x740: figure: the caption"
+    # the plain style leaves the title page to the reader (flush left in a browser): no finding
+    [[ "$output" != *"c-plain.epub"* ]] || { echo "$output"; return 1; }
+    [[ "$output" != *"a-default.epub"* ]] || { echo "$output"; return 1; }
+    [ -s shots/c-plain/EPUB_titlepage-360x740-light.png ]
 }

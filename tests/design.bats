@@ -303,6 +303,11 @@ sections_article() {
     [ "$(xq book.epub "$doc" 'count(//em)')" -eq 0 ] || [ "$(xq book.epub "$doc" 'count(//p[.//span[@class="math"]]//em)')" -eq 0 ]
     # money is money
     [ "$(xq book.epub "$doc" 'count(//p[contains(., "$5 and $10 a firing")])')" -eq 1 ]
+    # a paragraph with inline TeX is set ragged (justification would stretch the formula's
+    # spaces: render-check measures it), the others keep the book's justification
+    [ "$(xq book.epub "$doc" 'string(//p[span[@class="math"]]/@class)')" = math-text ]
+    [ "$(xq book.epub "$doc" 'count(//p[@class="math-text"])')" -eq 1 ]
+    grep -q '^p\.math-text { text-align: left; }' <(entry book.epub EPUB/styles/sheaf.css)
     # a display block keeps its lines
     [ "$(xq book.epub "$doc" 'string(//div[@class="math-display"])')" = $'$$\nT(t) = T_a + (T_0 - T_a) e^{-kt}\n$$' ]
     printf '# M\n\nInline \\(a_1 * b_2\\) and\n\n\\[\nx_1 * x_2\n\\]\n' >m.md
@@ -458,6 +463,9 @@ PY
 pre, pre code span { white-space: pre; overflow-wrap: normal; word-wrap: normal; display: inline; }
 section.titlepage h1 { text-align: left; }
 figure { display: flex; flex-direction: column-reverse; }
+pre, code { font-family: monospace; }
+figcaption { font-size: 1em; }
+p.math-text { text-align: justify; }
 CSS
     append_css good/post.epub bad/post.epub undo.css
     run timeout 120 "$BATS_TEST_DIRNAME/render-check" bad shots
@@ -466,6 +474,12 @@ CSS
     has "<pre> spans"
     has "title page: a line of <h1.title> is not centred"
     has "is not under its image"
+    # code at 13/16 of its size (the generic family alone), captions as large as the text, math
+    # stretched by a justified line
+    has "code: <pre> is set at 11.1px beside 16.0px text"
+    has "code: <code> is set at 11.7px beside 16.0px text"
+    has "is not set smaller than the text"
+    has "math: \"\$T_1 * T_2\$\" is stretched"
 }
 
 @test "render-check: a book with the user's --css is held only to nothing wider than the page" {

@@ -745,6 +745,17 @@ static void notes_emit(rctx *r, xmlNodePtr body)
 
 /*** blocks and inlines ***/
 
+/* Whether paragraph `p` holds inline math (a span the math pass made) among its children. */
+static int has_inline_math(cmark_node *p)
+{
+    for (cmark_node *c = cmark_node_first_child(p); c; c = cmark_node_next(c)) {
+        const sem_node *s = sem_get(c);
+        if (s && s->kind == SEM_SPAN && s->cls && strcmp(s->cls, "math") == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int node_has_html_inline(cmark_node *node)
 {
     for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
@@ -1171,8 +1182,13 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                     break;
                 }
                 el = list_is_tight_parent(n) || in_figure(n) ? cur : xhtml_add(cur, "p", NULL);
-                if (el != cur)
+                if (el != cur) {
                     paragraph_lang(r, n, el);
+                    /* TeX kept as source is set ragged: justification would stretch its
+                     * spaces or, were it a box, open wide gaps on the line before it */
+                    if (has_inline_math(n))
+                        attr_set(el, "class", "math-text");
+                }
                 if (task_item_of(n))
                     task_box_add(task_item_of(n), el);
                 break;

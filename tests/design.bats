@@ -506,13 +506,23 @@ CSS
     [ "$status" -eq 0 ]
     # the same documents, byte for byte, with sheaf's stylesheet undoing the design: render-check
     # once took them for the default book's documents and did not look at them
-    printf 'section.titlepage h1 { text-align: left; }\nfigure { display: flex; flex-direction: column-reverse; }\n' >undo.css
+    cat >undo.css <<'CSS'
+section.titlepage h1 { text-align: left; }
+figure { display: flex; flex-direction: column-reverse; }
+pre code span[class] { display: inline !important; padding-left: 0 !important; text-indent: 0 !important; }
+pre { border: 0; background: none; }
+figcaption { color: #555; }
+CSS
     append_css mix/a-default.epub mix/b-undone.epub undo.css
     cmp <(unzip -p mix/a-default.epub EPUB/titlepage.xhtml) <(unzip -p mix/b-undone.epub EPUB/titlepage.xhtml)
     run timeout 120 "$BATS_TEST_DIRNAME/render-check" mix shots
     [ "$status" -eq 1 ]
     has "b-undone.epub EPUB/titlepage.xhtml 360x740: title page: a line of <h1.title> is not centred"
     has "b-undone.epub EPUB/text/c0001-01.xhtml 360x740: figure: the caption"
+    # a wrapped line of indented code back at the margin, code not set apart, a fixed colour
+    has "b-undone.epub EPUB/text/c0001-01.xhtml 360x740: code: a wrapped line of \"f.write(f\"{reading.time}"
+    has "b-undone.epub EPUB/text/c0001-01.xhtml 360x740: code: <pre> is not set apart from the text"
+    has "b-undone.epub EPUB/text/c0001-01.xhtml 360x740: night mode: <figcaption> keeps a colour of its own (text rgb(85, 85, 85)"
     # the plain style leaves the title page to the reader (flush left in a browser): no finding
     [[ "$output" != *"c-plain.epub"* ]] || { echo "$output"; return 1; }
     [[ "$output" != *"a-default.epub"* ]] || { echo "$output"; return 1; }

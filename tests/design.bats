@@ -348,6 +348,22 @@ sections_article() {
     [ "$(xq plain.epub "$(adocs plain.epub)" 'count(//figure)')" -eq 0 ]
 }
 
+@test "code: a long token (inline code, an address as a link's text) breaks anywhere; short ones keep their letters together" {
+    printf '# T\n\nRun `make check` and `tests/very/long/path/to/a/script.sh` from\n<https://example.org/a/long/address/that/goes/on>, or [the guide](https://example.org/guide).\n\n- a list item with `another/long/path/that/keeps/going.txt`\n' >t.md
+    sb t.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    doc=$(adocs book.epub)
+    [ "$(xq book.epub "$doc" 'string(//code[starts-with(., "tests/")]/@class)')" = token ]
+    [ "$(xq book.epub "$doc" 'string(//li/code/@class)')" = token ]
+    [ "$(xq book.epub "$doc" 'string(//a[starts-with(., "https://")]/@class)')" = token ]
+    [ "$(xq book.epub "$doc" 'count(//code[.="make check"]/@class)')" -eq 0 ]
+    [ "$(xq book.epub "$doc" 'count(//a[.="the guide"]/@class)')" -eq 0 ]
+    entry book.epub EPUB/styles/sheaf.css | grep -q '^a\.token, code\.token { word-break: break-all; }'
+    # render-check measures what it is for: the line before a token is not left stretched
+    # (its test of sheaf's own stylesheet runs on post.md, whose token once started a line)
+}
+
 # --- pasted text leftovers --------------------------------------------------------------------------
 
 @test "pasted: lines that are only an image placeholder are dropped, lists and text around them kept" {
@@ -466,6 +482,7 @@ figure { display: flex; flex-direction: column-reverse; }
 pre, code { font-family: monospace; }
 figcaption { font-size: 1em; }
 p.math-text { text-align: justify; }
+a.token, code.token { word-break: normal; }
 CSS
     append_css good/post.epub bad/post.epub undo.css
     run timeout 120 "$BATS_TEST_DIRNAME/render-check" bad shots
@@ -477,9 +494,11 @@ CSS
     # code at 13/16 of its size (the generic family alone), captions as large as the text, math
     # stretched by a justified line
     has "code: <pre> is set at 11.1px beside 16.0px text"
-    has "code: <code> is set at 11.7px beside 16.0px text"
+    has "code: <code.token> is set at 11.7px beside 16.0px text"
     has "is not set smaller than the text"
     has "math: \"\$T_1 * T_2\$\" is stretched"
+    # a long token moved whole to the next line, the line before it stretched
+    has "justification: the line before \"https://example.org/a/very/long/path/tha\" is stretched by"
 }
 
 @test "render-check: a book with the user's --css is held only to nothing wider than the page" {

@@ -745,6 +745,35 @@ static void notes_emit(rctx *r, xmlNodePtr body)
 
 /*** blocks and inlines ***/
 
+/* Tokens this many characters long (no space in them) are broken anywhere (class "token"):
+ * moved whole to the next line, they left the line before them stretched by justification. */
+#define RENDER_LONG_TOKEN 24
+
+/* Whether `s` has a run of RENDER_LONG_TOKEN characters without a space. */
+static int has_long_token(const char *s)
+{
+    size_t run = 0;
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            run = 0;
+        else if ((c & 0xC0) != 0x80 && ++run >= RENDER_LONG_TOKEN)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether link `n` shows a long token (an address as its own text). */
+static int link_has_long_token(cmark_node *n)
+{
+    for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+        cmark_node_type t = cmark_node_get_type(c);
+        if ((t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) && has_long_token(cmark_node_get_literal(c)))
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether paragraph `p` holds inline math (a span the math pass made) among its children. */
 static int has_inline_math(cmark_node *p)
 {
@@ -1210,9 +1239,12 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
             case CMARK_NODE_LINEBREAK:
                 xhtml_add(cur, "br", NULL);
                 break;
-            case CMARK_NODE_CODE:
-                xhtml_add(cur, "code", cmark_node_get_literal(n));
+            case CMARK_NODE_CODE: {
+                xmlNodePtr code = xhtml_add(cur, "code", cmark_node_get_literal(n));
+                if (has_long_token(cmark_node_get_literal(n)))
+                    attr_set(code, "class", "token");
                 break;
+            }
             case CMARK_NODE_HTML_INLINE:
                 /* Only reached outside paragraphs (headings): keep the text of simple tags. */
                 break;
@@ -1230,6 +1262,8 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                 if (href) {
                     el = xhtml_add(cur, "a", NULL);
                     attr_set(el, "href", href);
+                    if (link_has_long_token(n))
+                        attr_set(el, "class", "token");
                     const char *title = cmark_node_get_title(n);
                     if (title && *title)
                         attr_set(el, "title", title);

@@ -364,6 +364,16 @@ sections_article() {
     # (its test of sheaf's own stylesheet runs on post.md, whose token once started a line)
 }
 
+@test "code: 40,000 long tokens in one paragraph build in linear time" {
+    awk 'BEGIN { printf "# Tokens\n\n"; for (i = 0; i < 20000; i++) printf "see `src/path/to/file-%08d.c` and <https://example.org/%08d> %s", i, i, (i % 50 == 49 ? "\n" : ""); print "" }' >many.md
+    sb many.md -o book.epub
+    [ "$status" -eq 0 ]
+    keep book.epub
+    local n=0 d
+    for d in $(adocs book.epub); do n=$((n + $(xq book.epub "$d" 'count(//*[@class="token"])'))); done
+    [ "$n" -eq 40000 ]
+}
+
 # --- pasted text leftovers --------------------------------------------------------------------------
 
 @test "pasted: lines that are only an image placeholder are dropped, lists and text around them kept" {

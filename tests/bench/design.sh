@@ -12,6 +12,8 @@
 #   math openers    one paragraph of n unclosed '$', '\(' and '``' (a failed search for a
 #                   closer is never repeated)
 #   formulas        n paragraphs, each with inline and display math
+#   long tokens     one paragraph of n inline code spans and links of 30 characters each
+#                   (each is looked at once for a run of 24 without a space: class token)
 #   pasted bullets  n '•' items, each followed by a line CommonMark takes into it (they are
 #                   split out; the list was rebuilt once per item before: 5,000 took 1.2 s,
 #                   20,000 15 s)
@@ -88,6 +90,11 @@ gen_formulas() {
         for (i = 0; i < n; i++) printf "\nLet $a_%d * b_%d$ and \\(x_i\\) be.\n\n$$\nx_%d^2\n$$\n", i, i, i }' >"$2"
 }
 
+gen_tokens() {
+    awk -v n="$1" 'BEGIN { printf "# Tokens\n\n"
+        for (i = 0; i < n; i++) printf "see `src/path/to/file-%08d.c` and <https://example.org/%08d> %s", i, i, (i % 50 == 49 ? "\n" : ""); print "" }' >"$2"
+}
+
 gen_bullets() {
     awk -v n="$1" 'BEGIN { print "A Long List\n"; for (i = 0; i < n; i++) printf "\342\200\242 item %d\nafter %d\n", i, i }' >"$2"
 }
@@ -99,4 +106,5 @@ row "series (articles)" 500 gen_series
 row "sections in one article" 20000 gen_sections
 row "math openers (one paragraph)" 50000 gen_openers
 row "formulas" 10000 gen_formulas
+row "long tokens (one paragraph)" 5000 gen_tokens
 row "pasted bullets" 10000 gen_bullets

@@ -56,6 +56,31 @@ article() {
     [ -z "$(ls -A | grep sheaf-)" ]
 }
 
+@test "hostile -o: the literal /dev/null and /dev/stdout are refused (in a private /dev, never the machine's)" {
+    # the issue's own cases: as root, -o /dev/null replaced the device node for the whole machine
+    # and -o /dev/stdout replaced the link. Run in a mount namespace whose /dev is a fresh tmpfs,
+    # so that a broken build could only harm that copy.
+    if [ "$(id -u)" != 0 ] || ! unshare -m --propagation private true 2>/dev/null; then
+        skip "needs root and unshare -m"
+    fi
+    article
+    run unshare -m --propagation private sh -c '
+        mount -t tmpfs none /dev && ln -s /proc/self/fd/1 /dev/stdout && mknod /dev/null c 1 3 || exit 99
+        "$0" build a.md -o /dev/null; echo "null status $?"
+        "$0" build a.md -o /dev/stdout >/dev/null; echo "stdout status $?"
+        [ -c /dev/null ] && echo "null is a device"
+        [ "$(readlink /dev/stdout)" = /proc/self/fd/1 ] && echo "stdout is the link"
+        ls -A /dev | grep -c sheaf-' "$SHEAF"
+    [ "$status" -ne 99 ]
+    has "null status 2"
+    has "stdout status 2"
+    has "null is a device"
+    has "stdout is the link"
+    has "/dev/null: is a device, not a file"
+    has "/dev/stdout: names an open descriptor, not a file"
+    [ "${lines[-1]}" = 0 ]
+}
+
 @test "hostile -o: a symbolic link to a book is written through; the link stays a link" {
     article
     mkdir shelf

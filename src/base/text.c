@@ -457,3 +457,27 @@ char *text_slug(const char *text)
     }
     return out;
 }
+
+int text_hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t text_fence_len(const char *line, size_t n, char *c)
+{
+    size_t i = 0, k = 0;
+    while (i < n && i < 3 && line[i] == ' ')
+        i++;
+    if (i >= n || (line[i] != '`' && line[i] != '~'))
+        return 0;
+    *c = line[i];
+    while (i + k < n && line[i + k] == *c)
+        k++;
+    return k >= 3 ? k : 0;
+}

@@ -35,4 +35,11 @@ int text_xml_allowed(const char *s);
  * digit or other non-name-start character; "section" when empty). The caller frees it. */
 char *text_slug(const char *text);
 
+/* The value of the hexadecimal digit c (0-9, a-f, A-F), or -1 when c is none. */
+int text_hex_value(int c);
+
+/* When line[0..n) opens or closes fenced code (three or more '`' or '~' after at most three
+ * spaces, as CommonMark reads a fence): the fence's length, its character in *c; otherwise 0. */
+size_t text_fence_len(const char *line, size_t n, char *c);
+
 #endif

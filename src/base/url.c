@@ -237,3 +237,14 @@ const char *url_unavailable(void)
     curllib_get(&why);
     return why;
 }
+
+char *url_web_resolve_ref(const char *base, const char *ref)
+{
+    char *clean = url_clean(ref), *out;
+    if (base && url_is_web(base))
+        out = url_web_resolve(base, clean, 1, NULL);
+    else
+        out = url_is_web(clean) ? url_web_resolve(clean, clean, 1, NULL) : NULL;
+    free(clean);
+    return out;
+}

@@ -33,6 +33,12 @@ char *url_web_resolve(const char *base, const char *ref, int keep_fragment, char
  * space and without tabs and newlines. A new string the caller frees. */
 char *url_clean(const char *ref);
 
+/* `ref` as a page writes it (cleaned as url_clean does) resolved against the web address
+ * `base`, or, with no web base, `ref` itself when it is an absolute web address: a new
+ * normalised address (fragment kept) the caller frees, or NULL (another scheme, or nothing to
+ * resolve against). */
+char *url_web_resolve_ref(const char *base, const char *ref);
+
 /* The scheme of an absolute URL of any scheme ("mailto", "javascript"), lowercased into buf
  * (size bytes), or NULL when `ref` has none (a relative reference; "c:" is a drive letter). */
 const char *url_ref_scheme(const char *ref, char *buf, size_t size);

@@ -1,4 +1,5 @@
 /* urlform.c: links in the WHATWG URL Standard's serialisation (see urlform.h). */
+#include "base/text.h"
 #include "base/urlform.h"
 
 #include <arpa/inet.h>
@@ -12,10 +13,6 @@
 
 enum url_part { PART_USERINFO, PART_PATH, PART_QUERY, PART_FRAGMENT, PART_OPAQUE };
 
-static int hex_digit(int c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 /* Must byte c be percent-encoded in `part`? The WHATWG sets (C0 controls, space and every byte
  * of a non-ASCII character in all of them; '"', '<', '>' and more by part), with what RFC 3986
@@ -47,7 +44,7 @@ static void encode_into(strbuf *b, const char *s, size_t n, enum url_part part)
     static const char digits[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '%' && i + 2 < n && hex_digit(s[i + 1]) && hex_digit(s[i + 2])) {
+        if (c == '%' && i + 2 < n && text_hex_value(s[i + 1]) >= 0 && text_hex_value(s[i + 2]) >= 0) {
             strbuf_add(b, s + i, 3);
             i += 2;
         } else if (c == '%' || must_encode(c, part)) {
@@ -115,7 +112,7 @@ static char *host_finish(const char *h)
     int number = 1;
     if (n - last >= 2 && h[last] == '0' && h[last + 1] == 'x') {
         for (size_t i = last + 2; i < n; i++)
-            if (!hex_digit((unsigned char)h[i]))
+            if (text_hex_value((unsigned char)h[i]) < 0)
                 number = 0;
     } else {
         for (size_t i = last; i < n; i++)
@@ -172,7 +169,7 @@ static char *host_form(const char *s, size_t n)
         return ret;
     }
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hex_digit(s[i + 1]) && hex_digit(s[i + 2])) {
+        if (s[i] == '%' && i + 2 < n && text_hex_value(s[i + 1]) >= 0 && text_hex_value(s[i + 2]) >= 0) {
             char h[3] = {s[i + 1], s[i + 2], 0};
             strbuf_addc(&raw, (char)strtol(h, NULL, 16));
             i += 2;

@@ -7,6 +7,8 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "base/text.h"
+
 /*** Reference lists ***/
 
 /* Append a reference to url[0..n) (copied) to `l`. */
@@ -173,16 +175,6 @@ char *check_nfc(const char *s)
     return r;
 }
 
-static int hexval(int ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
 
 /* Percent-decode s[0..n) into a new string; NULL when an escape is malformed or decodes to
  * NUL. The caller frees it. */
@@ -196,8 +188,8 @@ char *check_url_decode(const char *s, size_t n)
     strbuf b = STRBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
-            int hi = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
-            int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+            int hi = i + 1 < n ? text_hex_value((unsigned char)s[i + 1]) : -1;
+            int lo = i + 2 < n ? text_hex_value((unsigned char)s[i + 2]) : -1;
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
                 strbuf_release(&b);
                 return NULL;
@@ -774,4 +766,18 @@ const char *check_url_invalid(const char *url, size_t n)
                 return "its host name is not ASCII (write it in its IDNA form, xn--...)";
     }
     return NULL;
+}
+
+int check_fallback_reaches(const check_ctx *c, long i, int (*want)(const char *mt), int from_self)
+{
+    long cur = i;
+    for (size_t steps = 0; cur >= 0 && steps <= c->n_items; steps++) {
+        if ((steps || from_self) && want(c->items[cur].media_type))
+            return 1;
+        if (!c->items[cur].fallback)
+            return 0;
+        void *v = strmap_get(c->item_by_id, c->items[cur].fallback);
+        cur = v ? IDX_GET(v) : -1;
+    }
+    return 0;
 }

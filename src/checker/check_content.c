@@ -8,6 +8,7 @@
 #include <libxml/parserInternals.h>
 
 #include "base/lang.h"
+#include "base/text.h"
 
 /*** Content documents (SAX, on worker threads) ***/
 
@@ -560,16 +561,6 @@ static int id_type_of(int nsk, const char *name)
     return ID_GENERIC;
 }
 
-static int hexval(int ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
 
 /* An attribute value with its character references (&#38; &#x26; and the predefined entities)
  * resolved: a new string of *out_len bytes the caller frees. */
@@ -589,7 +580,7 @@ static char *attr_decode(const char *v, size_t n, size_t *out_len)
             int hex = v[i + 2] == 'x' || v[i + 2] == 'X';
             ok = 1;
             for (size_t j = i + (hex ? 3 : 2); j < i + k; j++) {
-                int d = hexval((unsigned char)v[j]);
+                int d = text_hex_value((unsigned char)v[j]);
                 if (d < 0 || (!hex && d > 9) || cp > 0x10ffff) {
                     ok = 0;
                     break;
@@ -1341,35 +1332,12 @@ static char *data_url_type(const char *url)
     return n ? xstrndup(s, n) : xstrdup("text/plain");
 }
 
-/* Does the manifest fallback chain of item i reach a resource that is not foreign? */
-static int fallback_reaches_core(const check_ctx *c, long i)
+/* A media type a fallback chain may end at: one that is not foreign. */
+static int mt_not_foreign(const char *mt)
 {
-    long cur = i;
-    for (size_t steps = 0; cur >= 0 && steps <= c->n_items; steps++) {
-        if (steps && !mt_foreign(c->items[cur].media_type))
-            return 1;
-        if (!c->items[cur].fallback)
-            return 0;
-        void *v = strmap_get(c->item_by_id, c->items[cur].fallback);
-        cur = v ? IDX_GET(v) : -1;
-    }
-    return 0;
+    return !mt_foreign(mt);
 }
 
-/* Does the fallback chain of item i reach an XHTML or SVG document? */
-static int fallback_reaches_content(const check_ctx *c, long i)
-{
-    long cur = i;
-    for (size_t steps = 0; cur >= 0 && steps <= c->n_items; steps++) {
-        if (check_is_content_type(c->items[cur].media_type))
-            return 1;
-        if (!c->items[cur].fallback)
-            return 0;
-        void *v = strmap_get(c->item_by_id, c->items[cur].fallback);
-        cur = v ? IDX_GET(v) : -1;
-    }
-    return 0;
-}
 
 /* A foreign resource of type `mt` embedded by r without a fallback: the finding it deserves
  * (item `ti` the target, -1 for a data: URL). `group_ok`: another source of the same audio or
@@ -1402,7 +1370,7 @@ static void check_foreign(check_ctx *c, const ref *r, const char *mt, long ti, i
     }
     if ((r->kind == REF_MEDIA && group_ok) || (r->kind == REF_OBJECT && (r->flags & REF_F_FALLBACK)))
         return;
-    if (ti >= 0 && fallback_reaches_core(c, ti))
+    if (ti >= 0 && check_fallback_reaches(c, ti, mt_not_foreign, 0))
         return;
     check_finding(c, DIAG_ERROR, "RSC-032", file, r->line,
                   "the %s \"%s\" is a foreign resource (%s) without a fallback; give its manifest "
@@ -1549,7 +1517,7 @@ static void check_ref(check_ctx *c, const ref *r, nav_pos *pos, strbuf *seq, int
             reach(check_tl_job, (size_t)ti, REACH_LINK);
         if (k == REF_MO_TEXT)
             reach(check_tl_job, (size_t)ti, REACH_MO);
-        if ((k == REF_LINK || k == REF_TOC) && !content && !fallback_reaches_content(c, ti))
+        if ((k == REF_LINK || k == REF_TOC) && !content && !check_fallback_reaches(c, ti, check_is_content_type, 1))
             check_finding(c, DIAG_ERROR, "RSC-010", file, r->line,
                           "the %s \"%s\" points to \"%s\" (%s), which is not an XHTML or SVG "
                           "content document; link to a document of the book",

@@ -11,6 +11,8 @@
  * nesting is followed with an explicit stack, so a hostile sheet cannot exhaust the C stack. */
 #include "checker/check_internal.h"
 
+#include "base/text.h"
+
 /*** Tokenizer ***/
 
 enum css_tt {
@@ -106,10 +108,6 @@ static int starts_number(int c1, int c2, int c3)
     return c1 >= '0' && c1 <= '9';
 }
 
-static int hexv(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
-}
 
 static void put_utf8(strbuf *b, uint32_t cp)
 {
@@ -148,11 +146,11 @@ static void consume_escape(css_lexer *L)
         put_utf8(&L->val, 0xfffd);
         return;
     }
-    if (hexv(c) >= 0) {
+    if (text_hex_value(c) >= 0) {
         uint32_t cp = 0;
         int k = 0;
-        while (k < 6 && hexv(at(L, 0)) >= 0) {
-            cp = cp * 16 + (uint32_t)hexv(at(L, 0));
+        while (k < 6 && text_hex_value(at(L, 0)) >= 0) {
+            cp = cp * 16 + (uint32_t)text_hex_value(at(L, 0));
             advance(L, 1);
             k++;
         }

@@ -319,6 +319,11 @@ void *check_remote_item(const check_ctx *c, const char *url);
 /* The manifest item at container path `path`, or -1. */
 long check_item_by_path(const check_ctx *c, const char *path);
 
+/* Does the fallback chain of manifest item i reach an item whose media type `want` accepts
+ * (item i itself included when from_self)? Bounded by the number of items: a chain that loops
+ * is reported elsewhere. */
+int check_fallback_reaches(const check_ctx *c, long i, int (*want)(const char *mt), int from_self);
+
 /* Is `mt` the media type of a content document (XHTML or SVG)? */
 static inline int check_is_content_type(const char *mt)
 {

@@ -656,20 +656,6 @@ static void check_manifest(check_ctx *c, const xmlNode *manifest)
     }
 }
 
-/* Does the fallback chain of item i reach an XHTML or SVG document? */
-static int fallback_reaches_content(const check_ctx *c, size_t i)
-{
-    long cur = (long)i;
-    for (size_t steps = 0; cur >= 0 && steps <= c->n_items; steps++) {
-        if (check_is_content_type(c->items[cur].media_type))
-            return 1;
-        if (!c->items[cur].fallback)
-            return 0;
-        void *v = strmap_get(c->item_by_id, c->items[cur].fallback);
-        cur = v ? IDX_GET(v) : -1;
-    }
-    return 0;
-}
 
 static void check_spine(check_ctx *c, const xmlNode *spine)
 {
@@ -733,7 +719,7 @@ static void check_spine(check_ctx *c, const xmlNode *spine)
                                   "the reading order must be in the EPUB",
                                   it->id, it->href);
                 if (!check_is_content_type(it->media_type) &&
-                    !fallback_reaches_content(c, (size_t)IDX_GET(v)))
+                    !check_fallback_reaches(c, IDX_GET(v), check_is_content_type, 1))
                     check_finding(c, DIAG_ERROR, "OPF-043", opf, line,
                                   "spine item \"%s\" has the non-content media type \"%s\" and no "
                                   "fallback to an XHTML or SVG document",

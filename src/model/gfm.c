@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "base/util.h"
 
 static pthread_once_t gfm_once = PTHREAD_ONCE_INIT;
@@ -28,20 +29,6 @@ void gfm_init(void)
     pthread_once(&gfm_once, gfm_register);
 }
 
-/* A fence (three or more '`' or '~' after at most three spaces) opening or closing fenced code:
- * its character and length, or 0. */
-static size_t fence_len(const char *line, size_t n, char *c)
-{
-    size_t i = 0, k = 0;
-    while (i < n && i < 3 && line[i] == ' ')
-        i++;
-    if (i >= n || (line[i] != '`' && line[i] != '~'))
-        return 0;
-    *c = line[i];
-    while (i + k < n && line[i + k] == *c)
-        k++;
-    return k >= 3 ? k : 0;
-}
 
 /* The text with the pipes of over-wide lines written as "&#124;" (see gfm.h), or NULL when no
  * line is that wide. The caller frees it; its length goes to *out_len. */
@@ -56,7 +43,7 @@ static char *wide_rows_defuse(const char *text, size_t len, size_t *out_len, int
         const char *s = text + pos;
         const char *nl = memchr(s, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - s) : len - pos, pipes = 0;
-        if ((k = fence_len(s, n, &c)) != 0) {
+        if ((k = text_fence_len(s, n, &c)) != 0) {
             if (!fence_c) {
                 fence_c = c;
                 fence_n = k;

@@ -162,19 +162,6 @@ static void flags_compute(xmlNodePtr root)
 
 /*** attributes and URLs ***/
 
-/* `ref` (as a page writes it) resolved against the web address `base`, or with no base, `ref`
- * itself when it is an absolute web address: a new normalised address the caller frees, or
- * NULL (another scheme, or nothing to resolve against). */
-static char *web_resolve(const char *base, const char *ref)
-{
-    char *clean = url_clean(ref), *out;
-    if (base && url_is_web(base))
-        out = url_web_resolve(base, clean, 1, NULL);
-    else
-        out = url_is_web(clean) ? url_web_resolve(clean, clean, 1, NULL) : NULL;
-    free(clean);
-    return out;
-}
 
 
 static char *attr(const xmlNode *n, const char *name)
@@ -567,7 +554,7 @@ static char *link_target(conv *v, xmlNodePtr a)
     if (clean[0] == '#') {
         frag = clean + 1;
     } else {
-        resolved = v->c->base_url ? web_resolve(v->c->base_url, clean) : NULL;
+        resolved = v->c->base_url ? url_web_resolve_ref(v->c->base_url, clean) : NULL;
         const char *page = v->c->page_url;
         if (resolved && page) {
             size_t n = strcspn(page, "#");
@@ -615,7 +602,7 @@ static char *image_target(conv *v, const char *src)
     if (local_exists(v->c->page_dir, src))
         return xstrdup(src);
     if (v->c->base_url) {
-        char *r = web_resolve(v->c->base_url, src);
+        char *r = url_web_resolve_ref(v->c->base_url, src);
         if (r)
             return r;
     }
@@ -995,11 +982,27 @@ static char *embed_page(xmlNodePtr el)
 
 static void block_element(conv *v, xmlNodePtr el);
 
+/* The blocks of el inside a new block quote of the current container (left out when it holds
+ * nothing), one level deeper. */
+static void quote_blocks(conv *v, xmlNodePtr el)
+{
+    cmark_node *saved = v->container;
+    cmark_node *q = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
+    append(v->container, q);
+    v->container = q;
+    v->nesting++;
+    blocks(v, el);
+    run_close(v);
+    v->nesting--;
+    v->container = saved;
+    if (!cmark_node_first_child(q))
+        cmark_node_free(q);
+}
+
 /* A definition list as Markdown writes one: each term a paragraph in bold, each definition a
  * quote under it (a definition without a term, as Wikipedia indents with, is a quote alone). */
 static void dl_block(conv *v, xmlNodePtr dl)
 {
-    cmark_node *saved = v->container;
     for (xmlNodePtr c = dl->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE) {
             text_add(v, (const char *)c->content);
@@ -1021,16 +1024,7 @@ static void dl_block(conv *v, xmlNodePtr dl)
         } else if (html5_is(c, "dd") && v->nesting < HTMLCONV_MAX_NESTING) {
             run_close(v);
             anchor_note(v, c);
-            cmark_node *q = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
-            append(v->container, q);
-            v->container = q;
-            v->nesting++;
-            blocks(v, c);
-            run_close(v);
-            v->nesting--;
-            v->container = saved;
-            if (!cmark_node_first_child(q))
-                cmark_node_free(q);
+            quote_blocks(v, c);
         } else if (kind_is_block(kind_of(c)) || (c->extra & F_BLOCK)) {
             block_element(v, c);
         } else {
@@ -1310,7 +1304,6 @@ static void list_block(conv *v, xmlNodePtr el)
 static void block_element(conv *v, xmlNodePtr el)
 {
     kind k = kind_of(el);
-    cmark_node *saved = v->container;
     switch (k) {
     case K_P:
         run_close(v);
@@ -1350,20 +1343,10 @@ static void block_element(conv *v, xmlNodePtr el)
     case K_QUOTE:
         run_close(v);
         anchor_note(v, el);
-        if (v->nesting >= HTMLCONV_MAX_NESTING) {
+        if (v->nesting >= HTMLCONV_MAX_NESTING)
             blocks(v, el);
-        } else {
-            cmark_node *q = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
-            append(v->container, q);
-            v->container = q;
-            v->nesting++;
-            blocks(v, el);
-            run_close(v);
-            v->nesting--;
-            v->container = saved;
-            if (!cmark_node_first_child(q))
-                cmark_node_free(q);
-        }
+        else
+            quote_blocks(v, el);
         run_close(v);
         break;
     case K_LIST:
@@ -1465,7 +1448,7 @@ static void targets_collect(conv *v, xmlNodePtr root)
                     if (clean && clean[0] == '#') {
                         frag = clean + 1;
                     } else if (clean && v->c->page_url && v->c->base_url) {
-                        resolved = web_resolve(v->c->base_url, clean);
+                        resolved = url_web_resolve_ref(v->c->base_url, clean);
                         size_t k = strcspn(v->c->page_url, "#");
                         if (resolved && !strncmp(resolved, v->c->page_url, k) && resolved[k] == '#')
                             frag = resolved + k + 1;

@@ -7,6 +7,8 @@
 #include "model/sem.h"
 #include "model/mdtree.h"
 
+#include "base/text.h"
+
 /* Control characters text_clean removes from every input, so they can only come from here:
  * the first byte of a code span that holds inline or display math. */
 #define MATH_INLINE '\x02'
@@ -201,19 +203,6 @@ static int lone_delimiter(const char *line, size_t n, const char *delim)
     return 1;
 }
 
-/* A fence (three or more '`' or '~' after at most three spaces): its character and length. */
-static size_t fence_len(const char *line, size_t n, char *c)
-{
-    size_t i = 0, k = 0;
-    while (i < n && i < 3 && line[i] == ' ')
-        i++;
-    if (i >= n || (line[i] != '`' && line[i] != '~'))
-        return 0;
-    *c = line[i];
-    while (i + k < n && line[i + k] == *c)
-        k++;
-    return k >= 3 ? k : 0;
-}
 
 static int line_blank(const char *line, size_t n)
 {
@@ -252,7 +241,7 @@ char *math_protect(const char *text, size_t len, size_t *outlen)
         size_t n = nl ? (size_t)(nl - line) : len - pos;
         size_t next = pos + n + (nl ? 1 : 0);
         int blank = line_blank(line, n);
-        if ((k = fence_len(line, n, &c)) != 0) {
+        if ((k = text_fence_len(line, n, &c)) != 0) {
             if (!fence_c) {
                 fence_c = c;
                 fence_n = k;
@@ -323,7 +312,7 @@ char *math_protect(const char *text, size_t len, size_t *outlen)
             const char *nl2 = memchr(l2, '\n', len - q);
             size_t n2 = nl2 ? (size_t)(nl2 - l2) : len - q;
             char c2;
-            if (line_blank(l2, n2) || fence_len(l2, n2, &c2) || display_opener(l2, n2))
+            if (line_blank(l2, n2) || text_fence_len(l2, n2, &c2) || display_opener(l2, n2))
                 break;
             ps.end = q + n2;
             q += n2 + (nl2 ? 1 : 0);

@@ -171,19 +171,6 @@ static void node_remove(xmlNodePtr n)
 
 /*** Metadata ***/
 
-/* `ref` (as a page writes it) resolved against the web address `base`, or with no base, `ref`
- * itself when it is an absolute web address: a new normalised address the caller frees, or
- * NULL (another scheme, or nothing to resolve against). */
-static char *web_resolve(const char *base, const char *ref)
-{
-    char *clean = url_clean(ref), *out;
-    if (base && url_is_web(base))
-        out = url_web_resolve(base, clean, 1, NULL);
-    else
-        out = url_is_web(clean) ? url_web_resolve(clean, clean, 1, NULL) : NULL;
-    free(clean);
-    return out;
-}
 
 
 void readability_meta_init(readability_meta *m)
@@ -880,22 +867,22 @@ void readability_metadata(xmlDocPtr doc, const char *doc_url, readability_meta *
     free(dir);
     /* the page's address: given, else canonical, else og:url (absolute web addresses only) */
     const char *own = doc_url;
-    char *abs_canonical = canonical ? web_resolve(doc_url, canonical) : NULL;
-    char *abs_og = og_url ? web_resolve(doc_url, og_url) : NULL;
+    char *abs_canonical = canonical ? url_web_resolve_ref(doc_url, canonical) : NULL;
+    char *abs_og = og_url ? url_web_resolve_ref(doc_url, og_url) : NULL;
     if (!own && abs_canonical && url_is_web(abs_canonical))
         own = abs_canonical;
     if (!own && abs_og && url_is_web(abs_og))
         own = abs_og;
     m->url = own ? xstrdup(own) : NULL;
     if (base) {
-        char *b = web_resolve(m->url, base);
+        char *b = url_web_resolve_ref(m->url, base);
         if (b && url_is_web(b))
             m->base = b;
         else
             free(b);
     }
     if (image) {
-        m->image = web_resolve(m->base ? m->base : m->url, image);
+        m->image = url_web_resolve_ref(m->base ? m->base : m->url, image);
         if (m->image && !url_is_web(m->image)) {
             free(m->image);
             m->image = NULL;

@@ -147,21 +147,14 @@ int reading_minutes(size_t words)
 
 /*** links ***/
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 /* "%20" -> " " (for file names in links and image paths). */
 static char *url_decode(const char *s)
 {
     strbuf b = STRBUF_INIT;
     for (; *s; s++) {
-        if (*s == '%' && hexval((unsigned char)s[1]) >= 0 && hexval((unsigned char)s[2]) >= 0) {
-            strbuf_addc(&b, (char)(hexval((unsigned char)s[1]) * 16 + hexval((unsigned char)s[2])));
+        if (*s == '%' && text_hex_value((unsigned char)s[1]) >= 0 && text_hex_value((unsigned char)s[2]) >= 0) {
+            strbuf_addc(&b, (char)(text_hex_value((unsigned char)s[1]) * 16 + text_hex_value((unsigned char)s[2])));
             s += 2;
         } else {
             strbuf_addc(&b, *s);

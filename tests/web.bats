@@ -708,3 +708,21 @@ EOF
     has "image '$PAGE/retry/img-later?times=1&after=3600&path=img/kiln.png' could not be fetched: the server asks to wait 3600 s before trying again (HTTP 429)"
     [[ $(entry later.epub EPUB/text/c0001-01.xhtml) == *'<span class="image-missing">a picture for later</span>'* ]]
 }
+
+@test "a web page whose article has no picture opens with the page's lead image (og:image); a saved page does not" {
+    sb "$WEB/files/lead.html" -o lead.epub
+    [ "$status" -eq 0 ]
+    keep lead.epub
+    [ "$(images_in lead.epub | wc -l)" -eq 1 ]
+    # the lead image is the first thing of the article's document, before its first paragraph
+    doc=$(entries lead.epub | grep '^EPUB/text/' | head -1)
+    after=$(entry lead.epub "$doc" | tr '\n' ' ' | sed 's|.*</header>||')
+    [[ "$after" == "<p><img "* ]] || { echo "after the opening: ${after:0:80}"; return 1; }
+    # the same page saved to disk: its lead image is only an address on the web; no link to it
+    cp "$SHEAF_FIXTURES/web/lead.html" saved.html
+    sb saved.html -o saved.epub
+    [ "$status" -eq 0 ]
+    keep saved.epub
+    [ -z "$(images_in saved.epub)" ]
+    ! entry saved.epub "$(entries saved.epub | grep '^EPUB/text/' | head -1)" | grep -q 'banner' || false
+}

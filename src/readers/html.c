@@ -253,6 +253,22 @@ out:
     return ret;
 }
 
+/* The image at `url` alone in a paragraph at the top of `doc`: the page's lead image. Its alt
+ * text is empty (nothing says what it shows), so an image that cannot be fetched leaves
+ * nothing behind. */
+static void lead_image_add(cmark_node *doc, const char *url)
+{
+    cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node *img = cmark_node_new(CMARK_NODE_IMAGE);
+    cmark_node_set_url(img, url);
+    cmark_node_append_child(para, img);
+    cmark_node *first = cmark_node_first_child(doc);
+    if (first)
+        cmark_node_insert_before(first, para);
+    else
+        cmark_node_append_child(doc, para);
+}
+
 int html_read(article *a, const char *raw, size_t len, const html_source *src,
               const build_options *o)
 {
@@ -339,6 +355,11 @@ int html_read(article *a, const char *raw, size_t len, const html_source *src,
     }
     a->text = strbuf_detach(&conv.text, &a->text_len);
     a->body_line = 1;
+    /* A page from the web whose article shows no image of its own opens with the page's lead
+     * image (og:image, JSON-LD's image), fetched with the article's others. A saved page's
+     * lead image is an address on the web the save did not keep: it would only be a link. */
+    if (src && src->url && rm.image && conv.images == 0)
+        lead_image_add(a->doc, rm.image);
 
 metadata:
     /* metadata, as front matter would give it */

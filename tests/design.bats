@@ -557,3 +557,24 @@ CSS
     [[ "$output" != *"a-default.epub"* ]] || { echo "$output"; return 1; }
     [ -s shots/c-plain/EPUB_titlepage-360x740-light.png ]
 }
+
+@test "a picture alone between paragraphs is not indented off the page: p.image, and render-check finds nothing" {
+    command -v chromium >/dev/null || skip "chromium is not installed (tests/install-deps test)"
+    python3 - <<'PY'
+import struct, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+w, h = 1200, 300
+raw = b''.join(b'\x00' + b'\x80' * w * 3 for _ in range(h))
+open('wide.png', 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+PY
+    printf '# Wide\n\nA paragraph before the picture, long enough to be a paragraph.\n\n![](wide.png)\n\nAfter it.\n' >a.md
+    mkdir books
+    sb a.md -o books/a.epub
+    [ "$status" -eq 0 ]
+    keep books/a.epub
+    [[ "$(entry books/a.epub EPUB/text/c0001-01.xhtml)" == *'<p class="image"><img '* ]]
+    run timeout 120 "$BATS_TEST_DIRNAME/render-check" books shots
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+}

@@ -767,6 +767,15 @@ static int link_has_long_token(cmark_node *n)
     return 0;
 }
 
+/* A paragraph that is only an image (a picture between paragraphs, with no caption to make it
+ * a figure): it is set without the first-line indent, which would push a full-width image past
+ * the page's edge, and centred. */
+static int para_only_image(cmark_node *p)
+{
+    cmark_node *c = cmark_node_first_child(p);
+    return c && !cmark_node_next(c) && cmark_node_get_type(c) == CMARK_NODE_IMAGE;
+}
+
 /* Whether paragraph `p` holds inline math (a span the math pass made) among its children. */
 static int has_inline_math(cmark_node *p)
 {
@@ -1210,6 +1219,8 @@ static void blocks_render(rctx *r, cmark_node *first, cmark_node *end, xmlNodePt
                      * spaces or, were it a box, open wide gaps on the line before it */
                     if (has_inline_math(n))
                         attr_set(el, "class", "math-text");
+                    else if (para_only_image(n))
+                        attr_set(el, "class", "image");
                 }
                 if (task_item_of(n))
                     task_box_add(task_item_of(n), el);

@@ -717,7 +717,7 @@ EOF
     # the lead image is the first thing of the article's document, before its first paragraph
     doc=$(entries lead.epub | grep '^EPUB/text/' | head -1)
     after=$(entry lead.epub "$doc" | tr '\n' ' ' | sed 's|.*</header>||')
-    [[ "$after" == "<p><img "* ]] || { echo "after the opening: ${after:0:80}"; return 1; }
+    [[ "$after" == "<p class=\"image\"><img "* ]] || { echo "after the opening: ${after:0:80}"; return 1; }
     # the same page saved to disk: its lead image is only an address on the web; no link to it
     cp "$SHEAF_FIXTURES/web/lead.html" saved.html
     sb saved.html -o saved.epub

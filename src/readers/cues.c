@@ -37,8 +37,9 @@ void cue_list_free(cue_list *l)
     memset(l, 0, sizeof *l);
 }
 
-/* The interned copy of label s[0..n) when the file has it already, else NULL. */
-static const char *label_known(const cue_list *l, const char *s, size_t n)
+/* Label s[0..n) without the blanks around it, as a new string the caller frees; NULL when
+ * nothing is left. */
+static char *label_key(const char *s, size_t n)
 {
     while (n > 0 && is_blank(*s)) {
         s++;
@@ -46,9 +47,15 @@ static const char *label_known(const cue_list *l, const char *s, size_t n)
     }
     while (n > 0 && is_blank(s[n - 1]))
         n--;
-    if (n == 0)
+    return n ? xstrndup(s, n) : NULL;
+}
+
+/* The interned copy of label s[0..n) when the file has it already, else NULL. */
+static const char *label_known(const cue_list *l, const char *s, size_t n)
+{
+    char *key = label_key(s, n);
+    if (!key)
         return NULL;
-    char *key = xstrndup(s, n);
     const char *have = strmap_get(l->labels, key);
     free(key);
     return have;
@@ -56,15 +63,9 @@ static const char *label_known(const cue_list *l, const char *s, size_t n)
 
 const char *cue_label_intern(cue_list *l, const char *s, size_t n)
 {
-    while (n > 0 && is_blank(*s)) {
-        s++;
-        n--;
-    }
-    while (n > 0 && is_blank(s[n - 1]))
-        n--;
-    if (n == 0)
+    char *key = label_key(s, n);
+    if (!key)
         return NULL;
-    char *key = xstrndup(s, n);
     const char *have = strmap_get(l->labels, key);
     if (!have) {
         have = arena_strdup(l->arena, key);
